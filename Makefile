@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nslab top-level build.  Variants share this file and differ only in the
+# output directory O and the extra flags:
+#   build/        release build (make, make install)
+#   build/test/   fault injection compiled in (make test, make vm-test)
+#   build/asan/   fault injection + AddressSanitizer/UBSan (make asan-test)
+
+O        ?= build
+ROOTFS   := build/rootfs
+CC       ?= cc
+PREFIX   ?= /usr/local
+
+PKGS     := libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libkmod criterion
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+            -Iuserspace/lib -Imodule -Itests/helpers \
+            -DNSLAB_DEFAULT_ROOTFS='"$(abspath $(ROOTFS))"' \
+            $(VARIANT_CFLAGS)
+LDFLAGS  += $(VARIANT_LDFLAGS)
+
+# Debian packages the build, the tests and the VM harness need.  `make deps`
+# installs the missing ones as root and names them otherwise.
+DEB_PKGS := gcc make pkg-config libcriterion-dev libnl-3-dev libnl-route-3-dev \
+            libnl-genl-3-dev libkmod-dev busybox-static iproute2 util-linux
+
+LIB_SRCS   := $(wildcard userspace/lib/*.c)
+CLI_SRCS   := $(wildcard userspace/cli/*.c)
+UNIT_SRCS  := $(wildcard tests/unit/*.c)
+CONF_SRCS  := $(wildcard tests/conformance/*.c)
+HELP_SRCS  := $(wildcard tests/helpers/*.c)
+
+obj = $(patsubst %.c,$(O)/obj/%.o,$(1))
+
+LIB        := $(O)/libnslab.a
+NSLAB      := $(O)/nslab
+UNIT_BIN   := $(O)/tests/unit
+CONF_BIN   := $(O)/tests/conformance
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libkmod 2>/dev/null)
+CR_LIBS    = $(shell pkg-config --libs criterion 2>/dev/null)
+
+.PHONY: all bins test-bins deps test asan-test unit-test conformance-test \
+        rootfs install clean
+.DELETE_ON_ERROR:
+
+all: bins rootfs
+
+bins: $(NSLAB)
+
+test-bins: bins $(UNIT_BIN) $(CONF_BIN)
+
+rootfs: $(ROOTFS)/.built
+
+$(ROOTFS)/.built: userspace/mkrootfs.sh
+	sh userspace/mkrootfs.sh $(ROOTFS)
+
+$(O)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(call obj,$(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(NSLAB): $(call obj,$(CLI_SRCS)) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(UNIT_BIN): $(call obj,$(UNIT_SRCS) $(HELP_SRCS)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CR_LIBS)
+
+$(CONF_BIN): $(call obj,$(CONF_SRCS) $(HELP_SRCS)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CR_LIBS)
+
+deps:
+	@sh userspace/deps.sh $(DEB_PKGS)
+
+# The suites run against the fault-injection build; NSLAB tells them which
+# binary to drive.  Conformance tests are serial: several of them compare the
+# host's global state (mountinfo, /run/nslab) before and after a run.
+test: deps rootfs
+	$(MAKE) O=build/test VARIANT_CFLAGS=-DNSLAB_FAULT_INJECTION test-bins
+	$(MAKE) O=build/test unit-test conformance-test
+
+asan-test: deps rootfs
+	$(MAKE) O=build/asan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+		VARIANT_CFLAGS='-DNSLAB_FAULT_INJECTION -fsanitize=address,undefined -fno-sanitize-recover=all' \
+		VARIANT_LDFLAGS='-fsanitize=address,undefined' test-bins
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(MAKE) O=build/asan unit-test conformance-test
+
+unit-test:
+	NSLAB=$(abspath $(NSLAB)) $(UNIT_BIN) --jobs 2
+
+conformance-test:
+	NSLAB=$(abspath $(NSLAB)) $(CONF_BIN) --jobs 1
+
+install: all
+	install -D -m 0755 $(NSLAB) $(DESTDIR)$(PREFIX)/bin/nslab
+
+clean:
+	rm -rf build
+
+-include vm/vm.mk
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

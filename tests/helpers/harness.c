@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *nslab_bin(void)
+{
+	const char *bin = getenv("NSLAB");
+
+	return bin && *bin ? bin : "build/test/nslab";
+}
+
+void require_root(void)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root (namespaces, mounts and cgroups of the host)");
+}
+
+static void drain(int out_fd, int err_fd, struct run_result *r)
+{
+	struct pollfd p[2] = { { .fd = out_fd, .events = POLLIN }, { .fd = err_fd, .events = POLLIN } };
+	size_t got[2] = { 0, 0 };
+	char *buf[2] = { r->out, r->err };
+	size_t cap[2] = { sizeof(r->out) - 1, sizeof(r->err) - 1 };
+	int open_fds = 2;
+
+	while (open_fds) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			char scratch[4096];
+			ssize_t n;
+
+			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			if (got[i] < cap[i])
+				n = read(p[i].fd, buf[i] + got[i], cap[i] - got[i]);
+			else
+				n = read(p[i].fd, scratch, sizeof(scratch));
+			if (n <= 0) {
+				close(p[i].fd);
+				p[i].fd = -1;
+				open_fds--;
+			} else if (got[i] < cap[i]) {
+				got[i] += n;
+			}
+		}
+	}
+	r->out[got[0]] = '\0';
+	r->err[got[1]] = '\0';
+}
+
+void nslab_run_env(struct run_result *r, const char *const env[], const char *const argv[])
+{
+	int out[2], err[2], status;
+	size_t n = 0;
+	pid_t pid;
+
+	while (argv[n])
+		n++;
+	cr_assert(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0);
+	pid = fork();
+	cr_assert(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		const char **full = calloc(n + 2, sizeof(*full));
+
+		full[0] = nslab_bin();
+		memcpy(full + 1, argv, n * sizeof(*argv));
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		for (; env && *env; env++)
+			putenv((char *)*env);
+		execv(full[0], (char *const *)full);
+		fprintf(stderr, "exec %s: %s\n", full[0], strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	drain(out[0], err[0], r);
+	cr_assert(waitpid(pid, &status, 0) == pid);
+	r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void nslab_run_argv(struct run_result *r, const char *const argv[])
+{
+	nslab_run_env(r, NULL, argv);
+}
+
+char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int c;
+
+	if (!f)
+		return NULL;
+	mem = open_memstream(&buf, &len);
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, mem);
+	fclose(f);
+	fclose(mem);
+	return buf;
+}
+
+int host_sh(const char *cmd, char *out, size_t size)
+{
+	FILE *p = popen(cmd, "re");
+	size_t n = 0;
+	int status;
+
+	if (!p)
+		return -1;
+	if (out && size) {
+		n = fread(out, 1, size - 1, p);
+		out[n] = '\0';
+	} else {
+		char scratch[4096];
+
+		while (fread(scratch, 1, sizeof(scratch), p) > 0)
+			;
+	}
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Sorted listing of a directory's entries, or "" if it does not exist. */
+static char *listing(const char *dir, bool recurse_dirs_only)
+{
+	char cmd[512], *buf = malloc(65536);
+
+	snprintf(cmd, sizeof(cmd),
+		 recurse_dirs_only ? "find %s -type d 2>/dev/null | sort" : "ls -A %s 2>/dev/null | sort",
+		 dir);
+	host_sh(cmd, buf, 65536);
+	return buf;
+}
+
+void snapshot_take(struct host_snapshot *s)
+{
+	const char *state = getenv("NSLAB_STATE_DIR");
+
+	s->mountinfo = slurp("/proc/self/mountinfo");
+	s->state_dirs = listing(state && *state ? state : "/run/nslab", false);
+	s->cgroups = listing("/sys/fs/cgroup", true);
+}
+
+static const char *first_diff(const char *what, const char *a, const char *b)
+{
+	static char msg[1024];
+	size_t i = 0;
+
+	if (!a || !b)
+		return a == b ? NULL : what;
+	if (strcmp(a, b) == 0)
+		return NULL;
+	while (a[i] && a[i] == b[i])
+		i++;
+	while (i > 0 && a[i - 1] != '\n')
+		i--;
+	snprintf(msg, sizeof(msg), "%s differs at:\n- %.300s\n+ %.300s", what, a + i, b + i);
+	return msg;
+}
+
+const char *snapshot_diff(const struct host_snapshot *before, const struct host_snapshot *after)
+{
+	const char *d = first_diff("mountinfo", before->mountinfo, after->mountinfo);
+
+	if (!d)
+		d = first_diff("state dir", before->state_dirs, after->state_dirs);
+	if (!d)
+		d = first_diff("cgroup tree", before->cgroups, after->cgroups);
+	return d;
+}
+
+void snapshot_free(struct host_snapshot *s)
+{
+	free(s->mountinfo);
+	free(s->state_dirs);
+	free(s->cgroups);
+}

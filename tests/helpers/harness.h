@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by the Criterion suites: drive the nslab binary, probe the host. */
+#ifndef NSLAB_TEST_HARNESS_H
+#define NSLAB_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct run_result {
+	int code;		/* exit code, or 128+N when killed by signal N */
+	char out[65536];	/* stdout, NUL-terminated, truncated if longer */
+	char err[8192];		/* stderr, likewise */
+};
+
+/* The binary under test: $NSLAB, else build/test/nslab. */
+const char *nslab_bin(void);
+
+/* Runs `nslab ARGS...` (NULL-terminated), captures output and exit code. Aborts the test on fork failure. */
+void nslab_run_argv(struct run_result *r, const char *const argv[]);
+#define NSLAB(r, ...) nslab_run_argv((r), (const char *const[]){ __VA_ARGS__, NULL })
+
+/* Same, with extra environment entries "KEY=VALUE" (NULL-terminated list) for nslab itself. */
+void nslab_run_env(struct run_result *r, const char *const env[], const char *const argv[]);
+
+/* Skips the current test with a reason unless running as root. */
+void require_root(void);
+
+/* Host state that a container must leave as it found: mounts, state dirs, cgroups. */
+struct host_snapshot {
+	char *mountinfo;
+	char *state_dirs;
+	char *cgroups;
+};
+void snapshot_take(struct host_snapshot *s);
+/* Returns NULL when equal, else a description of the first difference (static buffer). */
+const char *snapshot_diff(const struct host_snapshot *before, const struct host_snapshot *after);
+void snapshot_free(struct host_snapshot *s);
+
+/* Reads a whole file into a malloc'd NUL-terminated string (NULL on error). */
+char *slurp(const char *path);
+/* Runs a shell command on the host, returns its exit code; output discarded unless @out. */
+int host_sh(const char *cmd, char *out, size_t size);
+
+#endif

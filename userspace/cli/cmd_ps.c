@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cli.h"
+#include "json.h"
+#include "state.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+struct ps_out {
+	bool json;
+	struct nslab_json j;
+};
+
+static void ns_list(const struct nslab_state *st, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		if (st->ns & NSLAB_NS_BIT(t))
+			len += snprintf(buf + len, size - len, "%s%s", len ? "," : "",
+					nslab_ns_types[t].name);
+}
+
+static int print_one(const struct nslab_state *st, void *arg)
+{
+	struct ps_out *out = arg;
+	const char *status = nslab_status_name(nslab_state_status(st));
+	char created[32], ns[64];
+	time_t when = st->created;
+
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&when));
+	if (!out->json) {
+		ns_list(st, ns, sizeof(ns));
+		printf("%-20s %-8d %-8s %-20s %-34s %s\n", st->name, (int)st->pid, status, created,
+		       ns, st->command);
+		return 0;
+	}
+	nslab_json_open(&out->j, NULL, '{');
+	nslab_json_str(&out->j, "name", st->name);
+	nslab_json_int(&out->j, "pid", st->pid);
+	nslab_json_int(&out->j, "supervisor", st->supervisor);
+	nslab_json_str(&out->j, "status", status);
+	nslab_json_str(&out->j, "created", created);
+	nslab_json_str(&out->j, "rootfs", st->rootfs);
+	nslab_json_str(&out->j, "command", st->command);
+	nslab_json_open(&out->j, "namespaces", '[');
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		if (st->ns & NSLAB_NS_BIT(t))
+			nslab_json_str(&out->j, NULL, nslab_ns_types[t].name);
+	nslab_json_close(&out->j, ']');
+	nslab_json_open(&out->j, "persisted", '[');
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		if (st->persisted[t][0])
+			nslab_json_str(&out->j, NULL, st->persisted[t]);
+	nslab_json_close(&out->j, ']');
+	nslab_json_close(&out->j, '}');
+	return 0;
+}
+
+int cmd_ps(int argc, char **argv)
+{
+	struct ps_out out = { .json = false };
+	int ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			out.json = true;
+		else if (strcmp(argv[i], "--help") == 0) {
+			puts("usage: nslab ps [--json]");
+			return CLI_OK;
+		} else
+			return cli_fail(CLI_USAGE, "usage", "bad argument '%s' (nslab ps [--json])", argv[i]);
+	}
+	if (out.json) {
+		nslab_json_init(&out.j, stdout);
+		nslab_json_open(&out.j, NULL, '[');
+	} else {
+		printf("%-20s %-8s %-8s %-20s %-34s %s\n", "NAME", "PID", "STATUS", "CREATED",
+		       "NAMESPACES", "COMMAND");
+	}
+	ret = nslab_state_each(print_one, &out);
+	if (out.json)
+		nslab_json_close(&out.j, ']');
+	if (ret)
+		return cli_fail(CLI_ERROR, "ps", "%s: %s", nslab_state_root(), strerror(-ret));
+	return CLI_OK;
+}

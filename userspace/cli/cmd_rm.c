@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cli.h"
+#include "container.h"
+#include "state.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
+
+/* With -f, a live container is killed; its supervisor then cleans up, and we wait for that. */
+static int stop_supervised(const struct nslab_state *st)
+{
+	int fd = pidfd_open(st->supervisor, 0);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (fd < 0)
+		return errno == ESRCH ? 0 : -errno;
+	kill(st->pid, SIGKILL);
+	/* Bounded: a supervisor stuck in the kernel must not hang rm forever. */
+	if (poll(&p, 1, 10000) == 0) {
+		close(fd);
+		return -ETIMEDOUT;
+	}
+	close(fd);
+	return 0;
+}
+
+static int remove_one(const char *name, bool force)
+{
+	struct nslab_state st;
+	int ret = nslab_state_find(name, &st);
+
+	if (ret == -ENOENT)
+		return cli_fail(CLI_USAGE, "rm", "no container '%s'", name);
+	if (ret)
+		return cli_fail(CLI_ERROR, "rm", "%s: %s", name, strerror(-ret));
+	if (nslab_state_status(&st) != NSLAB_DEAD) {
+		if (!force)
+			return cli_fail(CLI_ERROR, "rm", "container '%s' is running (use -f to kill it)",
+					st.name);
+		ret = stop_supervised(&st);
+		if (ret)
+			return cli_fail(CLI_ERROR, "rm", "%s: %s", st.name, strerror(-ret));
+	}
+	/* Whatever the supervisor did not get to (it may have been SIGKILLed). */
+	ret = nslab_container_remove(&st);
+	if (ret)
+		return cli_fail(CLI_ERROR, "rm", "%s: %s", st.name, strerror(-ret));
+	return CLI_OK;
+}
+
+int cmd_rm(int argc, char **argv)
+{
+	bool force = false;
+	int i = 1, code = CLI_OK;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0) {
+			force = true;
+		} else if (strcmp(argv[i], "--help") == 0) {
+			puts("usage: nslab rm [-f] NAME|PID...");
+			return CLI_OK;
+		} else {
+			return cli_fail(CLI_USAGE, "usage", "bad option '%s' (nslab rm [-f] NAME...)", argv[i]);
+		}
+	}
+	if (i == argc)
+		return cli_fail(CLI_USAGE, "usage", "nslab rm [-f] NAME|PID...");
+	for (; i < argc; i++) {
+		int ret = remove_one(argv[i], force);
+
+		if (ret > code)
+			code = ret;
+	}
+	return code;
+}

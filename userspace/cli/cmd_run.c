@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cli.h"
+#include "container.h"
+#include "process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char run_usage[] =
+	"usage: nslab run [OPTIONS] [--] CMD [ARG...]\n"
+	"  --name N              container name (default: generated)\n"
+	"  --ns LIST             namespaces to create: uts,ipc,pid,mnt,net,user,cgroup,time (default all)\n"
+	"  --rootfs DIR          root filesystem (default: the built-in busybox rootfs)\n"
+	"  --no-overlay          bind the rootfs instead of a copy-on-write overlay\n"
+	"  --read-only           mount the root read-only\n"
+	"  --hostname H          (default: the name)   --domainname D\n"
+	"  --user UID[:GID]      user to run CMD as, inside\n"
+	"  --uid-map IN:OUT:LEN  --gid-map IN:OUT:LEN   (repeatable; default 0:100000:65536 as root)\n"
+	"  --net none|loopback   (default loopback: lo up)\n"
+	"  --persist DIR         bind-mount each namespace file to DIR/<type>\n"
+	"  --join TYPE=PATH      enter an existing uts, ipc, net, cgroup or time namespace\n"
+	"  --time-offset monotonic=S,boottime=S\n"
+	"  -e, --env KEY=VALUE   set an environment variable for CMD\n"
+	"  --init                run a tiny PID 1 that reaps zombies and forwards signals\n"
+	"  -d, --detach          run in the background; print the name\n"
+	"exit: CMD's status, 128+N if killed by signal N; 125 setup failed, 126 cannot execute, 127 not found\n";
+
+enum {
+	OPT_NAME = 256, OPT_NS, OPT_ROOTFS, OPT_NO_OVERLAY, OPT_READ_ONLY, OPT_HOSTNAME,
+	OPT_DOMAINNAME, OPT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_NET, OPT_PERSIST, OPT_JOIN,
+	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP,
+};
+
+static const struct option run_options[] = {
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "ns", required_argument, NULL, OPT_NS },
+	{ "rootfs", required_argument, NULL, OPT_ROOTFS },
+	{ "no-overlay", no_argument, NULL, OPT_NO_OVERLAY },
+	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "domainname", required_argument, NULL, OPT_DOMAINNAME },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "uid-map", required_argument, NULL, OPT_UID_MAP },
+	{ "gid-map", required_argument, NULL, OPT_GID_MAP },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "persist", required_argument, NULL, OPT_PERSIST },
+	{ "join", required_argument, NULL, OPT_JOIN },
+	{ "time-offset", required_argument, NULL, OPT_TIME_OFFSET },
+	{ "env", required_argument, NULL, 'e' },
+	{ "init", no_argument, NULL, OPT_INIT },
+	{ "detach", no_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_option(struct nslab_spec *spec, int opt, char *arg, struct nslab_error *e)
+{
+	const char *bad;
+
+	switch (opt) {
+	case OPT_NAME:
+		if (strlen(arg) > NSLAB_NAME_MAX || !nslab_name_valid(arg))
+			return nslab_fail(e, EINVAL, "--name",
+					  "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
+					  arg, NSLAB_NAME_MAX);
+		strcpy(spec->name, arg);
+		return 0;
+	case OPT_NS:
+		if (nslab_ns_parse_list(arg, &spec->ns, &bad))
+			return nslab_fail(e, EINVAL, "--ns", "unknown namespace '%s' (uts ipc pid mnt net user cgroup time)", bad);
+		return 0;
+	case OPT_ROOTFS: spec->rootfs = arg; return 0;
+	case OPT_NO_OVERLAY: spec->overlay = false; return 0;
+	case OPT_READ_ONLY: spec->read_only = true; return 0;
+	case OPT_HOSTNAME: spec->hostname = arg; return 0;
+	case OPT_DOMAINNAME: spec->domainname = arg; return 0;
+	case OPT_USER:
+		spec->user_set = true;
+		return nslab_parse_user(arg, &spec->uid, &spec->gid, e);
+	case OPT_UID_MAP: return nslab_parse_idmap(arg, spec->uid_map, &spec->n_uid_map, e, "--uid-map");
+	case OPT_GID_MAP: return nslab_parse_idmap(arg, spec->gid_map, &spec->n_gid_map, e, "--gid-map");
+	case OPT_NET: return nslab_parse_net(arg, &spec->net, e);
+	case OPT_PERSIST: spec->persist_dir = arg; return 0;
+	case OPT_JOIN: return nslab_parse_join(arg, spec->join, e);
+	case OPT_TIME_OFFSET: return nslab_parse_time_offsets(arg, spec->time_offset, e);
+	case OPT_INIT: spec->init = true; return 0;
+	case 'd': spec->detach = true; return 0;
+	case 'e':
+		if (!strchr(arg, '=') || arg[0] == '=')
+			return nslab_fail(e, EINVAL, "--env", "'%s' is not KEY=VALUE", arg);
+		if (spec->n_env >= NSLAB_MAX_ENV)
+			return nslab_fail(e, EINVAL, "--env", "at most %d variables", NSLAB_MAX_ENV);
+		spec->env[spec->n_env++] = arg;
+		return 0;
+	}
+	return nslab_fail(e, EINVAL, "usage", "bad option");
+}
+
+/*
+ * -d: a forked supervisor starts the container in its own session and
+ * reports success or the failing step back; the caller prints the name.
+ */
+static int run_detached(struct nslab_spec *spec)
+{
+	struct nslab_report r;
+	struct nslab_container c;
+	int ready[2];
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return cli_fail(NSLAB_EXIT_SETUP, "detach", "pipe: %m");
+	pid = fork();
+	if (pid < 0)
+		return cli_fail(NSLAB_EXIT_SETUP, "detach", "fork: %m");
+	if (pid > 0) {
+		close(ready[1]);
+		n = nslab_read_all(ready[0], &r, sizeof(r));
+		close(ready[0]);
+		if (n != sizeof(r))
+			return cli_fail(NSLAB_EXIT_SETUP, "detach", "the supervisor died during setup");
+		if (!r.ready) {
+			cli_error(&r.error);
+			return nslab_failure_code(&r.error);
+		}
+		printf("%s\n", spec->name);
+		return 0;
+	}
+	close(ready[0]);
+	setsid();
+	r = (struct nslab_report){ .ready = 1 };
+	if (nslab_container_start(&c, spec, &r.error) < 0) {
+		r.ready = 0;
+		nslab_write_all(ready[1], &r, sizeof(r));
+		_exit(nslab_failure_code(&r.error));
+	}
+	nslab_write_all(ready[1], &r, sizeof(r));
+	close(ready[1]);
+	n = nslab_container_wait(&c);
+	nslab_container_teardown(&c, true);
+	_exit(n);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct nslab_error e = { 0 };
+	struct nslab_container c;
+	struct nslab_spec spec;
+	int opt, code;
+
+	nslab_spec_init(&spec);
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+de:", run_options, NULL)) != -1) {
+		if (opt == OPT_HELP) {
+			fputs(run_usage, stdout);
+			return 0;
+		}
+		if (opt == '?' || opt == ':')
+			return cli_fail(NSLAB_EXIT_SETUP, "usage", "bad option '%s' (try 'nslab run --help')",
+					argv[optind - 1]);
+		if (parse_option(&spec, opt, optarg, &e)) {
+			cli_error(&e);
+			return NSLAB_EXIT_SETUP;
+		}
+	}
+	spec.argv = argv + optind;
+	if (nslab_spec_finish(&spec, &e)) {
+		cli_error(&e);
+		return NSLAB_EXIT_SETUP;
+	}
+	if (spec.detach)
+		return run_detached(&spec);
+	if (nslab_container_start(&c, &spec, &e) < 0) {
+		cli_error(&e);
+		return nslab_failure_code(&e);
+	}
+	code = nslab_container_wait(&c);
+	nslab_container_teardown(&c, true);
+	return code;
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nslab: run, prove and measure Linux isolation. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "run", cmd_run, "create a container, run a command in it, wait, exit with its status" },
+	{ "exec", cmd_exec, "run a command inside a running container (setns)" },
+	{ "ps", cmd_ps, "list containers" },
+	{ "rm", cmd_rm, "remove a container and everything it made" },
+};
+
+void cli_error(const struct nslab_error *e)
+{
+	fprintf(stderr, "nslab: %s: %s\n", e->what, e->why);
+}
+
+int cli_fail(int code, const char *what, const char *fmt, ...)
+{
+	struct nslab_error e = { .err = 0 };
+	va_list ap;
+
+	snprintf(e.what, sizeof(e.what), "%s", what);
+	va_start(ap, fmt);
+	vsnprintf(e.why, sizeof(e.why), fmt, ap);
+	va_end(ap);
+	cli_error(&e);
+	return code;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: nslab COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'nslab COMMAND --help' describes each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	return cli_fail(CLI_USAGE, "usage", "unknown command '%s' (try 'nslab --help')", argv[1]);
+}

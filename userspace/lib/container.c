@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Container start, in the order DESIGN.md gives.  The parent makes what
+ * needs host privilege (state, overlay, id maps, persisted ns files); the
+ * child makes the rest inside.  Two pipes keep them in step: the parent
+ * releases the child twice with a byte on `sync`, and the child answers on
+ * `report` with a struct nslab_report (ready, or the step that failed).
+ * Exec closes `report` (O_CLOEXEC), so EOF there means the command runs.
+ */
+#include "container.h"
+#include "net.h"
+#include "process.h"
+#include "rootfs.h"
+#include "user.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/close_range.h>
+#include <linux/sched.h>
+
+/* Namespaces the child creates itself, after the parent has set it up. */
+#define LATE_NS (NSLAB_NS_BIT(NSLAB_NS_CGROUP) | NSLAB_NS_BIT(NSLAB_NS_TIME))
+
+static bool has_ns(const struct nslab_spec *spec, enum nslab_ns t)
+{
+	return spec->ns & NSLAB_NS_BIT(t);
+}
+
+static int container_path(const struct nslab_container *c, const char *leaf, char *buf)
+{
+	return nslab_state_path(buf, PATH_MAX, c->spec->name, leaf);
+}
+
+/* ---- child ---- */
+
+static __attribute__((noreturn)) void child_fail(int report_fd, const struct nslab_error *e)
+{
+	nslab_report_failure(report_fd, e);
+	_exit(NSLAB_EXIT_SETUP);
+}
+
+static int wait_release(int sync_fd)
+{
+	char byte;
+
+	return nslab_read_all(sync_fd, &byte, 1) == 1 ? 0 : -1;
+}
+
+/*
+ * A credential change clears the parent-death signal, so it is armed again
+ * after each one; the supervisor's pidfd tells whether it died in between.
+ */
+static void arm_deathsig(int supervisor_pidfd)
+{
+	struct pollfd p = { .fd = supervisor_pidfd, .events = POLLIN };
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (poll(&p, 1, 0) != 0)
+		_exit(NSLAB_EXIT_SETUP);
+}
+
+static __attribute__((noreturn)) void child_main(struct nslab_container *c, int sync_fd,
+						   int report_fd, int supervisor_pidfd)
+{
+	const struct nslab_spec *spec = c->spec;
+	struct nslab_report ready = { .ready = 1 };
+	struct nslab_error e = { 0 };
+	char newroot[PATH_MAX];
+	int ret;
+
+	arm_deathsig(supervisor_pidfd);
+	if (wait_release(sync_fd))
+		_exit(NSLAB_EXIT_SETUP);
+	/* Become the mapped root: the host's uid 0 must not own what we create. */
+	if (has_ns(spec, NSLAB_NS_USER)) {
+		ret = nslab_fault("setuid") ? -EIO : nslab_user_switch(0, 0);
+		if (ret)
+			child_fail(report_fd, &(struct nslab_error){ -ret, "setuid", "" });
+		arm_deathsig(supervisor_pidfd);
+		/*
+		 * The uid change made us non-dumpable, which hands our /proc files
+		 * to the host's root and locks us out of timens_offsets.  exec
+		 * sets it again from the command's binary.
+		 */
+		prctl(PR_SET_DUMPABLE, 1);
+	}
+	/* Only now, inside its cgroup, so that the namespace's root is that cgroup. */
+	if (has_ns(spec, NSLAB_NS_CGROUP) && (nslab_fault("cgroupns") || unshare(CLONE_NEWCGROUP) < 0))
+		child_fail(report_fd, &(struct nslab_error){ errno, "cgroupns", "" });
+	if (nslab_timens_setup(spec, &e))
+		child_fail(report_fd, &e);
+	if (nslab_write_all(report_fd, &ready, sizeof(ready)) || wait_release(sync_fd))
+		_exit(NSLAB_EXIT_SETUP);
+	close(sync_fd);
+
+	if (container_path(c, "root", newroot) ||
+	    nslab_rootfs_setup(spec, newroot, c->ovl_fd, &e))
+		child_fail(report_fd, &e);
+	if (c->ovl_fd >= 0)
+		close(c->ovl_fd);
+	if (nslab_uts_setup(spec, &e))
+		child_fail(report_fd, &e);
+	if (has_ns(spec, NSLAB_NS_NET) && spec->net == NSLAB_NET_LOOPBACK) {
+		ret = nslab_fault("net") ? -EIO : nslab_net_lo_up();
+		if (ret)
+			child_fail(report_fd, &(struct nslab_error){ -ret, "net", "lo: " });
+	}
+	if (spec->user_set) {
+		ret = nslab_user_switch(spec->uid, spec->gid);
+		if (ret)
+			child_fail(report_fd, &(struct nslab_error){ -ret, "user", "" });
+		arm_deathsig(supervisor_pidfd);
+	}
+	/* Only 0-2 reach the command; report_fd is already close-on-exec. */
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (spec->init)
+		_exit(nslab_init_run(spec->argv, spec->env, spec->hostname, report_fd));
+	nslab_exec_command(spec->argv, spec->env, spec->hostname, report_fd);
+	_exit(NSLAB_EXIT_NOT_FOUND);
+}
+
+/* ---- parent ---- */
+
+static int prepare_root(struct nslab_container *c, struct nslab_error *e)
+{
+	const struct nslab_spec *spec = c->spec;
+	char root[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
+
+	if (container_path(c, "root", root) || container_path(c, "upper", upper) ||
+	    container_path(c, "work", work))
+		return nslab_fail(e, ENAMETOOLONG, "state", NULL);
+	if (mkdir(root, 0755) < 0)
+		return nslab_fail(e, errno, "state", "%s: %s", root, strerror(errno));
+	if (!spec->overlay)
+		return 0;
+	if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+		return nslab_fail(e, errno, "overlay", "%s: %s", upper, strerror(errno));
+	/* The upper dir is the merged "/": the container's root must own it to write there. */
+	if (has_ns(spec, NSLAB_NS_USER) &&
+	    chown(upper, spec->uid_map[0].inside == 0 ? spec->uid_map[0].outside : 0,
+		  spec->gid_map[0].inside == 0 ? spec->gid_map[0].outside : 0) < 0)
+		return nslab_fail(e, errno, "overlay", "chown %s: %s", upper, strerror(errno));
+	c->ovl_fd = nslab_overlay_open(spec->rootfs, upper, work);
+	if (c->ovl_fd < 0)
+		return nslab_fail(e, c->ovl_fd, "overlay", "%s: %s", spec->rootfs,
+				  strerror(-c->ovl_fd));
+	return 0;
+}
+
+/* A detached container's output goes to a log in its state directory. */
+static int redirect_stdio(struct nslab_container *c, struct nslab_error *e)
+{
+	char log[PATH_MAX];
+	int in, out;
+
+	if (container_path(c, "log", log))
+		return nslab_fail(e, ENAMETOOLONG, "log", NULL);
+	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) {
+		nslab_fail(e, errno, "log", "%s: %s", log, strerror(errno));
+		if (in >= 0)
+			close(in);
+		if (out >= 0)
+			close(out);
+		return -e->err;
+	}
+	close(in);
+	close(out);
+	return 0;
+}
+
+/*
+ * Joined namespaces are entered by the parent around clone3, so the child
+ * starts in them and only creates the rest (a child already in its new user
+ * namespace could not enter namespaces that the host's user namespace owns).
+ */
+static int enter_joined(const struct nslab_spec *spec, int saved[NSLAB_NS_COUNT],
+			struct nslab_error *e)
+{
+	int ret = 0;
+
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		saved[t] = -1;
+	for (int t = 0; t < NSLAB_NS_COUNT && !ret; t++) {
+		char self[64];
+		int fd;
+
+		if (!spec->join[t])
+			continue;
+		snprintf(self, sizeof(self), "/proc/self/ns/%s", nslab_ns_types[t].name);
+		saved[t] = open(self, O_RDONLY | O_CLOEXEC);
+		fd = nslab_ns_open_checked(spec->join[t], t);
+		if (fd < 0)
+			ret = nslab_fail(e, fd, "join", "%s: %s", spec->join[t], strerror(-fd));
+		else if (saved[t] < 0 || setns(fd, nslab_ns_types[t].clone_flag) < 0)
+			ret = nslab_fail(e, errno, "join", "%s: %s", spec->join[t], strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return ret;
+}
+
+static void leave_joined(int saved[NSLAB_NS_COUNT])
+{
+	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
+		if (saved[t] < 0)
+			continue;
+		if (setns(saved[t], 0) < 0)
+			abort();	/* the supervisor would go on in the wrong namespace */
+		close(saved[t]);
+	}
+}
+
+static int spawn(struct nslab_container *c, const int sync[2], const int rep[2], struct nslab_error *e)
+{
+	struct clone_args args = {
+		.flags = CLONE_PIDFD | nslab_ns_clone_flags(c->spec->ns & ~LATE_NS),
+		.pidfd = (unsigned long)&c->pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	int saved[NSLAB_NS_COUNT], self_pidfd, ret;
+
+	self_pidfd = pidfd_open(getpid(), 0);
+	if (self_pidfd < 0)
+		return nslab_fail(e, errno, "clone", "pidfd_open: %s", strerror(errno));
+	ret = enter_joined(c->spec, saved, e);
+	if (!ret && nslab_fault("clone"))
+		ret = nslab_fail(e, EIO, "clone", NULL);
+	if (!ret) {
+		c->pid = syscall(SYS_clone3, &args, sizeof(args));
+		if (c->pid == 0) {
+			/* The parent's ends: holding them would hide the parent's death. */
+			close(sync[1]);
+			close(rep[0]);
+			child_main(c, sync[0], rep[1], self_pidfd);
+		}
+		if (c->pid < 0) {
+			c->pid = 0;
+			c->pidfd = -1;
+			ret = nslab_fail(e, errno, "clone", NULL);
+		}
+	}
+	leave_joined(saved);
+	close(self_pidfd);
+	return ret;
+}
+
+static int persist(struct nslab_container *c, struct nslab_error *e)
+{
+	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
+		char *path = c->state.persisted[t];
+		int ret;
+
+		if (!has_ns(c->spec, t))
+			continue;
+		if (snprintf(path, PATH_MAX, "%s/%s", c->spec->persist_dir,
+			     nslab_ns_types[t].name) >= PATH_MAX) {
+			path[0] = '\0';
+			return nslab_fail(e, ENAMETOOLONG, "persist", NULL);
+		}
+		ret = nslab_fault("persist") ? -EIO : nslab_ns_persist(c->pid, t, path);
+		if (ret) {
+			path[0] = '\0';
+			return nslab_fail(e, ret, "persist", "%s: %s", c->spec->persist_dir,
+					  strerror(-ret));
+		}
+	}
+	return 0;
+}
+
+/* Reads the child's next report; 0 with *got_eof when it exec'd (or died). */
+static int read_report(int fd, struct nslab_report *r, bool *got_eof, struct nslab_error *e)
+{
+	ssize_t n = nslab_read_all(fd, r, sizeof(*r));
+
+	*got_eof = n == 0;
+	if (n == 0)
+		return 0;
+	if (n != sizeof(*r))
+		return nslab_fail(e, EPROTO, "setup", "short report from the container");
+	if (!r->ready) {
+		*e = r->error;
+		/* Children fill in a prefix only; strerror is added here, once. */
+		if (strlen(e->why) < 96 && (e->why[0] == '\0' || e->why[strlen(e->why) - 1] == ' '))
+			snprintf(e->why + strlen(e->why), sizeof(e->why) - strlen(e->why), "%s",
+				 strerror(e->err));
+		return -e->err;
+	}
+	return 0;
+}
+
+static void fill_state(struct nslab_container *c)
+{
+	struct nslab_state *st = &c->state;
+	size_t len = 0;
+
+	snprintf(st->name, sizeof(st->name), "%s", c->spec->name);
+	snprintf(st->rootfs, sizeof(st->rootfs), "%s", c->spec->rootfs);
+	st->ns = c->spec->ns;
+	st->created = time(NULL);
+	st->supervisor = getpid();
+	nslab_proc_start_time(st->supervisor, &st->supervisor_start);
+	for (char *const *a = c->spec->argv; *a && len + 1 < sizeof(st->command); a++)
+		len += snprintf(st->command + len, sizeof(st->command) - len, "%s%s",
+				len ? " " : "", *a);
+}
+
+int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
+			  struct nslab_error *e)
+{
+	struct nslab_report report;
+	int sync[2] = { -1, -1 }, rep[2] = { -1, -1 };
+	bool eof;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	c->spec = spec;
+	c->ovl_fd = -1;
+	c->pidfd = -1;
+
+	ret = nslab_fault("state") ? -EIO : nslab_state_create(spec->name);
+	if (ret == -EEXIST)
+		return nslab_fail(e, EEXIST, "name", "container '%s' already exists", spec->name);
+	if (ret)
+		return nslab_fail(e, ret, "state", "%s: %s", nslab_state_root(), strerror(-ret));
+	c->dir_made = true;
+	fill_state(c);
+
+	ret = prepare_root(c, e);
+	if (!ret && spec->detach)
+		ret = redirect_stdio(c, e);
+	if (!ret && (pipe2(sync, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0))
+		ret = nslab_fail(e, errno, "pipe", NULL);
+	if (!ret)
+		ret = spawn(c, sync, rep, e);
+	if (sync[0] >= 0)
+		close(sync[0]);
+	if (rep[1] >= 0)
+		close(rep[1]);
+	if (ret)
+		goto fail;
+
+	if (has_ns(spec, NSLAB_NS_USER)) {
+		ret = nslab_fault("uid_map") ? -EIO : nslab_user_write_maps(c->pid, spec);
+		if (ret) {
+			nslab_fail(e, ret, "uid_map", NULL);
+			goto fail;
+		}
+	}
+	ret = nslab_write_all(sync[1], "1", 1);
+	if (!ret)
+		ret = read_report(rep[0], &report, &eof, e);
+	if (!ret && eof)
+		ret = nslab_fail(e, ECHILD, "setup", "the container's first process died");
+	if (ret)
+		goto fail;
+
+	if (spec->persist_dir) {
+		ret = persist(c, e);
+		if (ret)
+			goto fail;
+	}
+	c->state.pid = c->pid;
+	nslab_proc_start_time(c->pid, &c->state.pid_start);
+	ret = nslab_fault("state-write") ? -EIO : nslab_state_write(&c->state);
+	if (ret) {
+		nslab_fail(e, ret, "state", NULL);
+		goto fail;
+	}
+	ret = nslab_write_all(sync[1], "2", 1);
+	if (!ret)
+		ret = read_report(rep[0], &report, &eof, e);
+	if (ret)
+		goto fail;
+	close(sync[1]);
+	close(rep[0]);
+	return 0;
+fail:
+	if (!e->err)
+		nslab_fail(e, ret, "setup", NULL);
+	if (sync[1] >= 0)
+		close(sync[1]);
+	if (rep[0] >= 0)
+		close(rep[0]);
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+	}
+	nslab_container_teardown(c, false);
+	return -e->err;
+}
+
+int nslab_container_wait(struct nslab_container *c)
+{
+	int code = nslab_wait_forwarding(c->pid);
+
+	c->pid = 0;
+	return code;
+}
+
+void nslab_container_teardown(struct nslab_container *c, bool keep_persisted)
+{
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	if (c->ovl_fd >= 0)
+		close(c->ovl_fd);
+	c->pidfd = c->ovl_fd = -1;
+	for (int t = 0; t < NSLAB_NS_COUNT && !keep_persisted; t++)
+		if (c->state.persisted[t][0])
+			nslab_ns_unpersist(c->state.persisted[t]);
+	if (c->dir_made)
+		nslab_state_remove(c->spec->name);
+	c->dir_made = false;
+}
+
+/* Kills @pid if it is still the process that @start identifies, and waits for it to go. */
+static int kill_and_wait(pid_t pid, unsigned long long start)
+{
+	unsigned long long now;
+	struct pollfd p;
+	int fd = pidfd_open(pid, 0);
+
+	if (fd < 0)
+		return errno == ESRCH ? 0 : -errno;
+	if (nslab_proc_start_time(pid, &now) == 0 && now == start) {
+		pidfd_send_signal(fd, SIGKILL, NULL, 0);
+		p = (struct pollfd){ .fd = fd, .events = POLLIN };
+		/* Bounded: a task stuck in the kernel must not hang `rm` forever. */
+		if (poll(&p, 1, 10000) == 0) {
+			close(fd);
+			return -ETIMEDOUT;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+int nslab_container_remove(const struct nslab_state *st)
+{
+	int ret = kill_and_wait(st->pid, st->pid_start);
+
+	if (ret)
+		return ret;
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		if (st->persisted[t][0])
+			nslab_ns_unpersist(st->persisted[t]);
+	return nslab_state_remove(st->name);
+}

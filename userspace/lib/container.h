@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A container's life: start (DESIGN.md "Container start, in order"), wait, teardown. */
+#ifndef NSLAB_CONTAINER_H
+#define NSLAB_CONTAINER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "spec.h"
+#include "state.h"
+#include "util.h"
+
+struct nslab_container {
+	struct nslab_spec *spec;
+	struct nslab_state state;
+	bool dir_made;
+	int ovl_fd;
+	int pidfd;
+	pid_t pid;
+};
+
+/*
+ * Creates everything and starts spec->argv.  On failure everything made so
+ * far is removed again and @e names the step; nslab_failure_code(e) gives the
+ * exit code.
+ */
+int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
+			  struct nslab_error *e);
+
+/* Waits for the container to exit, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2; returns its exit code. */
+int nslab_container_wait(struct nslab_container *c);
+
+/* Removes what the container made (state dir, upper layer, and on failure persisted ns files). */
+void nslab_container_teardown(struct nslab_container *c, bool keep_persisted);
+
+/* Cleans up a container from its state alone (its supervisor is gone): `nslab rm`. */
+int nslab_container_remove(const struct nslab_state *st);
+
+/* Per-concern steps run by the container's first process. */
+int nslab_uts_setup(const struct nslab_spec *spec, struct nslab_error *e);
+int nslab_timens_setup(const struct nslab_spec *spec, struct nslab_error *e);
+
+#endif

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "process.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void nslab_report_failure(int report_fd, const struct nslab_error *e)
+{
+	struct nslab_report r = { .ready = 0, .error = *e };
+
+	nslab_write_all(report_fd, &r, sizeof(r));
+}
+
+void nslab_exec_command(char *const *argv, char *const *env, const char *hostname,
+			int report_fd)
+{
+	const char *term = getenv("TERM");
+	struct nslab_error e;
+	char *term_copy = term ? strdup(term) : NULL;
+
+	clearenv();
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("HOME", "/root", 1);
+	if (hostname)
+		setenv("HOSTNAME", hostname, 1);
+	if (term_copy)
+		setenv("TERM", term_copy, 1);
+	free(term_copy);
+	for (; env && *env; env++)
+		putenv(*env);
+	if (nslab_fault("exec") == 0)
+		execvp(argv[0], argv);
+	nslab_fail(&e, errno, "exec", "%s: %s", argv[0], strerror(errno));
+	nslab_report_failure(report_fd, &e);
+}
+
+int nslab_failure_code(const struct nslab_error *e)
+{
+	if (strcmp(e->what, "exec") != 0)
+		return NSLAB_EXIT_SETUP;
+	return e->err == ENOENT ? NSLAB_EXIT_NOT_FOUND : NSLAB_EXIT_CANNOT_EXEC;
+}
+
+int nslab_exit_code(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return NSLAB_EXIT_SETUP;
+}
+
+static pid_t forward_to;
+
+static void forward_signal(int sig)
+{
+	if (forward_to > 0)
+		kill(forward_to, sig);
+}
+
+int nslab_wait_forwarding(pid_t pid)
+{
+	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { .sa_handler = forward_signal };
+	int status;
+
+	forward_to = pid;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaction(forwarded[i], &sa, NULL);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return NSLAB_EXIT_SETUP;
+	forward_to = 0;
+	return nslab_exit_code(status);
+}

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "spec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void nslab_spec_init(struct nslab_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->ns = NSLAB_NS_ALL;
+	spec->overlay = true;
+	spec->net = NSLAB_NET_LOOPBACK;
+}
+
+/* Parses a whole decimal number into [min, max]; no sign unless min < 0. */
+static int parse_ll(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (!*s || (min >= 0 && *s == '-') || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int nslab_parse_idmap(const char *arg, struct nslab_idmap *map, int *n, struct nslab_error *e,
+		      const char *opt)
+{
+	char buf[64], *in, *out, *len;
+	long long v[3];
+
+	if (*n >= NSLAB_MAX_MAPS)
+		return nslab_fail(e, EINVAL, opt, "at most %d ranges", NSLAB_MAX_MAPS);
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
+		goto bad;
+	in = buf;
+	out = strchr(in, ':');
+	if (!out)
+		goto bad;
+	*out++ = '\0';
+	len = strchr(out, ':');
+	if (!len)
+		goto bad;
+	*len++ = '\0';
+	if (parse_ll(in, 0, UINT_MAX - 1, &v[0]) || parse_ll(out, 0, UINT_MAX - 1, &v[1]) ||
+	    parse_ll(len, 1, UINT_MAX, &v[2]))
+		goto bad;
+	if (v[0] + v[2] > UINT_MAX || v[1] + v[2] > UINT_MAX)
+		return nslab_fail(e, EINVAL, opt, "range '%s' runs past the last id", arg);
+	for (int i = 0; i < *n; i++) {
+		const struct nslab_idmap *m = &map[i];
+
+		if ((v[0] < m->inside + m->count && m->inside < v[0] + v[2]) ||
+		    (v[1] < m->outside + m->count && m->outside < v[1] + v[2]))
+			return nslab_fail(e, EINVAL, opt, "range '%s' overlaps another", arg);
+	}
+	map[*n] = (struct nslab_idmap){ v[0], v[1], v[2] };
+	(*n)++;
+	return 0;
+bad:
+	return nslab_fail(e, EINVAL, opt, "'%s' is not INSIDE:OUTSIDE:COUNT", arg);
+}
+
+int nslab_parse_user(const char *arg, uid_t *uid, gid_t *gid, struct nslab_error *e)
+{
+	char buf[32], *colon;
+	long long u, g;
+
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
+		goto bad;
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon++ = '\0';
+	if (parse_ll(buf, 0, UINT_MAX - 1, &u))
+		goto bad;
+	g = u;
+	if (colon && parse_ll(colon, 0, UINT_MAX - 1, &g))
+		goto bad;
+	*uid = u;
+	*gid = g;
+	return 0;
+bad:
+	return nslab_fail(e, EINVAL, "--user", "'%s' is not UID[:GID]", arg);
+}
+
+int nslab_parse_time_offsets(const char *arg, long long offs[NSLAB_CLOCK_COUNT],
+			     struct nslab_error *e)
+{
+	static const char *const clocks[NSLAB_CLOCK_COUNT] = { "monotonic", "boottime" };
+	/* The kernel bounds offsets to half of KTIME_SEC_MAX; stay well inside it. */
+	const long long limit = 1LL << 32;
+	bool seen[NSLAB_CLOCK_COUNT] = { false };
+	char buf[128], *save, *item;
+
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf) || !*buf)
+		return nslab_fail(e, EINVAL, "--time-offset", "'%s' is not CLOCK=SECONDS[,...]", arg);
+	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+		int c;
+
+		if (!eq)
+			return nslab_fail(e, EINVAL, "--time-offset", "'%s' is not CLOCK=SECONDS", item);
+		*eq++ = '\0';
+		for (c = 0; c < NSLAB_CLOCK_COUNT; c++)
+			if (strcmp(item, clocks[c]) == 0)
+				break;
+		if (c == NSLAB_CLOCK_COUNT)
+			return nslab_fail(e, EINVAL, "--time-offset",
+					  "unknown clock '%s' (monotonic or boottime)", item);
+		if (seen[c])
+			return nslab_fail(e, EINVAL, "--time-offset", "clock '%s' given twice", item);
+		seen[c] = true;
+		if (parse_ll(eq, -limit, limit, &offs[c]))
+			return nslab_fail(e, EINVAL, "--time-offset",
+					  "'%s' is not a number of seconds within +-%lld", eq, limit);
+	}
+	return 0;
+}
+
+int nslab_parse_join(const char *arg, const char *join[NSLAB_NS_COUNT], struct nslab_error *e)
+{
+	const char *eq = strchr(arg, '=');
+	char type[16];
+	int t;
+
+	if (!eq || eq == arg || !eq[1] || eq - arg >= (int)sizeof(type))
+		return nslab_fail(e, EINVAL, "--join", "'%s' is not TYPE=PATH", arg);
+	snprintf(type, sizeof(type), "%.*s", (int)(eq - arg), arg);
+	t = nslab_ns_from_name(type);
+	if (t < 0)
+		return nslab_fail(e, EINVAL, "--join", "unknown namespace '%s'", type);
+	if (join[t])
+		return nslab_fail(e, EINVAL, "--join", "namespace '%s' given twice", type);
+	join[t] = eq + 1;
+	return 0;
+}
+
+int nslab_parse_net(const char *arg, enum nslab_net_mode *mode, struct nslab_error *e)
+{
+	if (strcmp(arg, "none") == 0)
+		*mode = NSLAB_NET_NONE;
+	else if (strcmp(arg, "loopback") == 0)
+		*mode = NSLAB_NET_LOOPBACK;
+	else
+		return nslab_fail(e, EINVAL, "--net", "unknown mode '%s' (none or loopback)", arg);
+	return 0;
+}
+
+bool nslab_name_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > NSLAB_NAME_MAX)
+		return false;
+	if (!((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z') ||
+	      (name[0] >= '0' && name[0] <= '9')))
+		return false;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len;
+}
+
+static int check_rootfs(struct nslab_spec *spec, struct nslab_error *e)
+{
+	static const char *const needed[] = { "proc", "dev", "sys" };
+	struct stat st;
+	int dfd;
+
+	if (!spec->rootfs) {
+		spec->rootfs = getenv("NSLAB_ROOTFS");
+		if (!spec->rootfs || !*spec->rootfs)
+			spec->rootfs = NSLAB_DEFAULT_ROOTFS;
+	}
+	dfd = open(spec->rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return nslab_fail(e, errno, "rootfs", "%s: %s", spec->rootfs, strerror(errno));
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		if (fstatat(dfd, needed[i], &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) {
+			/* A symlink here could point the runtime's own mounts at the host (M6). */
+			close(dfd);
+			return nslab_fail(e, EINVAL, "rootfs", "%s/%s is %s", spec->rootfs, needed[i],
+					  errno == ENOENT ? "missing" : "not a directory");
+		}
+	}
+	close(dfd);
+	return 0;
+}
+
+bool nslab_id_mapped(const struct nslab_idmap *map, int n, unsigned id)
+{
+	for (int i = 0; i < n; i++)
+		if (id >= map[i].inside && id - map[i].inside < map[i].count)
+			return true;
+	return false;
+}
+
+static int check_user(struct nslab_spec *spec, struct nslab_error *e)
+{
+	bool userns = spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER);
+
+	if (!userns) {
+		if (spec->n_uid_map || spec->n_gid_map)
+			return nslab_fail(e, EINVAL, "--uid-map", "id maps need the user namespace");
+		return 0;
+	}
+	if (!spec->n_uid_map) {
+		spec->uid_map[0] = geteuid() == 0 ?
+			(struct nslab_idmap){ 0, NSLAB_DEFAULT_MAP_BASE, NSLAB_DEFAULT_MAP_COUNT } :
+			(struct nslab_idmap){ 0, geteuid(), 1 };
+		spec->n_uid_map = 1;
+	}
+	if (!spec->n_gid_map) {
+		spec->gid_map[0] = geteuid() == 0 ?
+			(struct nslab_idmap){ 0, NSLAB_DEFAULT_MAP_BASE, NSLAB_DEFAULT_MAP_COUNT } :
+			(struct nslab_idmap){ 0, getegid(), 1 };
+		spec->n_gid_map = 1;
+	}
+	if (!nslab_id_mapped(spec->uid_map, spec->n_uid_map, spec->user_set ? spec->uid : 0))
+		return nslab_fail(e, EINVAL, "--user", "uid %u is not mapped in the user namespace",
+				  (unsigned)(spec->user_set ? spec->uid : 0));
+	if (!nslab_id_mapped(spec->gid_map, spec->n_gid_map, spec->user_set ? spec->gid : 0))
+		return nslab_fail(e, EINVAL, "--user", "gid %u is not mapped in the user namespace",
+				  (unsigned)(spec->user_set ? spec->gid : 0));
+	return 0;
+}
+
+static int check_time(struct nslab_spec *spec, struct nslab_error *e)
+{
+	static const clockid_t ids[NSLAB_CLOCK_COUNT] = { CLOCK_MONOTONIC, CLOCK_BOOTTIME };
+
+	for (int c = 0; c < NSLAB_CLOCK_COUNT; c++) {
+		struct timespec now;
+
+		if (!spec->time_offset[c])
+			continue;
+		if (!(spec->ns & NSLAB_NS_BIT(NSLAB_NS_TIME)))
+			return nslab_fail(e, EINVAL, "--time-offset", "offsets need the time namespace");
+		clock_gettime(ids[c], &now);
+		/* The kernel refuses an offset that would make the clock negative inside. */
+		if (spec->time_offset[c] < 0 && -spec->time_offset[c] > now.tv_sec)
+			return nslab_fail(e, EINVAL, "--time-offset",
+					  "offset %lld would make the clock negative (uptime %llds)",
+					  spec->time_offset[c], (long long)now.tv_sec);
+	}
+	return 0;
+}
+
+static int check_joins(struct nslab_spec *spec, struct nslab_error *e)
+{
+	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
+		int fd;
+
+		if (!spec->join[t])
+			continue;
+		if (t == NSLAB_NS_USER || t == NSLAB_NS_MNT || t == NSLAB_NS_PID)
+			return nslab_fail(e, EINVAL, "--join", "joining a %s namespace is not supported",
+					  nslab_ns_types[t].name);
+		fd = nslab_ns_open_checked(spec->join[t], t);
+		if (fd < 0)
+			return nslab_fail(e, -fd, "--join", "%s: %s", spec->join[t],
+					  fd == -EINVAL ? "not a namespace file of that type" :
+					  strerror(-fd));
+		close(fd);
+		spec->ns &= ~NSLAB_NS_BIT(t);
+	}
+	return 0;
+}
+
+int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
+{
+	int ret;
+
+	if (!spec->argv || !spec->argv[0])
+		return nslab_fail(e, EINVAL, "run", "no command given");
+	if (!spec->name[0]) {
+		unsigned char rnd[4] = { 0 };
+
+		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+			return nslab_fail(e, errno, "name", NULL);
+		snprintf(spec->name, sizeof(spec->name), "nslab-%02x%02x%02x%02x",
+			 rnd[0], rnd[1], rnd[2], rnd[3]);
+	} else if (!nslab_name_valid(spec->name)) {
+		return nslab_fail(e, EINVAL, "--name",
+				  "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
+				  spec->name, NSLAB_NAME_MAX);
+	}
+	if (!(spec->ns & NSLAB_NS_BIT(NSLAB_NS_MNT)))
+		return nslab_fail(e, EINVAL, "--ns", "the mount namespace is required (mnt)");
+	ret = check_joins(spec, e);
+	if (!ret)
+		ret = check_rootfs(spec, e);
+	if (!ret)
+		ret = check_user(spec, e);
+	if (!ret)
+		ret = check_time(spec, e);
+	if (ret)
+		return ret;
+	if ((spec->hostname || spec->domainname) && !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_UTS)))
+		return nslab_fail(e, EINVAL, "--hostname", "a hostname needs the uts namespace");
+	if (spec->hostname && (strlen(spec->hostname) > 64 || !*spec->hostname))
+		return nslab_fail(e, EINVAL, "--hostname", "must be 1-64 characters");
+	if (spec->domainname && strlen(spec->domainname) > 64)
+		return nslab_fail(e, EINVAL, "--domainname", "must be at most 64 characters");
+	if (!spec->hostname && (spec->ns & NSLAB_NS_BIT(NSLAB_NS_UTS)))
+		spec->hostname = spec->name;
+	if (spec->persist_dir) {
+		struct stat st;
+
+		if (stat(spec->persist_dir, &st) < 0 || !S_ISDIR(st.st_mode))
+			return nslab_fail(e, ENOTDIR, "--persist", "%s is not a directory",
+					  spec->persist_dir);
+	}
+	return 0;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A container's specification: parsed from the command line, validated before anything is made. */
+#ifndef NSLAB_SPEC_H
+#define NSLAB_SPEC_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "ns.h"
+#include "util.h"
+
+#define NSLAB_NAME_MAX 48
+#define NSLAB_MAX_MAPS 8
+#define NSLAB_MAX_ENV 64
+/* Container root maps to this host range when nslab runs as root and no map is given. */
+#define NSLAB_DEFAULT_MAP_BASE 100000u
+#define NSLAB_DEFAULT_MAP_COUNT 65536u
+
+struct nslab_idmap {
+	unsigned inside, outside, count;
+};
+
+enum nslab_net_mode { NSLAB_NET_NONE, NSLAB_NET_LOOPBACK };
+
+enum nslab_clock { NSLAB_CLOCK_MONOTONIC, NSLAB_CLOCK_BOOTTIME, NSLAB_CLOCK_COUNT };
+
+struct nslab_spec {
+	char name[NSLAB_NAME_MAX + 1];
+	unsigned ns;			/* namespaces to create (bit mask) */
+	const char *join[NSLAB_NS_COUNT];	/* namespaces to enter instead */
+	const char *rootfs;
+	bool overlay;
+	bool read_only;
+	bool init;
+	bool detach;
+	const char *hostname;
+	const char *domainname;
+	bool user_set;
+	uid_t uid;
+	gid_t gid;
+	struct nslab_idmap uid_map[NSLAB_MAX_MAPS];
+	struct nslab_idmap gid_map[NSLAB_MAX_MAPS];
+	int n_uid_map, n_gid_map;
+	enum nslab_net_mode net;
+	const char *persist_dir;
+	long long time_offset[NSLAB_CLOCK_COUNT];	/* seconds */
+	char *env[NSLAB_MAX_ENV + 1];	/* KEY=VALUE, NULL-terminated */
+	int n_env;
+	char *const *argv;
+};
+
+/* Defaults: all namespaces, overlay on the built-in rootfs, loopback network. */
+void nslab_spec_init(struct nslab_spec *spec);
+
+/* Parsers for single options; each returns 0 or -EINVAL with @e naming the problem. */
+int nslab_parse_idmap(const char *arg, struct nslab_idmap *map, int *n, struct nslab_error *e, const char *opt);
+int nslab_parse_user(const char *arg, uid_t *uid, gid_t *gid, struct nslab_error *e);
+int nslab_parse_time_offsets(const char *arg, long long offs[NSLAB_CLOCK_COUNT], struct nslab_error *e);
+int nslab_parse_join(const char *arg, const char *join[NSLAB_NS_COUNT], struct nslab_error *e);
+int nslab_parse_net(const char *arg, enum nslab_net_mode *mode, struct nslab_error *e);
+bool nslab_name_valid(const char *name);
+/* Whether @id has a mapping among the @n ranges of @map. */
+bool nslab_id_mapped(const struct nslab_idmap *map, int n, unsigned id);
+
+/*
+ * Checks the whole spec and fills in the defaults that depend on the caller
+ * (generated name, default id maps).  No side effect on the system.
+ */
+int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e);
+
+#endif

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "state.h"
+#include "json.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *nslab_state_root(void)
+{
+	const char *dir = getenv("NSLAB_STATE_DIR");
+
+	return dir && *dir ? dir : "/run/nslab";
+}
+
+int nslab_state_path(char *buf, size_t size, const char *name, const char *leaf)
+{
+	int n = leaf ? snprintf(buf, size, "%s/%s/%s", nslab_state_root(), name, leaf) :
+		       snprintf(buf, size, "%s/%s", nslab_state_root(), name);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int nslab_state_create(const char *name)
+{
+	char dir[PATH_MAX];
+	int ret;
+
+	/* Traversable by anyone: the container's root maps to an unprivileged host id. */
+	if (mkdir(nslab_state_root(), 0711) < 0 && errno != EEXIST)
+		return -errno;
+	ret = nslab_state_path(dir, sizeof(dir), name, NULL);
+	if (ret)
+		return ret;
+	return mkdir(dir, 0711) < 0 ? -errno : 0;
+}
+
+int nslab_state_write(const struct nslab_state *st)
+{
+	char path[PATH_MAX], *buf = NULL;
+	size_t len = 0;
+	struct nslab_json j;
+	FILE *out;
+	int ret;
+
+	ret = nslab_state_path(path, sizeof(path), st->name, "state.json");
+	if (ret)
+		return ret;
+	out = open_memstream(&buf, &len);
+	if (!out)
+		return -errno;
+	nslab_json_init(&j, out);
+	nslab_json_open(&j, NULL, '{');
+	nslab_json_str(&j, "name", st->name);
+	nslab_json_int(&j, "pid", st->pid);
+	nslab_json_int(&j, "pid_start", st->pid_start);
+	nslab_json_int(&j, "supervisor", st->supervisor);
+	nslab_json_int(&j, "supervisor_start", st->supervisor_start);
+	nslab_json_int(&j, "created", st->created);
+	nslab_json_str(&j, "rootfs", st->rootfs);
+	nslab_json_str(&j, "command", st->command);
+	nslab_json_open(&j, "namespaces", '[');
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		if (st->ns & NSLAB_NS_BIT(t))
+			nslab_json_str(&j, NULL, nslab_ns_types[t].name);
+	nslab_json_close(&j, ']');
+	nslab_json_open(&j, "persisted", '[');
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		if (st->persisted[t][0])
+			nslab_json_str(&j, NULL, st->persisted[t]);
+	nslab_json_close(&j, ']');
+	nslab_json_close(&j, '}');
+	if (fclose(out) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	ret = nslab_write_atomic(path, buf, len, 0600);
+	free(buf);
+	return ret;
+}
+
+static int add_ns(const char *s, void *arg)
+{
+	struct nslab_state *st = arg;
+	int t = nslab_ns_from_name(s);
+
+	if (t < 0)
+		return -EINVAL;
+	st->ns |= NSLAB_NS_BIT(t);
+	return 0;
+}
+
+/* A persisted file is named after its type (DIR/<type>), which tells where it goes. */
+static int add_persisted(const char *s, void *arg)
+{
+	struct nslab_state *st = arg;
+	const char *base = strrchr(s, '/');
+	int t = nslab_ns_from_name(base ? base + 1 : s);
+
+	if (t < 0 || strlen(s) >= sizeof(st->persisted[t]))
+		return -EINVAL;
+	strcpy(st->persisted[t], s);
+	return 0;
+}
+
+int nslab_state_read(const char *name, struct nslab_state *st)
+{
+	char path[PATH_MAX], doc[16384];
+	long long v[5];
+	ssize_t n;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (!nslab_name_valid(name))
+		return -ENOENT;
+	ret = nslab_state_path(path, sizeof(path), name, "state.json");
+	if (ret)
+		return ret;
+	n = nslab_read_file(path, doc, sizeof(doc));
+	if (n < 0)
+		return n;
+	if (nslab_json_get_str(doc, "name", st->name, sizeof(st->name)) ||
+	    nslab_json_get_int(doc, "pid", &v[0]) ||
+	    nslab_json_get_int(doc, "pid_start", &v[1]) ||
+	    nslab_json_get_int(doc, "supervisor", &v[2]) ||
+	    nslab_json_get_int(doc, "supervisor_start", &v[3]) ||
+	    nslab_json_get_int(doc, "created", &v[4]) ||
+	    nslab_json_get_str(doc, "rootfs", st->rootfs, sizeof(st->rootfs)) ||
+	    nslab_json_get_str(doc, "command", st->command, sizeof(st->command)) ||
+	    nslab_json_each_str(doc, "namespaces", add_ns, st) ||
+	    nslab_json_each_str(doc, "persisted", add_persisted, st))
+		return -EINVAL;
+	st->pid = v[0];
+	st->pid_start = v[1];
+	st->supervisor = v[2];
+	st->supervisor_start = v[3];
+	st->created = v[4];
+	return 0;
+}
+
+struct find_pid {
+	pid_t pid;
+	struct nslab_state *out;
+};
+
+static int match_pid(const struct nslab_state *st, void *arg)
+{
+	struct find_pid *f = arg;
+
+	if (st->pid != f->pid)
+		return 0;
+	*f->out = *st;
+	return 1;
+}
+
+int nslab_state_find(const char *name_or_pid, struct nslab_state *st)
+{
+	char *end;
+	long pid = strtol(name_or_pid, &end, 10);
+	int ret = nslab_state_read(name_or_pid, st);
+
+	if (ret != -ENOENT || *end || pid <= 0)
+		return ret;
+	return nslab_state_each(match_pid, &(struct find_pid){ pid, st }) == 1 ? 0 : -ENOENT;
+}
+
+int nslab_state_remove(const char *name)
+{
+	char dir[PATH_MAX];
+	int ret = nslab_state_path(dir, sizeof(dir), name, NULL);
+
+	return ret ? ret : nslab_rm_rf(dir);
+}
+
+int nslab_state_each(int (*fn)(const struct nslab_state *st, void *arg), void *arg)
+{
+	DIR *d = opendir(nslab_state_root());
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while (!ret && (de = readdir(d))) {
+		struct nslab_state *st;
+
+		if (de->d_name[0] == '.')
+			continue;
+		st = malloc(sizeof(*st));
+		if (!st) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (nslab_state_read(de->d_name, st) == 0)
+			ret = fn(st, arg);
+		free(st);
+	}
+	closedir(d);
+	return ret;
+}
+
+int nslab_proc_start_time(pid_t pid, unsigned long long *start)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	n = nslab_read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	/* comm may hold spaces and parentheses: count fields after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EINVAL;
+	for (int field = 2; field < 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return -EINVAL;
+	}
+	*start = strtoull(p + 1, NULL, 10);
+	return 0;
+}
+
+static bool alive(pid_t pid, unsigned long long start)
+{
+	unsigned long long now;
+
+	return pid > 0 && nslab_proc_start_time(pid, &now) == 0 && now == start;
+}
+
+enum nslab_status nslab_state_status(const struct nslab_state *st)
+{
+	if (!alive(st->supervisor, st->supervisor_start))
+		return NSLAB_DEAD;
+	return alive(st->pid, st->pid_start) ? NSLAB_RUNNING : NSLAB_CREATED;
+}
+
+const char *nslab_status_name(enum nslab_status status)
+{
+	static const char *const names[] = { "created", "running", "dead" };
+
+	return names[status];
+}

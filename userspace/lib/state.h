@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Run-time state: one directory per container under /run/nslab (NSLAB_STATE_DIR). */
+#ifndef NSLAB_STATE_H
+#define NSLAB_STATE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "ns.h"
+#include "spec.h"
+
+struct nslab_state {
+	char name[NSLAB_NAME_MAX + 1];
+	pid_t pid;			/* container's first process, host pid */
+	unsigned long long pid_start;	/* its start time, to tell a reused pid */
+	pid_t supervisor;
+	unsigned long long supervisor_start;
+	long long created;		/* unix time */
+	unsigned ns;			/* namespaces it created */
+	char rootfs[PATH_MAX];
+	char command[1024];		/* argv joined by spaces, for ps */
+	char persisted[NSLAB_NS_COUNT][PATH_MAX];	/* bind-mounted ns files, "" if none */
+};
+
+enum nslab_status { NSLAB_CREATED, NSLAB_RUNNING, NSLAB_DEAD };
+
+/* Root of all state directories. */
+const char *nslab_state_root(void);
+/* @buf gets <root>/<name>[/<leaf>]. Returns -ENAMETOOLONG if it does not fit. */
+int nslab_state_path(char *buf, size_t size, const char *name, const char *leaf);
+
+/* Creates the container's directory; -EEXIST means the name is taken. */
+int nslab_state_create(const char *name);
+int nslab_state_write(const struct nslab_state *st);
+int nslab_state_read(const char *name, struct nslab_state *st);
+/* Finds a container by name, or by the host pid of its first process. */
+int nslab_state_find(const char *name_or_pid, struct nslab_state *st);
+/* Removes the container's directory and everything in it. */
+int nslab_state_remove(const char *name);
+/* Calls @fn for each readable state, in no particular order. */
+int nslab_state_each(int (*fn)(const struct nslab_state *st, void *arg), void *arg);
+
+enum nslab_status nslab_state_status(const struct nslab_state *st);
+const char *nslab_status_name(enum nslab_status status);
+
+/* Start time of @pid in clock ticks since boot (field 22 of /proc/PID/stat). */
+int nslab_proc_start_time(pid_t pid, unsigned long long *start);
+
+#endif
