@@ -26,6 +26,7 @@ DEB_PKGS := gcc make pkg-config libcriterion-dev libnl-3-dev libnl-route-3-dev \
 
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 CLI_SRCS   := $(wildcard userspace/cli/*.c)
+PROBE_SRCS := $(wildcard userspace/probe/*.c)
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
 CONF_SRCS  := $(wildcard tests/conformance/*.c)
 HELP_SRCS  := $(wildcard tests/helpers/*.c)
@@ -34,6 +35,8 @@ obj = $(patsubst %.c,$(O)/obj/%.o,$(1))
 
 LIB        := $(O)/libnslab.a
 NSLAB      := $(O)/nslab
+# The probe is built once, static, and shipped inside the default rootfs.
+PROBE_BIN  := build/nslab-probe
 UNIT_BIN   := $(O)/tests/unit
 CONF_BIN   := $(O)/tests/conformance
 
@@ -53,8 +56,11 @@ test-bins: bins $(UNIT_BIN) $(CONF_BIN)
 
 rootfs: $(ROOTFS)/.built
 
-$(ROOTFS)/.built: userspace/mkrootfs.sh
-	sh userspace/mkrootfs.sh $(ROOTFS)
+$(ROOTFS)/.built: userspace/mkrootfs.sh $(PROBE_BIN)
+	PROBE=$(PROBE_BIN) sh userspace/mkrootfs.sh $(ROOTFS)
+
+$(PROBE_BIN): $(PROBE_SRCS) userspace/probe/probe.h
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $(PROBE_SRCS)
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -11,6 +11,7 @@ if ! applets=$("$busybox" --list-full 2>/dev/null); then
 fi
 rm -rf "$dest.tmp"
 mkdir -p "$dest.tmp"
+probe=${PROBE:+$(realpath "$PROBE")}
 cd "$dest.tmp"
 mkdir -p bin sbin usr/bin usr/sbin etc root proc sys dev tmp var/tmp run
 chmod 1777 tmp var/tmp
@@ -20,6 +21,8 @@ for applet in $applets; do
 	[ "$applet" = bin/busybox ] && continue
 	[ -e "$applet" ] || ln -s /bin/busybox "$applet"
 done
+# Our probe: reports from inside a container what the tests need to know.
+[ -z "$probe" ] || cp "$probe" usr/bin/nslab-probe
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > etc/passwd
 printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' > etc/group
 printf 'hosts: files\n' > etc/nsswitch.conf

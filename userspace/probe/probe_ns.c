@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "probe.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+
+/* Prints "<type>=<dev>:<ino>" for each namespace of the calling process (CONFORMANCE "Identity"). */
+static int probe_ns_ids(int argc, char **argv)
+{
+	static const char *const types[] = {
+		"uts", "ipc", "pid", "mnt", "net", "user", "cgroup", "time",
+	};
+
+	(void)argc;
+	(void)argv;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		char path[64];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", types[i]);
+		if (stat(path, &st) < 0)
+			printf("%s=%s\n", types[i], "none");
+		else
+			printf("%s=%lu:%lu\n", types[i], (unsigned long)st.st_dev,
+			       (unsigned long)st.st_ino);
+	}
+	return 0;
+}
+PROBE(ns_ids, "ns-ids", "", probe_ns_ids);
