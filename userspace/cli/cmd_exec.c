@@ -84,7 +84,7 @@ int cmd_exec(int argc, char **argv)
 	bool user_set = false;
 	uid_t uid = 0;
 	gid_t gid = 0;
-	int opt, n_env = 0, ret;
+	int opt, n_env = 0, target, ret;
 
 	opterr = 0;
 	optind = 1;
@@ -110,14 +110,18 @@ int cmd_exec(int argc, char **argv)
 					argv[optind - 1]);
 		}
 	}
-	if (optind + 2 > argc)
-		return cli_fail(NSLAB_EXIT_SETUP, "usage", "nslab exec NAME|PID CMD [ARG...]");
-	ret = nslab_state_find(argv[optind], &st);
+	target = optind++;
+	/* getopt stopped at NAME, so a "--" after it is still ours. */
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++;
+	if (target >= argc || optind >= argc)
+		return cli_fail(NSLAB_EXIT_SETUP, "usage", "nslab exec NAME|PID [--] CMD [ARG...]");
+	ret = nslab_state_find(argv[target], &st);
 	if (ret == -ENOENT)
-		return cli_fail(NSLAB_EXIT_SETUP, "exec", "no container '%s'", argv[optind]);
+		return cli_fail(NSLAB_EXIT_SETUP, "exec", "no container '%s'", argv[target]);
 	if (ret)
-		return cli_fail(NSLAB_EXIT_SETUP, "exec", "%s: %s", argv[optind], strerror(-ret));
+		return cli_fail(NSLAB_EXIT_SETUP, "exec", "%s: %s", argv[target], strerror(-ret));
 	if (nslab_state_status(&st) != NSLAB_RUNNING)
 		return cli_fail(NSLAB_EXIT_SETUP, "exec", "container '%s' is not running", st.name);
-	return enter_and_run(&st, user_set, uid, gid, env, argv + optind + 1);
+	return enter_and_run(&st, user_set, uid, gid, env, argv + optind);
 }

@@ -107,10 +107,12 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 	close(sync_fd);
 
 	if (container_path(c, "root", newroot) ||
-	    nslab_rootfs_setup(spec, newroot, c->ovl_fd, &e))
+	    nslab_rootfs_setup(spec, newroot, c->ovl_fd, c->sys_fd, &e))
 		child_fail(report_fd, &e);
 	if (c->ovl_fd >= 0)
 		close(c->ovl_fd);
+	if (c->sys_fd >= 0)
+		close(c->sys_fd);
 	if (nslab_uts_setup(spec, &e))
 		child_fail(report_fd, &e);
 	if (has_ns(spec, NSLAB_NS_NET) && spec->net == NSLAB_NET_LOOPBACK) {
@@ -238,6 +240,12 @@ static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
 	if (self_pidfd < 0)
 		return nslab_fail(e, errno, "clone", "pidfd_open: %s", strerror(errno));
 	ret = enter_joined(c->spec, saved, e);
+	if (!ret && c->spec->join[NSLAB_NS_NET]) {
+		c->sys_fd = nslab_sysfs_open();
+		if (c->sys_fd < 0)
+			ret = nslab_fail(e, c->sys_fd, "sys", "sysfs of the joined network: %s",
+					 strerror(-c->sys_fd));
+	}
 	if (!ret && nslab_fault("clone"))
 		ret = nslab_fail(e, EIO, "clone", NULL);
 	if (!ret) {
@@ -330,6 +338,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	memset(c, 0, sizeof(*c));
 	c->spec = spec;
 	c->ovl_fd = -1;
+	c->sys_fd = -1;
 	c->pidfd = -1;
 
 	ret = nslab_fault("state") ? -EIO : nslab_state_create(spec->name);
@@ -418,7 +427,9 @@ void nslab_container_teardown(struct nslab_container *c, bool keep_persisted)
 		close(c->pidfd);
 	if (c->ovl_fd >= 0)
 		close(c->ovl_fd);
-	c->pidfd = c->ovl_fd = -1;
+	if (c->sys_fd >= 0)
+		close(c->sys_fd);
+	c->pidfd = c->ovl_fd = c->sys_fd = -1;
 	for (int t = 0; t < NSLAB_NS_COUNT && !keep_persisted; t++)
 		if (c->state.persisted[t][0])
 			nslab_ns_unpersist(c->state.persisted[t]);

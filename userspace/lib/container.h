@@ -16,6 +16,7 @@ struct nslab_container {
 	struct nslab_state state;
 	bool dir_made;
 	int ovl_fd;
+	int sys_fd;		/* sysfs of a joined network namespace */
 	int pidfd;
 	pid_t pid;
 };

@@ -58,7 +58,8 @@ int nslab_mount_proc(const struct nslab_spec *spec, const char *root, struct nsl
 	return nslab_fail(e, errno, "proc", NULL);
 }
 
-int nslab_mount_sys(const struct nslab_spec *spec, const char *root, struct nslab_error *e)
+int nslab_mount_sys(const struct nslab_spec *spec, const char *root, int sys_fd,
+		    struct nslab_error *e)
 {
 	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
 	char path[PATH_LEN];
@@ -68,6 +69,11 @@ int nslab_mount_sys(const struct nslab_spec *spec, const char *root, struct nsla
 	ret = nslab_fault("sys") ? -EIO : real_dir(path);
 	if (ret)
 		return nslab_fail(e, ret, "sys", NULL);
+	if (sys_fd >= 0) {
+		if (move_mount(sys_fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return nslab_fail(e, errno, "sys", NULL);
+		return 0;
+	}
 	if (mount("sysfs", path, "sysfs", flags, NULL) == 0)
 		return 0;
 	/* sysfs is only for the owner of the network namespace; else a read-only bind. */

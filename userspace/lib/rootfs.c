@@ -35,6 +35,24 @@ fail:
 	return ret;
 }
 
+int nslab_sysfs_open(void)
+{
+	int fsfd = fsopen("sysfs", FSOPEN_CLOEXEC), mntfd, ret;
+
+	if (fsfd < 0)
+		return -errno;
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		ret = -errno;
+		close(fsfd);
+		return ret;
+	}
+	mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	ret = mntfd < 0 ? -errno : mntfd;
+	close(fsfd);
+	return ret;
+}
+
 static int attach_root(const struct nslab_spec *spec, const char *newroot, int ovl_fd)
 {
 	if (ovl_fd >= 0)
@@ -58,7 +76,7 @@ static int pivot(const char *newroot)
 }
 
 int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
-		       struct nslab_error *e)
+		       int sys_fd, struct nslab_error *e)
 {
 	int ret;
 
@@ -70,7 +88,7 @@ int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int o
 		return nslab_fail(e, ret, "rootfs", "%s: %s", spec->rootfs, strerror(-ret));
 	ret = nslab_mount_proc(spec, newroot, e);
 	if (!ret)
-		ret = nslab_mount_sys(spec, newroot, e);
+		ret = nslab_mount_sys(spec, newroot, sys_fd, e);
 	if (!ret)
 		ret = nslab_mount_dev(spec, newroot, e);
 	if (!ret)

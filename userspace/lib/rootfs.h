@@ -23,11 +23,19 @@ int nslab_overlay_open(const char *lower, const char *upper, const char *work);
  * pivots into it and detaches the old root.
  */
 int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
-		       struct nslab_error *e);
+		       int sys_fd, struct nslab_error *e);
+
+/*
+ * Parent side, for a joined network namespace: sysfs shows the network
+ * namespace of its mounter, and only that namespace's owner may mount it, so
+ * the parent mounts it (detached) while it stands in the joined namespace.
+ */
+int nslab_sysfs_open(void);
 
 /* Pieces of nslab_rootfs_setup, in mount.c: special filesystems below @root. */
 int nslab_mount_proc(const struct nslab_spec *spec, const char *root, struct nslab_error *e);
-int nslab_mount_sys(const struct nslab_spec *spec, const char *root, struct nslab_error *e);
+int nslab_mount_sys(const struct nslab_spec *spec, const char *root, int sys_fd,
+		    struct nslab_error *e);
 int nslab_mount_dev(const struct nslab_spec *spec, const char *root, struct nslab_error *e);
 int nslab_mount_masks(const char *root, struct nslab_error *e);
 
