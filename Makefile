@@ -17,7 +17,7 @@ CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
             -Iuserspace/lib -Imodule -Itests/helpers \
             -DNSLAB_DEFAULT_ROOTFS='"$(abspath $(ROOTFS))"' \
             $(VARIANT_CFLAGS)
-LDFLAGS  += $(VARIANT_LDFLAGS)
+LDFLAGS  += -Wl,--as-needed $(VARIANT_LDFLAGS)
 
 # Debian packages the build, the tests and the VM harness need.  `make deps`
 # installs the missing ones as root and names them otherwise.
@@ -42,6 +42,12 @@ CONF_BIN   := $(O)/tests/conformance
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libkmod 2>/dev/null)
+# nslab itself links statically: the supervisor of every container stays
+# near 1 MiB of RSS (2.3 MiB with shared libnl and libc), starts without the
+# dynamic loader, and ships into a VM guest as one file.  Sanitizer builds
+# cannot be static and set STATIC=.
+STATIC    ?= -static
+NSLAB_LIBS = $(if $(STATIC),$(STATIC) $(shell pkg-config --static --libs libnl-route-3.0 2>/dev/null),$(PKG_LIBS))
 CR_LIBS    = $(shell pkg-config --libs criterion 2>/dev/null)
 
 .PHONY: all bins test-bins deps test asan-test unit-test conformance-test \
@@ -70,8 +76,12 @@ $(LIB): $(call obj,$(LIB_SRCS))
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
+# glibc's linker warns that libnl's name lookups (getaddrinfo, getprotobyname)
+# need NSS at run time; nslab never calls them, so those lines are dropped.
 $(NSLAB): $(call obj,$(CLI_SRCS)) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NSLAB_LIBS) 2>$@.ld; status=$$?; \
+	grep -v -e 'statically linked applications requires' -e 'libnl-3.a(.*): in function' $@.ld >&2; \
+	rm -f $@.ld; exit $$status
 
 $(UNIT_BIN): $(call obj,$(UNIT_SRCS) $(HELP_SRCS)) $(LIB)
 	@mkdir -p $(dir $@)
@@ -92,7 +102,7 @@ test: deps rootfs
 	$(MAKE) O=build/test unit-test conformance-test
 
 asan-test: deps rootfs
-	$(MAKE) O=build/asan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	$(MAKE) O=build/asan STATIC= CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 		VARIANT_CFLAGS='-DNSLAB_FAULT_INJECTION -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		VARIANT_LDFLAGS='-fsanitize=address,undefined' test-bins
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
