@@ -12,8 +12,8 @@ CC       ?= cc
 PREFIX   ?= /usr/local
 
 PKGS     := libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libkmod criterion
-CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+OPTFLAGS ?= -O2 -g
+CFLAGS   += $(OPTFLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
             -Iuserspace/lib -Imodule -Itests/helpers \
             -DNSLAB_DEFAULT_ROOTFS='"$(abspath $(ROOTFS))"' \
             $(VARIANT_CFLAGS)
@@ -102,7 +102,7 @@ test: deps rootfs
 	$(MAKE) O=build/test unit-test conformance-test
 
 asan-test: deps rootfs
-	$(MAKE) O=build/asan STATIC= CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	$(MAKE) O=build/asan STATIC= OPTFLAGS='-O1 -g -fno-omit-frame-pointer' \
 		VARIANT_CFLAGS='-DNSLAB_FAULT_INJECTION -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		VARIANT_LDFLAGS='-fsanitize=address,undefined' test-bins
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

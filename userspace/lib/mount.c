@@ -88,13 +88,14 @@ int nslab_mount_sys(const struct nslab_spec *spec, const char *root, int sys_fd,
 static int bind_device(const char *dev, const char *name)
 {
 	char host[64], path[PATH_LEN];
+	int ret;
 
 	snprintf(host, sizeof(host), "/dev/%s", name);
-	snprintf(path, sizeof(path), "%s/%s", dev, name);
 	if (access(host, F_OK) < 0)
 		return errno == ENOENT && strcmp(name, "tty") == 0 ? 0 : -errno;
-	if (nslab_touch(path, 0666))
-		return -errno;
+	ret = nslab_touch(under(path, dev, name), 0666);
+	if (ret)
+		return ret;
 	/* Bind, not mknod: a user namespace may not create device nodes. */
 	return mount(host, path, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
 }
