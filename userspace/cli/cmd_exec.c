@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cli.h"
+#include "container.h"
 #include "ns.h"
 #include "process.h"
 #include "spec.h"
@@ -34,12 +35,24 @@ static int enter_and_run(const struct nslab_state *st, bool user_set, uid_t uid,
 			 char *const *env, char *const *argv)
 {
 	struct nslab_report r;
+	struct nslab_cgroup cg;
 	struct nslab_error e;
 	char host[65] = "";
 	int rep[2], ret;
 	pid_t pid;
 	ssize_t n;
 
+	/* Into its cgroup first, while we still have the host's rights over the tree. */
+	ret = nslab_container_cgroup(st, &cg);
+	if (!ret && cg.layout.mode != NSLAB_CG_NONE) {
+		if (nslab_cg_is_frozen(&cg))
+			return cli_fail(NSLAB_EXIT_SETUP, "exec",
+					"container '%s' is frozen (nslab thaw %s)", st->name, st->name);
+		cg.made = true;
+		ret = nslab_cg_enter(&cg, getpid());
+	}
+	if (ret)
+		return cli_fail(NSLAB_EXIT_SETUP, "cgroup", "%s: %s", st->name, strerror(-ret));
 	ret = nslab_fault("setns") ? -EIO : nslab_ns_enter(st->pid, st->ns);
 	if (ret)
 		return cli_fail(NSLAB_EXIT_SETUP, "setns", "%s: %s", st->name, strerror(-ret));

@@ -26,13 +26,16 @@ static const char run_usage[] =
 	"  --time-offset monotonic=S,boottime=S\n"
 	"  -e, --env KEY=VALUE   set an environment variable for CMD\n"
 	"  --init                run a tiny PID 1 that reaps zombies and forwards signals\n"
+	"  --memory B  --memory-swap B (memory plus swap)   sizes take k, m, g\n"
+	"  --pids N  --cpus F  --cpu-weight W (1-10000)  --cpuset LIST  --io-weight W (1-10000)\n"
+	"  --cgroup-parent P     the container's cgroup is P/<name> (default nslab)\n"
 	"  -d, --detach          run in the background; print the name\n"
 	"exit: CMD's status, 128+N if killed by signal N; 125 setup failed, 126 cannot execute, 127 not found\n";
 
 enum {
 	OPT_NAME = 256, OPT_NS, OPT_ROOTFS, OPT_NO_OVERLAY, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_DOMAINNAME, OPT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_NET, OPT_PERSIST, OPT_JOIN,
-	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP,
+	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP, OPT_LIMIT, OPT_CGROUP_PARENT,
 };
 
 static const struct option run_options[] = {
@@ -54,14 +57,28 @@ static const struct option run_options[] = {
 	{ "init", no_argument, NULL, OPT_INIT },
 	{ "detach", no_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "memory", required_argument, NULL, OPT_LIMIT },
+	{ "memory-swap", required_argument, NULL, OPT_LIMIT },
+	{ "pids", required_argument, NULL, OPT_LIMIT },
+	{ "cpus", required_argument, NULL, OPT_LIMIT },
+	{ "cpu-weight", required_argument, NULL, OPT_LIMIT },
+	{ "cpuset", required_argument, NULL, OPT_LIMIT },
+	{ "io-weight", required_argument, NULL, OPT_LIMIT },
+	{ "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT },
 	{ NULL, 0, NULL, 0 },
 };
 
-static int parse_option(struct nslab_spec *spec, int opt, char *arg, struct nslab_error *e)
+static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
+			struct nslab_error *e)
 {
+	char name[32];
 	const char *bad;
 
 	switch (opt) {
+	case OPT_LIMIT:
+		snprintf(name, sizeof(name), "--%s", run_options[index].name);
+		return nslab_parse_limit(&spec->limits, name, arg, e);
+	case OPT_CGROUP_PARENT: spec->cgroup_parent = arg; return 0;
 	case OPT_NAME:
 		if (strlen(arg) > NSLAB_NAME_MAX || !nslab_name_valid(arg))
 			return nslab_fail(e, EINVAL, "--name",
@@ -150,12 +167,12 @@ int cmd_run(int argc, char **argv)
 	struct nslab_error e = { 0 };
 	struct nslab_container c;
 	struct nslab_spec spec;
-	int opt, code;
+	int opt, index, code;
 
 	nslab_spec_init(&spec);
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+de:", run_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+de:", run_options, &index)) != -1) {
 		if (opt == OPT_HELP) {
 			fputs(run_usage, stdout);
 			return 0;
@@ -163,7 +180,7 @@ int cmd_run(int argc, char **argv)
 		if (opt == '?' || opt == ':')
 			return cli_fail(NSLAB_EXIT_SETUP, "usage", "bad option '%s' (try 'nslab run --help')",
 					argv[optind - 1]);
-		if (parse_option(&spec, opt, optarg, &e)) {
+		if (parse_option(&spec, opt, index, optarg, &e)) {
 			cli_error(&e);
 			return NSLAB_EXIT_SETUP;
 		}

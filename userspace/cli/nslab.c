@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nslab: run, prove and measure Linux isolation. */
 #include "cli.h"
+#include "container.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,10 @@ static const struct {
 	{ "exec", cmd_exec, "run a command inside a running container (setns)" },
 	{ "ps", cmd_ps, "list containers" },
 	{ "rm", cmd_rm, "remove a container and everything it made" },
+	{ "stats", cmd_stats, "a container's cgroup accounting: memory, pids, cpu, io" },
+	{ "freeze", cmd_freeze, "stop every process of a container (cgroup freezer)" },
+	{ "thaw", cmd_freeze, "resume a frozen container" },
+	{ "kill", cmd_kill, "send a signal (default KILL) to every process of a container" },
 };
 
 void cli_error(const struct nslab_error *e)
@@ -33,6 +39,19 @@ int cli_fail(int code, const char *what, const char *fmt, ...)
 	va_end(ap);
 	cli_error(&e);
 	return code;
+}
+
+int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg)
+{
+	int ret = nslab_state_find(name, st);
+
+	if (ret == -ENOENT)
+		return cli_fail(CLI_USAGE, "container", "no container '%s'", name);
+	if (!ret && cg)
+		ret = nslab_container_cgroup(st, cg);
+	if (ret)
+		return cli_fail(CLI_ERROR, "container", "%s: %s", name, strerror(-ret));
+	return 0;
 }
 
 static void usage(FILE *out)

@@ -234,6 +234,12 @@ static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
 		.pidfd = (unsigned long)&c->pidfd,
 		.exit_signal = SIGCHLD,
 	};
+
+	/* v2: born in its cgroup, limits already in force; v1 is moved in before release. */
+	if (c->cg.dir_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = c->cg.dir_fd;
+	}
 	int saved[NSLAB_NS_COUNT], self_pidfd, ret;
 
 	self_pidfd = pidfd_open(getpid(), 0);
@@ -318,6 +324,7 @@ static void fill_state(struct nslab_container *c)
 
 	snprintf(st->name, sizeof(st->name), "%s", c->spec->name);
 	snprintf(st->rootfs, sizeof(st->rootfs), "%s", c->spec->rootfs);
+	snprintf(st->cgroup_parent, sizeof(st->cgroup_parent), "%s", c->cg.parent);
 	st->ns = c->spec->ns;
 	st->created = time(NULL);
 	st->supervisor = getpid();
@@ -347,9 +354,16 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	if (ret)
 		return nslab_fail(e, ret, "state", "%s: %s", nslab_state_root(), strerror(-ret));
 	c->dir_made = true;
+	ret = nslab_cg_init(&c->cg, spec->cgroup_parent, spec->name);
+	if (ret) {
+		nslab_fail(e, ret, "cgroup", NULL);
+		goto fail;
+	}
 	fill_state(c);
 
-	ret = prepare_root(c, e);
+	ret = nslab_cg_create(&c->cg, &spec->limits, e);
+	if (!ret)
+		ret = prepare_root(c, e);
 	if (!ret && spec->detach)
 		ret = redirect_stdio(c, e);
 	if (!ret && (pipe2(sync, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0))
@@ -363,6 +377,13 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	if (ret)
 		goto fail;
 
+	if (c->cg.dir_fd < 0) {
+		ret = nslab_fault("cgroup-enter") ? -EIO : nslab_cg_enter(&c->cg, c->pid);
+		if (ret) {
+			nslab_fail(e, ret, "cgroup-enter", NULL);
+			goto fail;
+		}
+	}
 	if (has_ns(spec, NSLAB_NS_USER)) {
 		ret = nslab_fault("uid_map") ? -EIO : nslab_user_write_maps(c->pid, spec);
 		if (ret) {
@@ -433,6 +454,10 @@ void nslab_container_teardown(struct nslab_container *c, bool keep_persisted)
 	for (int t = 0; t < NSLAB_NS_COUNT && !keep_persisted; t++)
 		if (c->state.persisted[t][0])
 			nslab_ns_unpersist(c->state.persisted[t]);
+	/* Without a pid namespace, daemons the command left behind still hold the cgroup. */
+	if (c->cg.made)
+		nslab_cg_kill(&c->cg);
+	nslab_cg_destroy(&c->cg);
 	if (c->dir_made)
 		nslab_state_remove(c->spec->name);
 	c->dir_made = false;
@@ -460,12 +485,23 @@ static int kill_and_wait(pid_t pid, unsigned long long start)
 	return 0;
 }
 
+int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg)
+{
+	return nslab_cg_init(cg, st->cgroup_parent[0] ? st->cgroup_parent : NULL, st->name);
+}
+
 int nslab_container_remove(const struct nslab_state *st)
 {
+	struct nslab_cgroup cg;
 	int ret = kill_and_wait(st->pid, st->pid_start);
 
 	if (ret)
 		return ret;
+	if (nslab_container_cgroup(st, &cg) == 0) {
+		cg.made = true;		/* it was, when the state was written */
+		nslab_cg_kill(&cg);
+		nslab_cg_destroy(&cg);
+	}
 	for (int t = 0; t < NSLAB_NS_COUNT; t++)
 		if (st->persisted[t][0])
 			nslab_ns_unpersist(st->persisted[t]);

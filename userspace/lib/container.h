@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "spec.h"
 #include "state.h"
 #include "util.h"
@@ -17,6 +18,7 @@ struct nslab_container {
 	bool dir_made;
 	int ovl_fd;
 	int sys_fd;		/* sysfs of a joined network namespace */
+	struct nslab_cgroup cg;
 	int pidfd;
 	pid_t pid;
 };
@@ -34,6 +36,9 @@ int nslab_container_wait(struct nslab_container *c);
 
 /* Removes what the container made (state dir, upper layer, and on failure persisted ns files). */
 void nslab_container_teardown(struct nslab_container *c, bool keep_persisted);
+
+/* Finds a container's cgroup again from its state. */
+int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg);
 
 /* Cleans up a container from its state alone (its supervisor is gone): `nslab rm`. */
 int nslab_container_remove(const struct nslab_state *st);

@@ -18,6 +18,7 @@ void nslab_spec_init(struct nslab_spec *spec)
 	spec->ns = NSLAB_NS_ALL;
 	spec->overlay = true;
 	spec->net = NSLAB_NET_LOOPBACK;
+	nslab_limits_init(&spec->limits);
 }
 
 /* Parses a whole decimal number into [min, max]; no sign unless min < 0. */
@@ -304,6 +305,13 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 		ret = check_user(spec, e);
 	if (!ret)
 		ret = check_time(spec, e);
+	if (!ret)
+		ret = nslab_limits_check(&spec->limits, e);
+	if (!ret && spec->cgroup_parent &&
+	    (!*spec->cgroup_parent || spec->cgroup_parent[0] == '/' ||
+	     strstr(spec->cgroup_parent, "..") || strlen(spec->cgroup_parent) > 512))
+		ret = nslab_fail(e, EINVAL, "--cgroup-parent",
+				 "'%s' must be a relative path without '..'", spec->cgroup_parent);
 	if (ret)
 		return ret;
 	if ((spec->hostname || spec->domainname) && !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_UTS)))

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "ns.h"
 #include "util.h"
 
@@ -44,6 +45,8 @@ struct nslab_spec {
 	enum nslab_net_mode net;
 	const char *persist_dir;
 	long long time_offset[NSLAB_CLOCK_COUNT];	/* seconds */
+	struct nslab_limits limits;
+	const char *cgroup_parent;	/* below each hierarchy's root; default "nslab" */
 	char *env[NSLAB_MAX_ENV + 1];	/* KEY=VALUE, NULL-terminated */
 	int n_env;
 	char *const *argv;

@@ -20,6 +20,7 @@ struct nslab_state {
 	unsigned ns;			/* namespaces it created */
 	char rootfs[PATH_MAX];
 	char command[1024];		/* argv joined by spaces, for ps */
+	char cgroup_parent[PATH_MAX];	/* its cgroup is <cgroup_parent>/<name> */
 	char persisted[NSLAB_NS_COUNT][PATH_MAX];	/* bind-mounted ns files, "" if none */
 };
 

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cli.h"
+#include "container.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_signal(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s && !*end)
+		return n > 0 && n < NSIG ? (int)n : -1;
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (int sig = 1; sig < NSIG; sig++) {
+		const char *name = sigabbrev_np(sig);
+
+		if (name && strcasecmp(name, s) == 0)
+			return sig;
+	}
+	return -1;
+}
+
+/* Sends @sig to every process of the container's cgroup. */
+static int signal_all(const struct nslab_cgroup *cg, const struct nslab_state *st, int sig)
+{
+	if (sig == SIGKILL)
+		return nslab_cg_kill(cg);
+	/* Other signals go to the first process, which forwards them with --init. */
+	return kill(st->pid, sig) < 0 ? -errno : 0;
+}
+
+int cmd_kill(int argc, char **argv)
+{
+	struct nslab_cgroup cg;
+	struct nslab_state st;
+	int sig = SIGKILL, ret;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		puts("usage: nslab kill NAME|PID [SIGNAL]\n"
+		     "KILL (the default) reaches every process through the cgroup; other\n"
+		     "signals go to the container's first process (use --init to forward them).");
+		return CLI_OK;
+	}
+	if (argc < 2 || argc > 3 || argv[1][0] == '-')
+		return cli_fail(CLI_USAGE, "usage", "nslab kill NAME|PID [SIGNAL]");
+	if (argc == 3 && (sig = parse_signal(argv[2])) < 0)
+		return cli_fail(CLI_USAGE, "kill", "unknown signal '%s'", argv[2]);
+	ret = cli_find(argv[1], &st, &cg);
+	if (ret)
+		return ret;
+	if (nslab_state_status(&st) != NSLAB_RUNNING)
+		return cli_fail(CLI_ERROR, "kill", "container '%s' is not running", st.name);
+	ret = signal_all(&cg, &st, sig);
+	if (ret)
+		return cli_fail(CLI_ERROR, "kill", "%s: %s", st.name, strerror(-ret));
+	return CLI_OK;
+}

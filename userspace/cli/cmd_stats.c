@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cli.h"
+#include "container.h"
+#include "json.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	size_t offset;
+} fields[] = {
+	{ "memory_current_bytes", offsetof(struct nslab_cg_stats, memory_current) },
+	{ "memory_peak_bytes", offsetof(struct nslab_cg_stats, memory_peak) },
+	{ "oom_kills", offsetof(struct nslab_cg_stats, oom_kills) },
+	{ "pids_current", offsetof(struct nslab_cg_stats, pids_current) },
+	{ "cpu_usage_us", offsetof(struct nslab_cg_stats, cpu_usage_us) },
+	{ "cpu_throttled_us", offsetof(struct nslab_cg_stats, cpu_throttled_us) },
+	{ "cpu_throttled_periods", offsetof(struct nslab_cg_stats, cpu_throttled_periods) },
+	{ "io_read_bytes", offsetof(struct nslab_cg_stats, io_read_bytes) },
+	{ "io_write_bytes", offsetof(struct nslab_cg_stats, io_write_bytes) },
+};
+
+int cmd_stats(int argc, char **argv)
+{
+	const char *name = NULL;
+	struct nslab_cg_stats s;
+	struct nslab_cgroup cg;
+	struct nslab_state st;
+	bool json = false;
+	int ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "--help") == 0) {
+			puts("usage: nslab stats [--json] NAME|PID\n"
+			     "fields (-1: not reported by this kernel or cgroup layout):");
+			for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+				printf("  %s\n", fields[f].name);
+			return CLI_OK;
+		} else if (argv[i][0] == '-' || name) {
+			return cli_fail(CLI_USAGE, "usage", "nslab stats [--json] NAME|PID");
+		} else {
+			name = argv[i];
+		}
+	}
+	if (!name)
+		return cli_fail(CLI_USAGE, "usage", "nslab stats [--json] NAME|PID");
+	ret = cli_find(name, &st, &cg);
+	if (ret)
+		return ret;
+	ret = nslab_cg_stats(&cg, &s);
+	if (ret)
+		return cli_fail(CLI_ERROR, "stats", "%s: %s", st.name, strerror(-ret));
+	if (json) {
+		struct nslab_json j;
+
+		nslab_json_init(&j, stdout);
+		nslab_json_open(&j, NULL, '{');
+		nslab_json_str(&j, "name", st.name);
+		nslab_json_str(&j, "cgroup_mode", nslab_cg_mode_name(cg.layout.mode));
+		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+			nslab_json_int(&j, fields[f].name, *(long long *)((char *)&s + fields[f].offset));
+		nslab_json_close(&j, '}');
+		return CLI_OK;
+	}
+	printf("%-22s %s\n%-22s %s\n", "name", st.name, "cgroup_mode", nslab_cg_mode_name(cg.layout.mode));
+	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+		printf("%-22s %lld\n", fields[f].name, *(long long *)((char *)&s + fields[f].offset));
+	return CLI_OK;
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cgroups: one interface over three host layouts.  v2 (unified), v1, and
+ * hybrid (v1 controllers beside a v2 tree that has none, as systemd sets up:
+ * to us hybrid is v1).  A driver per version sits behind struct nslab_cg_ops.
+ */
+#ifndef NSLAB_CGROUP_H
+#define NSLAB_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+/* Mount points and cgroup paths longer than this are refused, so joined paths fit PATH_MAX. */
+#define NSLAB_CG_PART_MAX 1024
+
+/* Unset limits are -1 (numbers) or "" (cpuset). */
+struct nslab_limits {
+	long long memory;		/* bytes */
+	long long memory_swap;		/* bytes of memory plus swap, as docker's --memory-swap */
+	long long pids;
+	long long cpu_quota_us;		/* per cpu_period_us, from --cpus */
+	long long cpu_period_us;
+	long long cpu_weight;		/* 1..10000, v2's scale; v1 gets shares */
+	long long io_weight;		/* 1..10000, v2's scale; v1 gets 10..1000 */
+	char cpuset[64];
+};
+
+enum nslab_cg_mode { NSLAB_CG_NONE, NSLAB_CG_V1, NSLAB_CG_HYBRID, NSLAB_CG_V2 };
+
+/* The v1 controllers nslab uses, each its own hierarchy (or co-mounted). */
+enum nslab_cg_ctrl {
+	NSLAB_CG_MEMORY, NSLAB_CG_PIDS, NSLAB_CG_CPU, NSLAB_CG_CPUACCT, NSLAB_CG_CPUSET,
+	NSLAB_CG_BLKIO, NSLAB_CG_FREEZER, NSLAB_CG_NCTRL
+};
+
+struct nslab_cg_layout {
+	enum nslab_cg_mode mode;
+	char v2_mount[PATH_MAX];			/* "" if none */
+	char v1_mount[NSLAB_CG_NCTRL][PATH_MAX];	/* "" where the controller is absent */
+};
+
+/* Stats with the same fields on every driver; -1 where the kernel does not say. */
+struct nslab_cg_stats {
+	long long memory_current, memory_peak, oom_kills;
+	long long pids_current;
+	long long cpu_usage_us, cpu_throttled_us, cpu_throttled_periods;
+	long long io_read_bytes, io_write_bytes;
+};
+
+/* A container's cgroup, found again from its name alone (for stats, kill, rm). */
+struct nslab_cgroup {
+	struct nslab_cg_layout layout;
+	char rel[PATH_MAX];	/* below each hierarchy's root: <parent>/<name> */
+	char parent[PATH_MAX];	/* <parent>, removed again when it empties */
+	int dir_fd;		/* v2: the cgroup directory, for CLONE_INTO_CGROUP; else -1 */
+	bool made;
+};
+
+extern const char *const nslab_cg_ctrl_names[NSLAB_CG_NCTRL];
+
+/* Reads the layout from /proc/self/mountinfo. */
+int nslab_cg_probe(struct nslab_cg_layout *layout);
+const char *nslab_cg_mode_name(enum nslab_cg_mode mode);
+
+/* Parsers for the limit options; -EINVAL with @e naming the option and problem. */
+void nslab_limits_init(struct nslab_limits *l);
+int nslab_parse_size(const char *arg, long long *bytes);
+int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, struct nslab_error *e);
+/* Cross-checks limits against the machine (cpus, cpuset range, swap >= memory). */
+int nslab_limits_check(const struct nslab_limits *l, struct nslab_error *e);
+
+/* Names the container's cgroup: <parent>/<name> (parent default "nslab"). */
+int nslab_cg_init(struct nslab_cgroup *cg, const char *parent, const char *name);
+/*
+ * Creates the cgroup and writes every limit before anything enters it.  A
+ * limit the layout cannot enforce fails naming the missing controller/file.
+ */
+int nslab_cg_create(struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e);
+/* Moves @pid in (v1, or v2 without CLONE_INTO_CGROUP). */
+int nslab_cg_enter(const struct nslab_cgroup *cg, pid_t pid);
+/* Removes the cgroup once empty (bounded wait) and its parent if that empties too. */
+int nslab_cg_destroy(struct nslab_cgroup *cg);
+int nslab_cg_stats(const struct nslab_cgroup *cg, struct nslab_cg_stats *st);
+int nslab_cg_freeze(const struct nslab_cgroup *cg, bool frozen);
+int nslab_cg_is_frozen(const struct nslab_cgroup *cg);
+/* SIGKILLs every process in the cgroup, fork bombs included, until it is empty. */
+int nslab_cg_kill(const struct nslab_cgroup *cg);
+
+/* Driver interface, one per version (cgroup_v1.c, cgroup_v2.c). */
+struct nslab_cg_ops {
+	int (*create)(struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e);
+	int (*enter)(const struct nslab_cgroup *cg, pid_t pid);
+	int (*destroy)(struct nslab_cgroup *cg);
+	int (*stats)(const struct nslab_cgroup *cg, struct nslab_cg_stats *st);
+	int (*freeze)(const struct nslab_cgroup *cg, bool frozen);
+	int (*is_frozen)(const struct nslab_cgroup *cg);
+	int (*kill)(const struct nslab_cgroup *cg);
+};
+extern const struct nslab_cg_ops nslab_cg_v1_ops, nslab_cg_v2_ops;
+
+/* Helpers shared by the drivers (cgroup.c). */
+int nslab_cg_write(const char *dir, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+long long nslab_cg_read_ll(const char *dir, const char *file);
+/* Value of "key N" in a flat-keyed file (memory.events, cpu.stat); -1 if absent. */
+long long nslab_cg_read_key(const char *dir, const char *file, const char *key);
+/* Waits up to @ms for a kernfs file to change (POLLPRI), as cgroup.events does. */
+int nslab_cg_wait_event(const char *dir, const char *file, int ms);
+/* rmdir with a bounded wait for the last tasks to leave. */
+int nslab_cg_rmdir(const char *path);
+
+#endif

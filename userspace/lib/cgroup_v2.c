@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cgroup v2 driver: one tree, controllers enabled top-down, CLONE_INTO_CGROUP. */
+#include "cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const wanted[] = { "memory", "pids", "cpu", "cpuset", "io" };
+
+static void path_of(const struct nslab_cgroup *cg, const char *rel, char *buf)
+{
+	snprintf(buf, PATH_MAX, "%s/%s", cg->layout.v2_mount, rel);
+}
+
+/* Enables in @dir's subtree every wanted controller that @dir itself has. */
+static void enable_controllers(const char *dir)
+{
+	char path[PATH_MAX], have[512];
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
+	if (nslab_read_file(path, have, sizeof(have)) < 0)
+		return;
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+		char word[16];
+		size_t len = strlen(wanted[i]);
+
+		for (const char *p = strstr(have, wanted[i]); p; p = strstr(p + 1, wanted[i])) {
+			if ((p == have || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\n' || !p[len])) {
+				snprintf(word, sizeof(word), "+%s", wanted[i]);
+				/* A controller busy elsewhere stays off; its limit then reports it. */
+				nslab_cg_write(dir, "cgroup.subtree_control", "%s", word);
+				break;
+			}
+		}
+	}
+}
+
+static int set_limit(const char *dir, const char *ctrl, const char *file, struct nslab_error *e,
+		     const char *fmt, long long a, long long b)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (access(path, F_OK) < 0)
+		return nslab_fail(e, ENODEV, "cgroup", "the %s controller is not available here (no %s)",
+				  ctrl, file);
+	ret = nslab_cg_write(dir, file, fmt, a, b);
+	return ret ? nslab_fail(e, ret, "cgroup", "%s: %s", file, strerror(-ret)) : 0;
+}
+
+static int write_limits(const char *dir, const struct nslab_limits *l, struct nslab_error *e)
+{
+	int ret = 0;
+
+	if (l->memory >= 0)
+		ret = set_limit(dir, "memory", "memory.max", e, "%lld", l->memory, 0);
+	if (!ret && l->memory_swap >= 0)
+		ret = set_limit(dir, "memory", "memory.swap.max", e, "%lld",
+				l->memory_swap - l->memory, 0);
+	if (!ret && l->pids >= 0)
+		ret = set_limit(dir, "pids", "pids.max", e, "%lld", l->pids, 0);
+	if (!ret && l->cpu_quota_us >= 0)
+		ret = set_limit(dir, "cpu", "cpu.max", e, "%lld %lld", l->cpu_quota_us,
+				l->cpu_period_us);
+	if (!ret && l->cpu_weight >= 0)
+		ret = set_limit(dir, "cpu", "cpu.weight", e, "%lld", l->cpu_weight, 0);
+	if (!ret && l->io_weight >= 0)
+		ret = set_limit(dir, "io", "io.weight", e, "default %lld", l->io_weight, 0);
+	if (!ret && l->cpuset[0]) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/cpuset.cpus", dir);
+		if (access(path, F_OK) < 0)
+			return nslab_fail(e, ENODEV, "cgroup", "the cpuset controller is not available here");
+		ret = nslab_cg_write(dir, "cpuset.cpus", "%s", l->cpuset);
+		if (ret)
+			return nslab_fail(e, ret, "cgroup", "cpuset.cpus: %s", strerror(-ret));
+	}
+	return ret;
+}
+
+static int v2_create(struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e)
+{
+	char parent[PATH_MAX], dir[PATH_MAX];
+	int ret;
+
+	path_of(cg, cg->parent, parent);
+	path_of(cg, cg->rel, dir);
+	/* Another container's teardown may remove the shared parent between our mkdirs. */
+	for (int tries = 0;; tries++) {
+		enable_controllers(cg->layout.v2_mount);
+		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+			return nslab_fail(e, errno, "cgroup", "%s: %s", parent, strerror(errno));
+		enable_controllers(parent);
+		if (mkdir(dir, 0755) == 0)
+			break;
+		if (errno != ENOENT || tries == 3)
+			return nslab_fail(e, errno, "cgroup", "%s: %s", dir, strerror(errno));
+	}
+	cg->made = true;
+	ret = write_limits(dir, l, e);
+	if (ret)
+		return ret;
+	cg->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cg->dir_fd < 0)
+		return nslab_fail(e, errno, "cgroup", "%s: %s", dir, strerror(errno));
+	return 0;
+}
+
+static int v2_enter(const struct nslab_cgroup *cg, pid_t pid)
+{
+	char dir[PATH_MAX];
+
+	path_of(cg, cg->rel, dir);
+	return nslab_cg_write(dir, "cgroup.procs", "%d", (int)pid);
+}
+
+static int v2_destroy(struct nslab_cgroup *cg)
+{
+	char dir[PATH_MAX];
+	int ret;
+
+	path_of(cg, cg->rel, dir);
+	ret = nslab_cg_rmdir(dir);
+	path_of(cg, cg->parent, dir);
+	/* Still in use by other containers: theirs to remove. */
+	if (rmdir(dir) < 0 && errno != EBUSY && errno != ENOTEMPTY && errno != ENOENT && !ret)
+		ret = -errno;
+	return ret;
+}
+
+static void io_totals(const char *dir, struct nslab_cg_stats *st)
+{
+	char path[PATH_MAX], buf[8192];
+
+	snprintf(path, sizeof(path), "%s/io.stat", dir);
+	if (nslab_read_file(path, buf, sizeof(buf)) < 0)
+		return;
+	st->io_read_bytes = st->io_write_bytes = 0;
+	for (char *p = buf; (p = strstr(p, "bytes=")); p += 6) {
+		if (p[-1] == 'r')
+			st->io_read_bytes += strtoll(p + 6, NULL, 10);
+		else if (p[-1] == 'w')
+			st->io_write_bytes += strtoll(p + 6, NULL, 10);
+	}
+}
+
+static int v2_stats(const struct nslab_cgroup *cg, struct nslab_cg_stats *st)
+{
+	char dir[PATH_MAX];
+
+	path_of(cg, cg->rel, dir);
+	if (access(dir, F_OK) < 0)
+		return -errno;
+	st->memory_current = nslab_cg_read_ll(dir, "memory.current");
+	st->memory_peak = nslab_cg_read_ll(dir, "memory.peak");
+	st->oom_kills = nslab_cg_read_key(dir, "memory.events", "oom_kill");
+	st->pids_current = nslab_cg_read_ll(dir, "pids.current");
+	st->cpu_usage_us = nslab_cg_read_key(dir, "cpu.stat", "usage_usec");
+	st->cpu_throttled_us = nslab_cg_read_key(dir, "cpu.stat", "throttled_usec");
+	st->cpu_throttled_periods = nslab_cg_read_key(dir, "cpu.stat", "nr_throttled");
+	io_totals(dir, st);
+	return 0;
+}
+
+static int v2_freeze(const struct nslab_cgroup *cg, bool frozen)
+{
+	char dir[PATH_MAX];
+	int ret;
+
+	path_of(cg, cg->rel, dir);
+	ret = nslab_cg_write(dir, "cgroup.freeze", "%d", frozen);
+	if (ret)
+		return ret;
+	/* The write only asks; cgroup.events says "frozen 1" once every task has stopped. */
+	for (int tries = 0; tries < 50; tries++) {
+		if (nslab_cg_read_key(dir, "cgroup.events", "frozen") == frozen)
+			return 0;
+		nslab_cg_wait_event(dir, "cgroup.events", 100);
+	}
+	return -ETIMEDOUT;
+}
+
+static int v2_is_frozen(const struct nslab_cgroup *cg)
+{
+	char dir[PATH_MAX];
+
+	path_of(cg, cg->rel, dir);
+	return nslab_cg_read_ll(dir, "cgroup.freeze") == 1;
+}
+
+static int v2_kill(const struct nslab_cgroup *cg)
+{
+	char dir[PATH_MAX];
+	int ret;
+
+	path_of(cg, cg->rel, dir);
+	ret = nslab_cg_write(dir, "cgroup.kill", "1");
+	if (ret)
+		return ret;
+	for (int tries = 0; tries < 50; tries++) {
+		if (nslab_cg_read_key(dir, "cgroup.events", "populated") == 0)
+			return 0;
+		nslab_cg_wait_event(dir, "cgroup.events", 100);
+	}
+	return -ETIMEDOUT;
+}
+
+const struct nslab_cg_ops nslab_cg_v2_ops = {
+	.create = v2_create,
+	.enter = v2_enter,
+	.destroy = v2_destroy,
+	.stats = v2_stats,
+	.freeze = v2_freeze,
+	.is_frozen = v2_is_frozen,
+	.kill = v2_kill,
+};
