@@ -107,7 +107,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 	close(sync_fd);
 
 	if (container_path(c, "root", newroot) ||
-	    nslab_rootfs_setup(spec, newroot, c->ovl_fd, c->sys_fd, &e))
+	    nslab_rootfs_setup(spec, newroot, c->ovl_fd, c->sys_fd, &c->cg.layout, &e))
 		child_fail(report_fd, &e);
 	if (c->ovl_fd >= 0)
 		close(c->ovl_fd);

@@ -76,7 +76,7 @@ static int pivot(const char *newroot)
 }
 
 int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
-		       int sys_fd, struct nslab_error *e)
+		       int sys_fd, const struct nslab_cg_layout *cgroups, struct nslab_error *e)
 {
 	int ret;
 
@@ -89,6 +89,8 @@ int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int o
 	ret = nslab_mount_proc(spec, newroot, e);
 	if (!ret)
 		ret = nslab_mount_sys(spec, newroot, sys_fd, e);
+	if (!ret && (spec->ns & NSLAB_NS_BIT(NSLAB_NS_NET)))
+		ret = nslab_mount_cgroupfs(cgroups, newroot, e);
 	if (!ret)
 		ret = nslab_mount_dev(spec, newroot, e);
 	if (!ret)

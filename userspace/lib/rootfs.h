@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "spec.h"
 #include "util.h"
 
@@ -23,7 +24,7 @@ int nslab_overlay_open(const char *lower, const char *upper, const char *work);
  * pivots into it and detaches the old root.
  */
 int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
-		       int sys_fd, struct nslab_error *e);
+		       int sys_fd, const struct nslab_cg_layout *cgroups, struct nslab_error *e);
 
 /*
  * Parent side, for a joined network namespace: sysfs shows the network
@@ -38,5 +39,8 @@ int nslab_mount_sys(const struct nslab_spec *spec, const char *root, int sys_fd,
 		    struct nslab_error *e);
 int nslab_mount_dev(const struct nslab_spec *spec, const char *root, struct nslab_error *e);
 int nslab_mount_masks(const char *root, struct nslab_error *e);
+/* In cgroupfs.c: the container's read-only view of the cgroup hierarchies. */
+int nslab_mount_cgroupfs(const struct nslab_cg_layout *layout, const char *root,
+			 struct nslab_error *e);
 
 #endif
