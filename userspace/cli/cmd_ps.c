@@ -45,6 +45,8 @@ static int print_one(const struct nslab_state *st, void *arg)
 	nslab_json_str(&out->j, "created", created);
 	nslab_json_str(&out->j, "rootfs", st->rootfs);
 	nslab_json_str(&out->j, "command", st->command);
+	nslab_json_str(&out->j, "host_if", st->host_if);
+	nslab_json_str(&out->j, "addresses", st->addresses);
 	nslab_json_open(&out->j, "namespaces", '[');
 	for (int t = 0; t < NSLAB_NS_COUNT; t++)
 		if (st->ns & NSLAB_NS_BIT(t))

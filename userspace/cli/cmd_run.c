@@ -21,6 +21,9 @@ static const char run_usage[] =
 	"  --user UID[:GID]      user to run CMD as, inside\n"
 	"  --uid-map IN:OUT:LEN  --gid-map IN:OUT:LEN   (repeatable; default 0:100000:65536 as root)\n"
 	"  --net none|loopback   (default loopback: lo up)\n"
+	"  --net veth[=ADDR/PFX,...][,peer=ADDR/PFX,...][,mtu=N]   a veth pair: eth0 inside, the\n"
+	"                        peer on the host (addressed, or on --bridge BR); default route via the peer\n"
+	"  --bridge BR           attach the host end of the veth to an existing bridge\n"
 	"  --persist DIR         bind-mount each namespace file to DIR/<type>\n"
 	"  --join TYPE=PATH      enter an existing uts, ipc, net, cgroup or time namespace\n"
 	"  --time-offset monotonic=S,boottime=S\n"
@@ -35,7 +38,7 @@ static const char run_usage[] =
 enum {
 	OPT_NAME = 256, OPT_NS, OPT_ROOTFS, OPT_NO_OVERLAY, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_DOMAINNAME, OPT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_NET, OPT_PERSIST, OPT_JOIN,
-	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP, OPT_LIMIT, OPT_CGROUP_PARENT,
+	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP, OPT_LIMIT, OPT_CGROUP_PARENT, OPT_BRIDGE,
 };
 
 static const struct option run_options[] = {
@@ -50,6 +53,7 @@ static const struct option run_options[] = {
 	{ "uid-map", required_argument, NULL, OPT_UID_MAP },
 	{ "gid-map", required_argument, NULL, OPT_GID_MAP },
 	{ "net", required_argument, NULL, OPT_NET },
+	{ "bridge", required_argument, NULL, OPT_BRIDGE },
 	{ "persist", required_argument, NULL, OPT_PERSIST },
 	{ "join", required_argument, NULL, OPT_JOIN },
 	{ "time-offset", required_argument, NULL, OPT_TIME_OFFSET },
@@ -101,6 +105,7 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 	case OPT_UID_MAP: return nslab_parse_idmap(arg, spec->uid_map, &spec->n_uid_map, e, "--uid-map");
 	case OPT_GID_MAP: return nslab_parse_idmap(arg, spec->gid_map, &spec->n_gid_map, e, "--gid-map");
 	case OPT_NET: return nslab_parse_net(arg, &spec->net, e);
+	case OPT_BRIDGE: spec->net.bridge = arg; return 0;
 	case OPT_PERSIST: spec->persist_dir = arg; return 0;
 	case OPT_JOIN: return nslab_parse_join(arg, spec->join, e);
 	case OPT_TIME_OFFSET: return nslab_parse_time_offsets(arg, spec->time_offset, e);

@@ -259,6 +259,12 @@ int nslab_cg_create(struct nslab_cgroup *cg, const struct nslab_limits *l, struc
 			return nslab_fail(e, ENODEV, "cgroup", "no cgroup filesystem is mounted");
 		return 0;
 	}
+	/* An unprivileged caller has no cgroup of its own to give; limits need one. */
+	if (geteuid() != 0) {
+		if (any_limit(l))
+			return nslab_fail(e, EPERM, "cgroup", "limits need root (or a delegated cgroup)");
+		return 0;
+	}
 	if (nslab_fault("cgroup"))
 		return nslab_fail(e, EIO, "cgroup", NULL);
 	return ops(cg)->create(cg, l, e);

@@ -115,7 +115,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		close(c->sys_fd);
 	if (nslab_uts_setup(spec, &e))
 		child_fail(report_fd, &e);
-	if (has_ns(spec, NSLAB_NS_NET) && spec->net == NSLAB_NET_LOOPBACK) {
+	if (has_ns(spec, NSLAB_NS_NET) && spec->net.mode != NSLAB_NET_NONE) {
 		ret = nslab_fault("net") ? -EIO : nslab_net_lo_up();
 		if (ret)
 			child_fail(report_fd, &(struct nslab_error){ -ret, "net", "lo: " });
@@ -157,8 +157,9 @@ static int prepare_root(struct nslab_container *c, struct nslab_error *e)
 		return nslab_fail(e, errno, "overlay", "chown %s: %s", upper, strerror(errno));
 	c->ovl_fd = nslab_overlay_open(spec->rootfs, upper, work);
 	if (c->ovl_fd < 0)
-		return nslab_fail(e, c->ovl_fd, "overlay", "%s: %s", spec->rootfs,
-				  strerror(-c->ovl_fd));
+		return nslab_fail(e, c->ovl_fd, "overlay", "%s: %s%s", spec->rootfs,
+				  strerror(-c->ovl_fd),
+				  c->ovl_fd == -EPERM ? " (unprivileged: use --no-overlay)" : "");
 	return 0;
 }
 
@@ -325,6 +326,9 @@ static void fill_state(struct nslab_container *c)
 	snprintf(st->name, sizeof(st->name), "%s", c->spec->name);
 	snprintf(st->rootfs, sizeof(st->rootfs), "%s", c->spec->rootfs);
 	snprintf(st->cgroup_parent, sizeof(st->cgroup_parent), "%s", c->cg.parent);
+	for (int i = 0; i < c->spec->net.n_addr; i++)
+		snprintf(st->addresses + strlen(st->addresses), sizeof(st->addresses) - strlen(st->addresses),
+			 "%s%s", i ? " " : "", c->spec->net.addr[i].text);
 	st->ns = c->spec->ns;
 	st->created = time(NULL);
 	st->supervisor = getpid();
@@ -391,6 +395,12 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 			goto fail;
 		}
 	}
+	if (spec->net.mode == NSLAB_NET_VETH) {
+		ret = nslab_net_veth_create(&spec->net, c->pid, e);
+		if (ret)
+			goto fail;
+		snprintf(c->state.host_if, sizeof(c->state.host_if), "%s", spec->net.host_if);
+	}
 	ret = nslab_write_all(sync[1], "1", 1);
 	if (!ret)
 		ret = read_report(rep[0], &report, &eof, e);
@@ -454,6 +464,8 @@ void nslab_container_teardown(struct nslab_container *c, bool keep_persisted)
 	for (int t = 0; t < NSLAB_NS_COUNT && !keep_persisted; t++)
 		if (c->state.persisted[t][0])
 			nslab_ns_unpersist(c->state.persisted[t]);
+	if (c->state.host_if[0])
+		nslab_net_veth_delete(c->state.host_if);
 	/* Without a pid namespace, daemons the command left behind still hold the cgroup. */
 	if (c->cg.made)
 		nslab_cg_kill(&c->cg);
@@ -497,6 +509,8 @@ int nslab_container_remove(const struct nslab_state *st)
 
 	if (ret)
 		return ret;
+	if (st->host_if[0])
+		nslab_net_veth_delete(st->host_if);
 	if (nslab_container_cgroup(st, &cg) == 0) {
 		cg.made = true;		/* it was, when the state was written */
 		nslab_cg_kill(&cg);

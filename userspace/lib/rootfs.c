@@ -89,7 +89,13 @@ int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int o
 	ret = nslab_mount_proc(spec, newroot, e);
 	if (!ret)
 		ret = nslab_mount_sys(spec, newroot, sys_fd, e);
-	if (!ret && (spec->ns & NSLAB_NS_BIT(NSLAB_NS_NET)))
+	/*
+	 * cgroupfs may be mounted only by the owner of the cgroup namespace: in
+	 * a user namespace that needs a cgroup namespace of its own.  Without
+	 * one, /sys/fs/cgroup stays an empty directory.
+	 */
+	if (!ret && (spec->ns & NSLAB_NS_BIT(NSLAB_NS_NET)) &&
+	    ((spec->ns & NSLAB_NS_BIT(NSLAB_NS_CGROUP)) || !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER))))
 		ret = nslab_mount_cgroupfs(cgroups, newroot, e);
 	if (!ret)
 		ret = nslab_mount_dev(spec, newroot, e);

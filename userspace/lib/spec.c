@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "spec.h"
+#include "net.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,7 +19,7 @@ void nslab_spec_init(struct nslab_spec *spec)
 	memset(spec, 0, sizeof(*spec));
 	spec->ns = NSLAB_NS_ALL;
 	spec->overlay = true;
-	spec->net = NSLAB_NET_LOOPBACK;
+	spec->net.mode = NSLAB_NET_LOOPBACK;
 	nslab_limits_init(&spec->limits);
 }
 
@@ -149,14 +151,71 @@ int nslab_parse_join(const char *arg, const char *join[NSLAB_NS_COUNT], struct n
 	return 0;
 }
 
-int nslab_parse_net(const char *arg, enum nslab_net_mode *mode, struct nslab_error *e)
+static int parse_addr(const char *text, struct nslab_net_addr *a)
 {
-	if (strcmp(arg, "none") == 0)
-		*mode = NSLAB_NET_NONE;
-	else if (strcmp(arg, "loopback") == 0)
-		*mode = NSLAB_NET_LOOPBACK;
+	char buf[64], *slash;
+	unsigned char raw[16];
+	long long pfx;
+
+	if (snprintf(buf, sizeof(buf), "%s", text) >= (int)sizeof(buf))
+		return -EINVAL;
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash++ = '\0';
+	if (inet_pton(AF_INET, buf, raw) == 1)
+		a->family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, raw) == 1)
+		a->family = AF_INET6;
 	else
-		return nslab_fail(e, EINVAL, "--net", "unknown mode '%s' (none or loopback)", arg);
+		return -EINVAL;
+	if (parse_ll(slash, 1, a->family == AF_INET ? 32 : 128, &pfx))
+		return -EINVAL;
+	strcpy(a->text, text);
+	return 0;
+}
+
+int nslab_parse_net(const char *arg, struct nslab_net *net, struct nslab_error *e)
+{
+	char buf[512], *save, *item;
+
+	if (strcmp(arg, "none") == 0) {
+		net->mode = NSLAB_NET_NONE;
+		return 0;
+	}
+	if (strcmp(arg, "loopback") == 0) {
+		net->mode = NSLAB_NET_LOOPBACK;
+		return 0;
+	}
+	if (strncmp(arg, "veth", 4) != 0 || (arg[4] && arg[4] != '='))
+		return nslab_fail(e, EINVAL, "--net", "unknown mode '%s' (none, loopback or veth=...)", arg);
+	net->mode = NSLAB_NET_VETH;
+	net->n_addr = net->n_peer = 0;
+	if (!arg[4])
+		return 0;
+	if (snprintf(buf, sizeof(buf), "%s", arg + 5) >= (int)sizeof(buf))
+		return nslab_fail(e, EINVAL, "--net", "too long");
+	if (!buf[0] || buf[0] == ',' || buf[strlen(buf) - 1] == ',' || strstr(buf, ",,"))
+		return nslab_fail(e, EINVAL, "--net", "'%s' has an empty item", arg);
+	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		bool peer = strncmp(item, "peer=", 5) == 0;
+		struct nslab_net_addr *list = peer ? net->peer : net->addr;
+		int *n = peer ? &net->n_peer : &net->n_addr;
+		long long mtu;
+
+		if (strncmp(item, "mtu=", 4) == 0) {
+			if (parse_ll(item + 4, 68, 65535, &mtu))
+				return nslab_fail(e, EINVAL, "--net", "'%s' is not an MTU (68-65535)", item + 4);
+			net->mtu = mtu;
+			continue;
+		}
+		if (*n == NSLAB_NET_MAX_ADDRS)
+			return nslab_fail(e, EINVAL, "--net", "at most %d addresses per end",
+					  NSLAB_NET_MAX_ADDRS);
+		if (parse_addr(peer ? item + 5 : item, &list[*n]))
+			return nslab_fail(e, EINVAL, "--net", "'%s' is not ADDRESS/PREFIX", item);
+		(*n)++;
+	}
 	return 0;
 }
 
@@ -322,6 +381,9 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 		return nslab_fail(e, EINVAL, "--domainname", "must be at most 64 characters");
 	if (!spec->hostname && (spec->ns & NSLAB_NS_BIT(NSLAB_NS_UTS)))
 		spec->hostname = spec->name;
+	ret = nslab_net_check(spec, e);
+	if (ret)
+		return ret;
 	if (spec->persist_dir) {
 		struct stat st;
 

@@ -21,7 +21,25 @@ struct nslab_idmap {
 	unsigned inside, outside, count;
 };
 
-enum nslab_net_mode { NSLAB_NET_NONE, NSLAB_NET_LOOPBACK };
+enum nslab_net_mode { NSLAB_NET_NONE, NSLAB_NET_LOOPBACK, NSLAB_NET_VETH };
+
+#define NSLAB_NET_MAX_ADDRS 4
+
+/* An interface address as given, "198.51.100.2/24" or "2001:db8::2/64". */
+struct nslab_net_addr {
+	int family;		/* AF_INET or AF_INET6 */
+	char text[64];
+};
+
+struct nslab_net {
+	enum nslab_net_mode mode;
+	/* veth: the container's end (eth0) and the host's end (peer=) */
+	struct nslab_net_addr addr[NSLAB_NET_MAX_ADDRS], peer[NSLAB_NET_MAX_ADDRS];
+	int n_addr, n_peer;
+	unsigned mtu;			/* 0: the kernel's default */
+	const char *bridge;		/* attach the host end here instead of addressing it */
+	char host_if[16];		/* the host end's name, derived from the container's */
+};
 
 enum nslab_clock { NSLAB_CLOCK_MONOTONIC, NSLAB_CLOCK_BOOTTIME, NSLAB_CLOCK_COUNT };
 
@@ -42,7 +60,7 @@ struct nslab_spec {
 	struct nslab_idmap uid_map[NSLAB_MAX_MAPS];
 	struct nslab_idmap gid_map[NSLAB_MAX_MAPS];
 	int n_uid_map, n_gid_map;
-	enum nslab_net_mode net;
+	struct nslab_net net;
 	const char *persist_dir;
 	long long time_offset[NSLAB_CLOCK_COUNT];	/* seconds */
 	struct nslab_limits limits;
@@ -60,7 +78,8 @@ int nslab_parse_idmap(const char *arg, struct nslab_idmap *map, int *n, struct n
 int nslab_parse_user(const char *arg, uid_t *uid, gid_t *gid, struct nslab_error *e);
 int nslab_parse_time_offsets(const char *arg, long long offs[NSLAB_CLOCK_COUNT], struct nslab_error *e);
 int nslab_parse_join(const char *arg, const char *join[NSLAB_NS_COUNT], struct nslab_error *e);
-int nslab_parse_net(const char *arg, enum nslab_net_mode *mode, struct nslab_error *e);
+/* none | loopback | veth[=ADDR/PFX][,peer=ADDR/PFX][,mtu=N]... (addresses repeatable, v4 and v6) */
+int nslab_parse_net(const char *arg, struct nslab_net *net, struct nslab_error *e);
 bool nslab_name_valid(const char *name);
 /* Whether @id has a mapping among the @n ranges of @map. */
 bool nslab_id_mapped(const struct nslab_idmap *map, int n, unsigned id);

@@ -65,6 +65,8 @@ int nslab_state_write(const struct nslab_state *st)
 	nslab_json_str(&j, "rootfs", st->rootfs);
 	nslab_json_str(&j, "command", st->command);
 	nslab_json_str(&j, "cgroup_parent", st->cgroup_parent);
+	nslab_json_str(&j, "host_if", st->host_if);
+	nslab_json_str(&j, "addresses", st->addresses);
 	nslab_json_open(&j, "namespaces", '[');
 	for (int t = 0; t < NSLAB_NS_COUNT; t++)
 		if (st->ns & NSLAB_NS_BIT(t))
@@ -134,6 +136,8 @@ int nslab_state_read(const char *name, struct nslab_state *st)
 	    nslab_json_get_str(doc, "rootfs", st->rootfs, sizeof(st->rootfs)) ||
 	    nslab_json_get_str(doc, "command", st->command, sizeof(st->command)) ||
 	    nslab_json_get_str(doc, "cgroup_parent", st->cgroup_parent, sizeof(st->cgroup_parent)) ||
+	    nslab_json_get_str(doc, "host_if", st->host_if, sizeof(st->host_if)) ||
+	    nslab_json_get_str(doc, "addresses", st->addresses, sizeof(st->addresses)) ||
 	    nslab_json_each_str(doc, "namespaces", add_ns, st) ||
 	    nslab_json_each_str(doc, "persisted", add_persisted, st))
 		return -EINVAL;

@@ -21,6 +21,8 @@ struct nslab_state {
 	char rootfs[PATH_MAX];
 	char command[1024];		/* argv joined by spaces, for ps */
 	char cgroup_parent[PATH_MAX];	/* its cgroup is <cgroup_parent>/<name> */
+	char host_if[16];		/* host end of its veth, "" if none */
+	char addresses[256];		/* of its eth0, space-separated ADDR/PFX */
 	char persisted[NSLAB_NS_COUNT][PATH_MAX];	/* bind-mounted ns files, "" if none */
 };
 
