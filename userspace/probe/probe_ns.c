@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "probe.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -27,3 +28,14 @@ static int probe_ns_ids(int argc, char **argv)
 	return 0;
 }
 PROBE(ns_ids, "ns-ids", "", probe_ns_ids);
+
+/* Enters the namespace open on FD (passed in by the caller, e.g. as stdin). */
+static int probe_setns(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: setns FD\n");
+		return 2;
+	}
+	return probe_report(setns(probe_number(argv[1]), 0));
+}
+PROBE(setns, "setns", "FD", probe_setns);

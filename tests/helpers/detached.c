@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "detached.h"
+#include "harness.h"
+#include "state.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_DETACHED 8
+#define MAX_ARGS 32
+
+static char started[MAX_DETACHED][DETACHED_NAME_MAX];
+static int n_started;
+
+pid_t detached_run(char name[DETACHED_NAME_MAX], const char *tag, const char *const args[])
+{
+	const char *argv[MAX_ARGS + 5] = { "run", "-d", "--name", name };
+	struct nslab_state st;
+	struct run_result r;
+	size_t n = 0;
+
+	cr_assert(n_started < MAX_DETACHED, "too many detached containers in one test");
+	snprintf(name, DETACHED_NAME_MAX, "%s-%d", tag, (int)getpid());
+	for (; args[n]; n++) {
+		cr_assert(n < MAX_ARGS, "too many arguments");
+		argv[4 + n] = args[n];
+	}
+	/* Remembered first: a start that fails half-way must still be removed. */
+	snprintf(started[n_started++], DETACHED_NAME_MAX, "%s", name);
+	nslab_run_argv(&r, argv);
+	cr_assert_eq(r.code, 0, "nslab run -d %s failed (%d): %s", name, r.code, r.err);
+	cr_assert_eq(nslab_state_read(name, &st), 0, "no state for %s", name);
+	cr_assert_gt(st.pid, 0, "no pid in the state of %s", name);
+	return st.pid;
+}
+
+void detached_cleanup(void)
+{
+	struct run_result r;
+
+	for (int i = 0; i < n_started; i++)
+		NSLAB(&r, "rm", "-f", started[i]);
+	n_started = 0;
+}
