@@ -25,6 +25,7 @@ static const char run_usage[] =
 	"                        peer on the host (addressed, or on --bridge BR); default route via the peer\n"
 	"  --bridge BR           attach the host end of the veth to an existing bridge\n"
 	"  --persist DIR         bind-mount each namespace file to DIR/<type>\n"
+	"  --persist TYPE=PATH   bind-mount one, e.g. net=/run/netns/NAME for `ip netns exec NAME`\n"
 	"  --join TYPE=PATH      enter an existing uts, ipc, net, cgroup or time namespace\n"
 	"  --time-offset monotonic=S,boottime=S\n"
 	"  -e, --env KEY=VALUE   set an environment variable for CMD\n"
@@ -106,7 +107,7 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 	case OPT_GID_MAP: return nslab_parse_idmap(arg, spec->gid_map, &spec->n_gid_map, e, "--gid-map");
 	case OPT_NET: return nslab_parse_net(arg, &spec->net, e);
 	case OPT_BRIDGE: spec->net.bridge = arg; return 0;
-	case OPT_PERSIST: spec->persist_dir = arg; return 0;
+	case OPT_PERSIST: return nslab_parse_persist(arg, spec, e);
 	case OPT_JOIN: return nslab_parse_join(arg, spec->join, e);
 	case OPT_TIME_OFFSET: return nslab_parse_time_offsets(arg, spec->time_offset, e);
 	case OPT_INIT: spec->init = true; return 0;

@@ -277,22 +277,16 @@ static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
 static int persist(struct nslab_container *c, struct nslab_error *e)
 {
 	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
-		char *path = c->state.persisted[t];
+		char *recorded = c->state.persisted[t], buf[PATH_MAX];
+		const char *path = nslab_persist_target(c->spec, t, buf, sizeof(buf));
 		int ret;
 
-		if (!has_ns(c->spec, t))
+		if (!path || !has_ns(c->spec, t))
 			continue;
-		if (snprintf(path, PATH_MAX, "%s/%s", c->spec->persist_dir,
-			     nslab_ns_types[t].name) >= PATH_MAX) {
-			path[0] = '\0';
-			return nslab_fail(e, ENAMETOOLONG, "persist", NULL);
-		}
 		ret = nslab_fault("persist") ? -EIO : nslab_ns_persist(c->pid, t, path);
-		if (ret) {
-			path[0] = '\0';
-			return nslab_fail(e, ret, "persist", "%s: %s", c->spec->persist_dir,
-					  strerror(-ret));
-		}
+		if (ret)
+			return nslab_fail(e, ret, "persist", "%s: %s", path, strerror(-ret));
+		snprintf(recorded, PATH_MAX, "%s", path);
 	}
 	return 0;
 }
@@ -409,11 +403,9 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	if (ret)
 		goto fail;
 
-	if (spec->persist_dir) {
-		ret = persist(c, e);
-		if (ret)
-			goto fail;
-	}
+	ret = persist(c, e);
+	if (ret)
+		goto fail;
 	c->state.pid = c->pid;
 	nslab_proc_start_time(c->pid, &c->state.pid_start);
 	ret = nslab_fault("state-write") ? -EIO : nslab_state_write(&c->state);

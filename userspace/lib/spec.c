@@ -337,6 +337,64 @@ static int check_joins(struct nslab_spec *spec, struct nslab_error *e)
 	return 0;
 }
 
+int nslab_parse_persist(const char *arg, struct nslab_spec *spec, struct nslab_error *e)
+{
+	const char *eq = strchr(arg, '=');
+	char type[16];
+	int t;
+
+	if (!eq) {
+		if (spec->persist_dir)
+			return nslab_fail(e, EINVAL, "--persist", "one directory only");
+		spec->persist_dir = arg;
+		return 0;
+	}
+	snprintf(type, sizeof(type), "%.*s", (int)(eq - arg), arg);
+	t = nslab_ns_from_name(type);
+	if (t < 0 || eq - arg >= (int)sizeof(type))
+		return nslab_fail(e, EINVAL, "--persist", "unknown namespace '%s' (DIR or TYPE=PATH)", type);
+	if (!eq[1] || spec->persist_path[t])
+		return nslab_fail(e, EINVAL, "--persist", "'%s' needs one path per type", arg);
+	spec->persist_path[t] = eq + 1;
+	return 0;
+}
+
+const char *nslab_persist_target(const struct nslab_spec *spec, int t, char *buf, size_t size)
+{
+	if (spec->persist_path[t])
+		return spec->persist_path[t];
+	if (!spec->persist_dir ||
+	    snprintf(buf, size, "%s/%s", spec->persist_dir, nslab_ns_types[t].name) >= (int)size)
+		return NULL;
+	return buf;
+}
+
+/*
+ * A persisted file is removed again on failure, so it must not exist
+ * before: otherwise we would delete the user's file (or stack on it).
+ */
+static int check_persist(const struct nslab_spec *spec, struct nslab_error *e)
+{
+	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
+		char buf[PATH_MAX], parent[PATH_MAX];
+		const char *path = nslab_persist_target(spec, t, buf, sizeof(buf));
+		struct stat st;
+
+		if (spec->persist_path[t] && !(spec->ns & NSLAB_NS_BIT(t)))
+			return nslab_fail(e, EINVAL, "--persist", "namespace '%s' is not created here",
+					  nslab_ns_types[t].name);
+		if (!path || !(spec->ns & NSLAB_NS_BIT(t)))
+			continue;
+		if (lstat(path, &st) == 0)
+			return nslab_fail(e, EEXIST, "--persist", "%s already exists", path);
+		snprintf(parent, sizeof(parent), "%s", path);
+		*(strrchr(parent, '/') ? strrchr(parent, '/') : parent) = '\0';
+		if (parent[0] && (stat(parent, &st) < 0 || !S_ISDIR(st.st_mode)))
+			return nslab_fail(e, ENOTDIR, "--persist", "%s is not a directory", parent);
+	}
+	return 0;
+}
+
 int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 {
 	int ret;
@@ -391,5 +449,6 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 			return nslab_fail(e, ENOTDIR, "--persist", "%s is not a directory",
 					  spec->persist_dir);
 	}
+	return check_persist(spec, e);
 	return 0;
 }

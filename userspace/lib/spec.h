@@ -61,7 +61,8 @@ struct nslab_spec {
 	struct nslab_idmap gid_map[NSLAB_MAX_MAPS];
 	int n_uid_map, n_gid_map;
 	struct nslab_net net;
-	const char *persist_dir;
+	const char *persist_dir;	/* each new namespace to DIR/<type> */
+	const char *persist_path[NSLAB_NS_COUNT];	/* or one type to an exact path */
 	long long time_offset[NSLAB_CLOCK_COUNT];	/* seconds */
 	struct nslab_limits limits;
 	const char *cgroup_parent;	/* below each hierarchy's root; default "nslab" */
@@ -80,6 +81,10 @@ int nslab_parse_time_offsets(const char *arg, long long offs[NSLAB_CLOCK_COUNT],
 int nslab_parse_join(const char *arg, const char *join[NSLAB_NS_COUNT], struct nslab_error *e);
 /* none | loopback | veth[=ADDR/PFX][,peer=ADDR/PFX][,mtu=N]... (addresses repeatable, v4 and v6) */
 int nslab_parse_net(const char *arg, struct nslab_net *net, struct nslab_error *e);
+/* DIR, or TYPE=PATH (e.g. net=/run/netns/web for `ip netns exec web`). */
+int nslab_parse_persist(const char *arg, struct nslab_spec *spec, struct nslab_error *e);
+/* Where namespace @t of the container is to be persisted, or NULL (@buf holds DIR/<type>). */
+const char *nslab_persist_target(const struct nslab_spec *spec, int t, char *buf, size_t size);
 bool nslab_name_valid(const char *name);
 /* Whether @id has a mapping among the @n ranges of @map. */
 bool nslab_id_mapped(const struct nslab_idmap *map, int n, unsigned id);

@@ -73,9 +73,14 @@ int nslab_state_write(const struct nslab_state *st)
 			nslab_json_str(&j, NULL, nslab_ns_types[t].name);
 	nslab_json_close(&j, ']');
 	nslab_json_open(&j, "persisted", '[');
-	for (int t = 0; t < NSLAB_NS_COUNT; t++)
-		if (st->persisted[t][0])
-			nslab_json_str(&j, NULL, st->persisted[t]);
+	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
+		char entry[PATH_MAX + 16];
+
+		if (!st->persisted[t][0])
+			continue;
+		snprintf(entry, sizeof(entry), "%s=%s", nslab_ns_types[t].name, st->persisted[t]);
+		nslab_json_str(&j, NULL, entry);
+	}
 	nslab_json_close(&j, ']');
 	nslab_json_close(&j, '}');
 	if (fclose(out) != 0) {
@@ -98,16 +103,21 @@ static int add_ns(const char *s, void *arg)
 	return 0;
 }
 
-/* A persisted file is named after its type (DIR/<type>), which tells where it goes. */
+/* Entries are "<type>=<path>": any path, e.g. /run/netns/<name>. */
 static int add_persisted(const char *s, void *arg)
 {
 	struct nslab_state *st = arg;
-	const char *base = strrchr(s, '/');
-	int t = nslab_ns_from_name(base ? base + 1 : s);
+	const char *eq = strchr(s, '=');
+	char type[16];
+	int t;
 
-	if (t < 0 || strlen(s) >= sizeof(st->persisted[t]))
+	if (!eq || eq - s >= (int)sizeof(type))
 		return -EINVAL;
-	strcpy(st->persisted[t], s);
+	snprintf(type, sizeof(type), "%.*s", (int)(eq - s), s);
+	t = nslab_ns_from_name(type);
+	if (t < 0 || strlen(eq + 1) >= sizeof(st->persisted[t]))
+		return -EINVAL;
+	strcpy(st->persisted[t], eq + 1);
 	return 0;
 }
 
