@@ -124,4 +124,5 @@ clean:
 	rm -rf build
 
 -include vm/vm.mk
+-include module/module.mk
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
