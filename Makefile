@@ -69,6 +69,7 @@ $(ROOTFS)/.built: userspace/mkrootfs.sh $(PROBE_BIN)
 	PROBE=$(PROBE_BIN) sh userspace/mkrootfs.sh $(ROOTFS)
 
 $(PROBE_BIN): $(PROBE_SRCS) userspace/probe/probe.h
+	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $(PROBE_SRCS)
 
 $(O)/obj/%.o: %.c
