@@ -137,14 +137,12 @@ int host_sh(const char *cmd, char *out, size_t size)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Sorted listing of a directory's entries, or "" if it does not exist. */
-static char *listing(const char *dir, bool recurse_dirs_only)
+/* Sorted output of a listing command, "" if it lists nothing. */
+static char *listing(const char *fmt, const char *dir)
 {
 	char cmd[512], *buf = malloc(65536);
 
-	snprintf(cmd, sizeof(cmd),
-		 recurse_dirs_only ? "find %s -type d 2>/dev/null | sort" : "ls -A %s 2>/dev/null | sort",
-		 dir);
+	snprintf(cmd, sizeof(cmd), fmt, dir);
 	host_sh(cmd, buf, 65536);
 	return buf;
 }
@@ -154,8 +152,12 @@ void snapshot_take(struct host_snapshot *s)
 	const char *state = getenv("NSLAB_STATE_DIR");
 
 	s->mountinfo = slurp("/proc/self/mountinfo");
-	s->state_dirs = listing(state && *state ? state : "/run/nslab", false);
-	s->cgroups = listing("/sys/fs/cgroup", true);
+	s->state_dirs = listing("ls -A %s 2>/dev/null | sort", state && *state ? state : "/run/nslab");
+	/*
+	 * Only nslab's own cgroups: on a shared host other tools create and
+	 * remove cgroups of their own all the time.
+	 */
+	s->cgroups = listing("find %s -type d -path '*/nslab*' 2>/dev/null | sort", "/sys/fs/cgroup");
 }
 
 static const char *first_diff(const char *what, const char *a, const char *b)

@@ -164,7 +164,7 @@ static int run_detached(struct nslab_spec *spec)
 	nslab_write_all(ready[1], &r, sizeof(r));
 	close(ready[1]);
 	n = nslab_container_wait(&c);
-	nslab_container_teardown(&c, true);
+	nslab_container_teardown(&c);
 	_exit(n);
 }
 
@@ -203,6 +203,6 @@ int cmd_run(int argc, char **argv)
 		return nslab_failure_code(&e);
 	}
 	code = nslab_container_wait(&c);
-	nslab_container_teardown(&c, true);
+	nslab_container_teardown(&c);
 	return code;
 }

@@ -432,7 +432,7 @@ fail:
 		kill(c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);
 	}
-	nslab_container_teardown(c, false);
+	nslab_container_teardown(c);
 	return -e->err;
 }
 
@@ -444,7 +444,7 @@ int nslab_container_wait(struct nslab_container *c)
 	return code;
 }
 
-void nslab_container_teardown(struct nslab_container *c, bool keep_persisted)
+void nslab_container_teardown(struct nslab_container *c)
 {
 	if (c->pidfd >= 0)
 		close(c->pidfd);
@@ -453,7 +453,7 @@ void nslab_container_teardown(struct nslab_container *c, bool keep_persisted)
 	if (c->sys_fd >= 0)
 		close(c->sys_fd);
 	c->pidfd = c->ovl_fd = c->sys_fd = -1;
-	for (int t = 0; t < NSLAB_NS_COUNT && !keep_persisted; t++)
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
 		if (c->state.persisted[t][0])
 			nslab_ns_unpersist(c->state.persisted[t]);
 	if (c->state.host_if[0])

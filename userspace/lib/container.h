@@ -34,8 +34,12 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 /* Waits for the container to exit, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2; returns its exit code. */
 int nslab_container_wait(struct nslab_container *c);
 
-/* Removes what the container made (state dir, upper layer, and on failure persisted ns files). */
-void nslab_container_teardown(struct nslab_container *c, bool keep_persisted);
+/*
+ * Removes everything the container made: persisted ns files, veth, cgroup,
+ * state dir with the upper layer.  Persisted files live as long as the
+ * container (CONFORMANCE X1): `ip netns exec` and nsenter use them meanwhile.
+ */
+void nslab_container_teardown(struct nslab_container *c);
 
 /* Finds a container's cgroup again from its state. */
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg);

@@ -21,6 +21,8 @@ void nslab_exec_command(char *const *argv, char *const *env, const char *hostnam
 	const char *term = getenv("TERM");
 	struct nslab_error e;
 	char *term_copy = term ? strdup(term) : NULL;
+	/* Read before clearenv(), which takes NSLAB_FAULT away with everything else. */
+	int fault = nslab_fault("exec");
 
 	clearenv();
 	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
@@ -32,7 +34,7 @@ void nslab_exec_command(char *const *argv, char *const *env, const char *hostnam
 	free(term_copy);
 	for (; env && *env; env++)
 		putenv(*env);
-	if (nslab_fault("exec") == 0)
+	if (fault == 0)
 		execvp(argv[0], argv);
 	nslab_fail(&e, errno, "exec", "%s: %s", argv[0], strerror(errno));
 	nslab_report_failure(report_fd, &e);

@@ -241,11 +241,18 @@ int nslab_proc_start_time(pid_t pid, unsigned long long *start)
 	return 0;
 }
 
+/* The same process (start time), and not a zombie waiting for a slow reaper. */
 static bool alive(pid_t pid, unsigned long long start)
 {
+	char path[64], buf[1024], *p;
 	unsigned long long now;
 
-	return pid > 0 && nslab_proc_start_time(pid, &now) == 0 && now == start;
+	if (pid <= 0 || nslab_proc_start_time(pid, &now) || now != start)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (nslab_read_file(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
+		return false;
+	return p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
 enum nslab_status nslab_state_status(const struct nslab_state *st)

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Exit codes (DESIGN.md: 125 setup, 126 cannot execute, 127 not found, 128+N signal) and id map text. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "process.h"
+#include "user.h"
+
+/* The wait status of a real child that exits with @code, or kills itself with @sig. */
+static int status_of(int code, int sig)
+{
+	int status;
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		if (sig) {
+			signal(sig, SIG_DFL);
+			raise(sig);
+		}
+		_exit(code);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+Test(process, exit_code_mirrors_status)
+{
+	cr_assert_eq(nslab_exit_code(status_of(0, 0)), 0);
+	cr_assert_eq(nslab_exit_code(status_of(7, 0)), 7);
+	cr_assert_eq(nslab_exit_code(status_of(255, 0)), 255);
+	cr_assert_eq(nslab_exit_code(status_of(0, SIGKILL)), 128 + SIGKILL);
+	cr_assert_eq(nslab_exit_code(status_of(0, SIGTERM)), 128 + SIGTERM);
+	cr_assert_eq(nslab_exit_code(status_of(0, SIGUSR1)), 128 + SIGUSR1);
+}
+
+static void expect_code(const char *what, int err, int code)
+{
+	struct nslab_error e = { 0 };
+
+	nslab_fail(&e, err, what, NULL);
+	cr_expect_eq(nslab_failure_code(&e), code, "%s/%s", what, strerror(err));
+}
+
+Test(process, failure_code_by_step_and_errno)
+{
+	expect_code("exec", ENOENT, NSLAB_EXIT_NOT_FOUND);
+	expect_code("exec", EACCES, NSLAB_EXIT_CANNOT_EXEC);
+	expect_code("exec", ENOEXEC, NSLAB_EXIT_CANNOT_EXEC);
+	expect_code("exec", EIO, NSLAB_EXIT_CANNOT_EXEC);
+	/* ENOENT from any other step is a setup failure, not a missing command. */
+	expect_code("rootfs", ENOENT, NSLAB_EXIT_SETUP);
+	expect_code("pivot_root", EINVAL, NSLAB_EXIT_SETUP);
+	expect_code("execute", ENOENT, NSLAB_EXIT_SETUP);
+	cr_assert_eq(NSLAB_EXIT_SETUP, 125);
+	cr_assert_eq(NSLAB_EXIT_CANNOT_EXEC, 126);
+	cr_assert_eq(NSLAB_EXIT_NOT_FOUND, 127);
+}
+
+Test(process, fail_records_step_and_reason)
+{
+	struct nslab_error e = { 0 };
+
+	cr_assert_eq(nslab_fail(&e, -EPERM, "mount", "%s: %d", "x", 3), -EPERM);
+	cr_assert_eq(e.err, EPERM);
+	cr_assert_str_eq(e.what, "mount");
+	cr_assert_str_eq(e.why, "x: 3");
+	cr_assert_eq(nslab_fail(&e, EIO, "dev", NULL), -EIO);
+	cr_assert_str_eq(e.why, strerror(EIO));
+	cr_assert_eq(nslab_fail(NULL, EIO, "dev", NULL), -EIO);
+}
+
+Test(user_idmap, format_as_the_kernel_reads_it)
+{
+	const struct nslab_idmap map[] = { { 0, 100000, 65536 }, { 65536, 1000, 1 } };
+	char buf[128];
+
+	cr_assert_eq(nslab_idmap_format(map, 2, buf, sizeof(buf)), (int)strlen("0 100000 65536\n65536 1000 1\n"));
+	cr_assert_str_eq(buf, "0 100000 65536\n65536 1000 1\n");
+	cr_assert_eq(nslab_idmap_format(map, 0, buf, sizeof(buf)), 0);
+	cr_assert_str_eq(buf, "");
+}
+
+Test(user_idmap, format_refuses_to_truncate)
+{
+	const struct nslab_idmap map[] = { { 0, 100000, 65536 }, { 65536, 1000, 1 } };
+	const size_t need = strlen("0 100000 65536\n65536 1000 1\n") + 1;
+	char buf[64];
+
+	cr_assert_eq(nslab_idmap_format(map, 2, buf, need - 1), -ENOSPC);
+	cr_assert_eq(nslab_idmap_format(map, 1, buf, strlen("0 100000 65536\n")), -ENOSPC);
+	cr_assert_eq(nslab_idmap_format(map, 2, buf, need), (int)need - 1);
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Run-time state: create, write, read back, find, list, status, remove (NSLAB_STATE_DIR). */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "state.h"
+#include "util.h"
+
+static char root[] = "/tmp/nslab-unit-state-XXXXXX";
+
+static void make_root(void)
+{
+	cr_assert_not_null(mkdtemp(root));
+	cr_assert_eq(setenv("NSLAB_STATE_DIR", root, 1), 0);
+}
+
+static void remove_root(void)
+{
+	cr_expect_eq(nslab_rm_rf(root), 0);
+}
+
+TestSuite(state, .init = make_root, .fini = remove_root);
+
+/* A state with every field set to something distinguishable, alive as this process. */
+static void sample(struct nslab_state *st, const char *name)
+{
+	memset(st, 0, sizeof(*st));
+	snprintf(st->name, sizeof(st->name), "%s", name);
+	st->pid = getpid();
+	cr_assert_eq(nslab_proc_start_time(st->pid, &st->pid_start), 0);
+	st->supervisor = getppid();
+	cr_assert_eq(nslab_proc_start_time(st->supervisor, &st->supervisor_start), 0);
+	st->created = 1700000000;
+	st->ns = NSLAB_NS_BIT(NSLAB_NS_UTS) | NSLAB_NS_BIT(NSLAB_NS_MNT) | NSLAB_NS_BIT(NSLAB_NS_TIME);
+	snprintf(st->rootfs, sizeof(st->rootfs), "/srv/root fs/\"q\"");
+	snprintf(st->command, sizeof(st->command), "sh -c 'echo \"a\\b\"\n\ttab'");
+	snprintf(st->cgroup_parent, sizeof(st->cgroup_parent), "lab/sub");
+	snprintf(st->host_if, sizeof(st->host_if), "nsl-1234");
+	snprintf(st->addresses, sizeof(st->addresses), "198.51.100.2/24 2001:db8::2/64");
+	snprintf(st->persisted[NSLAB_NS_UTS], PATH_MAX, "/tmp/p d/uts");
+	snprintf(st->persisted[NSLAB_NS_TIME], PATH_MAX, "/tmp/p d/time");
+	snprintf(st->persisted[NSLAB_NS_NET], PATH_MAX, "/run/netns/any=name");
+}
+
+Test(state, write_read_round_trip)
+{
+	struct nslab_state in, out;
+	char path[PATH_MAX];
+	struct stat sb;
+
+	sample(&in, "box-1");
+	cr_assert_eq(nslab_state_create(in.name), 0);
+	cr_assert_eq(nslab_state_write(&in), 0);
+	cr_assert_eq(nslab_state_read("box-1", &out), 0);
+	cr_assert_str_eq(out.name, in.name);
+	cr_assert_eq(out.pid, in.pid);
+	cr_assert_eq(out.pid_start, in.pid_start);
+	cr_assert_eq(out.supervisor, in.supervisor);
+	cr_assert_eq(out.supervisor_start, in.supervisor_start);
+	cr_assert_eq(out.created, in.created);
+	cr_assert_eq(out.ns, in.ns);
+	cr_assert_str_eq(out.rootfs, in.rootfs);
+	cr_assert_str_eq(out.command, in.command);
+	cr_assert_str_eq(out.cgroup_parent, in.cgroup_parent);
+	cr_assert_str_eq(out.host_if, in.host_if);
+	cr_assert_str_eq(out.addresses, in.addresses);
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		cr_assert_str_eq(out.persisted[t], in.persisted[t], "persisted %s", nslab_ns_types[t].name);
+
+	/* Written atomically: only the final file, private to root. */
+	cr_assert_eq(nslab_state_path(path, sizeof(path), "box-1", "state.json.tmp"), 0);
+	cr_assert_neq(access(path, F_OK), 0, "temporary file left behind");
+	cr_assert_eq(nslab_state_path(path, sizeof(path), "box-1", "state.json"), 0);
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_assert_eq(sb.st_mode & 07777, 0600);
+}
+
+Test(state, rewrite_replaces)
+{
+	struct nslab_state st, out;
+
+	sample(&st, "box");
+	cr_assert_eq(nslab_state_create(st.name), 0);
+	cr_assert_eq(nslab_state_write(&st), 0);
+	st.ns = NSLAB_NS_ALL;
+	st.persisted[NSLAB_NS_UTS][0] = '\0';
+	cr_assert_eq(nslab_state_write(&st), 0);
+	cr_assert_eq(nslab_state_read("box", &out), 0);
+	cr_assert_eq(out.ns, NSLAB_NS_ALL);
+	cr_assert_str_eq(out.persisted[NSLAB_NS_UTS], "");
+	cr_assert_str_eq(out.persisted[NSLAB_NS_TIME], "/tmp/p d/time");
+}
+
+Test(state, create_is_exclusive)
+{
+	cr_assert_eq(nslab_state_create("dup"), 0);
+	cr_assert_eq(nslab_state_create("dup"), -EEXIST);
+	cr_assert_eq(nslab_state_create("other"), 0);
+}
+
+Test(state, read_refuses_bad_names_missing_and_corrupt)
+{
+	struct nslab_state st;
+	char path[PATH_MAX];
+
+	cr_assert_eq(nslab_state_read("../etc", &st), -ENOENT);
+	cr_assert_eq(nslab_state_read("", &st), -ENOENT);
+	cr_assert_eq(nslab_state_read("absent", &st), -ENOENT);
+	cr_assert_eq(nslab_state_create("broken"), 0);
+	cr_assert_eq(nslab_state_path(path, sizeof(path), "broken", "state.json"), 0);
+	cr_assert_eq(nslab_write_atomic(path, "{\"name\":\"broken\",\"pid\":", 23, 0600), 0);
+	cr_assert_eq(nslab_state_read("broken", &st), -EINVAL);
+	cr_assert_eq(nslab_write_atomic(path, "not json", 8, 0600), 0);
+	cr_assert_eq(nslab_state_read("broken", &st), -EINVAL);
+	/* Control: a good state in the same place reads. */
+	sample(&st, "broken");
+	cr_assert_eq(nslab_state_write(&st), 0);
+	cr_assert_eq(nslab_state_read("broken", &st), 0);
+}
+
+Test(state, path_too_long)
+{
+	char name[NSLAB_NAME_MAX + 1], small[32];
+
+	memset(name, 'a', NSLAB_NAME_MAX);
+	name[NSLAB_NAME_MAX] = '\0';
+	cr_assert_eq(nslab_state_path(small, sizeof(small), name, NULL), -ENAMETOOLONG);
+	cr_assert_eq(nslab_state_create(name), 0, "a name of the maximal length fits");
+}
+
+static int count(const struct nslab_state *st, void *arg)
+{
+	(void)st;
+	++*(int *)arg;
+	return 0;
+}
+
+Test(state, find_each_and_remove)
+{
+	struct nslab_state a, b, found;
+	char pid[16], dir[PATH_MAX];
+	int n = 0;
+
+	sample(&a, "alpha");
+	sample(&b, "beta");
+	b.pid = getppid();
+	cr_assert_eq(nslab_proc_start_time(b.pid, &b.pid_start), 0);
+	cr_assert_eq(nslab_state_create("alpha"), 0);
+	cr_assert_eq(nslab_state_write(&a), 0);
+	cr_assert_eq(nslab_state_create("beta"), 0);
+	cr_assert_eq(nslab_state_write(&b), 0);
+	/* A directory without readable state is skipped, not fatal. */
+	cr_assert_eq(nslab_state_create("empty"), 0);
+
+	cr_assert_eq(nslab_state_each(count, &n), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(nslab_state_find("beta", &found), 0);
+	cr_assert_str_eq(found.name, "beta");
+	snprintf(pid, sizeof(pid), "%d", (int)b.pid);
+	cr_assert_eq(nslab_state_find(pid, &found), 0);
+	cr_assert_str_eq(found.name, "beta", "found by pid %s", pid);
+	cr_assert_eq(nslab_state_find("gamma", &found), -ENOENT);
+	cr_assert_eq(nslab_state_find("999999999", &found), -ENOENT);
+
+	cr_assert_eq(nslab_state_remove("alpha"), 0);
+	cr_assert_eq(nslab_state_path(dir, sizeof(dir), "alpha", NULL), 0);
+	cr_assert_neq(access(dir, F_OK), 0, "%s still there", dir);
+	cr_assert_eq(nslab_state_find("alpha", &found), -ENOENT);
+	cr_assert_eq(nslab_state_remove("alpha"), 0, "removing twice is fine");
+	n = 0;
+	cr_assert_eq(nslab_state_each(count, &n), 0);
+	cr_assert_eq(n, 1);
+}
+
+Test(state, each_without_root_dir)
+{
+	int n = 0;
+
+	cr_assert_eq(setenv("NSLAB_STATE_DIR", "/nonexistent/nslab-state", 1), 0);
+	cr_assert_eq(nslab_state_each(count, &n), 0);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(setenv("NSLAB_STATE_DIR", root, 1), 0);
+}
+
+Test(state, status_from_pids_and_start_times)
+{
+	struct nslab_state st;
+	pid_t child;
+	int status;
+
+	sample(&st, "s");
+	cr_assert_eq(nslab_state_status(&st), NSLAB_RUNNING);
+	cr_assert_str_eq(nslab_status_name(NSLAB_RUNNING), "running");
+
+	/* A reused pid has another start time: that process is not ours. */
+	st.pid_start++;
+	cr_assert_eq(nslab_state_status(&st), NSLAB_CREATED);
+	cr_assert_str_eq(nslab_status_name(NSLAB_CREATED), "created");
+	st.supervisor_start++;
+	cr_assert_eq(nslab_state_status(&st), NSLAB_DEAD);
+	cr_assert_str_eq(nslab_status_name(NSLAB_DEAD), "dead");
+
+	/* A supervisor that exited and was reaped. */
+	sample(&st, "s");
+	child = fork();
+	cr_assert_geq(child, 0);
+	if (child == 0)
+		_exit(0);
+	cr_assert_eq(waitpid(child, &status, 0), child);
+	st.supervisor = child;
+	cr_assert_eq(nslab_state_status(&st), NSLAB_DEAD);
+}
+
+Test(state, proc_start_time)
+{
+	unsigned long long a = 0, b = 0;
+
+	cr_assert_eq(nslab_proc_start_time(getpid(), &a), 0);
+	cr_assert_eq(nslab_proc_start_time(getpid(), &b), 0);
+	cr_assert_eq(a, b);
+	cr_assert_gt(a, 0);
+	cr_assert_eq(nslab_proc_start_time(getppid(), &b), 0);
+	cr_assert_leq(b, a, "the parent started after its child");
+	cr_assert_lt(nslab_proc_start_time(0, &b), 0);
+}
+
+/*
+ * A killed supervisor stays a zombie until its new parent reaps it; it is
+ * dead all the same, and `ps`/`rm` must say so (X2).
+ */
+Test(state, zombie_supervisor_is_dead)
+{
+	struct nslab_state st;
+	pid_t child;
+	siginfo_t si;
+
+	sample(&st, "z");
+	child = fork();
+	cr_assert_geq(child, 0);
+	if (child == 0)
+		_exit(0);
+	/* Wait for the exit without reaping. */
+	cr_assert_eq(waitid(P_PID, child, &si, WEXITED | WNOWAIT), 0);
+	st.supervisor = child;
+	cr_assert_eq(nslab_proc_start_time(child, &st.supervisor_start), 0);
+	cr_expect_eq(nslab_state_status(&st), NSLAB_DEAD, "a zombie supervisor counts as %s",
+		     nslab_status_name(nslab_state_status(&st)));
+	waitpid(child, NULL, 0);
+}
