@@ -261,6 +261,16 @@ static int v1_freeze(const struct nslab_cgroup *cg, bool frozen)
 			return ret;
 		if (strncmp(state, want, strlen(want)) == 0)
 			return 0;
+		/*
+		 * Someone undid our write (`nslab kill` thawing while the supervisor's
+		 * teardown freezes to kill the same cgroup): ask again, or we wait for
+		 * a state that never comes.
+		 */
+		if (!(frozen && strncmp(state, "FREEZING", 8) == 0)) {
+			ret = nslab_cg_write(dir, "freezer.state", "%s", want);
+			if (ret)
+				return ret;
+		}
 		usleep(10000);
 	}
 	return -ETIMEDOUT;
@@ -295,8 +305,9 @@ static int v1_kill(const struct nslab_cgroup *cg)
 		if (c == NSLAB_CG_FREEZER) {
 			v1_freeze(cg, true);
 			n = nslab_read_file(path, buf, sizeof(buf));
+			/* Gone: the supervisor saw its first process die and tore down. */
 			if (n < 0)
-				return n;
+				return n == -ENOENT ? 0 : n;
 		}
 		for (char *p = buf; *p; ) {
 			char *end;
