@@ -278,6 +278,9 @@ static const struct fault_step {
 	{ .step = "read-only", .opt = { "--read-only" } },
 	{ .step = "hostname" },
 	{ .step = "net" },
+	{ .step = "no_new_privs" },
+	{ .step = "caps" },
+	{ .step = "seccomp" },
 	{ .step = "exec", .code = 126 },
 	{ .step = "setns", .in_exec = true },
 };

@@ -129,13 +129,13 @@ Test(ipc, I4_dev_mqueue_lists_only_own_queues)
 		 "nslab-probe mq-make %s; grep -q ' /dev/mqueue mqueue ' /proc/mounts || "
 		 "mount -t mqueue mqueue /dev/mqueue; ls /dev/mqueue", box);
 
-	NSLAB(&r, "run", "--", "sh", "-c", cmd);
+	NSLAB(&r, "run", UNCONFINED, "--", "sh", "-c", cmd);
 	cr_assert_eq(r.code, 0, "nslab failed: %s", r.err);
 	snprintf(expect, sizeof(expect), "ok\n%s\n", box + 1);
 	cr_assert_str_eq(r.out, expect, "host queue %s", host);
 
 	/* Negative control: sharing the host's ipc namespace, the host's queue is listed too. */
-	NSLAB(&r, "run", "--ns", "mnt,pid", "--", "sh", "-c", cmd);
+	NSLAB(&r, "run", UNCONFINED, "--ns", "mnt,pid", "--", "sh", "-c", cmd);
 	cr_assert_eq(r.code, 0, "nslab failed: %s", r.err);
 	cr_assert(strstr(r.out, host + 1), "host queue %s missing from: %s", host, r.out);
 	cr_assert(strstr(r.out, box + 1), "own queue %s missing from: %s", box, r.out);

@@ -116,7 +116,7 @@ Test(mount, M1_no_propagation_either_way, .fini = m1_cleanup)
 	lab_rootfs_copy(m1_dir);
 	cr_assert_eq(mount(m1_dir, m1_dir, NULL, MS_BIND, NULL), 0, "%s", strerror(errno));
 	cr_assert_eq(mount(NULL, m1_dir, NULL, MS_SHARED, NULL), 0, "%s", strerror(errno));
-	pid = DETACHED(name, "m1", "--no-overlay", "--rootfs", m1_dir, "--", "sleep", "600");
+	pid = DETACHED(name, "m1", UNCONFINED, "--no-overlay", "--rootfs", m1_dir, "--", "sleep", "600");
 	snprintf(path, sizeof(path), "%s/var", m1_dir);
 	m1_peer = start_shared_peer("nslab-m1-peer", path);
 

@@ -340,7 +340,7 @@ Test(pid, P7_nest_32_pid_namespaces)
 	struct run_result r;
 
 	require_root();
-	NSLAB(&r, "run", "--", "nslab-probe", "pid-nest", "40");
+	NSLAB(&r, "run", UNCONFINED, "--", "nslab-probe", "pid-nest", "40");
 	assert_probe_ok(&r);
 	cr_assert_eq(value_num(r.out, "created"), 31, "%s", r.out);
 	cr_assert_eq(value_num(r.out, "nspid"), 32, "%s", r.out);
@@ -351,7 +351,7 @@ Test(pid, P7_nest_32_pid_namespaces)
 	 * itself, and the host's /proc shows the deepest one at 33 levels
 	 * (host included) — the limit is the kernel's, not the runtime's.
 	 */
-	NSLAB(&r, "run", "--ns", lab_ns_without("pid"), "--", "nslab-probe", "pid-nest", "40");
+	NSLAB(&r, "run", UNCONFINED, "--ns", lab_ns_without("pid"), "--", "nslab-probe", "pid-nest", "40");
 	assert_probe_ok(&r);
 	cr_assert_eq(value_num(r.out, "created"), 32, "%s", r.out);
 	cr_assert_eq(value_num(r.out, "nspid"), 33, "%s", r.out);

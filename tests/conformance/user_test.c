@@ -163,7 +163,7 @@ Test(user, R4_no_module_loading)
 	struct run_result r;
 
 	require_root();
-	NSLAB(&r, "run", "--ns", "mnt,pid", "--", "nslab-probe", "finit-module-check");
+	NSLAB(&r, "run", UNCONFINED, "--ns", "mnt,pid", "--", "nslab-probe", "finit-module-check");
 	if (strcmp(r.out, "ENOSYS\n") == 0)
 		cr_skip_test("kernel without module support: loading is impossible for everyone");
 	CHECK_WITH_CONTROL("mnt,pid", "EPERM\n", "EBADF\n", "nslab-probe", "finit-module-check");
@@ -196,7 +196,7 @@ Test(user, R4_no_sethostname_in_host_uts)
 
 	require_root();
 	/* "The host" is a private uts namespace of the init user namespace (child.h). */
-	cr_assert_eq(NSLAB_PRIVATE_UTS(&r, "r4-host", after, "run", "--ns",
+	cr_assert_eq(NSLAB_PRIVATE_UTS(&r, "r4-host", after, "run", UNCONFINED, "--ns",
 				       "ipc,pid,mnt,net,user,cgroup,time", "--", "nslab-probe",
 				       "sethostname", "r4-inside"), 0);
 	cr_assert_eq(r.code, 0, "nslab failed: %s", r.err);
@@ -204,7 +204,7 @@ Test(user, R4_no_sethostname_in_host_uts)
 	cr_assert_str_eq(after, "r4-host");
 
 	/* Negative control: the host's root, sharing the uts namespace, renames it. */
-	cr_assert_eq(NSLAB_PRIVATE_UTS(&r, "r4-host", after, "run", "--ns", "ipc,pid,mnt,net,cgroup,time",
+	cr_assert_eq(NSLAB_PRIVATE_UTS(&r, "r4-host", after, "run", UNCONFINED, "--ns", "ipc,pid,mnt,net,cgroup,time",
 				       "--", "nslab-probe", "sethostname", "r4-inside"), 0);
 	cr_assert_eq(r.code, 0, "nslab failed: %s", r.err);
 	cr_assert_str_eq(r.out, "ok\n");
@@ -302,7 +302,7 @@ static void r6_setns(void *arg)
 	if (dup2(res->target, 0) < 0)
 		_exit(1);
 	NSLAB(&res->inside, "exec", res->box, "--", "nslab-probe", "setns", "0");
-	NSLAB(&res->control, "run", "--ns", "mnt,pid", "--", "nslab-probe", "setns", "0");
+	NSLAB(&res->control, "run", UNCONFINED, "--ns", "mnt,pid", "--", "nslab-probe", "setns", "0");
 }
 
 Test(user, R6_setns_into_sibling_userns, .fini = detached_cleanup)
@@ -314,8 +314,8 @@ Test(user, R6_setns_into_sibling_userns, .fini = detached_cleanup)
 	int own;
 
 	require_root();
-	pid_a = DETACHED(res->box, "r6a", "--", "sleep", "60");
-	pid_b = DETACHED(sibling, "r6b", "--", "sleep", "60");
+	pid_a = DETACHED(res->box, "r6a", UNCONFINED, "--", "sleep", "60");
+	pid_b = DETACHED(sibling, "r6b", UNCONFINED, "--", "sleep", "60");
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid_b);
 	res->target = open(path, O_RDONLY | O_CLOEXEC);
 	cr_assert(res->target >= 0, "%s: %m", path);

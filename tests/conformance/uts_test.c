@@ -47,14 +47,14 @@ Test(uts, U2_sethostname_inside_leaves_host_unchanged)
 
 	require_root();
 	host_name(real_before);
-	cr_assert_eq(NSLAB_PRIVATE_UTS(&r, U2_HOST, after, "run", "--", "sh", "-c",
+	cr_assert_eq(NSLAB_PRIVATE_UTS(&r, U2_HOST, after, "run", UNCONFINED, "--", "sh", "-c",
 				       "nslab-probe sethostname u2-inside && hostname"), 0);
 	cr_assert_eq(r.code, 0, "nslab failed: %s", r.err);
 	cr_assert_str_eq(r.out, "ok\nu2-inside\n");
 	cr_assert_str_eq(after, U2_HOST, "host renamed to '%s'", after);
 
 	/* Negative control: with the uts namespace shared, the same call renames the host. */
-	cr_assert_eq(NSLAB_PRIVATE_UTS(&r, U2_HOST, after, "run", "--ns", "mnt,pid", "--", "sh", "-c",
+	cr_assert_eq(NSLAB_PRIVATE_UTS(&r, U2_HOST, after, "run", UNCONFINED, "--ns", "mnt,pid", "--", "sh", "-c",
 				       "nslab-probe sethostname u2-inside && hostname"), 0);
 	cr_assert_eq(r.code, 0, "nslab failed: %s", r.err);
 	cr_assert_str_eq(r.out, "ok\nu2-inside\n");
@@ -70,8 +70,8 @@ Test(uts, U3_two_containers_keep_their_own_names, .fini = detached_cleanup)
 	pid_t pid_a;
 
 	require_root();
-	pid_a = DETACHED(a, "u3a", "--hostname", "u3-a", "--", "sleep", "60");
-	DETACHED(b, "u3b", "--hostname", "u3-b", "--", "sleep", "60");
+	pid_a = DETACHED(a, "u3a", UNCONFINED, "--hostname", "u3-a", "--", "sleep", "60");
+	DETACHED(b, "u3b", UNCONFINED, "--hostname", "u3-b", "--", "sleep", "60");
 	/* Each renames itself from inside, after both exist. */
 	NSLAB(&r, "exec", a, "--", "nslab-probe", "sethostname", "u3-a-set");
 	cr_assert_str_eq(r.out, "ok\n", "sethostname in %s: %s %s", a, r.out, r.err);
@@ -85,7 +85,7 @@ Test(uts, U3_two_containers_keep_their_own_names, .fini = detached_cleanup)
 
 	/* Negative control: a container that shares a's uts namespace sees a's name. */
 	snprintf(join, sizeof(join), "uts=/proc/%d/ns/uts", (int)pid_a);
-	NSLAB(&r, "run", "--join", join, "--", "hostname");
+	NSLAB(&r, "run", UNCONFINED, "--join", join, "--", "hostname");
 	cr_assert_eq(r.code, 0, "nslab failed: %s", r.err);
 	cr_assert_str_eq(r.out, "u3-a-set\n");
 }
@@ -145,13 +145,13 @@ Test(uts, U5_sethostname_without_cap_sys_admin)
 
 	require_root();
 	/* A non-root uid inside holds no capability in the container's user namespace. */
-	NSLAB(&r, "run", "--user", "1000", "--", "sh", "-c",
+	NSLAB(&r, "run", UNCONFINED, "--user", "1000", "--", "sh", "-c",
 	      "grep CapEff /proc/self/status; nslab-probe sethostname u5-x");
 	cr_assert_eq(r.code, 0, "nslab failed: %s", r.err);
 	cr_assert_str_eq(r.out, "CapEff:\t0000000000000000\nEPERM\n");
 
 	/* Negative control: the container's root, with CAP_SYS_ADMIN there, may. */
-	NSLAB(&r, "run", "--", "sh", "-c", "nslab-probe sethostname u5-x && hostname");
+	NSLAB(&r, "run", UNCONFINED, "--", "sh", "-c", "nslab-probe sethostname u5-x && hostname");
 	cr_assert_eq(r.code, 0, "nslab failed: %s", r.err);
 	cr_assert_str_eq(r.out, "ok\nu5-x\n");
 }

@@ -12,6 +12,13 @@ struct run_result {
 	char err[8192];		/* stderr, likewise */
 };
 
+/*
+ * Docker's hardening off (every capability, no seccomp filter, no
+ * no_new_privs), for checks of what a namespace alone guarantees: they must
+ * be able to try what the hardening would stop first.
+ */
+#define UNCONFINED "--cap-add", "ALL", "--seccomp", "unconfined", "--no-new-privs=false"
+
 /* The binary under test: $NSLAB, else build/test/nslab. */
 const char *nslab_bin(void);
 

@@ -28,6 +28,16 @@ static const struct option exec_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The container's filter, as its state recorded it. */
+static struct nslab_seccomp seccomp_of(const struct nslab_state *st)
+{
+	if (strcmp(st->seccomp, "unconfined") == 0)
+		return (struct nslab_seccomp){ .mode = NSLAB_SECCOMP_UNCONFINED };
+	if (strcmp(st->seccomp, "default") == 0)
+		return (struct nslab_seccomp){ .mode = NSLAB_SECCOMP_DEFAULT };
+	return (struct nslab_seccomp){ .mode = NSLAB_SECCOMP_FILE, .file = st->seccomp };
+}
+
 /*
  * The process enters the namespaces itself, then forks: a pid namespace
  * applies only to children, so the command runs in the fork.
@@ -57,8 +67,8 @@ static int enter_and_run(const struct nslab_state *st, bool user_set, uid_t uid,
 	ret = nslab_fault("setns") ? -EIO : nslab_ns_enter(st->pid, st->ns);
 	if (ret)
 		return cli_fail(NSLAB_EXIT_SETUP, "setns", "%s: %s", st->name, strerror(-ret));
-	if (st->ns & NSLAB_NS_BIT(NSLAB_NS_USER) || user_set) {
-		ret = nslab_user_switch(user_set ? uid : 0, user_set ? gid : 0);
+	if (st->ns & NSLAB_NS_BIT(NSLAB_NS_USER)) {
+		ret = nslab_user_switch(0, 0);
 		if (ret)
 			return cli_fail(NSLAB_EXIT_SETUP, "user", "%s", strerror(-ret));
 		/*
@@ -79,6 +89,13 @@ static int enter_and_run(const struct nslab_state *st, bool user_set, uid_t uid,
 		close(rep[0]);
 		if (chdir("/") < 0) {
 			nslab_fail(&e, errno, "exec", "chdir /: %m");
+			nslab_report_failure(rep[1], &e);
+			_exit(NSLAB_EXIT_SETUP);
+		}
+		if (nslab_restrict(&(struct nslab_restrictions){
+				.caps = st->caps, .no_new_privs = st->no_new_privs,
+				.seccomp = seccomp_of(st), .user_set = user_set,
+				.uid = uid, .gid = gid }, &e)) {
 			nslab_report_failure(rep[1], &e);
 			_exit(NSLAB_EXIT_SETUP);
 		}

@@ -33,13 +33,17 @@ static const char run_usage[] =
 	"  --memory B  --memory-swap B (memory plus swap)   sizes take k, m, g\n"
 	"  --pids N  --cpus F  --cpu-weight W (1-10000)  --cpuset LIST  --io-weight W (1-10000)\n"
 	"  --cgroup-parent P     the container's cgroup is P/<name> (default nslab)\n"
+	"  --cap-add CAP  --cap-drop CAP   change Docker's 14 default capabilities (a name or ALL)\n"
+	"  --no-new-privs=false  allow setuid programs to gain privileges (default: no_new_privs on)\n"
+	"  --seccomp unconfined|FILE   no filter, or FILE's 'deny NAME'/'allow NAME' lines\n"
 	"  -d, --detach          run in the background; print the name\n"
 	"exit: CMD's status, 128+N if killed by signal N; 125 setup failed, 126 cannot execute, 127 not found\n";
 
 enum {
 	OPT_NAME = 256, OPT_NS, OPT_ROOTFS, OPT_NO_OVERLAY, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_DOMAINNAME, OPT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_NET, OPT_PERSIST, OPT_JOIN,
-	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP, OPT_LIMIT, OPT_CGROUP_PARENT, OPT_BRIDGE,
+	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP, OPT_LIMIT, OPT_CGROUP_PARENT, OPT_BRIDGE, OPT_CAP,
+	OPT_NO_NEW_PRIVS, OPT_SECCOMP,
 };
 
 static const struct option run_options[] = {
@@ -55,6 +59,10 @@ static const struct option run_options[] = {
 	{ "gid-map", required_argument, NULL, OPT_GID_MAP },
 	{ "net", required_argument, NULL, OPT_NET },
 	{ "bridge", required_argument, NULL, OPT_BRIDGE },
+	{ "cap-add", required_argument, NULL, OPT_CAP },
+	{ "cap-drop", required_argument, NULL, OPT_CAP },
+	{ "no-new-privs", optional_argument, NULL, OPT_NO_NEW_PRIVS },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "persist", required_argument, NULL, OPT_PERSIST },
 	{ "join", required_argument, NULL, OPT_JOIN },
 	{ "time-offset", required_argument, NULL, OPT_TIME_OFFSET },
@@ -84,6 +92,18 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 		snprintf(name, sizeof(name), "--%s", run_options[index].name);
 		return nslab_parse_limit(&spec->limits, name, arg, e);
 	case OPT_CGROUP_PARENT: spec->cgroup_parent = arg; return 0;
+	case OPT_CAP:
+		snprintf(name, sizeof(name), "--%s", run_options[index].name);
+		return nslab_caps_parse(name, arg, &spec->cap_add, &spec->cap_drop, e);
+	case OPT_NO_NEW_PRIVS:
+		if (!arg || strcmp(arg, "true") == 0)
+			spec->no_new_privs = true;
+		else if (strcmp(arg, "false") == 0)
+			spec->no_new_privs = false;
+		else
+			return nslab_fail(e, EINVAL, "--no-new-privs", "'%s' is not true or false", arg);
+		return 0;
+	case OPT_SECCOMP: return nslab_seccomp_parse(arg, &spec->seccomp, e);
 	case OPT_NAME:
 		if (strlen(arg) > NSLAB_NAME_MAX || !nslab_name_valid(arg))
 			return nslab_fail(e, EINVAL, "--name",

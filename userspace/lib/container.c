@@ -120,12 +120,18 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		if (ret)
 			child_fail(report_fd, &(struct nslab_error){ -ret, "net", "lo: " });
 	}
-	if (spec->user_set) {
-		ret = nslab_user_switch(spec->uid, spec->gid);
-		if (ret)
-			child_fail(report_fd, &(struct nslab_error){ -ret, "user", "" });
-		arm_deathsig(supervisor_pidfd);
-	}
+	/*
+	 * Not dumpable again: with --init this process stays PID 1 running
+	 * nslab's own image, which no container process may reach through
+	 * /proc/1/exe (the CVE-2019-5736 class).  exec decides anew.
+	 */
+	prctl(PR_SET_DUMPABLE, 0);
+	if (nslab_restrict(&(struct nslab_restrictions){
+			.caps = spec->caps, .no_new_privs = spec->no_new_privs,
+			.seccomp = spec->seccomp, .user_set = spec->user_set,
+			.uid = spec->uid, .gid = spec->gid }, &e))
+		child_fail(report_fd, &e);
+	arm_deathsig(supervisor_pidfd);
 	/* Only 0-2 reach the command; report_fd is already close-on-exec. */
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (spec->init)
@@ -320,6 +326,11 @@ static void fill_state(struct nslab_container *c)
 	snprintf(st->name, sizeof(st->name), "%s", c->spec->name);
 	snprintf(st->rootfs, sizeof(st->rootfs), "%s", c->spec->rootfs);
 	snprintf(st->cgroup_parent, sizeof(st->cgroup_parent), "%s", c->cg.parent);
+	st->caps = c->spec->caps;
+	st->no_new_privs = c->spec->no_new_privs;
+	snprintf(st->seccomp, sizeof(st->seccomp), "%s",
+		 c->spec->seccomp.mode == NSLAB_SECCOMP_UNCONFINED ? "unconfined" :
+		 c->spec->seccomp.mode == NSLAB_SECCOMP_FILE ? c->spec->seccomp.file : "default");
 	for (int i = 0; i < c->spec->net.n_addr; i++)
 		snprintf(st->addresses + strlen(st->addresses), sizeof(st->addresses) - strlen(st->addresses),
 			 "%s%s", i ? " " : "", c->spec->net.addr[i].text);

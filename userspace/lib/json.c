@@ -205,6 +205,21 @@ int nslab_json_get_int(const char *doc, const char *key, long long *val)
 	return 0;
 }
 
+int nslab_json_get_bool(const char *doc, const char *key, bool *val)
+{
+	const char *p = find(doc, key);
+
+	if (!p)
+		return -errno;
+	if (strncmp(p, "true", 4) == 0 && strchr(",} \n\t\r", p[4]))
+		*val = true;
+	else if (strncmp(p, "false", 5) == 0 && strchr(",} \n\t\r", p[5]))
+		*val = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 int nslab_json_get_str(const char *doc, const char *key, char *buf, size_t size)
 {
 	const char *p = find(doc, key);

@@ -27,6 +27,7 @@ void nslab_json_bool(struct nslab_json *j, const char *key, bool val);
  */
 int nslab_json_get_int(const char *doc, const char *key, long long *val);
 int nslab_json_get_str(const char *doc, const char *key, char *buf, size_t size);
+int nslab_json_get_bool(const char *doc, const char *key, bool *val);
 /* Calls @fn for each string of the array at @key; stops at and returns fn's non-zero result. */
 int nslab_json_each_str(const char *doc, const char *key,
 			int (*fn)(const char *s, void *arg), void *arg);

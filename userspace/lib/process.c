@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "process.h"
+#include "caps.h"
+#include "user.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -79,4 +82,25 @@ int nslab_wait_forwarding(pid_t pid)
 			return NSLAB_EXIT_SETUP;
 	forward_to = 0;
 	return nslab_exit_code(status);
+}
+
+int nslab_restrict(const struct nslab_restrictions *r, struct nslab_error *e)
+{
+	int ret;
+
+	if (r->no_new_privs && (nslab_fault("no_new_privs") || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0))
+		return nslab_fail(e, errno, "no_new_privs", NULL);
+	if (!r->no_new_privs && nslab_seccomp_apply(&r->seccomp, r->caps, e))
+		return -e->err;
+	ret = nslab_fault("caps") ? -EIO : nslab_caps_apply(r->caps);
+	if (ret)
+		return nslab_fail(e, ret, "caps", NULL);
+	if (r->user_set) {
+		ret = nslab_user_switch(r->uid, r->gid);
+		if (ret)
+			return nslab_fail(e, ret, "user", NULL);
+	}
+	if (r->no_new_privs && nslab_seccomp_apply(&r->seccomp, r->caps, e))
+		return -e->err;
+	return 0;
 }

@@ -5,6 +5,10 @@
 
 #include <sys/types.h>
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "filter.h"
 #include "util.h"
 
 /* Exit codes of `run` and `exec`, as docker run and env(1) use them. */
@@ -27,6 +31,24 @@ struct nslab_report {
  */
 void nslab_exec_command(char *const *argv, char *const *env, const char *hostname,
 			int report_fd);
+
+/* What a container's processes are held to, for `run` and `exec` alike. */
+struct nslab_restrictions {
+	uint64_t caps;
+	bool no_new_privs;
+	struct nslab_seccomp seccomp;
+	bool user_set;
+	uid_t uid;
+	gid_t gid;
+};
+
+/*
+ * Applies @r to the calling process, which is the container's root: the
+ * filter first while CAP_SYS_ADMIN still allows it without no_new_privs,
+ * else last; capabilities; then the switch to the user, which for a non-root
+ * uid clears the permitted and effective sets as Docker's do.
+ */
+int nslab_restrict(const struct nslab_restrictions *r, struct nslab_error *e);
 
 /* Exit code for a failed exec step (126 or 127) or a setup failure (125). */
 int nslab_failure_code(const struct nslab_error *e);

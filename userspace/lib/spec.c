@@ -21,6 +21,7 @@ void nslab_spec_init(struct nslab_spec *spec)
 	spec->overlay = true;
 	spec->net.mode = NSLAB_NET_LOOPBACK;
 	nslab_limits_init(&spec->limits);
+	spec->no_new_privs = true;
 }
 
 /* Parses a whole decimal number into [min, max]; no sign unless min < 0. */
@@ -424,6 +425,9 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 		ret = check_time(spec, e);
 	if (!ret)
 		ret = nslab_limits_check(&spec->limits, e);
+	if (!ret)
+		ret = nslab_seccomp_check(&spec->seccomp, e);
+	spec->caps = nslab_caps_resolve(spec->cap_add, spec->cap_drop);
 	if (!ret && spec->cgroup_parent &&
 	    (!*spec->cgroup_parent || spec->cgroup_parent[0] == '/' ||
 	     strstr(spec->cgroup_parent, "..") || strlen(spec->cgroup_parent) > 512))

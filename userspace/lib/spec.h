@@ -6,8 +6,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "caps.h"
 #include "cgroup.h"
 #include "ns.h"
+#include "filter.h"
 #include "util.h"
 
 #define NSLAB_NAME_MAX 48
@@ -65,6 +67,10 @@ struct nslab_spec {
 	const char *persist_path[NSLAB_NS_COUNT];	/* or one type to an exact path */
 	long long time_offset[NSLAB_CLOCK_COUNT];	/* seconds */
 	struct nslab_limits limits;
+	uint64_t cap_add, cap_drop;	/* as given */
+	uint64_t caps;			/* resolved: Docker's default set, drops, then adds */
+	bool no_new_privs;		/* default on */
+	struct nslab_seccomp seccomp;
 	const char *cgroup_parent;	/* below each hierarchy's root; default "nslab" */
 	char *env[NSLAB_MAX_ENV + 1];	/* KEY=VALUE, NULL-terminated */
 	int n_env;

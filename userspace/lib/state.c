@@ -67,6 +67,9 @@ int nslab_state_write(const struct nslab_state *st)
 	nslab_json_str(&j, "cgroup_parent", st->cgroup_parent);
 	nslab_json_str(&j, "host_if", st->host_if);
 	nslab_json_str(&j, "addresses", st->addresses);
+	nslab_json_int(&j, "caps", (long long)st->caps);
+	nslab_json_bool(&j, "no_new_privs", st->no_new_privs);
+	nslab_json_str(&j, "seccomp", st->seccomp);
 	nslab_json_open(&j, "namespaces", '[');
 	for (int t = 0; t < NSLAB_NS_COUNT; t++)
 		if (st->ns & NSLAB_NS_BIT(t))
@@ -124,7 +127,8 @@ static int add_persisted(const char *s, void *arg)
 int nslab_state_read(const char *name, struct nslab_state *st)
 {
 	char path[PATH_MAX], doc[16384];
-	long long v[5];
+	long long v[6];
+	bool nnp_flag;
 	ssize_t n;
 	int ret;
 
@@ -148,6 +152,9 @@ int nslab_state_read(const char *name, struct nslab_state *st)
 	    nslab_json_get_str(doc, "cgroup_parent", st->cgroup_parent, sizeof(st->cgroup_parent)) ||
 	    nslab_json_get_str(doc, "host_if", st->host_if, sizeof(st->host_if)) ||
 	    nslab_json_get_str(doc, "addresses", st->addresses, sizeof(st->addresses)) ||
+	    nslab_json_get_int(doc, "caps", &v[5]) ||
+	    nslab_json_get_bool(doc, "no_new_privs", &nnp_flag) ||
+	    nslab_json_get_str(doc, "seccomp", st->seccomp, sizeof(st->seccomp)) ||
 	    nslab_json_each_str(doc, "namespaces", add_ns, st) ||
 	    nslab_json_each_str(doc, "persisted", add_persisted, st))
 		return -EINVAL;
@@ -156,6 +163,8 @@ int nslab_state_read(const char *name, struct nslab_state *st)
 	st->supervisor = v[2];
 	st->supervisor_start = v[3];
 	st->created = v[4];
+	st->caps = (unsigned long long)v[5];
+	st->no_new_privs = nnp_flag;
 	return 0;
 }
 

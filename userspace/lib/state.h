@@ -23,6 +23,10 @@ struct nslab_state {
 	char cgroup_parent[PATH_MAX];	/* its cgroup is <cgroup_parent>/<name> */
 	char host_if[16];		/* host end of its veth, "" if none */
 	char addresses[256];		/* of its eth0, space-separated ADDR/PFX */
+	/* What `nslab exec` must impose again on the processes it adds. */
+	unsigned long long caps;
+	bool no_new_privs;
+	char seccomp[PATH_MAX];		/* "default", "unconfined" or a profile's path */
 	char persisted[NSLAB_NS_COUNT][PATH_MAX];	/* bind-mounted ns files, "" if none */
 };
 

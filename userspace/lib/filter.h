@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * seccomp.c: the system call filter, in Docker's spirit: EPERM for what a
+ * container has no use for.  (Named filter.h: <seccomp.h> is libseccomp's.)
+ */
+#ifndef NSLAB_FILTER_H
+#define NSLAB_FILTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+enum nslab_seccomp_mode { NSLAB_SECCOMP_DEFAULT, NSLAB_SECCOMP_UNCONFINED, NSLAB_SECCOMP_FILE };
+
+struct nslab_seccomp {
+	enum nslab_seccomp_mode mode;
+	const char *file;
+};
+
+/* --seccomp=unconfined | FILE; a file is read and checked now, before anything is made. */
+int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_error *e);
+int nslab_seccomp_check(const struct nslab_seccomp *sc, struct nslab_error *e);
+
+/*
+ * Loads the filter into the calling process, last before exec.  @caps is the
+ * container's capability set: without CAP_SYS_ADMIN the namespace and mount
+ * calls are refused as well, as Docker's profile does.
+ */
+int nslab_seccomp_apply(const struct nslab_seccomp *sc, uint64_t caps, struct nslab_error *e);
+
+#endif
