@@ -118,9 +118,12 @@ int nslab_write_atomic(const char *path, const char *buf, size_t len, mode_t mod
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
+	/*
+	 * No fsync: rename alone keeps readers from seeing a half-written file,
+	 * and run-time state describes processes that die with the machine.
+	 * (Where /run is not a tmpfs, an fsync cost ~10 ms of every start.)
+	 */
 	ret = nslab_write_all(fd, buf, len);
-	if (!ret && fsync(fd) < 0)
-		ret = -errno;
 	if (close(fd) < 0 && !ret)
 		ret = -errno;
 	if (!ret && rename(tmp, path) < 0)

@@ -36,7 +36,7 @@ static inline int nslab_fault(const char *step) { (void)step; return 0; }
 int nslab_write_file(const char *path, const char *buf, size_t len);
 /* Reads up to @size-1 bytes of @path into @buf, NUL-terminated. Returns length or -errno. */
 ssize_t nslab_read_file(const char *path, char *buf, size_t size);
-/* Writes @buf to @path atomically (temporary file, fsync, rename). */
+/* Replaces @path with @buf atomically for readers (temporary file, rename). */
 int nslab_write_atomic(const char *path, const char *buf, size_t len, mode_t mode);
 /* Removes @path and everything below it without crossing mount points. */
 int nslab_rm_rf(const char *path);
