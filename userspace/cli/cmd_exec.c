@@ -31,11 +31,15 @@ static const struct option exec_options[] = {
 /* The container's filter, as its state recorded it. */
 static struct nslab_seccomp seccomp_of(const struct nslab_state *st)
 {
+	struct nslab_seccomp sc = { .mode = NSLAB_SECCOMP_FILE };
+
 	if (strcmp(st->seccomp, "unconfined") == 0)
-		return (struct nslab_seccomp){ .mode = NSLAB_SECCOMP_UNCONFINED };
-	if (strcmp(st->seccomp, "default") == 0)
-		return (struct nslab_seccomp){ .mode = NSLAB_SECCOMP_DEFAULT };
-	return (struct nslab_seccomp){ .mode = NSLAB_SECCOMP_FILE, .file = st->seccomp };
+		sc.mode = NSLAB_SECCOMP_UNCONFINED;
+	else if (strcmp(st->seccomp, "default") == 0)
+		sc.mode = NSLAB_SECCOMP_DEFAULT;
+	else
+		snprintf(sc.file, sizeof(sc.file), "%s", st->seccomp);
+	return sc;
 }
 
 /*
@@ -45,6 +49,7 @@ static struct nslab_seccomp seccomp_of(const struct nslab_state *st)
 static int enter_and_run(const struct nslab_state *st, bool user_set, uid_t uid, gid_t gid,
 			 char *const *env, char *const *argv)
 {
+	struct nslab_seccomp sc;
 	struct nslab_report r;
 	struct nslab_cgroup cg;
 	struct nslab_error e;
@@ -64,6 +69,12 @@ static int enter_and_run(const struct nslab_state *st, bool user_set, uid_t uid,
 	}
 	if (ret)
 		return cli_fail(NSLAB_EXIT_SETUP, "cgroup", "%s: %s", st->name, strerror(-ret));
+	/* A profile file is a host path: read it before we stand in the container's root. */
+	sc = seccomp_of(st);
+	if (nslab_seccomp_check(&sc, &e)) {
+		cli_error(&e);
+		return NSLAB_EXIT_SETUP;
+	}
 	ret = nslab_fault("setns") ? -EIO : nslab_ns_enter(st->pid, st->ns);
 	if (ret)
 		return cli_fail(NSLAB_EXIT_SETUP, "setns", "%s: %s", st->name, strerror(-ret));
@@ -94,7 +105,7 @@ static int enter_and_run(const struct nslab_state *st, bool user_set, uid_t uid,
 		}
 		if (nslab_restrict(&(struct nslab_restrictions){
 				.caps = st->caps, .no_new_privs = st->no_new_privs,
-				.seccomp = seccomp_of(st), .user_set = user_set,
+				.seccomp = sc, .user_set = user_set,
 				.uid = uid, .gid = gid }, &e)) {
 			nslab_report_failure(rep[1], &e);
 			_exit(NSLAB_EXIT_SETUP);

@@ -6,6 +6,7 @@
 #ifndef NSLAB_FILTER_H
 #define NSLAB_FILTER_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -13,14 +14,25 @@
 
 enum nslab_seccomp_mode { NSLAB_SECCOMP_DEFAULT, NSLAB_SECCOMP_UNCONFINED, NSLAB_SECCOMP_FILE };
 
+#define NSLAB_SECCOMP_MAX_RULES 512
+
 struct nslab_seccomp {
 	enum nslab_seccomp_mode mode;
-	const char *file;
+	char file[PATH_MAX];	/* absolute: `nslab exec` reads it from elsewhere later */
+	/*
+	 * FILE's deny rules, read on the host: by the time the filter is
+	 * loaded the process is inside the container's root, where the path
+	 * names another file or none.
+	 */
+	bool loaded;
+	int n_deny;
+	int deny[NSLAB_SECCOMP_MAX_RULES];
 };
 
-/* --seccomp=unconfined | FILE; a file is read and checked now, before anything is made. */
+/* --seccomp=unconfined | FILE */
 int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_error *e);
-int nslab_seccomp_check(const struct nslab_seccomp *sc, struct nslab_error *e);
+/* Reads and checks FILE's rules into @sc, before anything is made. */
+int nslab_seccomp_check(struct nslab_seccomp *sc, struct nslab_error *e);
 
 /*
  * Loads the filter into the calling process, last before exec.  @caps is the

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
 
@@ -30,17 +31,18 @@ static const unsigned long ns_flags[] = {
 #define LINE_MAX_LEN 128
 
 /* A file: one rule per line, "deny NAME" or "allow NAME"; '#' starts a comment. */
-static int read_file_rules(const char *path, scmp_filter_ctx ctx, struct nslab_error *e)
+static int read_file_rules(struct nslab_seccomp *sc, struct nslab_error *e)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = fopen(sc->file, "re");
 	char line[LINE_MAX_LEN];
 	int lineno = 0, ret = 0;
 
 	if (!f)
-		return nslab_fail(e, errno, "--seccomp", "%s: %s", path, strerror(errno));
+		return nslab_fail(e, errno, "--seccomp", "%s: %s", sc->file, strerror(errno));
+	sc->n_deny = 0;
 	while (!ret && fgets(line, sizeof(line), f)) {
 		char action[16], name[64], extra;
-		int n, nr;
+		int n, nr, i;
 
 		lineno++;
 		line[strcspn(line, "#\n")] = '\0';
@@ -49,21 +51,33 @@ static int read_file_rules(const char *path, scmp_filter_ctx ctx, struct nslab_e
 			continue;
 		if (n != 2 || (strcmp(action, "deny") != 0 && strcmp(action, "allow") != 0)) {
 			ret = nslab_fail(e, EINVAL, "--seccomp", "%s:%d: expected 'deny NAME' or 'allow NAME'",
-					 path, lineno);
+					 sc->file, lineno);
 			break;
 		}
 		nr = seccomp_syscall_resolve_name(name);
 		if (nr == __NR_SCMP_ERROR) {
 			ret = nslab_fail(e, EINVAL, "--seccomp", "%s:%d: unknown system call '%s'",
-					 path, lineno, name);
+					 sc->file, lineno, name);
 			break;
 		}
-		if (ctx && strcmp(action, "deny") == 0 &&
-		    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0) < 0)
-			ret = nslab_fail(e, EINVAL, "--seccomp", "%s:%d: %s cannot be filtered", path,
-					 lineno, name);
+		if (strcmp(action, "deny") != 0)
+			continue;
+		for (i = 0; i < sc->n_deny && sc->deny[i] != nr; i++)
+			;
+		if (i < sc->n_deny)
+			continue;
+		if (sc->n_deny == NSLAB_SECCOMP_MAX_RULES)
+			ret = nslab_fail(e, E2BIG, "--seccomp", "%s:%d: more than %d rules", sc->file,
+					 lineno, NSLAB_SECCOMP_MAX_RULES);
+		else
+			sc->deny[sc->n_deny++] = nr;
 	}
+	/* A directory opens, then fails to read: an empty profile would mean no filter. */
+	if (!ret && ferror(f))
+		ret = nslab_fail(e, errno ? errno : EIO, "--seccomp", "%s: %s", sc->file,
+				 strerror(errno ? errno : EIO));
 	fclose(f);
+	sc->loaded = !ret;
 	return ret;
 }
 
@@ -76,13 +90,16 @@ int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_
 		return 0;
 	}
 	sc->mode = NSLAB_SECCOMP_FILE;
-	sc->file = arg;
+	/* A missing file keeps its name, for the error that reading it will give. */
+	if (!realpath(arg, sc->file))
+		snprintf(sc->file, sizeof(sc->file), "%s", arg);
+	sc->loaded = false;
 	return 0;
 }
 
-int nslab_seccomp_check(const struct nslab_seccomp *sc, struct nslab_error *e)
+int nslab_seccomp_check(struct nslab_seccomp *sc, struct nslab_error *e)
 {
-	return sc->mode == NSLAB_SECCOMP_FILE ? read_file_rules(sc->file, NULL, e) : 0;
+	return sc->mode == NSLAB_SECCOMP_FILE ? read_file_rules(sc, e) : 0;
 }
 
 static int add_defaults(scmp_filter_ctx ctx, uint64_t caps)
@@ -114,11 +131,15 @@ static int add_defaults(scmp_filter_ctx ctx, uint64_t caps)
 
 int nslab_seccomp_apply(const struct nslab_seccomp *sc, uint64_t caps, struct nslab_error *e)
 {
+	struct nslab_seccomp file = *sc;
 	scmp_filter_ctx ctx;
 	int ret;
 
 	if (sc->mode == NSLAB_SECCOMP_UNCONFINED)
 		return 0;
+	/* Not read on the host (exec): read it here, and fail closed if it is not there. */
+	if (sc->mode == NSLAB_SECCOMP_FILE && !sc->loaded && read_file_rules(&file, e))
+		return -e->err;
 	ret = nslab_fault("seccomp");
 	if (ret)
 		return nslab_fail(e, ret, "seccomp", NULL);
@@ -127,10 +148,14 @@ int nslab_seccomp_apply(const struct nslab_seccomp *sc, uint64_t caps, struct ns
 		return nslab_fail(e, ENOMEM, "seccomp", NULL);
 	/* The filter must not stop a setuid program: no_new_privs is ours to decide, not its. */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	if (sc->mode == NSLAB_SECCOMP_FILE)
-		ret = read_file_rules(sc->file, ctx, e);
-	else if (add_defaults(ctx, caps))
+	if (sc->mode == NSLAB_SECCOMP_FILE) {
+		for (int i = 0; i < file.n_deny && !ret; i++)
+			if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), file.deny[i], 0) < 0)
+				ret = nslab_fail(e, EINVAL, "--seccomp", "%s: system call %d cannot be filtered",
+						 file.file, file.deny[i]);
+	} else if (add_defaults(ctx, caps)) {
 		ret = nslab_fail(e, EINVAL, "seccomp", "the default profile does not build");
+	}
 	if (!ret) {
 		ret = seccomp_load(ctx);
 		if (ret)
