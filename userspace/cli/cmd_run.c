@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cli.h"
 #include "container.h"
+#include "counters.h"
 #include "process.h"
 
 #include <errno.h>
@@ -37,13 +38,14 @@ static const char run_usage[] =
 	"  --no-new-privs=false  allow setuid programs to gain privileges (default: no_new_privs on)\n"
 	"  --seccomp unconfined|FILE   no filter, or FILE's 'deny NAME'/'allow NAME' lines\n"
 	"  -d, --detach          run in the background; print the name\n"
+	"  --check-leaks         with nscount loaded: fail unless every namespace made is freed again\n"
 	"exit: CMD's status, 128+N if killed by signal N; 125 setup failed, 126 cannot execute, 127 not found\n";
 
 enum {
 	OPT_NAME = 256, OPT_NS, OPT_ROOTFS, OPT_NO_OVERLAY, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_DOMAINNAME, OPT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_NET, OPT_PERSIST, OPT_JOIN,
 	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP, OPT_LIMIT, OPT_CGROUP_PARENT, OPT_BRIDGE, OPT_CAP,
-	OPT_NO_NEW_PRIVS, OPT_SECCOMP,
+	OPT_NO_NEW_PRIVS, OPT_SECCOMP, OPT_CHECK_LEAKS,
 };
 
 static const struct option run_options[] = {
@@ -63,6 +65,7 @@ static const struct option run_options[] = {
 	{ "cap-drop", required_argument, NULL, OPT_CAP },
 	{ "no-new-privs", optional_argument, NULL, OPT_NO_NEW_PRIVS },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "check-leaks", no_argument, NULL, OPT_CHECK_LEAKS },
 	{ "persist", required_argument, NULL, OPT_PERSIST },
 	{ "join", required_argument, NULL, OPT_JOIN },
 	{ "time-offset", required_argument, NULL, OPT_TIME_OFFSET },
@@ -191,8 +194,10 @@ static int run_detached(struct nslab_spec *spec)
 int cmd_run(int argc, char **argv)
 {
 	struct nslab_error e = { 0 };
+	struct nslab_counters before;
 	struct nslab_container c;
 	struct nslab_spec spec;
+	bool check_leaks = false;
 	int opt, index, code;
 
 	nslab_spec_init(&spec);
@@ -202,6 +207,10 @@ int cmd_run(int argc, char **argv)
 		if (opt == OPT_HELP) {
 			fputs(run_usage, stdout);
 			return 0;
+		}
+		if (opt == OPT_CHECK_LEAKS) {
+			check_leaks = true;
+			continue;
 		}
 		if (opt == '?' || opt == ':')
 			return cli_fail(NSLAB_EXIT_SETUP, "usage", "bad option '%s' (try 'nslab run --help')",
@@ -216,6 +225,12 @@ int cmd_run(int argc, char **argv)
 		cli_error(&e);
 		return NSLAB_EXIT_SETUP;
 	}
+	if (check_leaks && (spec.detach ?
+			    nslab_fail(&e, EINVAL, "--check-leaks", "not with --detach") :
+			    nslab_counters_snapshot(&before, &e))) {
+		cli_error(&e);
+		return NSLAB_EXIT_SETUP;
+	}
 	if (spec.detach)
 		return run_detached(&spec);
 	if (nslab_container_start(&c, &spec, &e) < 0) {
@@ -224,5 +239,10 @@ int cmd_run(int argc, char **argv)
 	}
 	code = nslab_container_wait(&c);
 	nslab_container_teardown(&c);
+	/* Lagging frees (net, ipc, user on a workqueue; pid after RCU) get a bounded wait. */
+	if (check_leaks && nslab_counters_wait_baseline(&before, 10000, NULL, &e)) {
+		cli_error(&e);
+		return code ? code : NSLAB_EXIT_SETUP;
+	}
 	return code;
 }

@@ -21,6 +21,8 @@ static const struct {
 	{ "freeze", cmd_freeze, "stop every process of a container (cgroup freezer)" },
 	{ "thaw", cmd_freeze, "resume a frozen container" },
 	{ "kill", cmd_kill, "send a signal (default KILL) to every process of a container" },
+	{ "counters", cmd_counters, "namespaces created, destroyed, alive, per type (nscount module)" },
+	{ "module", cmd_module, "load, unload or show the nscount kernel module" },
 };
 
 void cli_error(const struct nslab_error *e)

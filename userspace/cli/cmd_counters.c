@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nslab counters [--json] [--watch SEC]: the nscount module's per-type counts. */
+#include "cli.h"
+#include "counters.h"
+#include "json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define USAGE "nslab counters [--json] [--watch SEC]"
+
+static void print_json(const struct nslab_counters *c)
+{
+	struct nslab_json j;
+
+	nslab_json_init(&j, stdout);
+	nslab_json_open(&j, NULL, '{');
+	nslab_json_open(&j, "types", '[');
+	for (unsigned int i = 0; i < c->n; i++) {
+		const struct nslab_ns_counter *t = &c->type[i];
+		bool count = !(t->flags & NSCOUNT_F_NO_COUNT), lat = !(t->flags & NSCOUNT_F_NO_LATENCY);
+
+		nslab_json_open(&j, NULL, '{');
+		nslab_json_str(&j, "type", t->name);
+		nslab_json_bool(&j, "count_supported", count);
+		nslab_json_bool(&j, "latency_supported", lat);
+		if (count) {
+			nslab_json_int(&j, "created", t->created);
+			nslab_json_int(&j, "destroyed", t->destroyed);
+			nslab_json_int(&j, "live", t->live);
+			nslab_json_int(&j, "peak", t->peak);
+			nslab_json_int(&j, "missed", t->missed);
+		}
+		if (lat) {
+			nslab_json_open(&j, "latency", '{');
+			nslab_json_int(&j, "samples", t->lat_samples);
+			nslab_json_int(&j, "sum_ns", t->lat_sum_ns);
+			nslab_json_int(&j, "missed", t->lat_missed);
+			nslab_json_open(&j, "log2_ns_buckets", '[');
+			for (int b = 0; b < NSCOUNT_LAT_BUCKETS; b++)
+				nslab_json_int(&j, NULL, t->lat_hist[b]);
+			nslab_json_close(&j, ']');
+			nslab_json_close(&j, '}');
+		}
+		if (t->has_pernet) {
+			nslab_json_open(&j, "pernet", '{');
+			nslab_json_int(&j, "created", t->pernet_created);
+			nslab_json_int(&j, "destroyed", t->pernet_destroyed);
+			nslab_json_int(&j, "live", t->pernet_live);
+			nslab_json_close(&j, '}');
+		}
+		nslab_json_close(&j, '}');
+	}
+	nslab_json_close(&j, ']');
+	nslab_json_close(&j, '}');
+}
+
+/* Median of the log2 histogram, as the lower bound of its bucket. */
+static unsigned long long median_bucket(const struct nslab_ns_counter *t)
+{
+	unsigned long long seen = 0;
+
+	for (int b = 0; b < NSCOUNT_LAT_BUCKETS; b++) {
+		seen += t->lat_hist[b];
+		if (seen * 2 >= t->lat_samples)
+			return 1ULL << b;
+	}
+	return 0;
+}
+
+static void print_table(const struct nslab_counters *c)
+{
+	const struct nslab_ns_counter *net = NULL;
+
+	printf("%-7s %10s %10s %8s %8s %7s %8s %11s %11s\n", "type", "created", "destroyed",
+	       "live", "peak", "missed", "samples", "mean_ns", "median_ns");
+	for (unsigned int i = 0; i < c->n; i++) {
+		const struct nslab_ns_counter *t = &c->type[i];
+
+		printf("%-7s ", t->name);
+		if (t->flags & NSCOUNT_F_NO_COUNT)
+			printf("%10s %10s %8s %8s %7s ", "unsupp.", "-", "-", "-", "-");
+		else
+			printf("%10llu %10llu %8lld %8lld %7llu ", (unsigned long long)t->created,
+			       (unsigned long long)t->destroyed, (long long)t->live,
+			       (long long)t->peak, (unsigned long long)t->missed);
+		if (t->flags & NSCOUNT_F_NO_LATENCY)
+			printf("%8s %11s %11s\n", "unsupp.", "-", "-");
+		else if (!t->lat_samples)
+			printf("%8d %11s %11s\n", 0, "-", "-");
+		else
+			printf("%8llu %11llu %10s%llu\n", (unsigned long long)t->lat_samples,
+			       (unsigned long long)(t->lat_sum_ns / t->lat_samples), "~",
+			       median_bucket(t));
+		if (t->has_pernet)
+			net = t;
+	}
+	if (net)
+		printf("net pernet (absolute): created %llu destroyed %llu live %llu\n",
+		       (unsigned long long)net->pernet_created,
+		       (unsigned long long)net->pernet_destroyed,
+		       (unsigned long long)net->pernet_live);
+	printf("live and peak count from the module's load; frees of ipc, user, net and pid lag.\n");
+}
+
+int cmd_counters(int argc, char **argv)
+{
+	struct nslab_counters c;
+	struct nslab_error e;
+	bool json = false;
+	long watch = 0;
+
+	for (int i = 1; i < argc; i++) {
+		char *end;
+
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "--watch") == 0 && i + 1 < argc) {
+			watch = strtol(argv[++i], &end, 10);
+			if (*end || watch <= 0 || watch > 86400)
+				return cli_fail(CLI_USAGE, "usage", "--watch takes whole seconds, 1 to 86400");
+		} else if (strcmp(argv[i], "--help") == 0) {
+			printf("usage: %s\n"
+			       "per namespace type: created, destroyed, live, peak since the nscount\n"
+			       "module was loaded, and in-kernel creation latency (log2 ns buckets)\n", USAGE);
+			return CLI_OK;
+		} else {
+			return cli_fail(CLI_USAGE, "usage", USAGE);
+		}
+	}
+	for (;;) {
+		if (nslab_counters_dump(&c, &e)) {
+			cli_error(&e);
+			return CLI_ERROR;
+		}
+		if (json) {
+			print_json(&c);
+		} else {
+			if (watch) {
+				time_t now = time(NULL);
+				char stamp[32];
+
+				strftime(stamp, sizeof(stamp), "%F %T", localtime(&now));
+				printf("--- %s\n", stamp);
+			}
+			print_table(&c);
+		}
+		fflush(stdout);
+		if (!watch)
+			return CLI_OK;
+		sleep(watch);
+	}
+}

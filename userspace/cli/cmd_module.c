@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nslab module load|unload|status [PATH]: the nscount kernel module. */
+#include "cli.h"
+#include "json.h"
+#include "kmod.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#define USAGE "nslab module load|unload|status [--json] [PATH]"
+#define MODULE_NAME "nscount"
+
+static int status(const char *path, bool json)
+{
+	struct nslab_kmod_status st;
+	struct nslab_kmod_info info;
+	struct nslab_error e, file_err;
+	struct utsname u;
+	bool have_file;
+
+	if (nslab_kmod_status(MODULE_NAME, &st, &e)) {
+		cli_error(&e);
+		return CLI_ERROR;
+	}
+	uname(&u);
+	have_file = nslab_kmod_modinfo(path, &info, &file_err) == 0;
+	if (json) {
+		struct nslab_json j;
+
+		nslab_json_init(&j, stdout);
+		nslab_json_open(&j, NULL, '{');
+		nslab_json_str(&j, "module", MODULE_NAME);
+		nslab_json_bool(&j, "loaded", st.loaded);
+		if (st.loaded) {
+			nslab_json_str(&j, "state", st.state);
+			nslab_json_int(&j, "refcnt", st.refcnt);
+			nslab_json_str(&j, "taint", st.taint);
+			nslab_json_str(&j, "srcversion", st.srcversion);
+		}
+		nslab_json_str(&j, "kernel", u.release);
+		nslab_json_str(&j, "path", path);
+		nslab_json_str(&j, "built_for", have_file ? info.release : NULL);
+		nslab_json_close(&j, '}');
+		return CLI_OK;
+	}
+	if (st.loaded)
+		printf("%s: loaded (%s), refcnt %ld, taint '%s'%s%s\n", MODULE_NAME, st.state,
+		       st.refcnt, st.taint, st.srcversion[0] ? ", srcversion " : "", st.srcversion);
+	else
+		printf("%s: not loaded\n", MODULE_NAME);
+	if (!have_file)
+		printf("file: %s\n", file_err.why);
+	else if (strcmp(info.release, u.release) == 0)
+		printf("file: %s: built for %s, this kernel\n", path, info.release);
+	else
+		printf("file: %s: built for %s, but this kernel is %s\n", path, info.release, u.release);
+	return CLI_OK;
+}
+
+int cmd_module(int argc, char **argv)
+{
+	const char *action = NULL, *path = NULL;
+	char fallback[PATH_MAX];
+	struct nslab_error e;
+	bool json = false;
+	int ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			printf("usage: %s\n"
+			       "PATH defaults to $NSCOUNT_KO, else /lib/modules/$(uname -r)/extra/nscount.ko\n",
+			       USAGE);
+			return CLI_OK;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (argv[i][0] == '-' || (action && path)) {
+			return cli_fail(CLI_USAGE, "usage", USAGE);
+		} else if (!action) {
+			action = argv[i];
+		} else {
+			path = argv[i];
+		}
+	}
+	if (!action)
+		return cli_fail(CLI_USAGE, "usage", USAGE);
+	if (!path)
+		path = nslab_kmod_default_path(fallback, sizeof(fallback));
+
+	if (strcmp(action, "status") == 0)
+		return status(path, json);
+	if (json)
+		return cli_fail(CLI_USAGE, "usage", "--json goes with status only");
+	if (strcmp(action, "load") == 0)
+		ret = nslab_kmod_load(path, &e);
+	else if (strcmp(action, "unload") == 0)
+		ret = nslab_kmod_unload(MODULE_NAME, &e);
+	else
+		return cli_fail(CLI_USAGE, "usage", USAGE);
+	if (ret) {
+		cli_error(&e);
+		return CLI_ERROR;
+	}
+	return CLI_OK;
+}
