@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nsbench (bench/).  Included by the top-level Makefile.
+#
+#   make                 builds $(O)/nsbench beside nslab (static, like nslab)
+#   make bench           a standard run: build/bench/report.{json,md,svg}
+#
+# The statistics, parsers and report writers (plain libc) are also linked
+# into the unit tests (tests/unit/nsbench_test.c).
+
+NSBENCH        := $(O)/nsbench
+NSBENCH_LIB    := bench/stats.c bench/report.c
+NSBENCH_SRCS   := bench/nsbench.c $(NSBENCH_LIB)
+BENCH_DIR      := build/bench
+
+.PHONY: bench
+
+bins: $(NSBENCH)
+
+# Same link as nslab's, for the same reason (libnl's NSS warnings dropped);
+# libnl-genl is there for the nscount counters.
+$(NSBENCH): $(call obj,$(NSBENCH_SRCS)) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NSLAB_LIBS) -lm 2>$@.ld; status=$$?; \
+	grep -v -e 'statically linked applications requires' -e 'libnl-3.a(.*): in function' $@.ld >&2; \
+	rm -f $@.ld; exit $$status
+
+$(UNIT_BIN): $(call obj,$(NSBENCH_LIB))
+$(UNIT_BIN): CR_LIBS += -lm
+
+bench: bins rootfs
+	@sh userspace/deps.sh gnuplot-nox
+	@mkdir -p $(BENCH_DIR)
+	$(NSBENCH) --matrix --workers 1,2,4 --population --compare --nslab $(NSLAB) \
+		--report $(BENCH_DIR)

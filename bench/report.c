@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nsbench's report: an aligned table for people, JSON and CSV for scripts (values in ns). */
+#include "nsbench.h"
+
+#include <string.h>
+
+static const char *const kind_names[NSB_K_PEER + 1] = {
+	[NSB_K_LATENCY] = "latency",
+	[NSB_K_SCALING] = "scaling",
+	[NSB_K_POPULATION] = "population",
+	[NSB_K_TEARDOWN] = "teardown",
+	[NSB_K_PEER] = "peer",
+};
+
+/* What param means in each kind; NULL: none. */
+static const char *const param_names[NSB_K_PEER + 1] = {
+	[NSB_K_SCALING] = "workers",
+	[NSB_K_POPULATION] = "population",
+};
+
+const char *nsb_kind_name(enum nsb_kind k)
+{
+	return kind_names[k];
+}
+
+void nsb_row_init(struct nsb_row *r, enum nsb_kind kind, const char *op, const char *what,
+		  long param)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	snprintf(r->op, sizeof(r->op), "%s", op);
+	snprintf(r->what, sizeof(r->what), "%s", what);
+	r->param = param;
+	r->base_p50 = -1;
+	r->kern_ns = -1;
+	r->tput = -1;
+	r->ratio = -1;
+	r->rss_kb = -1;
+}
+
+/* µs with two decimals, or "-" when @ns < 0. */
+static void print_us(FILE *out, int width, double ns)
+{
+	if (ns < 0)
+		fprintf(out, " %*s", width, "-");
+	else
+		fprintf(out, " %*.2f", width, ns / 1000.0);
+}
+
+static void table_header(FILE *out, enum nsb_kind k)
+{
+	fprintf(out, "\n%s (µs)\n%-10s %-8s", kind_names[k], "op", k == NSB_K_PEER ? "peer" : "type");
+	if (param_names[k])
+		fprintf(out, " %10s", param_names[k]);
+	fprintf(out, " %6s %9s %9s %9s %9s %9s %9s %8s %10s", "n", "min", "p50", "p90", "p99",
+		"max", "mean", "sd", k == NSB_K_SCALING ? "total/s" : "ops/s");
+	if (k == NSB_K_LATENCY)
+		fprintf(out, " %9s %9s", "p50-base", "kernel");
+	if (k == NSB_K_PEER)
+		fprintf(out, " %7s %8s", "ratio", "rss(KiB)");
+	fputc('\n', out);
+}
+
+static void table_row(FILE *out, const struct nsb_row *r)
+{
+	const struct nsb_stats *s = &r->st;
+
+	fprintf(out, "%-10s %-8s", r->op, r->what);
+	if (param_names[r->kind])
+		fprintf(out, " %10ld", r->param);
+	if (!s->n) {
+		fprintf(out, "  %s\n", r->note);
+		return;
+	}
+	fprintf(out, " %6zu", s->n);
+	print_us(out, 9, s->min);
+	print_us(out, 9, s->p50);
+	print_us(out, 9, s->p90);
+	print_us(out, 9, s->p99);
+	print_us(out, 9, s->max);
+	print_us(out, 9, s->mean);
+	print_us(out, 8, s->sd);
+	fprintf(out, " %10.0f", r->tput >= 0 ? r->tput : s->ops);
+	if (r->kind == NSB_K_LATENCY) {
+		/* Below the baseline is a result too (noise, or a cheaper path): keep the sign. */
+		if (r->base_p50 >= 0)
+			fprintf(out, " %9.2f", (s->p50 - r->base_p50) / 1000.0);
+		else
+			fprintf(out, " %9s", "-");
+		print_us(out, 9, r->kern_ns);
+	}
+	if (r->kind == NSB_K_PEER) {
+		if (r->ratio >= 0)
+			fprintf(out, " %7.2f", r->ratio);
+		else
+			fprintf(out, " %7s", "-");
+		fprintf(out, " %8ld", r->rss_kb);
+	}
+	if (r->note[0])
+		fprintf(out, "  %s", r->note);
+	fputc('\n', out);
+}
+
+void nsb_write_table(FILE *out, const struct nsb_meta *m, const struct nsb_row *rows, size_t n)
+{
+	int k = -1;
+	size_t i;
+
+	fprintf(out, "nsbench: %s, %s, %d cpus%s, %s\n", m->kernel, m->machine, m->cpus,
+		m->pinned_cpu >= 0 ? " (pinned)" : "", m->root ? "root" : "unprivileged");
+	fprintf(out, "timer: clock_gettime(CLOCK_MONOTONIC) pair p50 %.0f ns (min %.0f ns)\n",
+		m->timer_ns, m->timer_min_ns);
+	fprintf(out, "kernel view: %s\n", m->nscount);
+	fprintf(out, "method: %s\n", m->method);
+	for (i = 0; i < n; i++) {
+		if ((int)rows[i].kind != k) {
+			k = rows[i].kind;
+			table_header(out, rows[i].kind);
+		}
+		table_row(out, &rows[i]);
+	}
+}
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+/* A number with @prec decimals, or null when @v < 0 (absent). */
+static void json_num(FILE *out, const char *key, double v, int prec)
+{
+	fprintf(out, ", \"%s\": ", key);
+	if (v < 0)
+		fputs("null", out);
+	else
+		fprintf(out, "%.*f", prec, v);
+}
+
+/* The numeric fields of a row, in JSON and CSV order; absent ones are < 0. */
+enum { NFIELDS = 16 };
+
+static const struct {
+	const char *name;
+	int prec;
+} fields[NFIELDS] = {
+	{ "param", 0 }, { "n", 0 }, { "min_ns", 1 }, { "p50_ns", 1 }, { "p90_ns", 1 },
+	{ "p99_ns", 1 }, { "max_ns", 1 }, { "mean_ns", 1 }, { "sd_ns", 1 }, { "ops_per_s", 1 },
+	{ "base_p50_ns", 1 }, { "kernel_ns", 1 }, { "throughput", 1 }, { "ratio", 3 },
+	{ "rss_kb", 0 },
+};
+
+static void row_values(const struct nsb_row *r, double v[NFIELDS])
+{
+	const struct nsb_stats *s = &r->st;
+	const double stats[] = { s->min, s->p50, s->p90, s->p99, s->max, s->mean, s->sd, s->ops };
+	size_t i;
+
+	v[0] = (double)r->param;
+	v[1] = (double)s->n;
+	for (i = 0; i < sizeof(stats) / sizeof(*stats); i++)
+		v[2 + i] = s->n ? stats[i] : -1;
+	v[10] = r->base_p50;
+	v[11] = r->kern_ns;
+	v[12] = r->tput;
+	v[13] = r->ratio;
+	v[14] = (double)r->rss_kb;
+}
+
+void nsb_write_json(FILE *out, const struct nsb_meta *m, const struct nsb_row *rows, size_t n)
+{
+	double v[NFIELDS];
+	size_t i, f;
+
+	fputs("{\"machine\": {\"kernel\": ", out);
+	json_str(out, m->kernel);
+	fputs(", \"cpu\": ", out);
+	json_str(out, m->machine);
+	fprintf(out, ", \"cpus\": %d, \"pinned_cpu\": %d, \"root\": %s},\n", m->cpus,
+		m->pinned_cpu, m->root ? "true" : "false");
+	fprintf(out, " \"timer\": {\"p50_ns\": %.1f, \"min_ns\": %.1f},\n \"nscount\": ",
+		m->timer_ns, m->timer_min_ns);
+	json_str(out, m->nscount);
+	fputs(",\n \"method\": ", out);
+	json_str(out, m->method);
+	fputs(",\n \"results\": [", out);
+	for (i = 0; i < n; i++) {
+		const struct nsb_row *r = &rows[i];
+
+		fprintf(out, "%s\n  {\"kind\": \"%s\", \"op\": ", i ? "," : "", kind_names[r->kind]);
+		json_str(out, r->op);
+		fprintf(out, ", \"%s\": ", r->kind == NSB_K_PEER ? "peer" : "type");
+		json_str(out, r->what);
+		row_values(r, v);
+		for (f = 0; fields[f].name; f++)
+			json_num(out, fields[f].name, v[f], fields[f].prec);
+		fputs(", \"note\": ", out);
+		json_str(out, r->note);
+		fputc('}', out);
+	}
+	fputs("\n ]\n}\n", out);
+}
+
+/* Empty when absent: spreadsheets read that as a missing value. */
+static void csv_num(FILE *out, double v, int prec)
+{
+	if (v >= 0)
+		fprintf(out, ",%.*f", prec, v);
+	else
+		fputc(',', out);
+}
+
+void nsb_write_csv(FILE *out, const struct nsb_row *rows, size_t n)
+{
+	double v[NFIELDS];
+	size_t i, f;
+	const char *c;
+
+	fputs("kind,op,type", out);
+	for (f = 0; fields[f].name; f++)
+		fprintf(out, ",%s", fields[f].name);
+	fputs(",note\n", out);
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%s,%s,%s", kind_names[rows[i].kind], rows[i].op, rows[i].what);
+		row_values(&rows[i], v);
+		for (f = 0; fields[f].name; f++)
+			csv_num(out, v[f], fields[f].prec);
+		fputs(",\"", out);
+		for (c = rows[i].note; *c; c++) {
+			if (*c == '"')
+				fputc('"', out);
+			fputc(*c, out);
+		}
+		fputs("\"\n", out);
+	}
+}

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbench: statistics on known data, the value parsers, the CSV and JSON
+ * shapes read back, and the binary's usage errors and smoke run.  Nothing
+ * here judges a measured time.
+ */
+#include <criterion/criterion.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../bench/nsbench.h"
+#include "harness.h"
+
+static void near(double got, double want)
+{
+	cr_assert(fabs(got - want) < 1e-6 * (fabs(want) + 1), "got %.9f, want %.9f", got, want);
+}
+
+Test(nsbench_stats, percentiles_on_1_to_100)
+{
+	double v[100];
+	struct nsb_stats st;
+	int i;
+
+	/* Reversed: compute must sort. */
+	for (i = 0; i < 100; i++)
+		v[i] = 100 - i;
+	nsb_stats_compute(v, 100, &st);
+	cr_assert_eq(st.n, 100);
+	near(st.min, 1);
+	near(st.max, 100);
+	near(st.p50, 50.5);
+	near(st.p90, 90.1);
+	near(st.p99, 99.01);
+	near(st.mean, 50.5);
+	/* Sample standard deviation of 1..100: sqrt(100 * 101 / 12). */
+	near(st.sd, sqrt(100.0 * 101.0 / 12.0));
+	near(st.ops, 1e9 / 50.5);
+}
+
+Test(nsbench_stats, one_sample_and_none)
+{
+	double one = 42;
+	struct nsb_stats st;
+
+	nsb_stats_compute(&one, 1, &st);
+	cr_assert_eq(st.n, 1);
+	near(st.min, 42);
+	near(st.p50, 42);
+	near(st.p99, 42);
+	near(st.max, 42);
+	near(st.sd, 0);
+	nsb_stats_compute(NULL, 0, &st);
+	cr_assert_eq(st.n, 0);
+	near(st.ops, 0);
+}
+
+Test(nsbench_stats, percentile_interpolates_between_ranks)
+{
+	const double two[] = { 10, 20 };
+	const double skew[] = { 1, 1, 1, 1, 1000 };
+
+	near(nsb_percentile(two, 2, 50), 15);
+	near(nsb_percentile(two, 2, 0), 10);
+	near(nsb_percentile(two, 2, 100), 20);
+	/* One outlier moves the tail, not the median. */
+	near(nsb_percentile(skew, 5, 50), 1);
+	near(nsb_percentile(skew, 5, 90), 600.4);
+}
+
+Test(nsbench_stats, large_offsets_keep_their_spread)
+{
+	/* µs-sized spread on a large value: a one-pass variance would lose it. */
+	double v[] = { 1e12 + 1, 1e12 + 2, 1e12 + 3 };
+	struct nsb_stats st;
+
+	nsb_stats_compute(v, 3, &st);
+	near(st.sd, 1);
+}
+
+Test(nsbench_parse, types_and_ops)
+{
+	char why[256];
+	unsigned mask;
+
+	cr_assert_eq(nsb_parse_types("uts,net", &mask, why, sizeof(why)), 0);
+	cr_assert_eq(mask, (1u << NSB_UTS) | (1u << NSB_NET));
+	cr_assert_eq(nsb_parse_types("all", &mask, why, sizeof(why)), 0);
+	cr_assert_eq(mask, 1u << NSB_ALL);
+	cr_assert_eq(nsb_parse_types("time,cgroup,user,mnt,pid,ipc", &mask, why, sizeof(why)), 0);
+	cr_assert_eq(mask, (1u << NSB_TIME) | (1u << NSB_CGROUP) | (1u << NSB_USER) |
+			   (1u << NSB_MNT) | (1u << NSB_PID) | (1u << NSB_IPC));
+
+	cr_assert_eq(nsb_parse_types("uts,bogus", &mask, why, sizeof(why)), -1);
+	cr_assert_str_eq(why, "unknown type 'bogus' (allowed: uts,ipc,pid,mnt,net,user,cgroup,time,all)");
+	/* The baseline is always measured, never asked for. */
+	cr_assert_eq(nsb_parse_types("none", &mask, why, sizeof(why)), -1);
+	cr_assert_eq(nsb_parse_types("", &mask, why, sizeof(why)), -1);
+	cr_assert_eq(nsb_parse_types(",", &mask, why, sizeof(why)), -1);
+
+	cr_assert_eq(nsb_parse_ops("unshare,pidfd", &mask, why, sizeof(why)), 0);
+	cr_assert_eq(mask, (1u << NSB_UNSHARE) | (1u << NSB_PIDFD));
+	cr_assert_eq(nsb_parse_ops("fork", &mask, why, sizeof(why)), -1);
+	cr_assert_str_eq(why, "unknown op 'fork' (allowed: unshare,clone,lifecycle,setns,pidfd)");
+}
+
+Test(nsbench_parse, numbers)
+{
+	char why[256];
+	double s;
+	long v;
+
+	cr_assert_eq(nsb_parse_long("25", 1, 100, &v, why, sizeof(why)), 0);
+	cr_assert_eq(v, 25);
+	cr_assert_eq(nsb_parse_long("0", 1, 1000000, &v, why, sizeof(why)), -1);
+	cr_assert_str_eq(why, "0 is out of range (allowed: 1..1000000)");
+	cr_assert_eq(nsb_parse_long("12x", 1, 100, &v, why, sizeof(why)), -1);
+	cr_assert_str_eq(why, "'12x' is not a number");
+	cr_assert_eq(nsb_parse_long("", 1, 100, &v, why, sizeof(why)), -1);
+	cr_assert_eq(nsb_parse_long("-3", 1, 100, &v, why, sizeof(why)), -1);
+	cr_assert_eq(nsb_parse_long("99999999999999999999999", 1, 100, &v, why, sizeof(why)), -1);
+	cr_assert_eq(v, 25, "a rejected value must not be stored");
+
+	cr_assert_eq(nsb_parse_seconds("0.25", &s, why, sizeof(why)), 0);
+	near(s, 0.25);
+	cr_assert_eq(nsb_parse_seconds("0", &s, why, sizeof(why)), -1);
+	cr_assert_eq(nsb_parse_seconds("-1", &s, why, sizeof(why)), -1);
+	cr_assert_eq(nsb_parse_seconds("nan", &s, why, sizeof(why)), -1);
+	cr_assert_eq(nsb_parse_seconds("1s", &s, why, sizeof(why)), -1);
+}
+
+Test(nsbench_parse, lists)
+{
+	long v[NSB_MAX_LIST];
+	char why[256];
+	size_t n;
+
+	cr_assert_eq(nsb_parse_long_list("1,2,4", 1, NSB_MAX_WORKERS, v, &n, why, sizeof(why)), 0);
+	cr_assert_eq(n, 3);
+	cr_assert(v[0] == 1 && v[1] == 2 && v[2] == 4);
+	cr_assert_eq(nsb_parse_long_list("1,65", 1, NSB_MAX_WORKERS, v, &n, why, sizeof(why)), -1);
+	cr_assert_str_eq(why, "65 is out of range (allowed: 1..64)");
+	cr_assert_eq(nsb_parse_long_list("", 1, 64, v, &n, why, sizeof(why)), -1);
+	cr_assert_eq(nsb_parse_long_list("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", 1, 64, v, &n,
+					 why, sizeof(why)), -1);
+	cr_assert_str_eq(why, "more than 16 values");
+}
+
+/* Two rows: one measured, one with only a note that needs quoting. */
+static void sample_rows(struct nsb_row rows[2])
+{
+	double v[] = { 1000, 2000, 3000 };
+
+	nsb_row_init(&rows[0], NSB_K_LATENCY, "unshare", "uts", -1);
+	nsb_stats_compute(v, 3, &rows[0].st);
+	rows[0].base_p50 = 500;
+	nsb_row_init(&rows[1], NSB_K_PEER, "run", "crun", -1);
+	snprintf(rows[1].note, sizeof(rows[1].note), "unavailable: exit 1: \"cgroup\", v1\n");
+}
+
+static char *render(void (*fn)(FILE *, const struct nsb_row *), const struct nsb_row *rows)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	fn(f, rows);
+	cr_assert_eq(fclose(f), 0);
+	return buf;
+}
+
+static const struct nsb_meta meta = {
+	.kernel = "Linux test", .machine = "cpu \"x\"", .cpus = 2, .pinned_cpu = -1,
+	.timer_ns = 30, .timer_min_ns = 20, .nscount = "nscount not loaded", .method = "m",
+};
+
+static void csv2(FILE *f, const struct nsb_row *rows)
+{
+	nsb_write_csv(f, rows, 2);
+}
+
+static void json2(FILE *f, const struct nsb_row *rows)
+{
+	nsb_write_json(f, &meta, rows, 2);
+}
+
+static void table2(FILE *f, const struct nsb_row *rows)
+{
+	nsb_write_table(f, &meta, rows, 2);
+}
+
+/* Fields of one CSV record starting at *p (RFC 4180 quoting); *p moves past it. */
+static int csv_fields(const char **p, char fields[][64], int max)
+{
+	const char *s = *p;
+	int n = 0, k = 0;
+	bool quoted = false;
+
+	for (; *s && (quoted || *s != '\n'); s++) {
+		if (quoted && *s == '"' && s[1] == '"') {
+			fields[n][k++] = *s++;
+		} else if (*s == '"') {
+			quoted = !quoted;
+		} else if (!quoted && *s == ',') {
+			fields[n][k] = 0;
+			cr_assert_lt(++n, max);
+			k = 0;
+		} else if (k < 63) {
+			fields[n][k++] = *s;
+		}
+	}
+	fields[n][k] = 0;
+	*p = *s ? s + 1 : s;
+	return n + 1;
+}
+
+Test(nsbench_report, csv_reads_back)
+{
+	struct nsb_row rows[2];
+	char f[32][64];
+	const char *p;
+	char *doc;
+
+	sample_rows(rows);
+	doc = render(csv2, rows);
+	p = doc;
+	cr_assert_eq(csv_fields(&p, f, 32), 19);
+	cr_assert_str_eq(f[0], "kind");
+	cr_assert_str_eq(f[6], "p50_ns");
+	cr_assert_str_eq(f[18], "note");
+	cr_assert_eq(csv_fields(&p, f, 32), 19);
+	cr_assert_str_eq(f[2], "uts");
+	cr_assert_str_eq(f[3], "", "no param is an empty field");
+	cr_assert_str_eq(f[4], "3");
+	cr_assert_str_eq(f[6], "2000.0");
+	cr_assert_str_eq(f[13], "500.0");
+	cr_assert_eq(csv_fields(&p, f, 32), 19, "a quoted comma and newline stay in one field");
+	cr_assert_str_eq(f[0], "peer");
+	cr_assert_str_eq(f[4], "0");
+	cr_assert_str_eq(f[6], "");
+	cr_assert_str_eq(f[18], "unavailable: exit 1: \"cgroup\", v1\n");
+	cr_assert_str_eq(p, "");
+	free(doc);
+}
+
+Test(nsbench_report, json_shape)
+{
+	struct nsb_row rows[2];
+	int depth = 0, objects = 0;
+	bool in_str = false;
+	double p50;
+	char *doc, *s;
+
+	sample_rows(rows);
+	doc = render(json2, rows);
+	/* Balanced outside strings, and each escape stays inside its string. */
+	for (s = doc; *s; s++) {
+		if (in_str && *s == '\\') {
+			cr_assert(s[1] == '"' || s[1] == '\\' || s[1] == 'u', "bad escape in %s", doc);
+			s++;
+		} else if (*s == '"') {
+			in_str = !in_str;
+		} else if (!in_str && (*s == '{' || *s == '[')) {
+			depth++;
+			objects += *s == '{';
+		} else if (!in_str && (*s == '}' || *s == ']')) {
+			cr_assert_gt(depth--, 0);
+		} else {
+			cr_assert(*s >= 0x20 || !in_str, "raw control character in a string");
+		}
+	}
+	cr_assert_eq(depth, 0);
+	cr_assert(!in_str);
+	/* The document, machine, timer and one object per row. */
+	cr_assert_eq(objects, 5, "%s", doc);
+	s = strstr(doc, "\"type\": \"uts\"");
+	cr_assert_not_null(s);
+	s = strstr(s, "\"p50_ns\": ");
+	cr_assert_not_null(s);
+	cr_assert_eq(sscanf(s, "\"p50_ns\": %lf", &p50), 1);
+	near(p50, 2000);
+	cr_assert_not_null(strstr(doc, "\"peer\": \"crun\""));
+	cr_assert_not_null(strstr(doc, "\"ratio\": null"));
+	cr_assert_not_null(strstr(doc, "\"cpu\": \"cpu \\\"x\\\"\""));
+	cr_assert_not_null(strstr(doc, "\\\"cgroup\\\", v1\\u000a"));
+	free(doc);
+}
+
+Test(nsbench_report, table_sections)
+{
+	struct nsb_row rows[2];
+	char *doc;
+
+	sample_rows(rows);
+	doc = render(table2, rows);
+	cr_assert_not_null(strstr(doc, "\nlatency (µs)\n"));
+	cr_assert_not_null(strstr(doc, "\npeer (µs)\n"));
+	cr_assert_not_null(strstr(doc, "kernel view: nscount not loaded\n"));
+	/* p50 2.00 µs and p50 - base 1.50 µs, in the row of uts. */
+	cr_assert_not_null(strstr(doc, "2.00"));
+	cr_assert_not_null(strstr(doc, "1.50"));
+	cr_assert_not_null(strstr(doc, "crun      unavailable: exit 1"));
+	free(doc);
+}
+
+/* The nsbench built beside the nslab under test ($NSLAB), or a skip. */
+static const char *nsbench_bin(void)
+{
+	static char path[PATH_MAX];
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", nslab_bin());
+	snprintf(path, sizeof(path), "%s/nsbench", dirname(dir));
+	if (access(path, X_OK))
+		cr_skip_test("%s not built", path);
+	return path;
+}
+
+Test(nsbench_cli, bad_input_exits_2_with_one_line)
+{
+	static const char *const bad[][2] = {
+		{ "-o fork", "nsbench: --ops: unknown op 'fork' (allowed: " },
+		{ "-t foo", "nsbench: --types: unknown type 'foo' (allowed: " },
+		{ "-n 0", "nsbench: --samples: 0 is out of range (allowed: 1..1000000)" },
+		{ "-w 1,65", "nsbench: --workers: 65 is out of range (allowed: 1..64)" },
+		{ "-T abc", "nsbench: --time: 'abc' is not a number of seconds" },
+		{ "--population=uts", "nsbench: --population: only mnt and net" },
+		{ "--plot out.pdf", "nsbench: --plot: 'out.pdf' must end in .svg or .png" },
+		{ "--frobnicate", "nsbench: --frobnicate: unknown option" },
+	};
+	const char *bin = nsbench_bin();
+	char cmd[PATH_MAX + 64], out[1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		snprintf(cmd, sizeof(cmd), "%s %s 2>&1", bin, bad[i][0]);
+		cr_expect_eq(host_sh(cmd, out, sizeof(out)), 2, "%s", cmd);
+		cr_expect_eq(strncmp(out, bad[i][1], strlen(bad[i][1])), 0, "%s: %s", cmd, out);
+		cr_expect_eq(strchr(out, '\n'), out + strlen(out) - 1, "one line: %s", out);
+	}
+	snprintf(cmd, sizeof(cmd), "%s --help", bin);
+	cr_assert_eq(host_sh(cmd, out, sizeof(out)), 0);
+	cr_assert_eq(strncmp(out, "usage: nsbench", 14), 0);
+}
+
+/* Every op of every type (and each baseline) yields a measured row. */
+Test(nsbench_cli, quick_json_has_every_cell, .timeout = 120)
+{
+	const char *bin = nsbench_bin();
+	char cmd[PATH_MAX + 64], key[96];
+	size_t size = 1 << 20;
+	char *out = malloc(size);
+	int op, t;
+
+	require_root();
+	cr_assert_not_null(out);
+	snprintf(cmd, sizeof(cmd), "%s --quick --json", bin);
+	cr_assert_eq(host_sh(cmd, out, size), 0, "%s", out);
+	for (op = 0; op < NSB_NOPS; op++)
+		for (t = 0; t < NSB_NTYPES; t++) {
+			char *row;
+
+			snprintf(key, sizeof(key), "\"op\": \"%s\", \"type\": \"%s\"", nsb_op_names[op],
+				 nsb_type_names[t]);
+			row = strstr(out, key);
+			cr_expect_not_null(row, "no row %s", key);
+			if (row)
+				cr_expect_eq(strncmp(strstr(row, "\"n\": "), "\"n\": 10,", 8), 0,
+					     "%s: not 10 samples", key);
+		}
+	free(out);
+}
