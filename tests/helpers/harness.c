@@ -80,8 +80,6 @@ void nslab_run_env(struct run_result *r, const char *const env[], const char *co
 		memcpy(full + 1, argv, n * sizeof(*argv));
 		dup2(out[1], 1);
 		dup2(err[1], 2);
-		if (getenv("NSLAB_ASAN_OPTIONS"))
-			setenv("ASAN_OPTIONS", getenv("NSLAB_ASAN_OPTIONS"), 1);
 		for (; env && *env; env++)
 			putenv((char *)*env);
 		execv(full[0], (char *const *)full);

@@ -12,7 +12,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 #include <linux/close_range.h>
 
@@ -82,13 +81,6 @@ static int enter_and_run(const struct nslab_state *st, bool user_set, uid_t uid,
 		ret = nslab_user_switch(0, 0);
 		if (ret)
 			return cli_fail(NSLAB_EXIT_SETUP, "user", "%s", strerror(-ret));
-		/*
-		 * The uid change made us non-dumpable, so nothing may ptrace us,
-		 * not even our own sanitizer runtime at exit (LeakSanitizer then
-		 * spins forever).  We stay outside the container's pid namespace:
-		 * no container process can reach us through /proc either way.
-		 */
-		prctl(PR_SET_DUMPABLE, 1);
 	}
 	gethostname(host, sizeof(host) - 1);
 	if (pipe2(rep, O_CLOEXEC) < 0)
