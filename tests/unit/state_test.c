@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "state.h"
 #include "util.h"
 
@@ -123,6 +124,35 @@ Test(state, read_refuses_bad_names_missing_and_corrupt)
 	sample(&st, "broken");
 	cr_assert_eq(nslab_state_write(&st), 0);
 	cr_assert_eq(nslab_state_read("broken", &st), 0);
+}
+
+/* A container started by an earlier nslab, before caps, seccomp and networking were recorded. */
+Test(state, reads_state_of_an_older_release)
+{
+	static const char old[] =
+		"{\"name\":\"old\",\"pid\":2,\"pid_start\":3,\"supervisor\":4,"
+		"\"supervisor_start\":5,\"created\":6,\"rootfs\":\"/r\",\"command\":\"sleep 60\","
+		"\"namespaces\":[\"uts\",\"pid\"],\"persisted\":[]}";
+	struct nslab_state st;
+	char path[PATH_MAX];
+
+	cr_assert_eq(nslab_state_create("old"), 0);
+	cr_assert_eq(nslab_state_path(path, sizeof(path), "old", "state.json"), 0);
+	cr_assert_eq(nslab_write_atomic(path, old, sizeof(old) - 1, 0600), 0);
+	cr_assert_eq(nslab_state_read("old", &st), 0);
+	cr_assert_eq(st.pid, 2);
+	cr_assert_eq(st.caps, nslab_caps_default(), "missing caps must mean Docker's default set");
+	cr_assert(st.no_new_privs);
+	cr_assert_str_eq(st.seccomp, "default");
+	cr_assert_str_eq(st.host_if, "");
+	/* Control: a present field of the wrong type still makes the file corrupt. */
+	static const char bad[] =
+		"{\"name\":\"old\",\"pid\":2,\"pid_start\":3,\"supervisor\":4,"
+		"\"supervisor_start\":5,\"created\":6,\"rootfs\":\"/r\",\"command\":\"c\","
+		"\"namespaces\":[],\"persisted\":[],\"caps\":\"x\"}";
+
+	cr_assert_eq(nslab_write_atomic(path, bad, sizeof(bad) - 1, 0600), 0);
+	cr_assert_eq(nslab_state_read("old", &st), -EINVAL);
 }
 
 Test(state, path_too_long)

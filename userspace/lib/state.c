@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "state.h"
+#include "caps.h"
 #include "json.h"
 #include "util.h"
 
@@ -124,6 +125,11 @@ static int add_persisted(const char *s, void *arg)
 	return 0;
 }
 
+static int optional(int ret)
+{
+	return ret == -ENOENT ? 0 : ret;
+}
+
 int nslab_state_read(const char *name, struct nslab_state *st)
 {
 	char path[PATH_MAX], doc[16384];
@@ -149,14 +155,23 @@ int nslab_state_read(const char *name, struct nslab_state *st)
 	    nslab_json_get_int(doc, "created", &v[4]) ||
 	    nslab_json_get_str(doc, "rootfs", st->rootfs, sizeof(st->rootfs)) ||
 	    nslab_json_get_str(doc, "command", st->command, sizeof(st->command)) ||
-	    nslab_json_get_str(doc, "cgroup_parent", st->cgroup_parent, sizeof(st->cgroup_parent)) ||
-	    nslab_json_get_str(doc, "host_if", st->host_if, sizeof(st->host_if)) ||
-	    nslab_json_get_str(doc, "addresses", st->addresses, sizeof(st->addresses)) ||
-	    nslab_json_get_int(doc, "caps", &v[5]) ||
-	    nslab_json_get_bool(doc, "no_new_privs", &nnp_flag) ||
-	    nslab_json_get_str(doc, "seccomp", st->seccomp, sizeof(st->seccomp)) ||
 	    nslab_json_each_str(doc, "namespaces", add_ns, st) ||
 	    nslab_json_each_str(doc, "persisted", add_persisted, st))
+		return -EINVAL;
+	/*
+	 * Fields added since the first release: a container started by an
+	 * older nslab must still be listed, entered and removed.
+	 */
+	v[5] = (long long)nslab_caps_default();
+	nnp_flag = true;
+	strcpy(st->seccomp, "default");
+	if (optional(nslab_json_get_str(doc, "cgroup_parent", st->cgroup_parent,
+					sizeof(st->cgroup_parent))) ||
+	    optional(nslab_json_get_str(doc, "host_if", st->host_if, sizeof(st->host_if))) ||
+	    optional(nslab_json_get_str(doc, "addresses", st->addresses, sizeof(st->addresses))) ||
+	    optional(nslab_json_get_int(doc, "caps", &v[5])) ||
+	    optional(nslab_json_get_bool(doc, "no_new_privs", &nnp_flag)) ||
+	    optional(nslab_json_get_str(doc, "seccomp", st->seccomp, sizeof(st->seccomp))))
 		return -EINVAL;
 	st->pid = v[0];
 	st->pid_start = v[1];
