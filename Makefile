@@ -103,7 +103,7 @@ deps:
 # host's global state (mountinfo, /run/nslab) before and after a run.
 test: deps rootfs
 	$(MAKE) O=build/test VARIANT_CFLAGS=-DNSLAB_FAULT_INJECTION test-bins
-	$(MAKE) O=build/test unit-test conformance-test
+	$(MAKE) O=build/test unit-test conformance-test module-test
 
 # AddressSanitizer and UBSan, without LeakSanitizer: a process that has
 # entered another user namespace (nslab exec) cannot stop its own threads
@@ -113,7 +113,7 @@ asan-test: deps rootfs
 		VARIANT_CFLAGS='-DNSLAB_FAULT_INJECTION -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		VARIANT_LDFLAGS='-fsanitize=address,undefined' test-bins
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		$(MAKE) O=build/asan unit-test conformance-test
+		$(MAKE) O=build/asan unit-test conformance-test module-test
 
 unit-test:
 	NSLAB=$(abspath $(NSLAB)) $(UNIT_BIN) --jobs 2
