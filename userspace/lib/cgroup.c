@@ -113,20 +113,6 @@ int nslab_parse_size(const char *arg, long long *bytes)
 	return 0;
 }
 
-static int parse_range(const char *arg, long long min, long long max, long long *out)
-{
-	char *end;
-	long long v;
-
-	if (!*arg || *arg < '0' || *arg > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoll(arg, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 /* "0-1,3": every CPU must exist on this machine. */
 static int check_cpuset(const char *list, struct nslab_error *e)
@@ -172,7 +158,7 @@ int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, 
 		return 0;
 	}
 	if (strcmp(opt, "--pids") == 0) {
-		if (parse_range(arg, 1, 4194304, &l->pids))
+		if (nslab_parse_number(arg, 1, 4194304, &l->pids))
 			return nslab_fail(e, EINVAL, opt, "'%s' is not a number of processes (1-4194304)", arg);
 		return 0;
 	}
@@ -192,7 +178,7 @@ int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, 
 	if (strcmp(opt, "--cpu-weight") == 0 || strcmp(opt, "--io-weight") == 0) {
 		long long *dst = opt[2] == 'c' ? &l->cpu_weight : &l->io_weight;
 
-		if (parse_range(arg, 1, 10000, dst))
+		if (nslab_parse_number(arg, 1, 10000, dst))
 			return nslab_fail(e, EINVAL, opt, "'%s' is not a weight from 1 to 10000", arg);
 		return 0;
 	}

@@ -24,21 +24,6 @@ void nslab_spec_init(struct nslab_spec *spec)
 	spec->no_new_privs = true;
 }
 
-/* Parses a whole decimal number into [min, max]; no sign unless min < 0. */
-static int parse_ll(const char *s, long long min, long long max, long long *out)
-{
-	char *end;
-	long long v;
-
-	if (!*s || (min >= 0 && *s == '-') || *s == '+' || *s == ' ')
-		return -EINVAL;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 int nslab_parse_idmap(const char *arg, struct nslab_idmap *map, int *n, struct nslab_error *e,
 		      const char *opt)
@@ -59,8 +44,9 @@ int nslab_parse_idmap(const char *arg, struct nslab_idmap *map, int *n, struct n
 	if (!len)
 		goto bad;
 	*len++ = '\0';
-	if (parse_ll(in, 0, UINT_MAX - 1, &v[0]) || parse_ll(out, 0, UINT_MAX - 1, &v[1]) ||
-	    parse_ll(len, 1, UINT_MAX, &v[2]))
+	if (nslab_parse_number(in, 0, UINT_MAX - 1, &v[0]) ||
+	    nslab_parse_number(out, 0, UINT_MAX - 1, &v[1]) ||
+	    nslab_parse_number(len, 1, UINT_MAX, &v[2]))
 		goto bad;
 	if (v[0] + v[2] > UINT_MAX || v[1] + v[2] > UINT_MAX)
 		return nslab_fail(e, EINVAL, opt, "range '%s' runs past the last id", arg);
@@ -88,10 +74,10 @@ int nslab_parse_user(const char *arg, uid_t *uid, gid_t *gid, struct nslab_error
 	colon = strchr(buf, ':');
 	if (colon)
 		*colon++ = '\0';
-	if (parse_ll(buf, 0, UINT_MAX - 1, &u))
+	if (nslab_parse_number(buf, 0, UINT_MAX - 1, &u))
 		goto bad;
 	g = u;
-	if (colon && parse_ll(colon, 0, UINT_MAX - 1, &g))
+	if (colon && nslab_parse_number(colon, 0, UINT_MAX - 1, &g))
 		goto bad;
 	*uid = u;
 	*gid = g;
@@ -127,7 +113,7 @@ int nslab_parse_time_offsets(const char *arg, long long offs[NSLAB_CLOCK_COUNT],
 		if (seen[c])
 			return nslab_fail(e, EINVAL, "--time-offset", "clock '%s' given twice", item);
 		seen[c] = true;
-		if (parse_ll(eq, -limit, limit, &offs[c]))
+		if (nslab_parse_number(eq, -limit, limit, &offs[c]))
 			return nslab_fail(e, EINVAL, "--time-offset",
 					  "'%s' is not a number of seconds within +-%lld", eq, limit);
 	}
@@ -170,7 +156,7 @@ static int parse_addr(const char *text, struct nslab_net_addr *a)
 		a->family = AF_INET6;
 	else
 		return -EINVAL;
-	if (parse_ll(slash, 1, a->family == AF_INET ? 32 : 128, &pfx))
+	if (nslab_parse_number(slash, 1, a->family == AF_INET ? 32 : 128, &pfx))
 		return -EINVAL;
 	strcpy(a->text, text);
 	return 0;
@@ -205,7 +191,7 @@ int nslab_parse_net(const char *arg, struct nslab_net *net, struct nslab_error *
 		long long mtu;
 
 		if (strncmp(item, "mtu=", 4) == 0) {
-			if (parse_ll(item + 4, 68, 65535, &mtu))
+			if (nslab_parse_number(item + 4, 68, 65535, &mtu))
 				return nslab_fail(e, EINVAL, "--net", "'%s' is not an MTU (68-65535)", item + 4);
 			net->mtu = mtu;
 			continue;

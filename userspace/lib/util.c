@@ -43,6 +43,22 @@ int nslab_fault(const char *step)
 }
 #endif
 
+int nslab_parse_number(const char *s, long long min, long long max, long long *out)
+{
+	const char *digits = min < 0 && *s == '-' ? s + 1 : s;
+	char *end;
+	long long v;
+
+	if (*digits < '0' || *digits > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 int nslab_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

@@ -32,6 +32,12 @@ int nslab_fault(const char *step);
 static inline int nslab_fault(const char *step) { (void)step; return 0; }
 #endif
 
+/*
+ * Parses a whole decimal number into [min, max]: digits only, with a leading
+ * '-' only when @min is negative (no white space, '+' or trailing text).
+ */
+int nslab_parse_number(const char *s, long long min, long long max, long long *out);
+
 /* Writes all of @buf to @path (O_WRONLY, no create). Returns 0 or -errno. */
 int nslab_write_file(const char *path, const char *buf, size_t len);
 /* Reads up to @size-1 bytes of @path into @buf, NUL-terminated. Returns length or -errno. */
