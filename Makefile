@@ -99,8 +99,9 @@ deps:
 	@sh userspace/deps.sh $(DEB_PKGS)
 
 # The suites run against the fault-injection build; NSLAB tells them which
-# binary to drive.  Conformance tests are serial: several of them compare the
-# host's global state (mountinfo, /run/nslab) before and after a run.
+# binary to drive.  --verbose lists every test by name (the check IDs) and
+# every skip with its reason.  Conformance tests are serial: several of them
+# compare the host's global state (mountinfo, /run/nslab) before and after a run.
 test: deps rootfs
 	$(MAKE) O=build/test VARIANT_CFLAGS=-DNSLAB_FAULT_INJECTION test-bins
 	$(MAKE) O=build/test unit-test conformance-test module-test
@@ -116,10 +117,10 @@ asan-test: deps rootfs
 		$(MAKE) O=build/asan unit-test conformance-test module-test
 
 unit-test:
-	NSLAB=$(abspath $(NSLAB)) $(UNIT_BIN) --jobs 2
+	NSLAB=$(abspath $(NSLAB)) $(UNIT_BIN) --verbose --jobs 2
 
 conformance-test:
-	NSLAB=$(abspath $(NSLAB)) $(CONF_BIN) --jobs 1
+	NSLAB=$(abspath $(NSLAB)) $(CONF_BIN) --verbose --jobs 1
 
 install: all
 	install -D -m 0755 $(NSLAB) $(DESTDIR)$(PREFIX)/bin/nslab

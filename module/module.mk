@@ -70,7 +70,7 @@ test-bins: $(MODTEST_BIN)
 # skips, naming the reason; the suite runs for real in the VM.
 .PHONY: module-test
 module-test:
-	NSLAB=$(abspath $(NSLAB)) $(MODTEST_BIN) --jobs 1
+	NSLAB=$(abspath $(NSLAB)) $(MODTEST_BIN) --verbose --jobs 1
 
 $(MODTEST_BIN): $(call obj,$(MODTEST_SRCS) $(HELP_SRCS)) $(LIB)
 	@mkdir -p $(dir $@)
