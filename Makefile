@@ -82,10 +82,13 @@ $(LIB): $(call obj,$(LIB_SRCS))
 
 # glibc's linker warns that libnl's name lookups (getaddrinfo, getprotobyname)
 # need NSS at run time; nslab never calls them, so those lines are dropped.
-$(NSLAB): $(call obj,$(CLI_SRCS)) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NSLAB_LIBS) 2>$@.ld; status=$$?; \
+# $(call link-nslab,EXTRA_LIBS) links $@ from $^ as nslab is linked.
+link-nslab = $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NSLAB_LIBS) $(1) 2>$@.ld; status=$$?; \
 	grep -v -e 'statically linked applications requires' -e 'libnl-3.a(.*): in function' $@.ld >&2; \
 	rm -f $@.ld; exit $$status
+
+$(NSLAB): $(call obj,$(CLI_SRCS)) $(LIB)
+	$(call link-nslab)
 
 $(UNIT_BIN): $(call obj,$(UNIT_SRCS) $(HELP_SRCS)) $(LIB)
 	@mkdir -p $(dir $@)

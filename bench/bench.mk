@@ -20,9 +20,7 @@ bins: $(NSBENCH)
 # Same link as nslab's, for the same reason (libnl's NSS warnings dropped);
 # libnl-genl is there for the nscount counters.
 $(NSBENCH): $(call obj,$(NSBENCH_SRCS)) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NSLAB_LIBS) -lm 2>$@.ld; status=$$?; \
-	grep -v -e 'statically linked applications requires' -e 'libnl-3.a(.*): in function' $@.ld >&2; \
-	rm -f $@.ld; exit $$status
+	$(call link-nslab,-lm)
 
 $(UNIT_BIN): $(call obj,$(NSBENCH_LIB))
 $(UNIT_BIN): CR_LIBS += -lm
