@@ -131,6 +131,21 @@ static void leave_initramfs(void)
 	rmdir("/newroot");
 }
 
+/* True if @path holds nothing (or does not exist). */
+static bool dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	bool empty = true;
+
+	if (!d)
+		return true;
+	while (empty && (de = readdir(d)))
+		empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
 static void setup_filesystems(void)
 {
 	static const struct {
@@ -150,9 +165,18 @@ static void setup_filesystems(void)
 		{ "tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777" },
 	};
 
-	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++)
+	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
+		/*
+		 * The artifacts keep their host paths, and a checkout under /tmp
+		 * (as CI's may be) ships them there: a tmpfs would hide them.  The
+		 * root is in RAM already, so the directory stays writable.
+		 */
+		if (strcmp(mounts[i].type, "tmpfs") == 0 && strncmp(mounts[i].dst, "/dev", 4) &&
+		    !dir_is_empty(mounts[i].dst))
+			continue;
 		mount_or_bail(mounts[i].src, mounts[i].dst, mounts[i].type,
 			      mounts[i].flags, mounts[i].data);
+	}
 	mkdir(WORK_DIR, 0755);
 }
 
