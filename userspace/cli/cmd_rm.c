@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cli.h"
 #include "container.h"
+#include "process.h"
 #include "state.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/pidfd.h>
@@ -14,19 +13,15 @@
 /* With -f, a live container is killed; its supervisor then cleans up, and we wait for that. */
 static int stop_supervised(const struct nslab_state *st)
 {
-	int fd = pidfd_open(st->supervisor, 0);
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int ret, fd = pidfd_open(st->supervisor, 0);
 
 	if (fd < 0)
 		return errno == ESRCH ? 0 : -errno;
-	kill(st->pid, SIGKILL);
-	/* Bounded: a supervisor stuck in the kernel must not hang rm forever. */
-	if (poll(&p, 1, 10000) == 0) {
-		close(fd);
-		return -ETIMEDOUT;
-	}
+	ret = nslab_container_kill(st);
+	if (!ret)
+		ret = nslab_pidfd_wait(fd, 10000);
 	close(fd);
-	return 0;
+	return ret;
 }
 
 static int remove_one(const char *name, bool force)

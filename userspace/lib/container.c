@@ -478,26 +478,19 @@ void nslab_container_teardown(struct nslab_container *c)
 	c->dir_made = false;
 }
 
-/* Kills @pid if it is still the process that @start identifies, and waits for it to go. */
-static int kill_and_wait(pid_t pid, unsigned long long start)
+int nslab_container_kill(const struct nslab_state *st)
 {
 	unsigned long long now;
-	struct pollfd p;
-	int fd = pidfd_open(pid, 0);
+	int ret = 0, fd = pidfd_open(st->pid, 0);
 
 	if (fd < 0)
 		return errno == ESRCH ? 0 : -errno;
-	if (nslab_proc_start_time(pid, &now) == 0 && now == start) {
-		pidfd_send_signal(fd, SIGKILL, NULL, 0);
-		p = (struct pollfd){ .fd = fd, .events = POLLIN };
-		/* Bounded: a task stuck in the kernel must not hang `rm` forever. */
-		if (poll(&p, 1, 10000) == 0) {
-			close(fd);
-			return -ETIMEDOUT;
-		}
-	}
+	/* The pid is ours only while its start time matches: it may have been reused. */
+	if (nslab_proc_start_time(st->pid, &now) == 0 && now == st->pid_start &&
+	    pidfd_send_signal(fd, SIGKILL, NULL, 0) == 0)
+		ret = nslab_pidfd_wait(fd, 10000);
 	close(fd);
-	return 0;
+	return ret;
 }
 
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg)
@@ -508,7 +501,7 @@ int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg
 int nslab_container_remove(const struct nslab_state *st)
 {
 	struct nslab_cgroup cg;
-	int ret = kill_and_wait(st->pid, st->pid_start);
+	int ret = nslab_container_kill(st);
 
 	if (ret)
 		return ret;

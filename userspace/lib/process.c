@@ -4,6 +4,7 @@
 #include "user.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,14 @@ int nslab_exit_code(int wstatus)
 	if (WIFSIGNALED(wstatus))
 		return 128 + WTERMSIG(wstatus);
 	return NSLAB_EXIT_SETUP;
+}
+
+int nslab_pidfd_wait(int pidfd, int timeout_ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	int ret = poll(&p, 1, timeout_ms);
+
+	return ret < 0 ? -errno : ret == 0 ? -ETIMEDOUT : 0;
 }
 
 static pid_t forward_to;

@@ -59,6 +59,12 @@ int nslab_exit_code(int wstatus);
 /* Waits for @pid, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2 to it; returns its exit code. */
 int nslab_wait_forwarding(pid_t pid);
 
+/*
+ * Waits, bounded by @timeout_ms, for the process behind @pidfd to exit: a
+ * task stuck in the kernel must not hang `rm` or `kill` for ever.
+ */
+int nslab_pidfd_wait(int pidfd, int timeout_ms);
+
 /* Sends a failure report; used by children that then _exit. */
 void nslab_report_failure(int report_fd, const struct nslab_error *e);
 
