@@ -64,7 +64,7 @@ static int enter_and_run(const struct nslab_state *st, bool user_set, uid_t uid,
 			return cli_fail(NSLAB_EXIT_SETUP, "exec",
 					"container '%s' is frozen (nslab thaw %s)", st->name, st->name);
 		cg.made = true;
-		ret = nslab_cg_enter(&cg, getpid());
+		ret = nslab_cg_enter_self(&cg);
 	}
 	if (ret)
 		return cli_fail(NSLAB_EXIT_SETUP, "cgroup", "%s: %s", st->name, strerror(-ret));

@@ -256,9 +256,9 @@ int nslab_cg_create(struct nslab_cgroup *cg, const struct nslab_limits *l, struc
 	return ops(cg)->create(cg, l, e);
 }
 
-int nslab_cg_enter(const struct nslab_cgroup *cg, pid_t pid)
+int nslab_cg_enter_self(const struct nslab_cgroup *cg)
 {
-	return cg->made ? ops(cg)->enter(cg, pid) : 0;
+	return cg->made ? ops(cg)->enter_self(cg) : 0;
 }
 
 int nslab_cg_destroy(struct nslab_cgroup *cg)

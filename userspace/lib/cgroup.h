@@ -79,8 +79,14 @@ int nslab_cg_init(struct nslab_cgroup *cg, const char *parent, const char *name)
  * limit the layout cannot enforce fails naming the missing controller/file.
  */
 int nslab_cg_create(struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e);
-/* Moves @pid in (v1, or v2 without CLONE_INTO_CGROUP). */
-int nslab_cg_enter(const struct nslab_cgroup *cg, pid_t pid);
+/*
+ * Moves the calling process in (v1, or v2 without CLONE_INTO_CGROUP).  The
+ * caller must be single-threaded: on v1 it writes 0 to each `tasks` file, a
+ * move of the current thread alone, which the kernel does without the global
+ * threadgroup lock.  Writing a pid to cgroup.procs takes that lock, and taking
+ * it waits for an RCU grace period (about 10 ms per start on our test host).
+ */
+int nslab_cg_enter_self(const struct nslab_cgroup *cg);
 /* Removes the cgroup once empty (bounded wait) and its parent if that empties too. */
 int nslab_cg_destroy(struct nslab_cgroup *cg);
 int nslab_cg_stats(const struct nslab_cgroup *cg, struct nslab_cg_stats *st);
@@ -92,7 +98,7 @@ int nslab_cg_kill(const struct nslab_cgroup *cg);
 /* Driver interface, one per version (cgroup_v1.c, cgroup_v2.c). */
 struct nslab_cg_ops {
 	int (*create)(struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e);
-	int (*enter)(const struct nslab_cgroup *cg, pid_t pid);
+	int (*enter_self)(const struct nslab_cgroup *cg);
 	int (*destroy)(struct nslab_cgroup *cg);
 	int (*stats)(const struct nslab_cgroup *cg, struct nslab_cg_stats *st);
 	int (*freeze)(const struct nslab_cgroup *cg, bool frozen);

@@ -136,7 +136,7 @@ static int v1_create(struct nslab_cgroup *cg, const struct nslab_limits *l, stru
 	return ret;
 }
 
-static int v1_enter(const struct nslab_cgroup *cg, pid_t pid)
+static int v1_enter_self(const struct nslab_cgroup *cg)
 {
 	for (int c = 0; c < NSLAB_CG_NCTRL; c++) {
 		char dir[PATH_MAX];
@@ -145,7 +145,7 @@ static int v1_enter(const struct nslab_cgroup *cg, pid_t pid)
 		if (!first_of_mount(cg, c))
 			continue;
 		path_of(cg, c, cg->rel, dir);
-		ret = nslab_cg_write(dir, "cgroup.procs", "%d", (int)pid);
+		ret = nslab_cg_write(dir, "tasks", "0");
 		if (ret)
 			return ret;
 	}
@@ -330,7 +330,7 @@ static int v1_kill(const struct nslab_cgroup *cg)
 
 const struct nslab_cg_ops nslab_cg_v1_ops = {
 	.create = v1_create,
-	.enter = v1_enter,
+	.enter_self = v1_enter_self,
 	.destroy = v1_destroy,
 	.stats = v1_stats,
 	.freeze = v1_freeze,

@@ -113,12 +113,12 @@ static int v2_create(struct nslab_cgroup *cg, const struct nslab_limits *l, stru
 	return 0;
 }
 
-static int v2_enter(const struct nslab_cgroup *cg, pid_t pid)
+static int v2_enter_self(const struct nslab_cgroup *cg)
 {
 	char dir[PATH_MAX];
 
 	path_of(cg, cg->rel, dir);
-	return nslab_cg_write(dir, "cgroup.procs", "%d", (int)pid);
+	return nslab_cg_write(dir, "cgroup.procs", "0");
 }
 
 static int v2_destroy(struct nslab_cgroup *cg)
@@ -217,7 +217,7 @@ static int v2_kill(const struct nslab_cgroup *cg)
 
 const struct nslab_cg_ops nslab_cg_v2_ops = {
 	.create = v2_create,
-	.enter = v2_enter,
+	.enter_self = v2_enter_self,
 	.destroy = v2_destroy,
 	.stats = v2_stats,
 	.freeze = v2_freeze,

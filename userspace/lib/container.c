@@ -84,6 +84,16 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 	arm_deathsig(supervisor_pidfd);
 	if (wait_release(sync_fd))
 		_exit(NSLAB_EXIT_SETUP);
+	/*
+	 * v1 (v2 was born in its cgroup): we move ourselves, which is cheaper
+	 * than being moved (see nslab_cg_enter_self).  Still the host's uid 0,
+	 * so the host's cgroup files are ours to write.
+	 */
+	if (c->cg.dir_fd < 0) {
+		ret = nslab_fault("cgroup-enter") ? -EIO : nslab_cg_enter_self(&c->cg);
+		if (ret)
+			child_fail(report_fd, &(struct nslab_error){ -ret, "cgroup-enter", "" });
+	}
 	/* Become the mapped root: the host's uid 0 must not own what we create. */
 	if (has_ns(spec, NSLAB_NS_USER)) {
 		ret = nslab_fault("setuid") ? -EIO : nslab_user_switch(0, 0);
@@ -242,7 +252,7 @@ static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
 		.exit_signal = SIGCHLD,
 	};
 
-	/* v2: born in its cgroup, limits already in force; v1 is moved in before release. */
+	/* v2: born in its cgroup, limits already in force; on v1 the child moves itself first. */
 	if (c->cg.dir_fd >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = c->cg.dir_fd;
@@ -386,13 +396,6 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	if (ret)
 		goto fail;
 
-	if (c->cg.dir_fd < 0) {
-		ret = nslab_fault("cgroup-enter") ? -EIO : nslab_cg_enter(&c->cg, c->pid);
-		if (ret) {
-			nslab_fail(e, ret, "cgroup-enter", NULL);
-			goto fail;
-		}
-	}
 	if (has_ns(spec, NSLAB_NS_USER)) {
 		ret = nslab_fault("uid_map") ? -EIO : nslab_user_write_maps(c->pid, spec);
 		if (ret) {
