@@ -299,10 +299,12 @@ Test(harden, H3_sys_admin_reopens_only_the_mount_group)
 }
 
 static char sc_file[] = "/tmp/nslab-h3-XXXXXX";
+/* Not read off the name: mkstemp's random suffix may itself end in 'X'. */
+static bool sc_file_made;
 
 static void sc_file_remove(void)
 {
-	if (sc_file[strlen(sc_file) - 1] != 'X')
+	if (sc_file_made)
 		unlink(sc_file);
 	detached_cleanup();
 }
@@ -310,10 +312,10 @@ static void sc_file_remove(void)
 /* A profile file holding just @text, made on first use; its path is sc_file. */
 static void sc_file_write(const char *text)
 {
-	int fd = sc_file[strlen(sc_file) - 1] == 'X' ? mkstemp(sc_file) :
-		 open(sc_file, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	int fd = sc_file_made ? open(sc_file, O_WRONLY | O_TRUNC | O_CLOEXEC) : mkstemp(sc_file);
 
 	cr_assert_geq(fd, 0, "%s: %s", sc_file, strerror(errno));
+	sc_file_made = true;
 	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
 }

@@ -98,10 +98,12 @@ Test(caps, resolve_drops_before_adds)
 /* ---- seccomp profile file ---- */
 
 static char profile[] = "/tmp/nslab-caps-test-XXXXXX";
+/* Not read off the name: mkstemp's random suffix may itself end in 'X'. */
+static bool profile_made;
 
 static void profile_remove(void)
 {
-	if (profile[strlen(profile) - 1] != 'X')
+	if (profile_made)
 		unlink(profile);
 }
 
@@ -110,8 +112,10 @@ static int check_profile(const char *text, struct nslab_seccomp *sc, struct nsla
 {
 	FILE *f;
 
-	if (profile[strlen(profile) - 1] == 'X')
+	if (!profile_made) {
 		cr_assert_geq(mkstemp(profile), 0, "mkstemp: %s", strerror(errno));
+		profile_made = true;
+	}
 	f = fopen(profile, "we");
 	cr_assert_not_null(f);
 	fputs(text, f);
