@@ -10,7 +10,8 @@
 
 NSBENCH        := $(O)/nsbench
 NSBENCH_LIB    := bench/stats.c bench/report.c
-NSBENCH_SRCS   := bench/nsbench.c $(NSBENCH_LIB)
+NSBENCH_SRCS   := bench/nsbench.c bench/ops.c bench/kview.c bench/scaling.c bench/peers.c \
+                  bench/plot.c $(NSBENCH_LIB)
 BENCH_DIR      := build/bench
 
 .PHONY: bench
