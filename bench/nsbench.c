@@ -277,7 +277,8 @@ int main(int argc, char **argv)
 	struct kview kv = { .loaded = true };
 	struct nsb_meta m = {
 		.method = "unshare/setns/pidfd: a fresh clone3() worker per sample, only the "
-			  "syscall timed; clone: clone3() to the child's first instruction "
+			  "syscall timed (the worker's first-touch page faults taken before the "
+			  "clock starts); clone: clone3() to the child's first instruction "
 			  "(its timestamp through shared memory); lifecycle: clone3() + exit + "
 			  "waitpid; none: the same op without a namespace",
 	};
