@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Checks nsbench against two of issue 8's targets and writes the result as
+# Markdown (stdout):
+#   stability  the latency matrix run twice in a row: every cell's p50
+#              within 10% of the other run's (net within 25%);
+#   agreement  the unshare p50 per type within 20% of crosscheck, a minimal
+#              loop written apart from nsbench.  Three alternating rounds,
+#              compared median to median, so that a burst of noise from the
+#              machine's neighbours lands on both sides.
+# The figures are reported, not judged: the exit status says only whether
+# the programs ran.
+#
+# usage: check.sh NSBENCH CROSSCHECK WORKDIR
+set -eu
+nsbench=$1 crosscheck=$2 work=$3
+mkdir -p "$work"
+
+"$nsbench" --csv >"$work/matrix1.csv"
+"$nsbench" --csv >"$work/matrix2.csv"
+for round in 1 2 3; do
+	"$nsbench" --ops unshare --samples 300 --csv >"$work/unshare$round.csv"
+	"$crosscheck" 300 >"$work/crosscheck$round.txt"
+done
+
+echo "### Stability: the latency matrix, two consecutive runs"
+echo
+echo "| op | type | p50 run 1 (µs) | p50 run 2 (µs) | difference | target |"
+echo "|---|---|---:|---:|---:|---|"
+awk -F, '
+	$1 != "latency" || $7 == "" { next }
+	FNR == NR { first[$2 "," $3] = $7; next }
+	($2 "," $3) in first {
+		a = first[$2 "," $3]; b = $7
+		d = (b - a) / a * 100
+		limit = $3 == "net" || $3 == "all" ? 25 : 10
+		within = d <= limit && d >= -limit
+		bad += !within
+		printf "| %s | %s | %.1f | %.1f | %+.1f%% | %s ±%d%% |\n", $2, $3, a / 1000, b / 1000, d,
+		       within ? "within" : "**outside**", limit
+	}
+	END { printf "\n%d cell(s) outside their target.\n\n", bad }
+' "$work/matrix1.csv" "$work/matrix2.csv"
+
+echo "### Agreement: nsbench's unshare against crosscheck (median of three rounds)"
+echo
+echo "| type | nsbench p50 (µs) | crosscheck p50 (µs) | difference | target |"
+echo "|---|---:|---:|---:|---|"
+awk -F'[, ]' '
+	function median3(a, b, c) {
+		return a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b))
+	}
+	FILENAME ~ /unshare/ && $1 == "latency" && $3 != "none" && $3 != "all" {
+		nsb[$3, ++nn[$3]] = $7
+		if (!($3 in seen)) { seen[$3] = 1; order[++types] = $3 }
+	}
+	FILENAME ~ /crosscheck/ { cc[$1, ++nc[$1]] = $2 }
+	END {
+		for (i = 1; i <= types; i++) {
+			t = order[i]
+			a = median3(nsb[t, 1], nsb[t, 2], nsb[t, 3])
+			b = median3(cc[t, 1], cc[t, 2], cc[t, 3])
+			d = (a - b) / b * 100
+			within = d <= 20 && d >= -20
+			bad += !within
+			printf "| %s | %.1f | %.1f | %+.1f%% | %s ±20%% |\n", t, a / 1000, b / 1000, d,
+			       within ? "within" : "**outside**"
+		}
+		printf "\n%d type(s) outside the target.\n", bad
+	}
+' "$work"/unshare1.csv "$work"/unshare2.csv "$work"/unshare3.csv \
+  "$work"/crosscheck1.txt "$work"/crosscheck2.txt "$work"/crosscheck3.txt
