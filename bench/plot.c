@@ -11,7 +11,7 @@ struct panel {
 	enum nsb_kind kind;
 	const char *type;		/* population: one type per panel; NULL: any */
 	const char *title, *xlabel, *ylabel;
-	bool logx;
+	bool logx, logy;
 };
 
 static bool in_panel(const struct panel *p, const struct nsb_row *r)
@@ -61,8 +61,10 @@ static void plot_panel(FILE *g, const struct panel *p, const struct nsb_row *row
 		}
 		fputs("EOD\n", g);
 	}
-	fprintf(g, "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\nset yrange [0:*]\n%s\nplot", p->title,
-		p->xlabel, p->ylabel, p->logx ? "set logscale x" : "unset logscale x");
+	fprintf(g, "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\n%s\n%s\n%s\nplot", p->title,
+		p->xlabel, p->ylabel, p->logx ? "set logscale x" : "unset logscale x",
+		p->logy ? "set logscale y\nset yrange [*:*]" : "unset logscale y\nset yrange [0:*]",
+		lat ? "set xtics rotate by -45" : "set xtics norotate");
 	for (i = 0; i < n; i++) {
 		if (!series_head(p, rows, i))
 			continue;
@@ -85,12 +87,14 @@ static bool has_kind(const struct nsb_row *rows, size_t n, const struct panel *p
 int plot(const char *file, const struct nsb_row *rows, size_t n)
 {
 	static const struct panel panels[] = {
-		{ NSB_K_SCALING, NULL, "throughput of parallel creators", "workers", "ops/s", false },
+		{ NSB_K_SCALING, NULL, "throughput of parallel creators", "workers", "ops/s",
+		  false, false },
 		{ NSB_K_POPULATION, "mnt", "mnt unshare vs mounts in the parent ns", "mounts",
-		  "p50 (us)", true },
+		  "p50 (us)", true, false },
 		{ NSB_K_POPULATION, "net", "net unshare vs live netns", "live netns", "p50 (us)",
-		  false },
-		{ NSB_K_LATENCY, NULL, "latency per type", "", "p50 (us)", false },
+		  false, false },
+		/* From a third of a microsecond to a millisecond: only a log axis shows both. */
+		{ NSB_K_LATENCY, NULL, "latency per type", "", "p50 (us)", false, true },
 	};
 	size_t i, shown = 0;
 	bool svg = strlen(file) > 4 && !strcmp(file + strlen(file) - 4, ".svg");
