@@ -96,6 +96,7 @@ extern const enum nsb_type matrix_order[NSB_NTYPES];
 void slot_map(void);
 int reap(pid_t pid, struct rusage *ru);
 void *map_shared(size_t len);
+void settle(const struct opts *o);
 int run_cell(const struct cell *c, const struct opts *o, double *v, size_t cap, size_t *n,
 	     uint64_t *window);
 void target_open(struct target *tg);

@@ -87,6 +87,8 @@ static const char usage_text[] =
 "\n"
 "Each op's \"none\" row is the same op without a namespace (unshare(0); clone3 without\n"
 "flags, the fork baseline; setns into our own uts ns) and is subtracted in p50-base.\n"
+"Each cell starts once the machine is idle (at most 10 s): the kernel frees namespaces\n"
+"after their last user, so one cell's teardown would otherwise run under the next.\n"
 "As root every type runs; unprivileged, only user (and what a user ns permits).\n"
 "Exit: 0 ok, 1 a cell failed (see its note), 2 bad usage.\n";
 

@@ -271,6 +271,7 @@ void run_matrix(const struct opts *o, struct kview *kv, struct rows *rows)
 			    (c.type != NSB_NONE && !(o->types & (1u << c.type))))
 				continue;
 			r = add_row(rows, NSB_K_LATENCY, nsb_op_names[op], nsb_type_names[c.type], -1);
+			settle(o);
 			kview = op_makes_ns(op) && c.type != NSB_NONE && counters_read(kv, &before);
 			err = run_cell(&c, o, v, CELL_CAP, &n, &window);
 			if (err) {
@@ -288,6 +289,54 @@ void run_matrix(const struct opts *o, struct kview *kv, struct rows *rows)
 	}
 	target_close(&tg);
 	free(v);
+}
+
+/* The share of all CPUs busy over the next @ms, from /proc/stat; 0 if unreadable. */
+static double busy_share(int ms)
+{
+	unsigned long long a[8] = { 0 }, b[8] = { 0 }, total = 0, idle;
+	FILE *f;
+	int i;
+
+	for (int round = 0; round < 2; round++) {
+		unsigned long long *x = round ? b : a;
+
+		if (round)
+			usleep(ms * 1000);
+		f = fopen("/proc/stat", "re");
+		if (!f || fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &x[0], &x[1], &x[2],
+				 &x[3], &x[4], &x[5], &x[6], &x[7]) != 8) {
+			if (f)
+				fclose(f);
+			return 0;
+		}
+		fclose(f);
+	}
+	for (i = 0; i < 8; i++)
+		total += b[i] - a[i];
+	idle = (b[3] - a[3]) + (b[4] - a[4]);
+	return total ? 1.0 - (double)idle / (double)total : 0;
+}
+
+/*
+ * The kernel frees a namespace after its last user has gone, a netns on a
+ * workqueue: a step's thousand namespaces are still being torn down while
+ * the next step samples, and a run's figures would depend on what ran just
+ * before.  So a step starts once the machine has been 90% idle for 100 ms,
+ * waiting at most 10 s, and 60 s over the whole run for a machine that is
+ * simply busy.  --quick does not wait.
+ */
+void settle(const struct opts *o)
+{
+	static int budget_ms = 60000;
+	int waited = 0;
+
+	if (o->quick)
+		return;
+	while (budget_ms > 0 && waited < 10000 && busy_share(100) > 0.10) {
+		waited += 100;
+		budget_ms -= 100;
+	}
 }
 
 /* Two back-to-back clock reads: what every sample carries on top of the operation. */

@@ -190,6 +190,7 @@ void run_compare(const struct opts *o, struct rows *rows)
 			die("calloc");
 	}
 	/* Warm-up, which also tells who cannot run here and why; then A B A B to cancel drift. */
+	settle(o);
 	for (k = 0; k <= rounds; k++)
 		for (i = 0; i < np; i++) {
 			struct peer *p = &peers[i];

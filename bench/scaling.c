@@ -96,8 +96,10 @@ void run_scaling(const struct opts *o, struct rows *rows)
 			if (!(ops & (1u << op)) ||
 			    (c.type != NSB_NONE && !(o->types & (1u << c.type))))
 				continue;
-			for (k = 0; k < o->nworkers; k++)
+			for (k = 0; k < o->nworkers; k++) {
+				settle(o);
 				scale_cell(&c, o->workers[k], o, rows);
+			}
 		}
 	target_close(&tg);
 }
@@ -134,6 +136,7 @@ static void pop_cell(enum nsb_type type, const struct opts *o, struct nsb_row *r
 	size_t n;
 	int err;
 
+	settle(o);
 	err = run_cell(&c, o, v, CELL_CAP, &n, &window);
 	if (err) {
 		snprintf(r->note, sizeof(r->note), "error: %s", strerror(err));
