@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Run-time state: create, write, read back, find, list, status, remove (NSLAB_STATE_DIR). */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,8 +25,17 @@ static void make_root(void)
 	cr_assert_eq(setenv("NSLAB_STATE_DIR", root, 1), 0);
 }
 
+/* As root each container's directory is a tmpfs mount point: unmounted first, by the library. */
 static void remove_root(void)
 {
+	DIR *d = opendir(root);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			cr_expect_eq(nslab_state_remove(de->d_name), 0, "%s", de->d_name);
+	if (d)
+		closedir(d);
 	cr_expect_eq(nslab_rm_rf(root), 0);
 }
 
@@ -207,6 +219,40 @@ Test(state, find_each_and_remove)
 	n = 0;
 	cr_assert_eq(nslab_state_each(count, &n), 0);
 	cr_assert_eq(n, 1);
+}
+
+static bool mounted(const char *path)
+{
+	char *mounts = NULL, needle[PATH_MAX + 2];
+	size_t len = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	bool found;
+
+	cr_assert_not_null(f);
+	cr_assert_geq(getdelim(&mounts, &len, '\0', f), 0);
+	fclose(f);
+	snprintf(needle, sizeof(needle), " %s ", path);
+	found = strstr(mounts, needle) != NULL;
+	free(mounts);
+	return found;
+}
+
+/* As root a container's state is a tmpfs of its own, and removing the state unmounts it. */
+Test(state, dir_is_a_tmpfs_that_remove_unmounts)
+{
+	char dir[PATH_MAX];
+	struct statfs fs;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to mount (as a user the state is a plain directory)");
+	cr_assert_eq(nslab_state_create("fs"), 0);
+	cr_assert_eq(nslab_state_path(dir, sizeof(dir), "fs", NULL), 0);
+	cr_assert_eq(statfs(dir, &fs), 0);
+	cr_assert_eq(fs.f_type, TMPFS_MAGIC, "%s is not a tmpfs", dir);
+	cr_assert(mounted(dir));
+	cr_assert_eq(nslab_state_remove("fs"), 0);
+	cr_assert_not(mounted(dir), "%s is still mounted", dir);
+	cr_assert_neq(access(dir, F_OK), 0, "%s still there", dir);
 }
 
 Test(state, each_without_root_dir)
