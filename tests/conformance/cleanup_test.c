@@ -258,6 +258,7 @@ static const struct fault_step {
 	{ .step = "cgroup" },
 	{ .step = "overlay" },
 	{ .step = "clone" },
+	{ .step = "child-death", .reported = "setup" },
 	{ .step = "cgroup-enter", .v1_only = true },
 	{ .step = "uid_map" },
 	{ .step = "veth", .reported = "net", .opt = { "--net", "veth" } },

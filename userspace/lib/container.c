@@ -82,6 +82,9 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 	int ret;
 
 	arm_deathsig(supervisor_pidfd);
+	/* As if killed before its release (the OOM killer, a stray kill -9). */
+	if (nslab_fault("child-death"))
+		_exit(NSLAB_EXIT_SETUP);
 	if (wait_release(sync_fd))
 		_exit(NSLAB_EXIT_SETUP);
 	/*
@@ -353,6 +356,11 @@ static void fill_state(struct nslab_container *c)
 				len ? " " : "", *a);
 }
 
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+}
+
 int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 			  struct nslab_error *e)
 {
@@ -363,6 +371,12 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 
 	memset(c, 0, sizeof(*c));
 	c->spec = spec;
+	/*
+	 * A child that dies before its release (OOM killer, kill -9) must cost
+	 * us EPIPE, not our life with its setup half done.  A handler, unlike
+	 * SIG_IGN, is reset by exec: the command starts with SIGPIPE's default.
+	 */
+	sigaction(SIGPIPE, &(struct sigaction){ .sa_handler = on_sigpipe }, NULL);
 	c->ovl_fd = -1;
 	c->sys_fd = -1;
 	c->pidfd = -1;
@@ -410,7 +424,8 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		snprintf(c->state.host_if, sizeof(c->state.host_if), "%s", spec->net.host_if);
 	}
 	ret = nslab_write_all(sync[1], "1", 1);
-	if (!ret)
+	/* EPIPE: it died before its release, and what it reported (if anything) says why. */
+	if (!ret || ret == -EPIPE)
 		ret = read_report(rep[0], &report, &eof, e);
 	if (!ret && eof)
 		ret = nslab_fail(e, ECHILD, "setup", "the container's first process died");
@@ -428,7 +443,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		goto fail;
 	}
 	ret = nslab_write_all(sync[1], "2", 1);
-	if (!ret)
+	if (!ret || ret == -EPIPE)
 		ret = read_report(rep[0], &report, &eof, e);
 	if (ret)
 		goto fail;
