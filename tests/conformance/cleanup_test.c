@@ -255,6 +255,7 @@ static const struct fault_step {
 	bool v1_only;		/* v2 clones straight into the cgroup: no separate step */
 } fault_steps[] = {
 	{ .step = "state" },
+	{ .step = "state-early", .reported = "state" },
 	{ .step = "cgroup" },
 	{ .step = "overlay" },
 	{ .step = "clone" },
@@ -566,4 +567,32 @@ Test(cleanup, X2_rm_cleans_after_supervisor_sigkill)
 Test(cleanup, X2_rm_cleans_after_supervisor_sigkill_unreaped)
 {
 	rm_after_supervisor_sigkill(false);
+}
+
+/*
+ * SIGKILLed during its setup (state dir, cgroup and first process made, the
+ * first process not yet released), the supervisor leaves a container with
+ * no first process, which ps calls dead and a plain rm removes entirely.
+ */
+Test(cleanup, X2_rm_cleans_after_supervisor_death_during_setup)
+{
+	struct leak_snapshot before;
+	struct nslab_state st;
+	struct run_result r;
+	char name[64];
+
+	require_root();
+	snprintf(name, sizeof(name), "x2setup-%d", (int)getpid());
+	leak_take(&before);
+	nslab_run_env(&r, (const char *const[]){ "NSLAB_FAULT=supervisor-death", NULL },
+		      (const char *const[]){ "run", "--name", name, "--", "true", NULL });
+	cr_assert_eq(r.code, 128 + SIGKILL, "the fault did not kill nslab: exit %d: %s", r.code, r.err);
+	cr_assert_eq(nslab_state_read(name, &st), 0, "no state left to find the container by");
+	cr_assert_eq(st.pid, 0, "the first process was recorded, so the kill came too late");
+	expect_ps_status(name, "dead");
+	NSLAB(&r, "rm", name);
+	cr_assert_eq(r.code, 0, "rm: %s", r.err);
+	assert_unchanged(&before, "after rm");
+	leak_free(&before);
+	cr_assert_eq(nslab_state_read(name, &st), -ENOENT);
 }

@@ -5,19 +5,30 @@
 #include "state.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/pidfd.h>
 #include <unistd.h>
 
-/* With -f, a live container is killed; its supervisor then cleans up, and we wait for that. */
+/*
+ * With -f, a live container is killed; its supervisor then cleans up, and we
+ * wait for that.  One still setting up has no first process to kill yet: the
+ * supervisor itself is, once we know it is still the one recorded.
+ */
 static int stop_supervised(const struct nslab_state *st)
 {
+	unsigned long long start;
 	int ret, fd = pidfd_open(st->supervisor, 0);
 
 	if (fd < 0)
 		return errno == ESRCH ? 0 : -errno;
-	ret = nslab_container_kill(st);
+	if (st->pid)
+		ret = nslab_container_kill(st);
+	else if (nslab_proc_start_time(st->supervisor, &start) == 0 && start == st->supervisor_start)
+		ret = pidfd_send_signal(fd, SIGKILL, NULL, 0) < 0 && errno != ESRCH ? -errno : 0;
+	else
+		ret = 0;
 	if (!ret)
 		ret = nslab_pidfd_wait(fd, 10000);
 	close(fd);
@@ -38,6 +49,12 @@ static int remove_one(const char *name, bool force)
 			return cli_fail(CLI_ERROR, "rm", "container '%s' is running (use -f to kill it)",
 					st.name);
 		ret = stop_supervised(&st);
+		if (ret)
+			return cli_fail(CLI_ERROR, "rm", "%s: %s", st.name, strerror(-ret));
+		/* It may have got further (a veth, ns files) since we read its state. */
+		ret = nslab_state_read(st.name, &st);
+		if (ret == -ENOENT)
+			return CLI_OK;	/* it cleaned up after itself */
 		if (ret)
 			return cli_fail(CLI_ERROR, "rm", "%s: %s", st.name, strerror(-ret));
 	}

@@ -393,6 +393,16 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		goto fail;
 	}
 	fill_state(c);
+	/*
+	 * Written now, without a first process yet ("created"), so that a
+	 * supervisor killed during the setup leaves nslab rm what it needs to
+	 * find the cgroup and the state directory again.
+	 */
+	ret = nslab_fault("state-early") ? -EIO : nslab_state_write(&c->state);
+	if (ret) {
+		nslab_fail(e, ret, "state", NULL);
+		goto fail;
+	}
 
 	ret = nslab_cg_create(&c->cg, &spec->limits, e);
 	if (!ret)
@@ -403,6 +413,9 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		ret = nslab_fail(e, errno, "pipe", NULL);
 	if (!ret)
 		ret = spawn(c, sync, rep, e);
+	/* As if SIGKILLed mid-setup: the test of what nslab rm then cleans up. */
+	if (!ret && nslab_fault("supervisor-death"))
+		raise(SIGKILL);
 	if (sync[0] >= 0)
 		close(sync[0]);
 	if (rep[1] >= 0)
@@ -499,8 +512,11 @@ void nslab_container_teardown(struct nslab_container *c)
 int nslab_container_kill(const struct nslab_state *st)
 {
 	unsigned long long now;
-	int ret = 0, fd = pidfd_open(st->pid, 0);
+	int ret = 0, fd;
 
+	if (!st->pid)
+		return 0;	/* the setup had not got that far */
+	fd = pidfd_open(st->pid, 0);
 	if (fd < 0)
 		return errno == ESRCH ? 0 : -errno;
 	/* The pid is ours only while its start time matches: it may have been reused. */
