@@ -331,7 +331,7 @@ static void l1_stats(const char *tag, bool limited, char name[DETACHED_NAME_MAX]
 		DETACHED(name, tag, "--memory", "32m", "--", "sh", "-c", cmd);
 	else
 		DETACHED(name, tag, "--", "sh", "-c", cmd);
-	nslab_state_path(done, sizeof(done), name, "upper/hog-done");
+	nslab_state_rw_path(done, sizeof(done), name, "upper/hog-done");
 	cr_assert(poll_until(file_exists, done, 0, 30000), "the hog in %s never ended", name);
 }
 

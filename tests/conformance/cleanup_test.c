@@ -264,6 +264,7 @@ static const struct fault_step {
 	{ .step = "uid_map" },
 	{ .step = "veth", .reported = "net", .opt = { "--net", "veth" } },
 	{ .step = "veth-config", .reported = "net", .opt = { "--net", "veth" } },
+	{ .step = "state-veth", .reported = "state", .opt = { "--net", "veth" } },
 	{ .step = "setuid" },
 	{ .step = "cgroupns" },
 	{ .step = "timens" },

@@ -166,7 +166,7 @@ Test(overlay, C3_upper_layer_removed_after_rm, .fini = detached_cleanup)
 	NSLAB(&r, "exec", name, "--", "sh", "-c", "echo c3 > /c3-file");
 	assert_ran(&r);
 	cr_assert_eq(nslab_state_path(dir, sizeof(dir), name, NULL), 0);
-	cr_assert_eq(nslab_state_path(upper, sizeof(upper), name, "upper/c3-file"), 0);
+	cr_assert_eq(nslab_state_rw_path(upper, sizeof(upper), name, "upper/c3-file"), 0);
 	/* Control: while it runs, the write is in the upper layer on the host. */
 	cr_assert(exists(upper), "%s missing while the container runs", upper);
 	NSLAB(&r, "rm", "-f", name);
@@ -191,7 +191,7 @@ Test(overlay, C4_upper_dir_path_visible_in_mountinfo)
 
 	require_root();
 	snprintf(name, sizeof(name), "c4-%d", (int)getpid());
-	cr_assert_eq(nslab_state_path(upper, sizeof(upper), name, "upper"), 0);
+	cr_assert_eq(nslab_state_rw_path(upper, sizeof(upper), name, "upper"), 0);
 	snprintf(want, sizeof(want), "upperdir=%s,", upper);
 	NSLAB(&r, "run", "--name", name, "--", "cat", "/proc/self/mountinfo");
 	assert_ran(&r);

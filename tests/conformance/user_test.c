@@ -93,7 +93,7 @@ static void owners_on_host(const char *const opts[], char root_owner[32], char u
 	NSLAB(&r, "exec", "--user", "1000:1000", name, "--", "sh", "-c", "echo x > /tmp/r2-user");
 	cr_assert_eq(r.code, 0, "exec as 1000: %s", r.err);
 
-	cr_assert_eq(nslab_state_path(upper, sizeof(upper), name, "upper"), 0);
+	cr_assert_eq(nslab_state_rw_path(upper, sizeof(upper), name, "upper"), 0);
 	snprintf(path, sizeof(path), "%s/r2-root", upper);
 	cr_assert_eq(stat(path, &st), 0, "%s: %m", path);
 	snprintf(root_owner, 32, "%u:%u", (unsigned)st.st_uid, (unsigned)st.st_gid);

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <linux/magic.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "caps.h"
 #include "state.h"
@@ -237,21 +237,30 @@ static bool mounted(const char *path)
 	return found;
 }
 
-/* As root a container's state is a tmpfs of its own, and removing the state unmounts it. */
-Test(state, dir_is_a_tmpfs_that_remove_unmounts)
+/*
+ * As root a container's rw (overlay layers, root mount point) is a tmpfs of
+ * its own, its state.json is not (a supervisor in a mount namespace of its
+ * own must not hide it), and removing the state unmounts the tmpfs.
+ */
+Test(state, rw_is_a_tmpfs_that_remove_unmounts)
 {
-	char dir[PATH_MAX];
-	struct statfs fs;
+	char dir[PATH_MAX], rw[PATH_MAX];
+	struct statfs fs, root_fs;
 
 	if (geteuid() != 0)
-		cr_skip_test("needs root to mount (as a user the state is a plain directory)");
+		cr_skip_test("needs root to mount (as a user rw is a plain directory)");
 	cr_assert_eq(nslab_state_create("fs"), 0);
 	cr_assert_eq(nslab_state_path(dir, sizeof(dir), "fs", NULL), 0);
+	cr_assert_eq(nslab_state_rw_path(rw, sizeof(rw), "fs", NULL), 0);
+	cr_assert_eq(statfs(rw, &fs), 0);
+	cr_assert_eq(fs.f_type, TMPFS_MAGIC, "%s is not a tmpfs", rw);
+	cr_assert(mounted(rw));
+	cr_assert_not(mounted(dir), "%s itself is a mount point", dir);
 	cr_assert_eq(statfs(dir, &fs), 0);
-	cr_assert_eq(fs.f_type, TMPFS_MAGIC, "%s is not a tmpfs", dir);
-	cr_assert(mounted(dir));
+	cr_assert_eq(statfs(root, &root_fs), 0);
+	cr_assert_eq(fs.f_type, root_fs.f_type, "%s is not on the file system of %s", dir, root);
 	cr_assert_eq(nslab_state_remove("fs"), 0);
-	cr_assert_not(mounted(dir), "%s is still mounted", dir);
+	cr_assert_not(mounted(rw), "%s is still mounted", rw);
 	cr_assert_neq(access(dir, F_OK), 0, "%s still there", dir);
 }
 

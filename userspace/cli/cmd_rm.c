@@ -23,12 +23,14 @@ static int stop_supervised(const struct nslab_state *st)
 
 	if (fd < 0)
 		return errno == ESRCH ? 0 : -errno;
+	if (nslab_proc_start_time(st->supervisor, &start) || start != st->supervisor_start) {
+		close(fd);
+		return 0;	/* its pid was reused: nothing of ours to stop */
+	}
 	if (st->pid)
 		ret = nslab_container_kill(st);
-	else if (nslab_proc_start_time(st->supervisor, &start) == 0 && start == st->supervisor_start)
-		ret = pidfd_send_signal(fd, SIGKILL, NULL, 0) < 0 && errno != ESRCH ? -errno : 0;
 	else
-		ret = 0;
+		ret = pidfd_send_signal(fd, SIGKILL, NULL, 0) < 0 && errno != ESRCH ? -errno : 0;
 	if (!ret)
 		ret = nslab_pidfd_wait(fd, 10000);
 	close(fd);
@@ -37,6 +39,7 @@ static int stop_supervised(const struct nslab_state *st)
 
 static int remove_one(const char *name, bool force)
 {
+	enum nslab_status status;
 	struct nslab_state st;
 	int ret = nslab_state_find(name, &st);
 
@@ -44,19 +47,28 @@ static int remove_one(const char *name, bool force)
 		return cli_fail(CLI_USAGE, "rm", "no container '%s'", name);
 	if (ret)
 		return cli_fail(CLI_ERROR, "rm", "%s: %s", name, strerror(-ret));
-	if (nslab_state_status(&st) != NSLAB_DEAD) {
+	status = nslab_state_status(&st);
+	if (status != NSLAB_DEAD) {
+		struct nslab_state now;
+
 		if (!force)
-			return cli_fail(CLI_ERROR, "rm", "container '%s' is running (use -f to kill it)",
-					st.name);
+			return cli_fail(CLI_ERROR, "rm", "container '%s' is %s (use -f to kill it)",
+					st.name, nslab_status_name(status));
 		ret = stop_supervised(&st);
 		if (ret)
 			return cli_fail(CLI_ERROR, "rm", "%s: %s", st.name, strerror(-ret));
-		/* It may have got further (a veth, ns files) since we read its state. */
-		ret = nslab_state_read(st.name, &st);
-		if (ret == -ENOENT)
-			return CLI_OK;	/* it cleaned up after itself */
+		/*
+		 * It may have got further (a veth, ns files) since we read its
+		 * state, or cleaned up after itself; and the name may be another
+		 * container's by now, which is not ours to remove.
+		 */
+		ret = nslab_state_read(st.name, &now);
+		if (ret == -ENOENT || (!ret && (now.supervisor != st.supervisor ||
+						now.supervisor_start != st.supervisor_start)))
+			return CLI_OK;
 		if (ret)
 			return cli_fail(CLI_ERROR, "rm", "%s: %s", st.name, strerror(-ret));
+		st = now;
 	}
 	/* Whatever the supervisor did not get to (it may have been SIGKILLed). */
 	ret = nslab_container_remove(&st);

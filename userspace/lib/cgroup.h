@@ -83,8 +83,9 @@ int nslab_cg_create(struct nslab_cgroup *cg, const struct nslab_limits *l, struc
  * Moves the calling process in (v1, or v2 without CLONE_INTO_CGROUP).  The
  * caller must be single-threaded: on v1 it writes 0 to each `tasks` file, a
  * move of the current thread alone, which the kernel does without the global
- * threadgroup lock.  Writing a pid to cgroup.procs takes that lock, and taking
- * it waits for an RCU grace period (about 10 ms per start on our test host).
+ * threadgroup rwsem.  Writing a pid to cgroup.procs takes that rwsem, and
+ * taking it waits for an RCU grace period (9-13 ms per start on our 6.18
+ * test host).  Kernels 5.4-6.3 still wait once, in cpuset's own attach lock.
  */
 int nslab_cg_enter_self(const struct nslab_cgroup *cg);
 /* Removes the cgroup once empty (bounded wait) and its parent if that empties too. */

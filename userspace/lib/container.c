@@ -39,9 +39,9 @@ static bool has_ns(const struct nslab_spec *spec, enum nslab_ns t)
 	return spec->ns & NSLAB_NS_BIT(t);
 }
 
-static int container_path(const struct nslab_container *c, const char *leaf, char *buf)
+static int rw_path(const struct nslab_container *c, const char *leaf, char *buf)
 {
-	return nslab_state_path(buf, PATH_MAX, c->spec->name, leaf);
+	return nslab_state_rw_path(buf, PATH_MAX, c->spec->name, leaf);
 }
 
 /* ---- child ---- */
@@ -119,7 +119,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		_exit(NSLAB_EXIT_SETUP);
 	close(sync_fd);
 
-	if (container_path(c, "root", newroot) ||
+	if (rw_path(c, "root", newroot) ||
 	    nslab_rootfs_setup(spec, newroot, c->ovl_fd, c->sys_fd, &c->cg.layout, &e))
 		child_fail(report_fd, &e);
 	if (c->ovl_fd >= 0)
@@ -160,8 +160,7 @@ static int prepare_root(struct nslab_container *c, struct nslab_error *e)
 	const struct nslab_spec *spec = c->spec;
 	char root[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
 
-	if (container_path(c, "root", root) || container_path(c, "upper", upper) ||
-	    container_path(c, "work", work))
+	if (rw_path(c, "root", root) || rw_path(c, "upper", upper) || rw_path(c, "work", work))
 		return nslab_fail(e, ENAMETOOLONG, "state", NULL);
 	if (mkdir(root, 0755) < 0)
 		return nslab_fail(e, errno, "state", "%s: %s", root, strerror(errno));
@@ -188,7 +187,7 @@ static int redirect_stdio(struct nslab_container *c, struct nslab_error *e)
 	char log[PATH_MAX];
 	int in, out;
 
-	if (container_path(c, "log", log))
+	if (nslab_state_path(log, sizeof(log), c->spec->name, "log"))
 		return nslab_fail(e, ENAMETOOLONG, "log", NULL);
 	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -356,6 +355,17 @@ static void fill_state(struct nslab_container *c)
 				len ? " " : "", *a);
 }
 
+/*
+ * Writes state.json with what the setup has made so far: what nslab rm
+ * finds and removes, should we be killed before the end.
+ */
+static int record_state(struct nslab_container *c, const char *fault, struct nslab_error *e)
+{
+	int ret = nslab_fault(fault) ? -EIO : nslab_state_write(&c->state);
+
+	return ret ? nslab_fail(e, ret, "state", NULL) : 0;
+}
+
 static void on_sigpipe(int sig)
 {
 	(void)sig;
@@ -366,7 +376,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 {
 	struct nslab_report report;
 	int sync[2] = { -1, -1 }, rep[2] = { -1, -1 };
-	bool eof;
+	bool eof, released;
 	int ret;
 
 	memset(c, 0, sizeof(*c));
@@ -381,28 +391,20 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	c->sys_fd = -1;
 	c->pidfd = -1;
 
+	ret = nslab_cg_init(&c->cg, spec->cgroup_parent, spec->name);
+	if (ret)
+		return nslab_fail(e, ret, "cgroup", NULL);
+	fill_state(c);
 	ret = nslab_fault("state") ? -EIO : nslab_state_create(spec->name);
 	if (ret == -EEXIST)
 		return nslab_fail(e, EEXIST, "name", "container '%s' already exists", spec->name);
 	if (ret)
 		return nslab_fail(e, ret, "state", "%s: %s", nslab_state_root(), strerror(-ret));
 	c->dir_made = true;
-	ret = nslab_cg_init(&c->cg, spec->cgroup_parent, spec->name);
-	if (ret) {
-		nslab_fail(e, ret, "cgroup", NULL);
+	/* At once, without a first process yet: "created" while we live. */
+	ret = record_state(c, "state-early", e);
+	if (ret)
 		goto fail;
-	}
-	fill_state(c);
-	/*
-	 * Written now, without a first process yet ("created"), so that a
-	 * supervisor killed during the setup leaves nslab rm what it needs to
-	 * find the cgroup and the state directory again.
-	 */
-	ret = nslab_fault("state-early") ? -EIO : nslab_state_write(&c->state);
-	if (ret) {
-		nslab_fail(e, ret, "state", NULL);
-		goto fail;
-	}
 
 	ret = nslab_cg_create(&c->cg, &spec->limits, e);
 	if (!ret)
@@ -435,6 +437,9 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		if (ret)
 			goto fail;
 		snprintf(c->state.host_if, sizeof(c->state.host_if), "%s", spec->net.host_if);
+		ret = record_state(c, "state-veth", e);
+		if (ret)
+			goto fail;
 	}
 	ret = nslab_write_all(sync[1], "1", 1);
 	/* EPIPE: it died before its release, and what it reported (if anything) says why. */
@@ -450,14 +455,16 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		goto fail;
 	c->state.pid = c->pid;
 	nslab_proc_start_time(c->pid, &c->state.pid_start);
-	ret = nslab_fault("state-write") ? -EIO : nslab_state_write(&c->state);
-	if (ret) {
-		nslab_fail(e, ret, "state", NULL);
+	ret = record_state(c, "state-write", e);
+	if (ret)
 		goto fail;
-	}
 	ret = nslab_write_all(sync[1], "2", 1);
-	if (!ret || ret == -EPIPE)
+	released = ret != -EPIPE;
+	if (!ret || !released)
 		ret = read_report(rep[0], &report, &eof, e);
+	/* End of file means it exec'd, unless it died before its release. */
+	if (!ret && !released)
+		ret = nslab_fail(e, ECHILD, "setup", "the container's first process died");
 	if (ret)
 		goto fail;
 	close(sync[1]);

@@ -28,32 +28,45 @@ int nslab_state_path(char *buf, size_t size, const char *name, const char *leaf)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
+int nslab_state_rw_path(char *buf, size_t size, const char *name, const char *leaf)
+{
+	int n = leaf ? snprintf(buf, size, "%s/%s/rw/%s", nslab_state_root(), name, leaf) :
+		       snprintf(buf, size, "%s/%s/rw", nslab_state_root(), name);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 int nslab_state_create(const char *name)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], rw[PATH_MAX];
 	int ret;
 
 	/* Traversable by anyone: the container's root maps to an unprivileged host id. */
 	if (mkdir(nslab_state_root(), 0711) < 0 && errno != EEXIST)
 		return -errno;
 	ret = nslab_state_path(dir, sizeof(dir), name, NULL);
+	if (!ret)
+		ret = nslab_state_rw_path(rw, sizeof(rw), name, NULL);
 	if (ret)
 		return ret;
 	if (mkdir(dir, 0711) < 0)
 		return -errno;
-	/*
-	 * A tmpfs of its own holds the container's state and its overlay's
-	 * upper layer, so one unmount frees them all.  Where /run is on disk
-	 * (the CI host's ext4) each directory cost 0.1-0.5 ms to make and again
-	 * to remove, a quarter of a start.  The writable layer is thus in RAM,
-	 * as it is where /run is tmpfs (standard Debian), and charged to the
-	 * container's memory cgroup.  Without the right to mount, a plain dir.
-	 */
-	if (mount("nslab", dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0711") < 0 && errno != EPERM) {
+	if (mkdir(rw, 0711) < 0) {
 		ret = -errno;
 		rmdir(dir);
 		return ret;
 	}
+	/*
+	 * The overlay's layers and the root mount point get a tmpfs of their
+	 * own, so that one unmount frees them.  Where /run is on disk (the CI
+	 * host's ext4) each of those 6 directories cost 0.1-0.5 ms to make and
+	 * again to remove.  The writable layer is thus in RAM, as it is where
+	 * /run is tmpfs (standard Debian), and counts against the container's
+	 * memory cgroup.  state.json stays outside: a supervisor in a mount
+	 * namespace of its own must not hide it from the host's nslab.  Only
+	 * an optimisation: where we may not mount, a plain directory.
+	 */
+	mount("nslab", rw, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0711");
 	return 0;
 }
 
@@ -227,14 +240,19 @@ int nslab_state_find(const char *name_or_pid, struct nslab_state *st)
 
 int nslab_state_remove(const char *name)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], rw[PATH_MAX];
 	int ret = nslab_state_path(dir, sizeof(dir), name, NULL);
 
+	if (!ret)
+		ret = nslab_state_rw_path(rw, sizeof(rw), name, NULL);
 	if (ret)
 		return ret;
-	/* EINVAL: not a mount point (made without the right to mount, or by an older nslab). */
-	if (umount2(dir, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT && errno != EPERM)
-		return -errno;
+	/*
+	 * Fails harmlessly where rw is no mount point: not allowed to mount, an
+	 * older nslab, or the tmpfs is in the mount namespace of a supervisor
+	 * that has one of its own (and goes with it).
+	 */
+	umount2(rw, MNT_DETACH | UMOUNT_NOFOLLOW);
 	return nslab_rm_rf(dir);
 }
 

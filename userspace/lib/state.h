@@ -37,10 +37,10 @@ const char *nslab_state_root(void);
 /* @buf gets <root>/<name>[/<leaf>]. Returns -ENAMETOOLONG if it does not fit. */
 int nslab_state_path(char *buf, size_t size, const char *name, const char *leaf);
 
-/*
- * Creates the container's directory, a tmpfs mount point when we may mount;
- * -EEXIST means the name is taken.
- */
+/* <root>/<name>/rw[/<leaf>]: the overlay's layers and the root mount point, a tmpfs when we may mount. */
+int nslab_state_rw_path(char *buf, size_t size, const char *name, const char *leaf);
+
+/* Creates the container's directory and its rw; -EEXIST means the name is taken. */
 int nslab_state_create(const char *name);
 int nslab_state_write(const struct nslab_state *st);
 int nslab_state_read(const char *name, struct nslab_state *st);
