@@ -17,10 +17,15 @@ set -eu
 nsbench=$1 crosscheck=$2 work=$3
 mkdir -p "$work"
 
-"$nsbench" --csv >"$work/matrix1.csv"
-"$nsbench" --csv >"$work/matrix2.csv"
+# nsbench exits 1 when a cell failed; its row then says why, and the rest stands.
+run_nsbench() {
+	"$nsbench" "$@" || [ $? -eq 1 ]
+}
+
+run_nsbench --csv >"$work/matrix1.csv"
+run_nsbench --csv >"$work/matrix2.csv"
 for round in 1 2 3; do
-	"$nsbench" --ops unshare --samples 300 --csv >"$work/unshare$round.csv"
+	run_nsbench --ops unshare --samples 300 --csv >"$work/unshare$round.csv"
 	"$crosscheck" 300 >"$work/crosscheck$round.txt"
 done
 
@@ -29,10 +34,15 @@ echo
 echo "| op | type | p50 run 1 (µs) | p50 run 2 (µs) | difference | target |"
 echo "|---|---|---:|---:|---:|---|"
 awk -F, '
-	$1 != "latency" || $7 == "" { next }
+	$1 != "latency" { next }
 	FNR == NR { first[$2 "," $3] = $7; next }
 	($2 "," $3) in first {
 		a = first[$2 "," $3]; b = $7
+		if (a == "" || b == "") {
+			bad++
+			printf "| %s | %s | - | - | - | a run failed |\n", $2, $3
+			next
+		}
 		d = (b - a) / a * 100
 		limit = $3 == "net" || $3 == "all" ? 25 : 10
 		within = d <= limit && d >= -limit
@@ -51,16 +61,21 @@ awk -F'[, ]' '
 	function median3(a, b, c) {
 		return a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b))
 	}
-	FILENAME ~ /unshare/ && $1 == "latency" && $3 != "none" && $3 != "all" {
+	FILENAME ~ /(^|\/)unshare[0-9]\.csv$/ && $1 == "latency" && $3 != "none" && $3 != "all" {
 		nsb[$3, ++nn[$3]] = $7
 		if (!($3 in seen)) { seen[$3] = 1; order[++types] = $3 }
 	}
-	FILENAME ~ /crosscheck/ { cc[$1, ++nc[$1]] = $2 }
+	FILENAME ~ /(^|\/)crosscheck[0-9]\.txt$/ { cc[$1, ++nc[$1]] = $2 == "-" ? 0 : $2 }
 	END {
 		for (i = 1; i <= types; i++) {
 			t = order[i]
 			a = median3(nsb[t, 1], nsb[t, 2], nsb[t, 3])
 			b = median3(cc[t, 1], cc[t, 2], cc[t, 3])
+			if (a == "" || b == "" || a + 0 <= 0 || b + 0 <= 0) {
+				bad++
+				printf "| %s | - | - | - | a run failed |\n", t
+				continue
+			}
 			d = (a - b) / b * 100
 			within = d <= 20 && d >= -20
 			bad += !within
