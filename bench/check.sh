@@ -22,10 +22,27 @@ run_nsbench() {
 	"$nsbench" "$@" || [ $? -eq 1 ]
 }
 
+# nsbench starts each cell on an idle machine (it waits for the netns teardown
+# of the cell before); crosscheck gets the same: every CPU 90% idle for 0.1 s,
+# waiting at most 10 s.
+settle() {
+	for _ in $(seq 100); do
+		a=$(grep '^cpu[0-9]' /proc/stat)
+		sleep 0.1
+		b=$(grep '^cpu[0-9]' /proc/stat)
+		printf '%s\n%s\n' "$a" "$b" | awk '
+			{ t = 0; for (i = 2; i <= 9; i++) t += $i; idle = $5 + $6 }
+			!($1 in t0) { t0[$1] = t; i0[$1] = idle; next }
+			t > t0[$1] && 1 - (idle - i0[$1]) / (t - t0[$1]) > 0.10 { busy = 1 }
+			END { exit busy }' && return
+	done
+}
+
 run_nsbench --csv >"$work/matrix1.csv"
 run_nsbench --csv >"$work/matrix2.csv"
 for round in 1 2 3; do
 	run_nsbench --ops unshare --samples 300 --csv >"$work/unshare$round.csv"
+	settle
 	"$crosscheck" 300 >"$work/crosscheck$round.txt"
 done
 

@@ -7,6 +7,7 @@
 #include "bench_int.h"
 #include "counters.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -301,8 +302,9 @@ static int cpu_ticks(unsigned long long busy[STAT_CPUS], unsigned long long tota
 	char line[512];
 	int n = 0, cpu;
 
+	/* "cpu%d" alone would also take the total line, "cpu  <user> ...", for a CPU. */
 	while (f && n < STAT_CPUS && fgets(line, sizeof(line), f))
-		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &t[0], &t[1],
+		if (isdigit((unsigned char)line[3]) && sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &t[0], &t[1],
 			   &t[2], &t[3], &t[4], &t[5], &t[6], &t[7]) == 9) {
 			total[n] = t[0] + t[1] + t[2] + t[3] + t[4] + t[5] + t[6] + t[7];
 			busy[n] = total[n] - t[3] - t[4];
