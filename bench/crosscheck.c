@@ -9,9 +9,11 @@
  * child per sample (an unshare changes its caller for good) times the one
  * system call with CLOCK_MONOTONIC and sends the span down a pipe.
  *
+ * usage: crosscheck [SAMPLES [TYPE...]]   (default 200 samples, every type)
  * Output: one line per type, "TYPE P50_NS SAMPLES".
  */
 #include <sched.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,13 +86,23 @@ static int by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static bool wanted(const char *name, int argc, char **argv)
+{
+	if (argc <= 2)
+		return true;
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	int samples = argc > 1 ? atoi(argv[1]) : 200;
 	long long *v;
 
 	if (samples < 1 || samples > 100000) {
-		fprintf(stderr, "usage: crosscheck [SAMPLES]  (1..100000, default 200)\n");
+		fprintf(stderr, "usage: crosscheck [SAMPLES [TYPE...]]  (1..100000, default 200)\n");
 		return 2;
 	}
 	v = calloc(samples, sizeof(*v));
@@ -99,8 +111,11 @@ int main(int argc, char **argv)
 	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
 		int n = 0;
 
-		/* The first sample warms caches and slabs, as nsbench's warm-up does. */
-		one_sample(types[t].flag);
+		if (!wanted(types[t].name, argc, argv))
+			continue;
+		/* Warm-up, a tenth of the samples as nsbench's: caches and slabs. */
+		for (int i = 0; i < samples / 10 + 1; i++)
+			one_sample(types[t].flag);
 		for (int i = 0; i < samples; i++) {
 			long long span = one_sample(types[t].flag);
 
