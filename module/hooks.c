@@ -19,6 +19,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
+#include <linux/fprobe.h>
 #include <linux/kprobes.h>
 #include <linux/log2.h>
 #include <linux/module.h>
@@ -139,12 +140,47 @@ static struct kretprobe inc_ucount_probe = {
 };
 
 /* dec_ucount(ucounts, type) */
-static int dec_ucount_pre(struct kprobe *kp, struct pt_regs *regs)
+static void dec_ucount_hit(struct pt_regs *regs)
 {
 	int type = type_of_ucount(regs_get_kernel_argument(regs, 1));
 
 	if (type >= 0)
 		count(type, false);
+}
+
+/*
+ * Since 6.11 a mount namespace is freed from an RCU callback, in softirq,
+ * so dec_ucount can run while this CPU is inside a kretprobe's return
+ * handler (interrupts are on there).  A kprobe hit then is a reentry, which
+ * the kernel counts as missed without calling us.  An fprobe's recursion
+ * guard is per context, softirq apart from task: it does call us.  Kbuild
+ * tells which fprobe handler signature the kernel has (NSCOUNT_FPROBE_PT_REGS).
+ */
+#if IS_ENABLED(CONFIG_FPROBE) && defined(NSCOUNT_FPROBE_PT_REGS)
+static int dec_ucount_entry(struct fprobe *fp, unsigned long entry_ip, unsigned long ret_ip,
+			    struct pt_regs *regs, void *entry_data)
+{
+	dec_ucount_hit(regs);
+	return 0;
+}
+
+static struct fprobe dec_ucount_probe = {
+	.entry_handler = dec_ucount_entry,
+};
+
+static int dec_hook_register(void)
+{
+	return register_fprobe(&dec_ucount_probe, "dec_ucount", NULL);
+}
+
+static void dec_hook_unregister(void)
+{
+	unregister_fprobe(&dec_ucount_probe);
+}
+#else
+static int dec_ucount_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	dec_ucount_hit(regs);
 	return 0;
 }
 
@@ -152,6 +188,17 @@ static struct kprobe dec_ucount_probe = {
 	.symbol_name = "dec_ucount",
 	.pre_handler = dec_ucount_pre,
 };
+
+static int dec_hook_register(void)
+{
+	return register_kprobe(&dec_ucount_probe);
+}
+
+static void dec_hook_unregister(void)
+{
+	unregister_kprobe(&dec_ucount_probe);
+}
+#endif
 
 /* A copy function whose entry-to-return time is one type's creation latency. */
 struct lat_probe {
@@ -298,9 +345,9 @@ static void hooks_register(void)
 	if (ret) {
 		pr_warn("kretprobe inc_ucount: %d; counts unsupported\n", ret);
 	} else {
-		ret = register_kprobe(&dec_ucount_probe);
+		ret = dec_hook_register();
 		if (ret) {
-			pr_warn("kprobe dec_ucount: %d; counts unsupported\n", ret);
+			pr_warn("hook on dec_ucount: %d; counts unsupported\n", ret);
 			unregister_kretprobe(&inc_ucount_probe);
 		}
 	}
@@ -324,7 +371,7 @@ static void hooks_unregister(void)
 		if (lat_probes[t].registered)
 			unregister_kretprobe(&lat_probes[t].rp);
 	if (counting) {
-		unregister_kprobe(&dec_ucount_probe);
+		dec_hook_unregister();
 		unregister_kretprobe(&inc_ucount_probe);
 	}
 }
