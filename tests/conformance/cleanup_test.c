@@ -575,6 +575,51 @@ Test(cleanup, X2_rm_cleans_after_supervisor_sigkill_unreaped)
  * first process not yet released), the supervisor leaves a container with
  * no first process, which ps calls dead and a plain rm removes entirely.
  */
+/*
+ * A container still being set up (its supervisor stalls after the clone):
+ * plain rm refuses, naming its status; rm -f stops the supervisor, then
+ * removes everything it made.
+ */
+Test(cleanup, X2_rm_force_during_setup)
+{
+	struct leak_snapshot before;
+	struct nslab_state st;
+	struct run_result r;
+	char name[64];
+	int status, tries;
+	pid_t pid;
+
+	require_root();
+	snprintf(name, sizeof(name), "x2stall-%d", (int)getpid());
+	leak_take(&before);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		setenv("NSLAB_FAULT", "supervisor-stall", 1);
+		execl(nslab_bin(), "nslab", "run", "--name", name, "--", "true", (char *)NULL);
+		_exit(127);
+	}
+	/* Recorded at once, then the setup stalls with a first process made but not released. */
+	for (tries = 0; tries < 200; tries++) {
+		if (nslab_state_read(name, &st) == 0 && st.supervisor == pid && kill(st.supervisor, 0) == 0)
+			break;
+		usleep(50000);
+	}
+	cr_assert_lt(tries, 200, "no state of %s within 10 s", name);
+	cr_assert_eq(st.pid, 0);
+	cr_assert_eq(nslab_state_status(&st), NSLAB_CREATED);
+	NSLAB(&r, "rm", name);
+	cr_assert_eq(r.code, 1, "plain rm of a container being set up: exit %d: %s", r.code, r.err);
+	cr_assert_not_null(strstr(r.err, "is created (use -f"), "%s", r.err);
+	NSLAB(&r, "rm", "-f", name);
+	cr_assert_eq(r.code, 0, "rm -f: %s", r.err);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the supervisor was not killed");
+	assert_unchanged(&before, "after rm -f");
+	leak_free(&before);
+	cr_assert_eq(nslab_state_read(name, &st), -ENOENT);
+}
+
 Test(cleanup, X2_rm_cleans_after_supervisor_death_during_setup)
 {
 	struct leak_snapshot before;

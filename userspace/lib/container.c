@@ -415,9 +415,11 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		ret = nslab_fail(e, errno, "pipe", NULL);
 	if (!ret)
 		ret = spawn(c, sync, rep, e);
-	/* As if SIGKILLed mid-setup: the test of what nslab rm then cleans up. */
+	/* As if SIGKILLed, or stuck, mid-setup: the tests of what nslab rm then cleans up. */
 	if (!ret && nslab_fault("supervisor-death"))
 		raise(SIGKILL);
+	if (!ret && nslab_fault("supervisor-stall"))
+		sleep(60);
 	if (sync[0] >= 0)
 		close(sync[0]);
 	if (rep[1] >= 0)
