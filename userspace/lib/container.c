@@ -366,6 +366,27 @@ static int record_state(struct nslab_container *c, const char *fault, struct nsl
 	return ret ? nslab_fail(e, ret, "state", NULL) : 0;
 }
 
+/*
+ * Releases the first process into its next stage (@to_exec: the rest of its
+ * setup and the exec) and reads its report.  End of file means it exec'd,
+ * if that was next and it was still there to be released (no EPIPE); else
+ * that it died.  What it reported before dying, if anything, says why.
+ */
+static int release(int sync_fd, int report_fd, bool to_exec, struct nslab_error *e)
+{
+	struct nslab_report report;
+	int ret = nslab_write_all(sync_fd, to_exec ? "2" : "1", 1);
+	bool died = ret == -EPIPE;
+	bool eof;
+
+	if (ret && !died)
+		return ret;
+	ret = read_report(report_fd, &report, &eof, e);
+	if (!ret && eof && (died || !to_exec))
+		ret = nslab_fail(e, ECHILD, "setup", "the container's first process died");
+	return ret;
+}
+
 static void on_sigpipe(int sig)
 {
 	(void)sig;
@@ -374,9 +395,7 @@ static void on_sigpipe(int sig)
 int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 			  struct nslab_error *e)
 {
-	struct nslab_report report;
 	int sync[2] = { -1, -1 }, rep[2] = { -1, -1 };
-	bool eof, released;
 	int ret;
 
 	memset(c, 0, sizeof(*c));
@@ -443,12 +462,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		if (ret)
 			goto fail;
 	}
-	ret = nslab_write_all(sync[1], "1", 1);
-	/* EPIPE: it died before its release, and what it reported (if anything) says why. */
-	if (!ret || ret == -EPIPE)
-		ret = read_report(rep[0], &report, &eof, e);
-	if (!ret && eof)
-		ret = nslab_fail(e, ECHILD, "setup", "the container's first process died");
+	ret = release(sync[1], rep[0], false, e);
 	if (ret)
 		goto fail;
 
@@ -460,13 +474,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	ret = record_state(c, "state-write", e);
 	if (ret)
 		goto fail;
-	ret = nslab_write_all(sync[1], "2", 1);
-	released = ret != -EPIPE;
-	if (!ret || !released)
-		ret = read_report(rep[0], &report, &eof, e);
-	/* End of file means it exec'd, unless it died before its release. */
-	if (!ret && !released)
-		ret = nslab_fail(e, ECHILD, "setup", "the container's first process died");
+	ret = release(sync[1], rep[0], true, e);
 	if (ret)
 		goto fail;
 	close(sync[1]);
