@@ -526,6 +526,19 @@ void nslab_container_teardown(struct nslab_container *c)
 	c->dir_made = false;
 }
 
+/*
+ * A frozen process cannot die until it is thawed: the cgroup's kill (v2
+ * cgroup.kill, v1 freeze, kill each, thaw) reaches it where a bare SIGKILL
+ * would leave us waiting.  Without a cgroup the signal alone must do.
+ */
+static void kill_through_cgroup(const struct nslab_state *st)
+{
+	struct nslab_cgroup cg;
+
+	if (nslab_container_cgroup(st, &cg) == 0 && cg.layout.mode != NSLAB_CG_NONE)
+		nslab_cg_kill(&cg);
+}
+
 int nslab_container_kill(const struct nslab_state *st)
 {
 	unsigned long long now;
@@ -537,9 +550,11 @@ int nslab_container_kill(const struct nslab_state *st)
 	if (fd < 0)
 		return errno == ESRCH ? 0 : -errno;
 	/* The pid is ours only while its start time matches: it may have been reused. */
-	if (nslab_proc_start_time(st->pid, &now) == 0 && now == st->pid_start &&
-	    pidfd_send_signal(fd, SIGKILL, NULL, 0) == 0)
-		ret = nslab_pidfd_wait(fd, 10000);
+	if (nslab_proc_start_time(st->pid, &now) == 0 && now == st->pid_start) {
+		kill_through_cgroup(st);
+		if (pidfd_send_signal(fd, SIGKILL, NULL, 0) == 0 || errno == ESRCH)
+			ret = nslab_pidfd_wait(fd, 10000);
+	}
 	close(fd);
 	return ret;
 }
@@ -547,6 +562,17 @@ int nslab_container_kill(const struct nslab_state *st)
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg)
 {
 	return nslab_cg_init(cg, st->cgroup_parent[0] ? st->cgroup_parent : NULL, st->name);
+}
+
+enum nslab_status nslab_container_status(const struct nslab_state *st)
+{
+	enum nslab_status status = nslab_state_status(st);
+	struct nslab_cgroup cg;
+
+	if (status == NSLAB_RUNNING && nslab_container_cgroup(st, &cg) == 0 &&
+	    cg.layout.mode != NSLAB_CG_NONE && nslab_cg_is_frozen(&cg) > 0)
+		return NSLAB_FROZEN;
+	return status;
 }
 
 int nslab_container_remove(const struct nslab_state *st)

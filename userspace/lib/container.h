@@ -44,6 +44,9 @@ void nslab_container_teardown(struct nslab_container *c);
 /* SIGKILLs the container's first process if it is still the one recorded, and waits for it. */
 int nslab_container_kill(const struct nslab_state *st);
 
+/* nslab_state_status, and FROZEN for a running container whose cgroup is frozen. */
+enum nslab_status nslab_container_status(const struct nslab_state *st);
+
 /* Finds a container's cgroup again from its state. */
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg);
 
