@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
 
@@ -92,6 +94,51 @@ Test(lifecycle, detach_prints_name_and_runs)
 	NSLAB(&r, "ps");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	cr_assert_not_null(strstr(r.out, own_name), "%s", r.out);
+}
+
+/* True once no process holds the write end of the pipe whose read end is @rfd. */
+static bool writers_gone(int rfd, int timeout_ms)
+{
+	struct pollfd p = { .fd = rfd, .events = POLLIN };
+
+	return poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLHUP);
+}
+
+/*
+ * `nslab run -d ... 3>pipe | cat` must not hold the caller's pipe (or lock)
+ * for the container's life: only what nslab opens stays open.
+ */
+Test(lifecycle, detach_holds_none_of_the_callers_fds, .fini = detached_cleanup)
+{
+	char name[DETACHED_NAME_MAX];
+	int p[2], inherited;
+	pid_t holder;
+
+	require_root();
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	inherited = fcntl(p[1], F_DUPFD, 10);	/* without O_CLOEXEC: nslab inherits it */
+	cr_assert_geq(inherited, 10);
+	close(p[1]);
+	DETACHED(name, "lcfd", "--", "sleep", "60");
+	close(inherited);
+	cr_assert(writers_gone(p[0], 5000), "a process of %s still holds the caller's fd", name);
+	close(p[0]);
+
+	/* Negative control: a process that does keep it is seen holding it. */
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	holder = fork();
+	cr_assert_geq(holder, 0);
+	if (holder == 0) {
+		close(p[0]);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	cr_assert(!writers_gone(p[0], 300), "a holder of the write end went unseen");
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	cr_assert(writers_gone(p[0], 5000));
+	close(p[0]);
 }
 
 Test(lifecycle, ps_json_is_valid_and_lists_the_container)

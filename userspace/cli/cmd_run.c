@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/close_range.h>
 
 static const char run_usage[] =
 	"usage: nslab run [OPTIONS] [--] CMD [ARG...]\n"
@@ -232,6 +233,12 @@ int cmd_run(int argc, char **argv)
 		cli_error(&e);
 		return NSLAB_EXIT_SETUP;
 	}
+	/*
+	 * The container gets 0-2 only, and the supervisor needs none of the
+	 * caller's other fds: held for the container's life, a pipe would keep
+	 * `nslab run -d ... | cat` waiting and a lock (flock) taken.
+	 */
+	close_range(3, ~0U, 0);
 	if (spec.detach)
 		return run_detached(&spec);
 	if (nslab_container_start(&c, &spec, &e) < 0) {
