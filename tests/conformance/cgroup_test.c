@@ -299,6 +299,8 @@ Test(cgroup, L1_memory_hog_is_oom_killed)
 	cr_assert_eq(r.code, 137, "a 96m hog under --memory 32m: exit %d, out '%s', err '%s'", r.code,
 		     r.out, r.err);
 	cr_assert_eq(strstr(r.out, "ok"), NULL, "the hog finished: %s", r.out);
+	cr_assert_not_null(strstr(r.err, "killed by the OOM killer (memory limit 32 MiB)"),
+			   "the OOM kill went unsaid: %s", r.err);
 	/* nslab survived the kill: it tore the container down itself (L8 after an OOM kill). */
 	nslab_state_path(state, sizeof(state), name, NULL);
 	cr_assert_neq(access(state, F_OK), 0, "%s left behind", state);
@@ -763,6 +765,8 @@ Test(cgroup, X3_bad_limits_refused)
 	require_root();
 	host_layout();
 	REFUSED(&r, "--memory", "--memory", "-1");
+	REFUSED(&r, "--memory", "--memory", "1k");
+	cr_assert_not_null(strstr(r.err, "6 MiB"), "the error does not say why: %s", r.err);
 	REFUSED(&r, "--pids", "--pids", "0x");
 	REFUSED(&r, "--cpus", "--cpus", "0");
 	/* Negative control: valid values of the same options start a container. */

@@ -141,6 +141,25 @@ Test(lifecycle, detach_holds_none_of_the_callers_fds, .fini = detached_cleanup)
 	close(p[0]);
 }
 
+Test(lifecycle, help_command_and_version)
+{
+	struct run_result r;
+
+	NSLAB(&r, "help", "run");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(strncmp(r.out, "usage: nslab run ", 17), 0, "help run printed: %s", r.out);
+	/* Control: the general help is another text. */
+	NSLAB(&r, "help");
+	cr_assert_eq(strncmp(r.out, "usage: nslab COMMAND", 20), 0, "help printed: %s", r.out);
+	NSLAB(&r, "help", "no-such-command");
+	cr_assert_eq(r.code, 2, "help of an unknown command (%d): %s", r.code, r.out);
+	NSLAB(&r, "--version");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(strncmp(r.out, "nslab version ", 14), 0, "--version printed: %s", r.out);
+	NSLAB(&r, "version");
+	cr_assert_eq(strncmp(r.out, "nslab version ", 14), 0, "version printed: %s", r.out);
+}
+
 Test(lifecycle, ps_json_is_valid_and_lists_the_container)
 {
 	char name[DETACHED_NAME_MAX], entry[4096], want[64], *doc;
@@ -382,6 +401,8 @@ Test(lifecycle, run_signal_gives_128_plus_n)
 	/* --init: the shell is not PID 1 of its namespace, so SIGKILL from inside works. */
 	NSLAB(&r, "run", "--init", "--", "sh", "-c", "kill -9 $$");
 	cr_assert_eq(r.code, 137, "%s", r.err);
+	/* A SIGKILL that is not the OOM killer's is not blamed on it. */
+	cr_assert_str_eq(r.err, "");
 	NSLAB(&r, "run", "--init", "--", "sh", "-c", "kill -USR1 $$");
 	cr_assert_eq(r.code, 128 + 10, "%s", r.err);
 }

@@ -129,7 +129,7 @@ int cmd_exec(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+u:e:h", exec_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:u:e:h", exec_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(exec_usage, stdout);
@@ -146,6 +146,8 @@ int cmd_exec(int argc, char **argv)
 				return cli_fail(NSLAB_EXIT_SETUP, "--env", "'%s' is not KEY=VALUE", optarg);
 			env[n_env++] = optarg;
 			break;
+		case ':':
+			return cli_fail(NSLAB_EXIT_SETUP, "usage", "%s needs a value", argv[optind - 1]);
 		default:
 			return cli_fail(NSLAB_EXIT_SETUP, "usage", "bad option '%s' (try 'nslab exec --help')",
 					argv[optind - 1]);

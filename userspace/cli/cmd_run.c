@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,9 +24,10 @@ static const char run_usage[] =
 	"  --user UID[:GID]      user to run CMD as, inside\n"
 	"  --uid-map IN:OUT:LEN  --gid-map IN:OUT:LEN   (repeatable; default 0:100000:65536 as root)\n"
 	"  --net none|loopback   (default loopback: lo up)\n"
-	"  --net veth[=ADDR/PFX,...][,peer=ADDR/PFX...][,mtu=N]   a veth pair: eth0 inside, the\n"
-	"                        peer on the host; repeat peer= before each host-end address\n"
-	"                        peer on the host (addressed, or on --bridge BR); default route via the peer\n"
+	"  --net veth[=ADDR/PFX,...][,peer=ADDR/PFX,...][,mtu=N]\n"
+	"                        a veth pair: eth0 inside, the peer on the host (addressed, or on\n"
+	"                        --bridge BR); peer= before each host-end address; IPv4 and IPv6;\n"
+	"                        default route via the peer's address of each family\n"
 	"  --bridge BR           attach the host end of the veth to an existing bridge\n"
 	"  --persist DIR         bind-mount each namespace file to DIR/<type>\n"
 	"  --persist TYPE=PATH   bind-mount one, e.g. net=/run/netns/NAME for `ip netns exec NAME`\n"
@@ -110,7 +112,10 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 		return 0;
 	case OPT_SECCOMP: return nslab_seccomp_parse(arg, &spec->seccomp, e);
 	case OPT_NAME:
-		if (strlen(arg) > NSLAB_NAME_MAX || !nslab_name_valid(arg))
+		if (strlen(arg) > NSLAB_NAME_MAX)
+			return nslab_fail(e, EINVAL, "--name", "'%.16s...' is %zu characters long, at most %d",
+					  arg, strlen(arg), NSLAB_NAME_MAX);
+		if (!nslab_name_valid(arg))
 			return nslab_fail(e, EINVAL, "--name",
 					  "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
 					  arg, NSLAB_NAME_MAX);
@@ -146,6 +151,24 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 		return 0;
 	}
 	return nslab_fail(e, EINVAL, "usage", "bad option");
+}
+
+/*
+ * An exit by SIGKILL says nothing of who sent it: the OOM killer is worth a
+ * line, with the limit it enforced.  Read before the teardown removes the cgroup.
+ */
+static int finish(struct nslab_container *c)
+{
+	int code = nslab_container_wait(c);
+	long long limit = c->spec->limits.memory;
+	char why[64] = "";
+
+	if (limit >= 0)
+		snprintf(why, sizeof(why), " (memory limit %lld MiB)", limit >> 20);
+	if (code == 128 + SIGKILL && nslab_container_oom_killed(c))
+		fprintf(stderr, "nslab: %s: killed by the OOM killer%s\n", c->spec->name, why);
+	nslab_container_teardown(c);
+	return code;
 }
 
 /*
@@ -188,9 +211,7 @@ static int run_detached(struct nslab_spec *spec)
 	}
 	nslab_write_all(ready[1], &r, sizeof(r));
 	close(ready[1]);
-	n = nslab_container_wait(&c);
-	nslab_container_teardown(&c);
-	_exit(n);
+	_exit(finish(&c));
 }
 
 int cmd_run(int argc, char **argv)
@@ -205,7 +226,8 @@ int cmd_run(int argc, char **argv)
 	nslab_spec_init(&spec);
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+de:", run_options, &index)) != -1) {
+	/* ':' first: a missing value is told apart from an unknown option. */
+	while ((opt = getopt_long(argc, argv, "+:de:", run_options, &index)) != -1) {
 		if (opt == OPT_HELP) {
 			fputs(run_usage, stdout);
 			return 0;
@@ -214,7 +236,9 @@ int cmd_run(int argc, char **argv)
 			check_leaks = true;
 			continue;
 		}
-		if (opt == '?' || opt == ':')
+		if (opt == ':')
+			return cli_fail(NSLAB_EXIT_SETUP, "usage", "%s needs a value", argv[optind - 1]);
+		if (opt == '?')
 			return cli_fail(NSLAB_EXIT_SETUP, "usage", "bad option '%s' (try 'nslab run --help')",
 					argv[optind - 1]);
 		if (parse_option(&spec, opt, index, optarg, &e)) {
@@ -245,8 +269,7 @@ int cmd_run(int argc, char **argv)
 		cli_error(&e);
 		return nslab_failure_code(&e);
 	}
-	code = nslab_container_wait(&c);
-	nslab_container_teardown(&c);
+	code = finish(&c);
 	/* Lagging frees (net, ipc, user on a workqueue; pid after RCU) get a bounded wait. */
 	if (check_leaks && nslab_counters_wait_baseline(&before, 10000, NULL, &e)) {
 		cli_error(&e);

@@ -503,6 +503,13 @@ int nslab_container_wait(struct nslab_container *c)
 	return code;
 }
 
+bool nslab_container_oom_killed(const struct nslab_container *c)
+{
+	struct nslab_cg_stats st;
+
+	return c->cg.made && nslab_cg_stats(&c->cg, &st) == 0 && st.oom_kills > 0;
+}
+
 void nslab_container_teardown(struct nslab_container *c)
 {
 	if (c->pidfd >= 0)

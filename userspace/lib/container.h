@@ -41,6 +41,9 @@ int nslab_container_wait(struct nslab_container *c);
  */
 void nslab_container_teardown(struct nslab_container *c);
 
+/* Whether the kernel's OOM killer killed a process of the container (its cgroup still exists). */
+bool nslab_container_oom_killed(const struct nslab_container *c);
+
 /* SIGKILLs the container's first process if it is still the one recorded, and waits for it. */
 int nslab_container_kill(const struct nslab_state *st);
 
