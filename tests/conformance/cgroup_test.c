@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cgroup limits and control, CONFORMANCE.md L1-L8 and G2, and the bad input
+ * cgroup limits and control, docs/conformance.md L1-L8 and G2, and the bad input
  * of the limit options.  Load comes from nslab-probe (hog, forkbomb, spin),
  * each bounded by itself.  What the kernel enforced is read from the
  * container's cgroup on the host, found from /proc/self/mountinfo without

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cleanup and faults, CONFORMANCE.md X1-X3: after every run, whatever ends
+ * Cleanup and faults, docs/conformance.md X1-X3: after every run, whatever ends
  * it, the host is as before (mountinfo, state dirs, cgroup tree, persisted ns
  * files); bad input is refused before anything is made.
  *
@@ -267,7 +267,7 @@ static const struct fault_step {
 	const char *step;
 	const char *reported;	/* the step the error names, when coarser than the fault point */
 	const char *opt[2];	/* options the run needs to reach the step */
-	int code;		/* 125, or 126: the exec itself failed (DESIGN.md exit codes) */
+	int code;		/* 125, or 126: the exec itself failed (exit codes: docs/design.md) */
 	bool in_exec;		/* a step of `nslab exec`, not of `run` */
 	bool v1_only;		/* v2 clones straight into the cgroup: no separate step */
 } fault_steps[] = {
@@ -441,7 +441,7 @@ Test(cleanup, X1_exec_failure_leaves_nothing)
 	leak_free(&before);
 }
 
-/* CONFORMANCE X1 lists persisted ns files among what no run may leave behind. */
+/* docs/conformance.md X1 lists persisted ns files among what no run may leave behind. */
 Test(cleanup, X1_persisted_ns_files_gone_after_exit)
 {
 	struct leak_snapshot before;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Docker's hardening and the doors runtimes have been escaped through,
- * CONFORMANCE.md H1-H9 (and N5).  The negative control of each check is
+ * docs/conformance.md H1-H9 (and N5).  The negative control of each check is
  * the same probe with the hardening off (UNCONFINED, sometimes without the
  * user namespace too, so that the host's root meets only the kernel's own
  * checks), or on the host itself: it shows the door open where the kernel
@@ -31,7 +31,7 @@
 
 #define BIT(c) (1ULL << (c))
 
-/* The 14 capabilities CONFORMANCE H1 lists, Docker's default set. */
+/* The 14 capabilities docs/conformance.md H1 names, Docker's default set. */
 static unsigned long long docker_caps(void)
 {
 	return BIT(CAP_CHOWN) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_FSETID) | BIT(CAP_FOWNER) |

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The CLI lifecycle of issue 2: run -d, ps, exec, rm, --persist, --join and
- * the exit codes of DESIGN.md.  These are contract checks with no CONFORMANCE
- * ID of their own, except where one applies (X1: rm -f leaves nothing).
+ * the exit codes of docs/design.md.  These are contract checks with no check
+ * ID of their own (docs/conformance.md), except where one applies (X1: rm -f
+ * leaves nothing).
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -212,7 +213,7 @@ Test(lifecycle, exec_sees_the_container_hostname)
 	cr_assert_str_eq(r.out, "lc-box\n");
 }
 
-/* DESIGN.md: `nslab exec NAME|PID [--] CMD`. */
+/* The usage: `nslab exec NAME|PID [--] CMD`. */
 Test(lifecycle, exec_takes_double_dash)
 {
 	char name[DETACHED_NAME_MAX];
@@ -376,7 +377,7 @@ Test(lifecycle, join_shares_a_persisted_netns)
 	cr_assert_not(same_ns(&net_a, &net_c), "control: without --join, C has its own");
 }
 
-/* ---- exit codes of run (DESIGN.md) ---- */
+/* ---- exit codes of run (docs/design.md) ---- */
 
 Test(lifecycle, run_exit_status_propagated)
 {

@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-/* Bit mask of the 14 capabilities Docker grants by default (CONFORMANCE H1). */
+/* Bit mask of the 14 capabilities Docker grants by default (docs/conformance.md H1). */
 uint64_t nslab_caps_default(void);
 
 /* Capability number for "NET_ADMIN", "cap_net_admin", ... or -1. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Container start, in the order DESIGN.md gives.  The parent makes what
+ * Container start, in the order docs/design.md describes.  The parent makes what
  * needs host privilege (state, overlay, id maps, persisted ns files); the
  * child makes the rest inside.  Two pipes keep them in step: the parent
  * releases the child twice with a byte on `sync`, and the child answers on

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A container's life: start (DESIGN.md "Container start, in order"), wait, teardown. */
+/* A container's life: start (the start order in docs/design.md), wait, teardown. */
 #ifndef NSLAB_CONTAINER_H
 #define NSLAB_CONTAINER_H
 
@@ -37,7 +37,7 @@ int nslab_container_wait(struct nslab_container *c);
 /*
  * Removes everything the container made: persisted ns files, veth, cgroup,
  * state dir with the upper layer.  Persisted files live as long as the
- * container (CONFORMANCE X1): `ip netns exec` and nsenter use them meanwhile.
+ * container (docs/conformance.md X1): `ip netns exec` and nsenter use them meanwhile.
  */
 void nslab_container_teardown(struct nslab_container *c);
 
