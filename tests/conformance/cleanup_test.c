@@ -588,11 +588,6 @@ Test(cleanup, X2_rm_cleans_after_supervisor_sigkill_unreaped)
 }
 
 /*
- * SIGKILLed during its setup (state dir, cgroup and first process made, the
- * first process not yet released), the supervisor leaves a container with
- * no first process, which ps calls dead and a plain rm removes entirely.
- */
-/*
  * A container still being set up (its supervisor stalls after the clone):
  * plain rm refuses, naming its status; rm -f stops the supervisor, then
  * removes everything it made.
@@ -637,6 +632,11 @@ Test(cleanup, X2_rm_force_during_setup)
 	cr_assert_eq(nslab_state_read(name, &st), -ENOENT);
 }
 
+/*
+ * SIGKILLed during its setup (state dir, cgroup and first process made, the
+ * first process not yet released), the supervisor leaves a container with
+ * no first process, which ps calls dead and a plain rm removes entirely.
+ */
 Test(cleanup, X2_rm_cleans_after_supervisor_death_during_setup)
 {
 	struct leak_snapshot before;

@@ -35,7 +35,9 @@ int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_
 int nslab_seccomp_check(struct nslab_seccomp *sc, struct nslab_error *e);
 
 /*
- * Loads the filter into the calling process, last before exec.  @caps is the
+ * Loads the filter into the calling process: last before exec, or before
+ * the capabilities are dropped when no_new_privs is off (loading a filter
+ * then needs CAP_SYS_ADMIN).  @caps is the
  * container's capability set: without CAP_SYS_ADMIN the namespace and mount
  * calls are refused as well, as Docker's profile does.
  */

@@ -441,5 +441,4 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 					  spec->persist_dir);
 	}
 	return check_persist(spec, e);
-	return 0;
 }
