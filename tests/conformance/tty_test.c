@@ -285,6 +285,10 @@ Test(tty, H10_run_tty_relays_a_pty_of_its_own)
 		nslab_bin(), "run", "-t", "-i", "--", "nslab-probe", "ttyinfo", "winch", NULL });
 	assert_tty_exit("run -t -i", 7, (const char *const[]){
 		nslab_bin(), "run", "-ti", "--", "sh", "-c", "echo done; exit 7", NULL });
+	/* --init's child owns the terminal's foreground, not the init beside it. */
+	assert_tty_relay("run -t -i --init", (const char *const[]){
+		nslab_bin(), "run", "-t", "-i", "--init", "--", "nslab-probe", "ttyinfo", "winch",
+		NULL });
 }
 
 Test(tty, H10_run_tty_input_reaches_the_container)
