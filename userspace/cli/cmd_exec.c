@@ -118,8 +118,15 @@ static int fork_command(const struct nslab_state *st, const struct exec_opts *o,
 		cli_error(&e);
 		return NSLAB_EXIT_SETUP;
 	}
-	if (pipe2(rep, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+	if (pipe2(rep, O_CLOEXEC) < 0) {
+		code = cli_fail(NSLAB_EXIT_SETUP, "exec", "pipe: %m");
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
 		code = cli_fail(NSLAB_EXIT_SETUP, "exec", "fork: %m");
+		close(rep[0]);
+		close(rep[1]);
 		goto out;
 	}
 	if (pid == 0) {
