@@ -306,6 +306,64 @@ Test(tty, H10_run_tty_input_reaches_the_container)
 }
 
 /*
+ * Signals with -t: one sent to nslab is forwarded as before; in raw mode ^C
+ * is a byte that travels through the pty, whose line discipline makes it
+ * SIGINT for the container's foreground.  The control for the second is the
+ * first: the same trap answers either way.
+ */
+Test(tty, H10_run_tty_signals_reach_the_container)
+{
+	static const char trap[] = "trap 'echo got-INT; exit 3' INT; echo ready; "
+				   "while :; do sleep 1; done";
+	struct pty_job j;
+
+	require_root();
+	pty_start(&j, NULL, false, NULL, (const char *const[]){
+		nslab_bin(), "run", "-t", "--", "sh", "-c", trap, NULL });
+	cr_assert(pty_read_until(&j, "ready", PTY_WAIT_MS), "%s", j.out);
+	cr_assert_eq(kill(j.pid, SIGINT), 0);
+	cr_assert(pty_read_until(&j, "got-INT", PTY_WAIT_MS), "SIGINT not forwarded: %s", j.out);
+	cr_assert_eq(pty_finish(&j), 3, "%s", j.out);
+	pty_close(&j);
+
+	pty_start(&j, NULL, false, NULL, (const char *const[]){
+		nslab_bin(), "run", "-t", "-i", "--", "sh", "-c", trap, NULL });
+	cr_assert(pty_read_until(&j, "ready", PTY_WAIT_MS), "%s", j.out);
+	cr_assert_eq(write(j.master, "\003", 1), 1);
+	cr_assert(pty_read_until(&j, "got-INT", PTY_WAIT_MS), "^C did not arrive: %s", j.out);
+	cr_assert_eq(pty_finish(&j), 3, "%s", j.out);
+	pty_close(&j);
+}
+
+/* A signal that kills nslab itself in raw mode gives the terminal its modes back first. */
+Test(tty, H10_run_tty_modes_restored_when_nslab_is_killed)
+{
+	struct termios before, during, after;
+	struct run_result r;
+	struct pty_job j;
+	char name[64];
+	int code;
+
+	require_root();
+	snprintf(name, sizeof(name), "h10kill-%d", getpid());
+	pty_start(&j, NULL, false, NULL, (const char *const[]){
+		nslab_bin(), "run", "-t", "-i", "--name", name, "--", "sh", "-c",
+		"echo ready; sleep 60", NULL });
+	cr_assert_eq(tcgetattr(j.slave, &before), 0);
+	cr_assert(pty_read_until(&j, "ready", PTY_WAIT_MS), "%s", j.out);
+	cr_assert_eq(tcgetattr(j.slave, &during), 0);
+	cr_assert_eq(during.c_lflag & ICANON, 0, "control: the terminal is not raw");
+	cr_assert_eq(kill(j.pid, SIGALRM), 0);
+	code = pty_finish(&j);
+	/* Its supervisor gone, the container is what nslab rm is for. */
+	NSLAB(&r, "rm", "-f", name);
+	cr_assert_eq(code, 128 + SIGALRM, "nslab did not die of SIGALRM: %d %s", code, j.out);
+	cr_assert_eq(tcgetattr(j.slave, &after), 0);
+	assert_same_modes(&before, &after, "killed by SIGALRM");
+	pty_close(&j);
+}
+
+/*
  * Inside -t the container's controlling terminal is its own pty: a push
  * (with no filter to refuse it) lands there, never in the caller's.
  */
