@@ -298,11 +298,15 @@ static const struct fault_step {
 	{ .step = "read-only", .opt = { "--read-only" } },
 	{ .step = "hostname" },
 	{ .step = "net" },
+	{ .step = "setsid" },
+	{ .step = "pty", .opt = { "-t" } },
+	{ .step = "pty-recv", .reported = "pty", .opt = { "-t" } },
 	{ .step = "no_new_privs" },
 	{ .step = "caps" },
 	{ .step = "seccomp" },
 	{ .step = "exec", .code = 126 },
 	{ .step = "setns", .in_exec = true },
+	{ .step = "setsid", .in_exec = true },
 };
 #define N_FAULT_STEPS (sizeof(fault_steps) / sizeof(fault_steps[0]))
 

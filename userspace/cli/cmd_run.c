@@ -41,6 +41,10 @@ static const char run_usage[] =
 	"  --cap-add CAP  --cap-drop CAP   change Docker's 14 default capabilities (a name or ALL)\n"
 	"  --no-new-privs=false  allow setuid programs to gain privileges (default: no_new_privs on)\n"
 	"  --seccomp unconfined|FILE   no filter, or FILE's 'deny NAME'/'allow NAME' lines\n"
+	"  -t, --tty             give CMD a pty of its own (its controlling terminal), relayed\n"
+	"                        to ours; with -d its output goes to the log\n"
+	"  -i, --interactive     with -t, relay stdin into the pty (our terminal goes raw)\n"
+	"                        without -t, stdin is passed as it is either way\n"
 	"  -d, --detach          run in the background; print the name\n"
 	"  --check-leaks         with nscount loaded: fail unless every namespace made is freed again\n"
 	"exit: CMD's status, 128+N if killed by signal N; 125 setup failed, 126 cannot execute, 127 not found\n";
@@ -76,6 +80,8 @@ static const struct option run_options[] = {
 	{ "env", required_argument, NULL, 'e' },
 	{ "init", no_argument, NULL, OPT_INIT },
 	{ "detach", no_argument, NULL, 'd' },
+	{ "tty", no_argument, NULL, 't' },
+	{ "interactive", no_argument, NULL, 'i' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "memory", required_argument, NULL, OPT_LIMIT },
 	{ "memory-swap", required_argument, NULL, OPT_LIMIT },
@@ -142,6 +148,8 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 	case OPT_TIME_OFFSET: return nslab_parse_time_offsets(arg, spec->time_offset, e);
 	case OPT_INIT: spec->init = true; return 0;
 	case 'd': spec->detach = true; return 0;
+	case 't': spec->tty = true; return 0;
+	case 'i': spec->interactive = true; return 0;
 	case 'e':
 		if (!strchr(arg, '=') || arg[0] == '=')
 			return nslab_fail(e, EINVAL, "--env", "'%s' is not KEY=VALUE", arg);
@@ -227,7 +235,7 @@ int cmd_run(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	/* ':' first: a missing value is told apart from an unknown option. */
-	while ((opt = getopt_long(argc, argv, "+:de:", run_options, &index)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:de:ti", run_options, &index)) != -1) {
 		if (opt == OPT_HELP) {
 			fputs(run_usage, stdout);
 			return 0;

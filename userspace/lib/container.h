@@ -21,6 +21,7 @@ struct nslab_container {
 	struct nslab_cgroup cg;
 	int pidfd;
 	pid_t pid;
+	int tty_master;		/* -t: the pty's master, from the first process */
 };
 
 /*
@@ -31,7 +32,11 @@ struct nslab_container {
 int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 			  struct nslab_error *e);
 
-/* Waits for the container to exit, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2; returns its exit code. */
+/*
+ * Waits for the container to exit, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2
+ * (with -t relaying its pty, and giving the caller's terminal its modes back
+ * afterwards); returns its exit code.
+ */
 int nslab_container_wait(struct nslab_container *c);
 
 /*

@@ -76,16 +76,22 @@ static void forward_signal(int sig)
 		kill(forward_to, sig);
 }
 
-int nslab_wait_forwarding(pid_t pid)
+void nslab_forward_signals(pid_t pid)
 {
 	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 	struct sigaction sa = { .sa_handler = forward_signal };
-	int status;
 
 	forward_to = pid;
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
+}
+
+int nslab_wait_forwarding(pid_t pid)
+{
+	int status;
+
+	nslab_forward_signals(pid);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return NSLAB_EXIT_SETUP;

@@ -56,6 +56,9 @@ int nslab_failure_code(const struct nslab_error *e);
 /* Exit code mirroring a wait status: the code itself, or 128+N for signal N. */
 int nslab_exit_code(int wstatus);
 
+/* From now on SIGINT/TERM/HUP/QUIT/USR1/USR2 sent to us go to @pid instead. */
+void nslab_forward_signals(pid_t pid);
+
 /* Waits for @pid, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2 to it; returns its exit code. */
 int nslab_wait_forwarding(pid_t pid);
 
