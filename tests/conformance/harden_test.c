@@ -121,6 +121,13 @@ Test(harden, H1_cap_add_and_drop)
 	NSLAB(&r, "run", "--cap-add", "CHOWN", "--cap-drop", "ALL", "--", STATUS_CMD);
 	assert_ran(&r, "--cap-drop ALL --cap-add CHOWN");
 	assert_cap_sets(r.out, BIT(CAP_CHOWN), "--cap-drop ALL --cap-add CHOWN");
+
+	/* But --cap-add ALL keeps out what --cap-drop names, as with docker run. */
+	NSLAB(&r, "run", "--cap-add", "ALL", "--cap-drop", "NET_RAW", "--", STATUS_CMD);
+	assert_ran(&r, "--cap-add ALL --cap-drop NET_RAW");
+	cr_assert_eq(status_field(r.out, "CapBnd", 16) & BIT(CAP_NET_RAW), 0, "%s", r.out);
+	cr_assert(status_field(r.out, "CapEff", 16) & BIT(CAP_SYS_ADMIN), "%s", r.out);
+	assert_cap_sets(r.out, status_field(r.out, "CapBnd", 16), "--cap-add ALL --cap-drop NET_RAW");
 }
 
 Test(harden, H1_non_root_user_has_no_effective_caps)

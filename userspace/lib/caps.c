@@ -77,6 +77,9 @@ int nslab_caps_parse(const char *opt, const char *arg, uint64_t *add, uint64_t *
 
 uint64_t nslab_caps_resolve(uint64_t add, uint64_t drop)
 {
+	/* As moby's caps.TweakCapabilities: --cap-add ALL leaves out what --cap-drop names. */
+	if (add == ~0ULL)
+		return drop == ~0ULL ? ~0ULL : ~drop;
 	return (nslab_caps_default() & ~drop) | add;
 }
 

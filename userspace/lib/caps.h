@@ -19,7 +19,8 @@ int nslab_cap_last(void);
 
 /*
  * Applies --cap-add / --cap-drop (a name or ALL) to @set; drops are
- * applied before adds whatever their order, as docker run does.
+ * applied before adds whatever their order, as docker run does, except
+ * that --cap-add ALL gives every capability but those --cap-drop names.
  */
 int nslab_caps_parse(const char *opt, const char *arg, uint64_t *add, uint64_t *drop,
 		     struct nslab_error *e);
