@@ -169,7 +169,16 @@ Test(harden, H1_user_switch_survives_dropping_setuid_setgid)
 		assert_ran(&r, cases[i].drop);
 		assert_cap_sets_of(r.out, 1000, cases[i].bounding, cases[i].drop);
 		cr_assert_eq(status_field(r.out, "Gid", 10), 1000, "%s: %s", cases[i].drop, r.out);
+		/* no_new_privs on: the filter is loaded last, after the switch, unprivileged. */
+		cr_assert_eq(status_field(r.out, "Seccomp", 10), 2, "%s: %s", cases[i].drop, r.out);
 	}
+	/* no_new_privs off: the filter still goes in first, while CAP_SYS_ADMIN allows it. */
+	NSLAB(&r, "run", "--user", "1000", "--cap-drop", "ALL", "--no-new-privs=false", "--",
+	      STATUS_CMD);
+	assert_ran(&r, "--no-new-privs=false");
+	assert_cap_sets_of(r.out, 1000, 0, "--no-new-privs=false");
+	cr_assert_eq(status_field(r.out, "NoNewPrivs", 10), 0, "%s", r.out);
+	cr_assert_eq(status_field(r.out, "Seccomp", 10), 2, "%s", r.out);
 
 	/* Negative control: without those capabilities the container's root cannot switch itself. */
 	NSLAB(&r, "run", "--cap-drop", "SETUID", "--", "su", "-s", "/bin/sh", "nobody", "-c", "id -u");
