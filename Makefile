@@ -25,7 +25,7 @@ LDFLAGS  += -Wl,--as-needed $(VARIANT_LDFLAGS)
 # Debian packages the build, the tests and the VM harness need.  `make deps`
 # installs the missing ones as root and names them otherwise.
 DEB_PKGS := gcc make pkg-config libcriterion-dev libnl-3-dev libnl-route-3-dev \
-            libnl-genl-3-dev libseccomp-dev busybox-static iproute2 util-linux
+            libnl-genl-3-dev libseccomp-dev busybox-static iproute2 util-linux libcap2-bin
 
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 CLI_SRCS   := $(wildcard userspace/cli/*.c)

@@ -107,14 +107,23 @@ int nslab_restrict(const struct nslab_restrictions *r, struct nslab_error *e)
 		return nslab_fail(e, errno, "no_new_privs", NULL);
 	if (!r->no_new_privs && nslab_seccomp_apply(&r->seccomp, r->caps, e))
 		return -e->err;
-	ret = nslab_fault("caps") ? -EIO : nslab_caps_apply(r->caps);
+	ret = nslab_fault("caps") ? -EIO : nslab_caps_bound(r->caps);
 	if (ret)
 		return nslab_fail(e, ret, "caps", NULL);
+	/*
+	 * The switch needs CAP_SETUID and CAP_SETGID even when the container
+	 * is not to keep them (--cap-drop ALL): it comes before the final
+	 * sets, which only lower what the switch left.  No keep-caps across
+	 * it (runc's SECBIT_KEEP_CAPS): a non-root user keeps nothing.
+	 */
 	if (r->user_set) {
 		ret = nslab_user_switch(r->uid, r->gid);
 		if (ret)
 			return nslab_fail(e, ret, "user", NULL);
 	}
+	ret = nslab_caps_apply(r->caps);
+	if (ret)
+		return nslab_fail(e, ret, "caps", NULL);
 	if (r->no_new_privs && nslab_seccomp_apply(&r->seccomp, r->caps, e))
 		return -e->err;
 	return 0;

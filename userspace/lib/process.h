@@ -45,8 +45,8 @@ struct nslab_restrictions {
 /*
  * Applies @r to the calling process, which is the container's root: the
  * filter first while CAP_SYS_ADMIN still allows it without no_new_privs,
- * else last; capabilities; then the switch to the user, which for a non-root
- * uid clears the permitted and effective sets as Docker's do.
+ * else last; the bounding set; the switch to the user; then the other
+ * capability sets, Docker's for that uid (nslab_caps_apply).
  */
 int nslab_restrict(const struct nslab_restrictions *r, struct nslab_error *e);
 
