@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The device allowlist, CONFORMANCE H13: Docker's (runc's AllowedDevices),
+ * on v1 through the devices hierarchy, on v2 through a BPF device program.
+ * The door it shuts needs CAP_MKNOD in the host's user namespace, so the
+ * containers here run as real root (no user namespace), where the kernel's
+ * own checks let them make and open any node.  The negative control of each
+ * check is the same probe with the node allowed by --device: it reads the
+ * disk, so a probe that could not see an open door is caught.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "lab.h"
+#include "leaks.h"
+
+#define LOOP_IMG "/tmp/nslab-h13-disk.img"
+
+/* A block device of this machine: "/dev/NAME", its major and minor. */
+struct disk {
+	char path[64];
+	char major[16], minor[16];
+	bool loop;		/* ours, detached again in the .fini */
+};
+static struct disk disk;
+
+/* Whether the host's root can open @path for reading: the door the container must not find. */
+static bool host_opens(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
+}
+
+/*
+ * The VM's scratch disk (vm/run.sh attaches one): the first /sys/block/vd*
+ * that the host itself may open (a development host's own root disk may be
+ * closed to it by its sandbox).
+ */
+static bool find_virtio_disk(struct disk *d)
+{
+	DIR *dir = opendir("/sys/block");
+	struct dirent *ent;
+	bool found = false;
+
+	while (dir && !found && (ent = readdir(dir)))
+		if (strncmp(ent->d_name, "vd", 2) == 0) {
+			snprintf(d->path, sizeof(d->path), "/dev/%s", ent->d_name);
+			found = host_opens(d->path);
+		}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+/* Else a loop device over a small file, where the kernel has them. */
+static bool make_loop_disk(struct disk *d)
+{
+	char out[64] = "";
+
+	if (access("/dev/loop-control", F_OK) < 0 ||
+	    host_sh("truncate -s 1M " LOOP_IMG " && losetup -f --show " LOOP_IMG, out, sizeof(out)) != 0)
+		return false;
+	out[strcspn(out, "\n")] = '\0';
+	snprintf(d->path, sizeof(d->path), "%s", out);
+	d->loop = true;
+	return d->path[0] != '\0' && host_opens(d->path);
+}
+
+static void disk_release(void)
+{
+	char cmd[128];
+
+	if (disk.loop) {
+		snprintf(cmd, sizeof(cmd), "losetup -d %s", disk.path);
+		host_sh(cmd, NULL, 0);
+	}
+	unlink(LOOP_IMG);
+	disk.loop = false;
+}
+
+/* Finds (or makes) the disk and reads its numbers; skips when there is none. */
+static void disk_get(void)
+{
+	char cmd[128], out[64] = "";
+
+	if (!find_virtio_disk(&disk) && !make_loop_disk(&disk))
+		cr_skip_test("no block device to try: no /sys/block/vd* and no loop devices");
+	snprintf(cmd, sizeof(cmd), "stat -c '%%t %%T' %s", disk.path);
+	cr_assert_eq(host_sh(cmd, out, sizeof(out)), 0, "%s", cmd);
+	cr_assert_eq(sscanf(out, "%15s %15s", disk.major, disk.minor), 2, "stat: %s", out);
+	/* stat prints them in hex */
+	snprintf(disk.major, sizeof(disk.major), "%ld", strtol(disk.major, NULL, 16));
+	snprintf(disk.minor, sizeof(disk.minor), "%ld", strtol(disk.minor, NULL, 16));
+}
+
+/* `nslab run` as real root (no user namespace; CAP_MKNOD is in Docker's set) with @extra options. */
+static void run_real_root(struct run_result *r, const char *extra[2], const char *const probe[])
+{
+	const char *argv[16] = { "run", "--ns", lab_ns_without("user") };
+	int n = 3;
+
+	for (int i = 0; i < 2 && extra[i]; i++)
+		argv[n++] = extra[i];
+	argv[n++] = "--";
+	for (int i = 0; probe[i]; i++)
+		argv[n++] = probe[i];
+	nslab_run_argv(r, argv);
+	cr_assert_eq(r->code, 0, "nslab failed (%d): %s%s", r->code, r->out, r->err);
+}
+
+static void assert_probe(const char *out, const char *key, const char *want, const char *context)
+{
+	const char *got = lab_value(out, key);
+
+	cr_assert(got && strcmp(got, want) == 0, "%s: %s=%s, wanted %s (output: %s)", context, key,
+		  got ? got : "(none)", want, out);
+}
+
+Test(devices, H13_host_disk_cannot_be_opened, .fini = disk_release)
+{
+	const char *const mknod_open[] = { "nslab-probe", "mknod-open", "b", disk.major, disk.minor, NULL };
+	const char *none[2] = { NULL };
+	char allow[96];
+	struct run_result r;
+
+	require_root();
+	disk_get();
+	run_real_root(&r, none, mknod_open);
+	assert_probe(r.out, "mknod", "ok", "default");	/* b *:* m, as Docker */
+	assert_probe(r.out, "open", "EPERM", "default");
+
+	/* /dev/null (c 1:3) is on the list. */
+	run_real_root(&r, none, (const char *const[]){ "nslab-probe", "open-read", "/dev/null", NULL });
+	assert_probe(r.out, "open", "ok", "/dev/null");
+	assert_probe(r.out, "read", "ok", "/dev/null");
+
+	/* Negative control: allowed by --device, the node made the same way opens and reads. */
+	snprintf(allow, sizeof(allow), "%s:r", disk.path);
+	run_real_root(&r, (const char *[2]){ "--device", allow }, mknod_open);
+	assert_probe(r.out, "open", "ok", "--device DISK:r");
+	assert_probe(r.out, "read", "ok", "--device DISK:r");
+}
+
+Test(devices, H13_device_option_adds_the_node, .fini = disk_release)
+{
+	const char *const read_it[] = { "nslab-probe", "open-read", "/dev/h13/disk", NULL };
+	/* The scratch disk or our loop file: one byte written there harms nothing. */
+	const char *const write_it[] = {
+		"sh", "-c", "(echo x > /dev/h13/disk) 2>/dev/null && echo wrote; true", NULL
+	};
+	char allow[96];
+	struct run_result r;
+
+	require_root();
+	disk_get();
+	snprintf(allow, sizeof(allow), "%s:/dev/h13/disk:r", disk.path);
+	run_real_root(&r, (const char *[2]){ "--device", allow }, read_it);
+	assert_probe(r.out, "open", "ok", "--device DISK:/dev/h13/disk:r");
+	assert_probe(r.out, "read", "ok", "--device DISK:/dev/h13/disk:r");
+	/* Only what PERMS gives: read, not write; with w the same write goes through. */
+	run_real_root(&r, (const char *[2]){ "--device", allow }, write_it);
+	cr_assert_null(strstr(r.out, "wrote"), "wrote to a read-only device: %s", r.out);
+	snprintf(allow, sizeof(allow), "%s:/dev/h13/disk:rw", disk.path);
+	run_real_root(&r, (const char *[2]){ "--device", allow }, write_it);
+	cr_assert_not_null(strstr(r.out, "wrote"), "rw: %s", r.out);
+
+	/* Negative control: without --device the container has no such node. */
+	run_real_root(&r, (const char *[2]){ NULL }, read_it);
+	assert_probe(r.out, "open", "ENOENT", "no --device");
+}
+
+Test(devices, H13_only_dockers_char_devices)
+{
+	static const char *const allowed[][2] = {
+		{ "1", "3" }, { "1", "5" }, { "1", "7" }, { "1", "8" }, { "1", "9" },
+	};
+	const char *const tun[] = { "nslab-probe", "mknod-open", "c", "10", "200", NULL };
+	struct run_result r;
+
+	require_root();
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+		run_real_root(&r, (const char *[2]){ NULL },
+			      (const char *const[]){ "nslab-probe", "mknod-open", "c", allowed[i][0],
+						     allowed[i][1], NULL });
+		assert_probe(r.out, "open", "ok", allowed[i][1]);
+	}
+	/* tun: runc keeps it for old users, Docker's documented list does not. */
+	run_real_root(&r, (const char *[2]){ NULL }, tun);
+	assert_probe(r.out, "open", "EPERM", "c 10:200");
+
+	/* Negative control: allowed, tun opens (it needs no capability until TUNSETIFF). */
+	if (access("/dev/net/tun", F_OK) < 0)
+		cr_skip_test("no /dev/net/tun on this host for the control");
+	run_real_root(&r, (const char *[2]){ "--device", "/dev/net/tun" }, tun);
+	assert_probe(r.out, "open", "ok", "--device /dev/net/tun");
+}
+
+/* ---- bad input (X3) ---- */
+
+static void assert_refused(const char *arg)
+{
+	struct leak_snapshot before;
+	struct run_result r;
+
+	leak_take(&before);
+	NSLAB(&r, "run", "--device", arg, "--", "true");
+	assert_one_error(&r, 125, "--device", arg);
+	assert_unchanged(&before, arg);
+	leak_free(&before);
+}
+
+Test(devices, X3_bad_device_refused)
+{
+	static const char *const bad[] = {
+		"/dev/nslab-no-such-device", "/tmp", "", "/dev/null:rx", "/dev/null:/dev/x:",
+		"/dev/null:/dev/x:rwmr", "/dev/null:/tmp/x", "/dev/null:/dev/../x", "/dev/null:/dev/",
+		"/dev/null:/dev/a//b", "/dev/null:/dev/x:r:w",
+	};
+	struct run_result r;
+
+	require_root();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_refused(bad[i]);
+
+	/* Negative control: the good forms start a container. */
+	NSLAB(&r, "run", "--device", "/dev/null:/dev/x:rw", "--device", "/dev/zero:r", "--device",
+	      "/dev/full", "--", "true");
+	cr_assert_eq(r.code, 0, "valid --device forms: %s", r.err);
+}
