@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "detached.h"
 #include "harness.h"
 #include "lab.h"
 #include "leaks.h"
@@ -176,6 +177,34 @@ Test(devices, H13_device_option_adds_the_node, .fini = disk_release)
 	/* Negative control: without --device the container has no such node. */
 	run_real_root(&r, (const char *[2]){ NULL }, read_it);
 	assert_probe(r.out, "open", "ENOENT", "no --device");
+}
+
+static void h13_exec_fini(void)
+{
+	detached_cleanup();
+	disk_release();
+}
+
+/* `nslab exec` joins the container's cgroup, and with it the same allowlist. */
+Test(devices, H13_exec_is_held_to_the_allowlist, .fini = h13_exec_fini)
+{
+	char name[DETACHED_NAME_MAX], allowed[DETACHED_NAME_MAX], allow[96];
+	struct run_result r;
+
+	require_root();
+	disk_get();
+	DETACHED(name, "h13exec", "--ns", lab_ns_without("user"), "--", "sleep", "60");
+	NSLAB(&r, "exec", name, "nslab-probe", "mknod-open", "b", disk.major, disk.minor);
+	cr_assert_eq(r.code, 0, "exec: %s", r.err);
+	assert_probe(r.out, "open", "EPERM", "exec");
+
+	/* Negative control: into a container that allows the disk, the same exec reads it. */
+	snprintf(allow, sizeof(allow), "%s:r", disk.path);
+	DETACHED(allowed, "h13execok", "--ns", lab_ns_without("user"), "--device", allow, "--",
+		 "sleep", "60");
+	NSLAB(&r, "exec", allowed, "nslab-probe", "mknod-open", "b", disk.major, disk.minor);
+	cr_assert_eq(r.code, 0, "exec: %s", r.err);
+	assert_probe(r.out, "open", "ok", "exec, --device DISK:r");
 }
 
 Test(devices, H13_only_dockers_char_devices)
