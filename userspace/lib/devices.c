@@ -12,10 +12,10 @@
 
 /*
  * runc's AllowedDevices, which every Docker container gets: mknod of any
- * node (useless without the rules below: a node made cannot be opened),
- * null, random, full, tty, zero, urandom, console, the ptys, ptmx.  runc
- * also lists tun (10:200) for old users' sake; the issue's allowlist and
- * Docker's documentation leave it out, and so do we: --device adds it.
+ * node (a node made is no use unless a rule below allows opening it), null,
+ * random, full, tty, zero, urandom, console, the ptys, ptmx.  runc 1.2.0
+ * dropped tun (10:200) and later releases put it back for old users' sake;
+ * we stay with the stricter list: --device /dev/net/tun allows it.
  */
 static const struct nslab_dev_rule defaults[] = {
 	{ 'c', W, W, NSLAB_DEV_MKNOD }, { 'b', W, W, NSLAB_DEV_MKNOD },
@@ -93,13 +93,14 @@ static int split(const char *arg, struct nslab_device *dev, unsigned *access, st
 
 int nslab_device_parse(const char *arg, struct nslab_devices *d, struct nslab_error *e)
 {
-	struct nslab_device *dev = &d->dev[d->n];
+	struct nslab_device *dev;
 	struct stat st;
 	unsigned access;
 	int ret;
 
 	if (d->n >= NSLAB_MAX_DEVICES)
 		return nslab_fail(e, E2BIG, "--device", "at most %d devices", NSLAB_MAX_DEVICES);
+	dev = &d->dev[d->n];
 	ret = split(arg, dev, &access, e);
 	if (ret)
 		return ret;
