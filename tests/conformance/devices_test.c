@@ -10,13 +10,17 @@
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "detached.h"
+#include "devices.h"
 #include "harness.h"
 #include "lab.h"
 #include "leaks.h"
@@ -231,6 +235,66 @@ Test(devices, H13_only_dockers_char_devices)
 		cr_skip_test("no /dev/net/tun on this host for the control");
 	run_real_root(&r, (const char *[2]){ "--device", "/dev/net/tun" }, tun);
 	assert_probe(r.out, "open", "ok", "--device /dev/net/tun");
+}
+
+/*
+ * The v2 program where the host has a cgroup2 tree (hybrid hosts have an
+ * empty one at /sys/fs/cgroup/unified): a child moved into a cgroup with the
+ * program attached opens /dev/null, not /dev/loop-control (c 10:237).
+ */
+#define H13_CG "/nslab-h13-bpf"
+
+static char h13_v2[PATH_MAX];
+
+static void h13_v2_remove(void)
+{
+	if (h13_v2[0])
+		rmdir(h13_v2);
+}
+
+/* Forks a child into @dir that opens @path; its exit code is 0 or the errno. */
+static int open_in_cgroup(const char *dir, const char *path)
+{
+	char procs[PATH_MAX + 16];
+	int status, fd;
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+		fd = open(procs, O_WRONLY);
+		if (fd < 0 || write(fd, "0", 1) != 1)
+			_exit(255);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		_exit(fd < 0 ? errno : 0);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 254;
+}
+
+Test(devices, H13_v2_program_allows_only_the_list, .fini = h13_v2_remove)
+{
+	const char *roots[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
+	struct nslab_devices none = { .n = 0 };
+	int fd, ret;
+
+	require_root();
+	for (size_t i = 0; i < 2 && !h13_v2[0]; i++) {
+		snprintf(h13_v2, sizeof(h13_v2), "%s%s", roots[i], H13_CG);
+		if (mkdir(h13_v2, 0755) < 0 && errno != EEXIST)
+			h13_v2[0] = '\0';
+	}
+	if (!h13_v2[0] || access("/dev/loop-control", F_OK) < 0)
+		cr_skip_test("no cgroup2 tree to make a cgroup in, or no /dev/loop-control to try");
+	/* Negative control: before the program, the same child opens it. */
+	cr_assert_eq(open_in_cgroup(h13_v2, "/dev/loop-control"), 0, "no door to shut");
+	fd = open(h13_v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cr_assert_geq(fd, 0);
+	ret = nslab_dev_bpf_attach(fd, &none);
+	close(fd);
+	cr_assert_eq(ret, 0, "attach: %s", strerror(-ret));
+	cr_assert_eq(open_in_cgroup(h13_v2, "/dev/loop-control"), EPERM);
+	cr_assert_eq(open_in_cgroup(h13_v2, "/dev/null"), 0);
 }
 
 /* ---- bad input (X3) ---- */
