@@ -54,12 +54,16 @@ trap 'cleanup; exit 143' TERM HUP
 
 # boot DIR SECONDS ACCEL CPU EXTRA_APPEND: console.log and results.tap land in
 # DIR.  panic=-1 turns a panic into a reboot, -no-reboot that into QEMU's exit.
+# DIR/scratch.img, 1 MiB of zeros, is the guest's /dev/vda: a real block
+# device for the device allowlist's tests (devices::H13_*) to be kept from.
 boot() {
 	mkdir -p "$1"
-	rm -f "$1/console.log" "$1/results.tap"
+	rm -f "$1/console.log" "$1/results.tap" "$1/scratch.img"
+	truncate -s 1M "$1/scratch.img"
 	timeout -k 5 "$2" "$qemu" -nodefaults -display none -no-reboot -monitor none \
 		-accel "$3" -cpu "$4" -m "$VM_MEM" -smp "$VM_SMP" \
 		-kernel "$VMLINUZ" -initrd "$out/initramfs.cpio" \
+		-drive file="$1/scratch.img",format=raw,if=virtio \
 		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 $5 $VM_APPEND" \
 		-chardev file,id=console,path="$1/console.log" -serial chardev:console \
 		-chardev file,id=results,path="$1/results.tap" -serial chardev:results \

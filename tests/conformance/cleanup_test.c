@@ -274,6 +274,7 @@ static const struct fault_step {
 	{ .step = "state" },
 	{ .step = "state-early", .reported = "state" },
 	{ .step = "cgroup" },
+	{ .step = "devices" },
 	{ .step = "overlay" },
 	{ .step = "clone" },
 	{ .step = "child-death", .reported = "setup" },

@@ -38,6 +38,8 @@ static const char run_usage[] =
 	"  --memory B  --memory-swap B (memory plus swap)   sizes take k, m, g\n"
 	"  --pids N  --cpus F  --cpu-weight W (1-10000)  --cpuset LIST  --io-weight W (1-10000)\n"
 	"  --cgroup-parent P     the container's cgroup is P/<name> (default nslab)\n"
+	"  --device HOST[:CONTAINER][:PERMS]   allow a host device (PERMS of rwm, default rwm)\n"
+	"                        beyond Docker's allowlist, and put it at CONTAINER (default HOST)\n"
 	"  --cap-add CAP  --cap-drop CAP   change Docker's 14 default capabilities (a name or ALL)\n"
 	"  --no-new-privs=false  allow setuid programs to gain privileges (default: no_new_privs on)\n"
 	"  --seccomp unconfined|FILE   no filter, or FILE's 'deny NAME'/'allow NAME' lines\n"
@@ -53,7 +55,7 @@ enum {
 	OPT_NAME = 256, OPT_NS, OPT_ROOTFS, OPT_NO_OVERLAY, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_DOMAINNAME, OPT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_NET, OPT_PERSIST, OPT_JOIN,
 	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP, OPT_LIMIT, OPT_CGROUP_PARENT, OPT_BRIDGE, OPT_CAP,
-	OPT_NO_NEW_PRIVS, OPT_SECCOMP, OPT_CHECK_LEAKS,
+	OPT_NO_NEW_PRIVS, OPT_SECCOMP, OPT_CHECK_LEAKS, OPT_DEVICE,
 };
 
 static const struct option run_options[] = {
@@ -91,6 +93,7 @@ static const struct option run_options[] = {
 	{ "cpuset", required_argument, NULL, OPT_LIMIT },
 	{ "io-weight", required_argument, NULL, OPT_LIMIT },
 	{ "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT },
+	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -105,6 +108,7 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 		snprintf(name, sizeof(name), "--%s", run_options[index].name);
 		return nslab_parse_limit(&spec->limits, name, arg, e);
 	case OPT_CGROUP_PARENT: spec->cgroup_parent = arg; return 0;
+	case OPT_DEVICE: return nslab_device_parse(arg, &spec->devices, e);
 	case OPT_CAP:
 		snprintf(name, sizeof(name), "--%s", run_options[index].name);
 		return nslab_caps_parse(name, arg, &spec->cap_add, &spec->cap_drop, e);

@@ -16,7 +16,7 @@
 const char *const nslab_cg_ctrl_names[NSLAB_CG_NCTRL] = {
 	[NSLAB_CG_MEMORY] = "memory", [NSLAB_CG_PIDS] = "pids", [NSLAB_CG_CPU] = "cpu",
 	[NSLAB_CG_CPUACCT] = "cpuacct", [NSLAB_CG_CPUSET] = "cpuset", [NSLAB_CG_BLKIO] = "blkio",
-	[NSLAB_CG_FREEZER] = "freezer",
+	[NSLAB_CG_FREEZER] = "freezer", [NSLAB_CG_DEVICES] = "devices",
 };
 
 const char *nslab_cg_mode_name(enum nslab_cg_mode mode)
@@ -260,6 +260,24 @@ int nslab_cg_create(struct nslab_cgroup *cg, const struct nslab_limits *l, struc
 	if (nslab_fault("cgroup"))
 		return nslab_fail(e, EIO, "cgroup", NULL);
 	return ops(cg)->create(cg, l, e);
+}
+
+int nslab_cg_devices(const struct nslab_cgroup *cg, const struct nslab_devices *d,
+		     struct nslab_error *e)
+{
+	int ret;
+
+	if (geteuid() != 0)
+		return 0;
+	if (!ops(cg))
+		return nslab_fail(e, ENODEV, "devices",
+				  "no cgroup filesystem is mounted: the device allowlist cannot be enforced");
+	ret = nslab_fault("devices") ? -EIO : ops(cg)->devices(cg, d);
+	if (ret == -ENODEV)
+		return nslab_fail(e, ENODEV, "devices", "the %s cannot be enforced on this host",
+				  cg->layout.mode == NSLAB_CG_V2 ? "device allowlist (no cgroup BPF)" :
+				  "device allowlist (no v1 devices hierarchy)");
+	return ret ? nslab_fail(e, -ret, "devices", NULL) : 0;
 }
 
 int nslab_cg_enter_self(const struct nslab_cgroup *cg)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "devices.h"
 #include "util.h"
 
 /* Mount points and cgroup paths longer than this are refused, so joined paths fit PATH_MAX. */
@@ -33,7 +34,7 @@ enum nslab_cg_mode { NSLAB_CG_NONE, NSLAB_CG_V1, NSLAB_CG_HYBRID, NSLAB_CG_V2 };
 /* The v1 controllers nslab uses, each its own hierarchy (or co-mounted). */
 enum nslab_cg_ctrl {
 	NSLAB_CG_MEMORY, NSLAB_CG_PIDS, NSLAB_CG_CPU, NSLAB_CG_CPUACCT, NSLAB_CG_CPUSET,
-	NSLAB_CG_BLKIO, NSLAB_CG_FREEZER, NSLAB_CG_NCTRL
+	NSLAB_CG_BLKIO, NSLAB_CG_FREEZER, NSLAB_CG_DEVICES, NSLAB_CG_NCTRL
 };
 
 struct nslab_cg_layout {
@@ -80,6 +81,16 @@ int nslab_cg_init(struct nslab_cgroup *cg, const char *parent, const char *name)
  */
 int nslab_cg_create(struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e);
 /*
+ * Puts the cgroup made by nslab_cg_create under the device allowlist of @d
+ * (Docker's defaults plus each --device), before anything enters it: v1
+ * denies all in devices.deny and allows each rule, v2 attaches a BPF device
+ * program.  Without a cgroup of ours (not root) there is nothing to do; a
+ * layout that cannot enforce it (no cgroupfs, no v1 devices hierarchy, no
+ * cgroup BPF) fails, as a limit it cannot enforce does.
+ */
+int nslab_cg_devices(const struct nslab_cgroup *cg, const struct nslab_devices *d,
+		     struct nslab_error *e);
+/*
  * Moves the calling process in (v1, or v2 without CLONE_INTO_CGROUP).  The
  * caller must be single-threaded: on v1 it writes 0 to each `tasks` file, a
  * move of the current thread alone, which the kernel does without the global
@@ -99,6 +110,7 @@ int nslab_cg_kill(const struct nslab_cgroup *cg);
 /* Driver interface, one per version (cgroup_v1.c, cgroup_v2.c). */
 struct nslab_cg_ops {
 	int (*create)(struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e);
+	int (*devices)(const struct nslab_cgroup *cg, const struct nslab_devices *d);
 	int (*enter_self)(const struct nslab_cgroup *cg);
 	int (*destroy)(struct nslab_cgroup *cg);
 	int (*stats)(const struct nslab_cgroup *cg, struct nslab_cg_stats *st);

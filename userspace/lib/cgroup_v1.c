@@ -136,6 +136,24 @@ static int v1_create(struct nslab_cgroup *cg, const struct nslab_limits *l, stru
 	return ret;
 }
 
+/* Deny all, then allow each rule: a new cgroup inherits its parent's allow-all. */
+static int v1_devices(const struct nslab_cgroup *cg, const struct nslab_devices *d)
+{
+	struct nslab_dev_rule r;
+	char dir[PATH_MAX], line[64];
+	int ret;
+
+	if (!has(cg, NSLAB_CG_DEVICES))
+		return -ENODEV;
+	path_of(cg, NSLAB_CG_DEVICES, cg->rel, dir);
+	ret = nslab_cg_write(dir, "devices.deny", "a");
+	for (int i = 0; !ret && nslab_dev_rule_at(d, i, &r); i++) {
+		nslab_dev_rule_format(&r, line, sizeof(line));
+		ret = nslab_cg_write(dir, "devices.allow", "%s", line);
+	}
+	return ret;
+}
+
 static int v1_enter_self(const struct nslab_cgroup *cg)
 {
 	for (int c = 0; c < NSLAB_CG_NCTRL; c++) {
@@ -330,6 +348,7 @@ static int v1_kill(const struct nslab_cgroup *cg)
 
 const struct nslab_cg_ops nslab_cg_v1_ops = {
 	.create = v1_create,
+	.devices = v1_devices,
 	.enter_self = v1_enter_self,
 	.destroy = v1_destroy,
 	.stats = v1_stats,

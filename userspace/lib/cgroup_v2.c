@@ -113,6 +113,14 @@ static int v2_create(struct nslab_cgroup *cg, const struct nslab_limits *l, stru
 	return 0;
 }
 
+static int v2_devices(const struct nslab_cgroup *cg, const struct nslab_devices *d)
+{
+	int ret = nslab_dev_bpf_attach(cg->dir_fd, d);
+
+	/* No bpf(2) at all: the layout cannot enforce it.  Other errors say what went wrong. */
+	return ret == -ENOSYS ? -ENODEV : ret;
+}
+
 static int v2_enter_self(const struct nslab_cgroup *cg)
 {
 	char dir[PATH_MAX];
@@ -217,6 +225,7 @@ static int v2_kill(const struct nslab_cgroup *cg)
 
 const struct nslab_cg_ops nslab_cg_v2_ops = {
 	.create = v2_create,
+	.devices = v2_devices,
 	.enter_self = v2_enter_self,
 	.destroy = v2_destroy,
 	.stats = v2_stats,

@@ -479,6 +479,9 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		goto fail;
 
 	ret = nslab_cg_create(&c->cg, &spec->limits, e);
+	/* Before any process enters: v1's first one moves itself in, v2's is born inside. */
+	if (!ret)
+		ret = nslab_cg_devices(&c->cg, &spec->devices, e);
 	if (!ret)
 		ret = prepare_root(c, e);
 	if (!ret && spec->detach)

@@ -100,6 +100,40 @@ static int bind_device(const char *dev, const char *name)
 	return mount(host, path, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
 }
 
+/* mkdir -p of @path's parents from @from on (inside a tmpfs we just mounted: no symlinks yet). */
+static int make_parents(char *path, char *from)
+{
+	for (char *slash = strchr(from, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			*slash = '/';
+			return -errno;
+		}
+		*slash = '/';
+	}
+	return 0;
+}
+
+/* --device: each host node bound at its path, before nslab's own entries fill the tmpfs. */
+static int add_devices(const struct nslab_spec *spec, const char *dev, struct nslab_error *e)
+{
+	for (int i = 0; i < spec->devices.n; i++) {
+		const struct nslab_device *d = &spec->devices.dev[i];
+		char path[PATH_LEN];
+		int ret;
+
+		under(path, dev, d->path + 5);	/* below "/dev/" */
+		ret = make_parents(path, path + strlen(dev) + 1);
+		if (!ret)
+			ret = nslab_touch(path, 0666);
+		if (!ret && mount(d->host, path, NULL, MS_BIND, NULL) < 0)
+			ret = -errno;
+		if (ret)
+			return nslab_fail(e, ret, "device", "%s: %s", d->path, strerror(-ret));
+	}
+	return 0;
+}
+
 int nslab_mount_dev(const struct nslab_spec *spec, const char *root, struct nslab_error *e)
 {
 	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
@@ -115,6 +149,8 @@ int nslab_mount_dev(const struct nslab_spec *spec, const char *root, struct nsla
 	ret = nslab_fault("dev") ? -EIO : real_dir(dev);
 	if (ret || mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") < 0)
 		return nslab_fail(e, ret ? ret : -errno, "dev", NULL);
+	if (add_devices(spec, dev, e))
+		return -e->err;
 	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
 		ret = bind_device(dev, devices[i]);
 		if (ret)

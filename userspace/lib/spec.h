@@ -69,6 +69,7 @@ struct nslab_spec {
 	const char *persist_path[NSLAB_NS_COUNT];	/* or one type to an exact path */
 	long long time_offset[NSLAB_CLOCK_COUNT];	/* seconds */
 	struct nslab_limits limits;
+	struct nslab_devices devices;	/* --device: allowed beyond Docker's defaults */
 	uint64_t cap_add, cap_drop;	/* as given */
 	uint64_t caps;			/* resolved: Docker's default set, drops, then adds */
 	bool no_new_privs;		/* default on */
