@@ -407,3 +407,130 @@ Test(lifecycle, run_signal_gives_128_plus_n)
 	NSLAB(&r, "run", "--init", "--", "sh", "-c", "kill -USR1 $$");
 	cr_assert_eq(r.code, 128 + 10, "%s", r.err);
 }
+
+/* ---- docker stop's escalation: SIGINT/SIGTERM forwarded, a second one or a timeout kills ---- */
+
+struct bg_nslab {
+	pid_t pid;
+	int err;	/* read end of nslab's stderr */
+	char name[64];
+};
+
+/* `nslab run --name <tag>-<pid> EXTRA... -- sleep 60` in the background, once sleep runs. */
+static void bg_start(struct bg_nslab *b, const char *tag, const char *const extra[])
+{
+	const char *argv[16] = { nslab_bin(), "run", "--name", b->name };
+	struct nslab_state st;
+	char comm[64] = "";
+	int n = 4, p[2];
+
+	snprintf(b->name, sizeof(b->name), "%s-%d", tag, (int)getpid());
+	for (; *extra; extra++)
+		argv[n++] = *extra;
+	argv[n++] = "--";
+	argv[n++] = "sleep";
+	argv[n++] = "60";
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	b->pid = fork();
+	cr_assert_geq(b->pid, 0);
+	if (b->pid == 0) {
+		dup2(p[1], 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	b->err = p[0];
+	/* Its command runs (the first process, or with --init its child): nslab waits and forwards. */
+	for (int i = 0; i < 1000 && strcmp(comm, "sleep\n") != 0; i++) {
+		char path[96], *text, *child;
+
+		usleep(10000);
+		if (nslab_state_read(b->name, &st) || !st.pid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)st.pid, (int)st.pid);
+		child = slurp(path);
+		if (child && atoi(child) > 0)
+			snprintf(path, sizeof(path), "/proc/%d/comm", atoi(child));
+		else
+			snprintf(path, sizeof(path), "/proc/%d/comm", (int)st.pid);
+		free(child);
+		text = slurp(path);
+		snprintf(comm, sizeof(comm), "%s", text ? text : "");
+		free(text);
+	}
+	cr_assert_str_eq(comm, "sleep\n", "%s never started its command", b->name);
+	usleep(200000);
+}
+
+/* nslab's exit code, or -1 while it still runs after @ms; its stderr goes to @err. */
+static int bg_wait(struct bg_nslab *b, int ms, char *err, size_t size)
+{
+	int status;
+	ssize_t n;
+
+	for (int waited = 0; waitpid(b->pid, &status, WNOHANG) == 0; waited += 10) {
+		if (waited >= ms)
+			return -1;
+		usleep(10000);
+	}
+	n = read(b->err, err, size - 1);
+	err[n > 0 ? n : 0] = '\0';
+	close(b->err);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+Test(lifecycle, stop_a_second_sigint_kills, .timeout = 60)
+{
+	struct leak_snapshot before;
+	struct bg_nslab b;
+	char err[512];
+	int code;
+
+	require_root();
+	leak_take(&before);
+	bg_start(&b, "lcstop", (const char *const[]){ NULL });
+	/* Negative control: the first is forwarded, and sleep as PID 1 ignores it. */
+	kill(b.pid, SIGINT);
+	cr_assert_eq(bg_wait(&b, 500, err, sizeof(err)), -1, "one SIGINT ended %s", b.name);
+	kill(b.pid, SIGINT);
+	code = bg_wait(&b, 10000, err, sizeof(err));
+	if (code < 0)
+		kill(b.pid, SIGKILL);
+	cr_assert_eq(code, 130, "after a second SIGINT nslab exits %d: %s", code, err);
+	cr_assert_not_null(strstr(err, ": did not stop on SIGINT: killed"), "%s", err);
+	assert_unchanged(&before, "a container killed after a second SIGINT");
+	leak_free(&before);
+}
+
+Test(lifecycle, stop_timeout_kills_after_one_sigterm, .timeout = 60)
+{
+	struct bg_nslab b;
+	char err[512];
+	int code;
+
+	require_root();
+	bg_start(&b, "lcstopt", (const char *const[]){ "--stop-timeout", "1", NULL });
+	kill(b.pid, SIGTERM);
+	code = bg_wait(&b, 15000, err, sizeof(err));
+	if (code < 0)
+		kill(b.pid, SIGKILL);
+	cr_assert_eq(code, 143, "--stop-timeout 1 after SIGTERM: exit %d: %s", code, err);
+	cr_assert_not_null(strstr(err, ": did not stop on SIGTERM: killed"), "%s", err);
+}
+
+Test(lifecycle, stop_a_command_that_dies_of_the_signal_is_not_killed, .timeout = 60)
+{
+	struct bg_nslab b;
+	char err[512];
+	int code;
+
+	require_root();
+	/* --init forwards SIGINT to sleep, which dies of it: one signal is enough. */
+	bg_start(&b, "lcstopi", (const char *const[]){ "--init", NULL });
+	kill(b.pid, SIGINT);
+	code = bg_wait(&b, 10000, err, sizeof(err));
+	if (code < 0)
+		kill(b.pid, SIGKILL);
+	cr_assert_eq(code, 130, "exit %d: %s", code, err);
+	cr_assert_str_eq(err, "");
+}

@@ -96,7 +96,7 @@ static int relay_or_wait(const struct exec_opts *o, int master, pid_t pid)
 		cli_error(&e);
 		return NSLAB_EXIT_SETUP;
 	}
-	code = nslab_tty_relay(master, o->interactive ? 0 : -1, pid);
+	code = nslab_tty_relay(master, o->interactive ? 0 : -1, pid, -1);
 	nslab_tty_restore();
 	return code;
 }

@@ -35,6 +35,8 @@ static const char run_usage[] =
 	"  --time-offset monotonic=S,boottime=S\n"
 	"  -e, --env KEY=VALUE   set an environment variable for CMD\n"
 	"  --init                run a tiny PID 1 that reaps zombies and forwards signals\n"
+	"  --stop-timeout S      SIGINT/SIGTERM are forwarded; a second one, or S seconds after\n"
+	"                        the first (default 10), kills the container (exit 130/143)\n"
 	"  --memory B  --memory-swap B (memory plus swap)   sizes take k, m, g\n"
 	"  --pids N  --cpus F  --cpu-weight W (1-10000)  --cpuset LIST  --io-weight W (1-10000)\n"
 	"  --cgroup-parent P     the container's cgroup is P/<name> (default nslab)\n"
@@ -55,7 +57,7 @@ enum {
 	OPT_NAME = 256, OPT_NS, OPT_ROOTFS, OPT_NO_OVERLAY, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_DOMAINNAME, OPT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_NET, OPT_PERSIST, OPT_JOIN,
 	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP, OPT_LIMIT, OPT_CGROUP_PARENT, OPT_BRIDGE, OPT_CAP,
-	OPT_NO_NEW_PRIVS, OPT_SECCOMP, OPT_CHECK_LEAKS, OPT_DEVICE,
+	OPT_NO_NEW_PRIVS, OPT_SECCOMP, OPT_CHECK_LEAKS, OPT_DEVICE, OPT_STOP_TIMEOUT,
 };
 
 static const struct option run_options[] = {
@@ -81,6 +83,7 @@ static const struct option run_options[] = {
 	{ "time-offset", required_argument, NULL, OPT_TIME_OFFSET },
 	{ "env", required_argument, NULL, 'e' },
 	{ "init", no_argument, NULL, OPT_INIT },
+	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ "detach", no_argument, NULL, 'd' },
 	{ "tty", no_argument, NULL, 't' },
 	{ "interactive", no_argument, NULL, 'i' },
@@ -151,6 +154,15 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 	case OPT_JOIN: return nslab_parse_join(arg, spec->join, e);
 	case OPT_TIME_OFFSET: return nslab_parse_time_offsets(arg, spec->time_offset, e);
 	case OPT_INIT: spec->init = true; return 0;
+	case OPT_STOP_TIMEOUT: {
+		long long s;
+
+		if (nslab_parse_number(arg, 0, 86400, &s))
+			return nslab_fail(e, EINVAL, "--stop-timeout", "'%s' is not a number of seconds (0-86400)",
+					  arg);
+		spec->stop_timeout = s;
+		return 0;
+	}
 	case 'd': spec->detach = true; return 0;
 	case 't': spec->tty = true; return 0;
 	case 'i': spec->interactive = true; return 0;
@@ -179,6 +191,9 @@ static int finish(struct nslab_container *c)
 		snprintf(why, sizeof(why), " (memory limit %lld MiB)", limit >> 20);
 	if (code == 128 + SIGKILL && nslab_container_oom_killed(c))
 		fprintf(stderr, "nslab: %s: killed by the OOM killer%s\n", c->spec->name, why);
+	if (c->stopped_by)
+		fprintf(stderr, "nslab: %s: did not stop on SIG%s: killed\n", c->spec->name,
+			sigabbrev_np(c->stopped_by));
 	nslab_container_teardown(c);
 	return code;
 }

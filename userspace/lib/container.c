@@ -560,15 +560,30 @@ fail:
 	return -e->err;
 }
 
+/* What `docker stop` does once its grace is over: every process, through the cgroup where there is one. */
+static void kill_all(struct nslab_container *c)
+{
+	if (!c->cg.made || nslab_cg_kill(&c->cg))
+		pidfd_send_signal(c->pidfd, SIGKILL, NULL, 0);
+}
+
 int nslab_container_wait(struct nslab_container *c)
 {
-	int code;
+	int timeout = c->spec->stop_timeout, code = -ECANCELED;
 
+	nslab_forward_signals(c->pid);
 	if (c->tty_master >= 0) {
-		code = nslab_tty_relay(c->tty_master, c->spec->interactive ? 0 : -1, c->pid);
+		code = nslab_tty_relay(c->tty_master, c->spec->interactive ? 0 : -1, c->pid, timeout);
 		nslab_tty_restore();
-	} else {
+	} else if (nslab_pidfd_wait_or_stop(c->pidfd, timeout)) {
 		code = nslab_wait_forwarding(c->pid);
+	}
+	if (code == -ECANCELED) {
+		c->stopped_by = nslab_stop_signal();
+		kill_all(c);
+		nslab_wait_forwarding(c->pid);
+		/* As a shell reports a command that its signal ended. */
+		code = 128 + c->stopped_by;
 	}
 	c->pid = 0;
 	return code;

@@ -21,6 +21,7 @@ struct nslab_container {
 	struct nslab_cgroup cg;
 	int pidfd;
 	pid_t pid;
+	int stopped_by;		/* the SIGINT or SIGTERM after which nslab_container_wait killed it */
 	int tty_master;		/* -t: the pty's master, from the first process */
 };
 
@@ -35,7 +36,9 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 /*
  * Waits for the container to exit, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2
  * (with -t relaying its pty, and giving the caller's terminal its modes back
- * afterwards); returns its exit code.
+ * afterwards); returns its exit code.  A second SIGINT or SIGTERM, or
+ * spec->stop_timeout seconds after the first, kills it (as `docker stop`):
+ * the code is then 128 + that first signal, and c->stopped_by names it.
  */
 int nslab_container_wait(struct nslab_container *c);
 

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,11 +70,57 @@ int nslab_pidfd_wait(int pidfd, int timeout_ms)
 }
 
 static pid_t forward_to;
+/* The first SIGINT or SIGTERM forwarded, when it came, and whether another followed. */
+static volatile sig_atomic_t stop_sig, stop_again;
+static struct timespec stop_first;
 
 static void forward_signal(int sig)
 {
 	if (forward_to > 0)
 		kill(forward_to, sig);
+	if (sig != SIGINT && sig != SIGTERM)
+		return;
+	if (stop_sig) {
+		stop_again = 1;
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &stop_first);
+	stop_sig = sig;
+}
+
+int nslab_stop_due_in_ms(int timeout_s)
+{
+	struct timespec now;
+	long long ms;
+
+	if (!stop_sig || timeout_s < 0)
+		return -1;
+	if (stop_again)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = timeout_s * 1000LL - ((now.tv_sec - stop_first.tv_sec) * 1000LL +
+				   (now.tv_nsec - stop_first.tv_nsec) / 1000000);
+	return ms > 0 ? (int)ms : 0;
+}
+
+int nslab_stop_signal(void)
+{
+	return stop_sig;
+}
+
+bool nslab_pidfd_wait_or_stop(int pidfd, int timeout_s)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	for (;;) {
+		int ms = nslab_stop_due_in_ms(timeout_s);
+
+		if (ms == 0)
+			return false;
+		/* A signal interrupts the poll (EINTR): the deadline is looked at again. */
+		if (poll(&p, 1, ms) > 0)
+			return true;
+	}
 }
 
 void nslab_forward_signals(pid_t pid)

@@ -63,6 +63,19 @@ void nslab_forward_signals(pid_t pid);
 int nslab_wait_forwarding(pid_t pid);
 
 /*
+ * The escalation of `docker stop`: the first SIGINT or SIGTERM is only
+ * forwarded (a PID 1 without a handler ignores it); a second one, or
+ * @timeout_s after the first, makes a stop due.  Returns the milliseconds
+ * left before it is, 0 when it is, -1 while no such signal came (or
+ * @timeout_s < 0: never).  Counts what nslab_forward_signals' handler saw.
+ */
+int nslab_stop_due_in_ms(int timeout_s);
+/* That first SIGINT or SIGTERM; 0 if none came. */
+int nslab_stop_signal(void);
+/* Waits for the process behind @pidfd to exit (true) or for a stop to be due (false). */
+bool nslab_pidfd_wait_or_stop(int pidfd, int timeout_s);
+
+/*
  * Waits, bounded by @timeout_ms, for the process behind @pidfd to exit: a
  * task stuck in the kernel must not hang `rm` or `kill` for ever.
  */

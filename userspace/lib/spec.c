@@ -22,8 +22,8 @@ void nslab_spec_init(struct nslab_spec *spec)
 	spec->net.mode = NSLAB_NET_LOOPBACK;
 	nslab_limits_init(&spec->limits);
 	spec->no_new_privs = true;
+	spec->stop_timeout = NSLAB_STOP_TIMEOUT;
 }
-
 
 int nslab_parse_idmap(const char *arg, struct nslab_idmap *map, int *n, struct nslab_error *e,
 		      const char *opt)

@@ -15,6 +15,8 @@
 #define NSLAB_NAME_MAX 48
 #define NSLAB_MAX_MAPS 8
 #define NSLAB_MAX_ENV 64
+/* docker stop's grace, in seconds, between the first SIGINT/SIGTERM and the kill. */
+#define NSLAB_STOP_TIMEOUT 10
 /* Container root maps to this host range when nslab runs as root and no map is given. */
 #define NSLAB_DEFAULT_MAP_BASE 100000u
 #define NSLAB_DEFAULT_MAP_COUNT 65536u
@@ -56,6 +58,7 @@ struct nslab_spec {
 	bool detach;
 	bool tty;			/* -t: a pty of its own, relayed */
 	bool interactive;		/* -i: with -t, stdin is relayed into the pty */
+	int stop_timeout;		/* seconds from the first SIGINT/SIGTERM to the kill */
 	const char *hostname;
 	const char *domainname;
 	bool user_set;

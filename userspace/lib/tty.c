@@ -248,7 +248,8 @@ static void drain_output(int master)
 		;
 }
 
-static void relay_loop(struct relay *r, int pidfd, const sigset_t *during)
+/* Until the process exits (true), or a stop is due (false). */
+static bool relay_loop(struct relay *r, int pidfd, const sigset_t *during, int stop_timeout_s)
 {
 	for (;;) {
 		struct pollfd p[3] = {
@@ -256,18 +257,22 @@ static void relay_loop(struct relay *r, int pidfd, const sigset_t *during)
 			{ .fd = r->master, .events = POLLIN | (r->len ? POLLOUT : 0) },
 			{ .fd = r->len ? -1 : r->in_fd, .events = POLLIN },
 		};
+		int ms = nslab_stop_due_in_ms(stop_timeout_s);
+		struct timespec left = { ms / 1000, ms % 1000 * 1000000L };
 
+		if (ms == 0)
+			return false;
 		if (resized) {
 			resized = 0;
 			copy_size(r->size_fd, r->master);
 		}
-		if (ppoll(p, 3, NULL, during) < 0) {
+		if (ppoll(p, 3, ms < 0 ? NULL : &left, during) < 0) {
 			if (errno == EINTR)
 				continue;
-			return;
+			return true;
 		}
 		if (p[0].revents)
-			return;
+			return true;
 		/* Every slave closed: a hung-up master would wake us for ever, and takes no input. */
 		if ((p[1].revents & (POLLIN | POLLHUP | POLLERR)) && !copy_output(r->master)) {
 			r->master = r->in_fd = -1;
@@ -277,12 +282,13 @@ static void relay_loop(struct relay *r, int pidfd, const sigset_t *during)
 	}
 }
 
-int nslab_tty_relay(int master, int in_fd, pid_t pid)
+int nslab_tty_relay(int master, int in_fd, pid_t pid, int stop_timeout_s)
 {
 	struct relay r = { .master = master, .in_fd = in_fd, .size_fd = size_source() };
 	struct sigaction winch = { .sa_handler = on_winch };
 	sigset_t block, during;
 	int pidfd = pidfd_open(pid, 0);
+	bool exited;
 
 	/* Without a pidfd there is no telling its exit from a quiet pty: just wait. */
 	if (pidfd < 0)
@@ -296,10 +302,11 @@ int nslab_tty_relay(int master, int in_fd, pid_t pid)
 	sigemptyset(&winch.sa_mask);
 	sigaction(SIGWINCH, &winch, NULL);
 	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
-	relay_loop(&r, pidfd, &during);
-	drain_output(r.master);
+	exited = relay_loop(&r, pidfd, &during, stop_timeout_s);
+	if (exited)
+		drain_output(r.master);
 	signal(SIGWINCH, SIG_DFL);
 	sigprocmask(SIG_UNBLOCK, &block, NULL);
 	close(pidfd);
-	return nslab_wait_forwarding(pid);
+	return exited ? nslab_wait_forwarding(pid) : -ECANCELED;
 }

@@ -46,8 +46,9 @@ void nslab_tty_restore(void);
  * Relays until @pid exits: the pty's output from @master to fd 1, and with
  * @in_fd >= 0 what arrives there into the pty; forwards the caller's window
  * size on SIGWINCH and SIGINT/TERM/HUP/QUIT/USR1/USR2 to @pid.  Returns
- * @pid's exit code once the output it left is copied.
+ * @pid's exit code once the output it left is copied, or -ECANCELED, @pid
+ * still running, once a stop is due (nslab_stop_due_in_ms(@stop_timeout_s)).
  */
-int nslab_tty_relay(int master, int in_fd, pid_t pid);
+int nslab_tty_relay(int master, int in_fd, pid_t pid, int stop_timeout_s);
 
 #endif
