@@ -24,8 +24,8 @@
 #ifndef SYS_clone3
 #define SYS_clone3 435
 #endif
-#ifndef SYS_mseal
-#define SYS_mseal 462
+#ifndef SYS_file_getattr
+#define SYS_file_getattr 468
 #endif
 
 /* Raw calls: libc wrappers may check arguments themselves, or not exist at all. */
@@ -82,8 +82,8 @@ static long call(const char *name)
 		/* The persona Docker's profile refuses, and the plain one it allows: this process only. */
 		{ "personality-norandom", SYS_personality, { 0x0040000 } },	/* ADDR_NO_RANDOMIZE */
 		{ "personality-linux", SYS_personality, { 0 } },		/* PER_LINUX */
-		/* Newer than libseccomp 2.5's tables; an undefined flag seals nothing. */
-		{ "mseal", SYS_mseal, { 0, 0, 1 } },
+		/* Linux 6.17, newer than any profile here; a size of 0 reads nothing. */
+		{ "file_getattr", SYS_file_getattr, { -1, 0, 0, 0, 0 } },
 	};
 
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
