@@ -37,7 +37,8 @@ static const char run_usage[] =
 	"  --cgroup-parent P     the container's cgroup is P/<name> (default nslab)\n"
 	"  --cap-add CAP  --cap-drop CAP   change Docker's 14 default capabilities (a name or ALL)\n"
 	"  --no-new-privs=false  allow setuid programs to gain privileges (default: no_new_privs on)\n"
-	"  --seccomp unconfined|FILE   no filter, or FILE's 'deny NAME'/'allow NAME' lines\n"
+	"  --seccomp unconfined|FILE   no filter, or FILE: a Docker/OCI JSON profile, or\n"
+	"                        'deny NAME'/'allow NAME' lines\n"
 	"  -d, --detach          run in the background; print the name\n"
 	"  --check-leaks         with nscount loaded: fail unless every namespace made is freed again\n"
 	"exit: CMD's status, 128+N if killed by signal N; 125 setup failed, 126 cannot execute, 127 not found\n";

@@ -72,8 +72,8 @@ static int read_line(char *line, const char *file, int lineno, char **name,
 static int read_lines(char *text, const char *file, struct nslab_sc_profile *p,
 		      struct nslab_error *e)
 {
+	/* "deny x" is 6 characters: there are fewer rules than half the text's length. */
 	struct nslab_sc_rule *rules = calloc(strlen(text) / 2 + 1, sizeof(*rules));
-	char *line;
 	int lineno = 0, ret = 0;
 
 	if (!rules)
@@ -81,9 +81,8 @@ static int read_lines(char *text, const char *file, struct nslab_sc_profile *p,
 	*p = (struct nslab_sc_profile){ .default_action = SCMP_ACT_ALLOW, .rules = rules,
 					.storage = text };
 	for (char *next = text; !ret && next; lineno++) {
-		char *name;
+		char *name, *line = next;
 
-		line = next;
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
@@ -245,6 +244,8 @@ static int add_profile(scmp_filter_ctx ctx, const struct nslab_sc_profile *p, ui
 
 	/* The filter must not stop a setuid program: no_new_privs is ours to decide, not its. */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/* A binary search over some 400 calls, not a walk down the list on every call. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (((p->arches & NSLAB_SC_ADD_X86) && seccomp_arch_add(ctx, SCMP_ARCH_X86) < 0) ||
 	    ((p->arches & NSLAB_SC_ADD_X32) && seccomp_arch_add(ctx, SCMP_ARCH_X32) < 0))
 		return nslab_fail(e, EINVAL, "seccomp", "cannot add the 32-bit architectures");
