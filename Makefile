@@ -26,7 +26,7 @@ LDFLAGS  += -Wl,--as-needed $(VARIANT_LDFLAGS)
 # installs the missing ones as root and names them otherwise.
 DEB_PKGS := gcc make pkg-config libcriterion-dev libnl-3-dev libnl-route-3-dev \
             libnl-genl-3-dev libseccomp-dev libjson-c-dev busybox-static iproute2 util-linux \
-            golang-github-containers-common
+            libcap2-bin golang-github-containers-common
 
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 CLI_SRCS   := $(wildcard userspace/cli/*.c)
@@ -54,7 +54,7 @@ STATIC    ?= -static
 NSLAB_LIBS = $(if $(STATIC),$(STATIC) $(shell pkg-config --static --libs libnl-route-3.0 libnl-genl-3.0 libseccomp json-c 2>/dev/null),$(PKG_LIBS))
 CR_LIBS    = $(shell pkg-config --libs criterion 2>/dev/null)
 
-.PHONY: all bins test-bins deps test asan-test unit-test conformance-test \
+.PHONY: all bins test-bins deps check-deps test asan-test unit-test conformance-test \
         rootfs install clean
 .DELETE_ON_ERROR:
 
@@ -73,7 +73,8 @@ $(PROBE_BIN): $(PROBE_SRCS) userspace/probe/probe.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $(PROBE_SRCS)
 
-$(O)/obj/%.o: %.c
+# A fresh machine fails here, naming what to install, rather than at the first missing header.
+$(O)/obj/%.o: %.c | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -102,11 +103,14 @@ $(CONF_BIN): $(call obj,$(CONF_SRCS) $(HELP_SRCS)) $(LIB)
 deps:
 	@sh userspace/deps.sh $(DEB_PKGS)
 
+check-deps:
+	@sh userspace/deps.sh --check $(DEB_PKGS)
+
 # The suites run against the fault-injection build; NSLAB tells them which
 # binary to drive.  --verbose lists every test by name (the check IDs) and
 # every skip with its reason.  Conformance tests are serial: several of them
 # compare the host's global state (mountinfo, /run/nslab) before and after a run.
-test: deps rootfs
+test: deps all
 	$(MAKE) O=build/test VARIANT_CFLAGS=-DNSLAB_FAULT_INJECTION test-bins
 	$(MAKE) O=build/test unit-test conformance-test module-test
 

@@ -3,7 +3,7 @@
  * nsbench: what each namespace operation costs, how it scales with parallel
  * creators and with what already exists, what the kernel says it spent
  * (nscount), and how a whole nslab container start compares with its peers.
- * See `nsbench --help` and DESIGN.md.
+ * See `nsbench --help` and docs/design.md.
  */
 #include "bench_int.h"
 #include "counters.h"

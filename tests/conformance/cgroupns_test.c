@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Cgroup namespace, CONFORMANCE.md G1. */
+/* Cgroup namespace, docs/conformance.md G1. */
 #include <criterion/criterion.h>
 #include <stdbool.h>
 #include <stdlib.h>

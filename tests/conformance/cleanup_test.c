@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cleanup and faults, CONFORMANCE.md X1-X3: after every run, whatever ends
+ * Cleanup and faults, docs/conformance.md X1-X3: after every run, whatever ends
  * it, the host is as before (mountinfo, state dirs, cgroup tree, persisted ns
  * files); bad input is refused before anything is made.
  *
@@ -37,7 +37,8 @@ TestSuite(cleanup, .fini = cleanup);
 
 /* ---- X3: refused before anything is created ---- */
 
-static void expect_refused(int code, const char *step, const char *const argv[])
+/* @says, if not NULL, must be part of the error line: the reason, not only the step. */
+static void expect_refused(int code, const char *step, const char *says, const char *const argv[])
 {
 	struct leak_snapshot before;
 	struct run_result r;
@@ -51,8 +52,14 @@ static void expect_refused(int code, const char *step, const char *const argv[])
 	assert_unchanged(&before, context);
 	leak_free(&before);
 	assert_one_error(&r, code, step, context);
+	if (says)
+		cr_assert_not_null(strstr(r.err, says), "%s: the error does not say '%s': %s", context,
+				   says, r.err);
 }
-#define REFUSED(code, step, ...) expect_refused((code), (step), (const char *const[]){ __VA_ARGS__, NULL })
+#define REFUSED(code, step, ...) \
+	expect_refused((code), (step), NULL, (const char *const[]){ __VA_ARGS__, NULL })
+#define REFUSED_SAYING(code, step, says, ...) \
+	expect_refused((code), (step), (says), (const char *const[]){ __VA_ARGS__, NULL })
 
 /* Control for the X3 cases: the input they spoil, as given, runs. */
 static void expect_runs(const char *const argv[])
@@ -141,7 +148,7 @@ Test(cleanup, X3_bad_rootfs_refused)
 	REFUSED(125, "rootfs", "run", "--rootfs", "/etc/passwd", "--", "true");
 	/* A directory, but not a root filesystem: no /proc, /dev, /sys to mount on. */
 	cr_assert_not_null(mkdtemp(empty));
-	expect_refused(125, "rootfs", (const char *const[]){ "run", "--rootfs", empty, "--", "true", NULL });
+	REFUSED(125, "rootfs", "run", "--rootfs", empty, "--", "true");
 	rmdir(empty);
 	REFUSED(125, "--persist", "run", "--persist", "/etc/passwd", "--", "true");
 	RUNS("run", "--rootfs", lab_default_rootfs(), "--", "true");
@@ -172,13 +179,23 @@ Test(cleanup, X3_bad_name_refused)
 	REFUSED(125, "--name", "run", "--name", "", "--", "true");
 	REFUSED(125, "--name", "run", "--name",
 		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw" /* 49 */, "--", "true");
+	/* A name too long to quote whole still gets its reason through. */
+	char long_name[301];
+
+	memset(long_name, 'a', 300);
+	long_name[300] = '\0';
+	REFUSED_SAYING(125, "--name", "300 characters long, at most 48", "run", "--name", long_name,
+		       "--", "true");
 }
 
 Test(cleanup, X3_unknown_option_and_no_command_refused)
 {
 	require_root();
 	REFUSED(125, "usage", "run", "--bogus", "--", "true");
-	REFUSED(125, "usage", "run", "--name");
+	REFUSED_SAYING(125, "usage", "--name needs a value", "run", "--name");
+	REFUSED_SAYING(125, "usage", "--memory needs a value", "run", "--memory");
+	REFUSED_SAYING(125, "usage", "--user needs a value", "exec", "--user");
+	REFUSED_SAYING(125, "usage", "bad option '--bogus'", "run", "--bogus", "--", "true");
 	REFUSED(125, "usage", "exec", "--bogus", "x", "true");
 	REFUSED(125, "run", "run");
 	REFUSED(125, "run", "run", "--");
@@ -250,7 +267,7 @@ static const struct fault_step {
 	const char *step;
 	const char *reported;	/* the step the error names, when coarser than the fault point */
 	const char *opt[2];	/* options the run needs to reach the step */
-	int code;		/* 125, or 126: the exec itself failed (DESIGN.md exit codes) */
+	int code;		/* 125, or 126: the exec itself failed (exit codes: docs/design.md) */
 	bool in_exec;		/* a step of `nslab exec`, not of `run` */
 	bool v1_only;		/* v2 clones straight into the cgroup: no separate step */
 } fault_steps[] = {
@@ -281,11 +298,15 @@ static const struct fault_step {
 	{ .step = "read-only", .opt = { "--read-only" } },
 	{ .step = "hostname" },
 	{ .step = "net" },
+	{ .step = "setsid" },
+	{ .step = "pty", .opt = { "-t" } },
+	{ .step = "pty-recv", .reported = "pty", .opt = { "-t" } },
 	{ .step = "no_new_privs" },
 	{ .step = "caps" },
 	{ .step = "seccomp" },
 	{ .step = "exec", .code = 126 },
 	{ .step = "setns", .in_exec = true },
+	{ .step = "setsid", .in_exec = true },
 };
 #define N_FAULT_STEPS (sizeof(fault_steps) / sizeof(fault_steps[0]))
 
@@ -424,7 +445,7 @@ Test(cleanup, X1_exec_failure_leaves_nothing)
 	leak_free(&before);
 }
 
-/* CONFORMANCE X1 lists persisted ns files among what no run may leave behind. */
+/* docs/conformance.md X1 lists persisted ns files among what no run may leave behind. */
 Test(cleanup, X1_persisted_ns_files_gone_after_exit)
 {
 	struct leak_snapshot before;
@@ -571,11 +592,6 @@ Test(cleanup, X2_rm_cleans_after_supervisor_sigkill_unreaped)
 }
 
 /*
- * SIGKILLed during its setup (state dir, cgroup and first process made, the
- * first process not yet released), the supervisor leaves a container with
- * no first process, which ps calls dead and a plain rm removes entirely.
- */
-/*
  * A container still being set up (its supervisor stalls after the clone):
  * plain rm refuses, naming its status; rm -f stops the supervisor, then
  * removes everything it made.
@@ -620,6 +636,11 @@ Test(cleanup, X2_rm_force_during_setup)
 	cr_assert_eq(nslab_state_read(name, &st), -ENOENT);
 }
 
+/*
+ * SIGKILLed during its setup (state dir, cgroup and first process made, the
+ * first process not yet released), the supervisor leaves a container with
+ * no first process, which ps calls dead and a plain rm removes entirely.
+ */
 Test(cleanup, X2_rm_cleans_after_supervisor_death_during_setup)
 {
 	struct leak_snapshot before;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Docker's hardening and the doors runtimes have been escaped through,
- * CONFORMANCE.md H1-H9 (and N5).  The negative control of each check is
+ * docs/conformance.md H1-H9 (and N5).  The negative control of each check is
  * the same probe with the hardening off (UNCONFINED, sometimes without the
  * user namespace too, so that the host's root meets only the kernel's own
  * checks), or on the host itself: it shows the door open where the kernel
@@ -32,7 +32,7 @@
 
 #define BIT(c) (1ULL << (c))
 
-/* The 14 capabilities CONFORMANCE H1 lists, Docker's default set. */
+/* The 14 capabilities docs/conformance.md H1 names, Docker's default set. */
 static unsigned long long docker_caps(void)
 {
 	return BIT(CAP_CHOWN) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_FSETID) | BIT(CAP_FOWNER) |
@@ -55,13 +55,23 @@ static unsigned long long status_field(const char *out, const char *field, int b
 	return 0;
 }
 
-static void assert_cap_sets(const char *out, unsigned long long want, const char *context)
+/* Docker's sets (moby oci.SetCapabilities) for @uid: root gets @want, any other uid only the bounding set. */
+static void assert_cap_sets_of(const char *out, int uid, unsigned long long want,
+			       const char *context)
 {
 	static const char *const sets[] = { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb" };
+	const unsigned long long wanted[] = { 0, uid ? 0 : want, uid ? 0 : want, want, 0 };
 
+	cr_assert_eq(status_field(out, "Uid", 10), uid, "%s: %s", context, out);
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
-		cr_assert_eq(status_field(out, sets[i], 16), want, "%s: %s is %llx, wanted %llx",
-			     context, sets[i], status_field(out, sets[i], 16), want);
+		cr_assert_eq(status_field(out, sets[i], 16), wanted[i],
+			     "%s: %s is %llx, wanted %llx", context, sets[i],
+			     status_field(out, sets[i], 16), wanted[i]);
+}
+
+static void assert_cap_sets(const char *out, unsigned long long want, const char *context)
+{
+	assert_cap_sets_of(out, 0, want, context);
 }
 
 static void assert_ran(const struct run_result *r, const char *context)
@@ -69,7 +79,7 @@ static void assert_ran(const struct run_result *r, const char *context)
 	cr_assert_eq(r->code, 0, "%s: nslab failed (%d): %s%s", context, r->code, r->out, r->err);
 }
 
-#define STATUS_CMD "grep", "-E", "^(Cap|NoNewPrivs|Seccomp:)", "/proc/self/status"
+#define STATUS_CMD "grep", "-E", "^(Uid|Gid|Cap|NoNewPrivs|Seccomp:)", "/proc/self/status"
 
 /* ---- H1 ---- */
 
@@ -112,6 +122,13 @@ Test(harden, H1_cap_add_and_drop)
 	NSLAB(&r, "run", "--cap-add", "CHOWN", "--cap-drop", "ALL", "--", STATUS_CMD);
 	assert_ran(&r, "--cap-drop ALL --cap-add CHOWN");
 	assert_cap_sets(r.out, BIT(CAP_CHOWN), "--cap-drop ALL --cap-add CHOWN");
+
+	/* But --cap-add ALL keeps out what --cap-drop names, as with docker run. */
+	NSLAB(&r, "run", "--cap-add", "ALL", "--cap-drop", "NET_RAW", "--", STATUS_CMD);
+	assert_ran(&r, "--cap-add ALL --cap-drop NET_RAW");
+	cr_assert_eq(status_field(r.out, "CapBnd", 16) & BIT(CAP_NET_RAW), 0, "%s", r.out);
+	cr_assert(status_field(r.out, "CapEff", 16) & BIT(CAP_SYS_ADMIN), "%s", r.out);
+	assert_cap_sets(r.out, status_field(r.out, "CapBnd", 16), "--cap-add ALL --cap-drop NET_RAW");
 }
 
 Test(harden, H1_non_root_user_has_no_effective_caps)
@@ -121,15 +138,98 @@ Test(harden, H1_non_root_user_has_no_effective_caps)
 	require_root();
 	NSLAB(&r, "run", "--user", "1000", "--", STATUS_CMD);
 	assert_ran(&r, "--user 1000");
-	cr_assert_eq(status_field(r.out, "CapEff", 16), 0, "%s", r.out);
-	cr_assert_eq(status_field(r.out, "CapPrm", 16), 0, "%s", r.out);
-	cr_assert_eq(status_field(r.out, "CapAmb", 16), 0, "%s", r.out);
-	cr_assert_eq(status_field(r.out, "CapBnd", 16), docker_caps(), "%s", r.out);
+	assert_cap_sets_of(r.out, 1000, docker_caps(), "--user 1000");
+
+	/* --cap-add widens only a non-root user's bounding set, as Docker's does. */
+	NSLAB(&r, "run", "--user", "1000", "--cap-add", "NET_ADMIN", "--", STATUS_CMD);
+	assert_ran(&r, "--user 1000 --cap-add NET_ADMIN");
+	assert_cap_sets_of(r.out, 1000, docker_caps() | BIT(CAP_NET_ADMIN), "--cap-add NET_ADMIN");
 
 	/* Negative control: unconfined, the same user keeps a full bounding set to regain. */
 	NSLAB(&r, "run", UNCONFINED, "--user", "1000", "--", STATUS_CMD);
 	assert_ran(&r, "unconfined --user 1000");
 	cr_assert(status_field(r.out, "CapBnd", 16) & BIT(CAP_SYS_ADMIN), "%s", r.out);
+}
+
+/* The switch to the user needs CAP_SETUID and CAP_SETGID, which the container need not keep. */
+Test(harden, H1_user_switch_survives_dropping_setuid_setgid)
+{
+	const struct {
+		const char *drop;
+		unsigned long long bounding;
+	} cases[] = {
+		{ "ALL", 0 },
+		{ "SETUID", docker_caps() & ~BIT(CAP_SETUID) },
+		{ "SETGID", docker_caps() & ~BIT(CAP_SETGID) },
+	};
+	struct run_result r;
+
+	require_root();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		NSLAB(&r, "run", "--user", "1000:1000", "--cap-drop", cases[i].drop, "--", STATUS_CMD);
+		assert_ran(&r, cases[i].drop);
+		assert_cap_sets_of(r.out, 1000, cases[i].bounding, cases[i].drop);
+		cr_assert_eq(status_field(r.out, "Gid", 10), 1000, "%s: %s", cases[i].drop, r.out);
+		/* no_new_privs on: the filter is loaded last, after the switch, unprivileged. */
+		cr_assert_eq(status_field(r.out, "Seccomp", 10), 2, "%s: %s", cases[i].drop, r.out);
+	}
+	/* no_new_privs off: the filter still goes in first, while CAP_SYS_ADMIN allows it. */
+	NSLAB(&r, "run", "--user", "1000", "--cap-drop", "ALL", "--no-new-privs=false", "--",
+	      STATUS_CMD);
+	assert_ran(&r, "--no-new-privs=false");
+	assert_cap_sets_of(r.out, 1000, 0, "--no-new-privs=false");
+	cr_assert_eq(status_field(r.out, "NoNewPrivs", 10), 0, "%s", r.out);
+	cr_assert_eq(status_field(r.out, "Seccomp", 10), 2, "%s", r.out);
+
+	/* Negative control: without those capabilities the container's root cannot switch itself. */
+	NSLAB(&r, "run", "--cap-drop", "SETUID", "--", "su", "-s", "/bin/sh", "nobody", "-c", "id -u");
+	cr_assert_neq(r.code, 0, "su without CAP_SETUID: %s", r.out);
+	NSLAB(&r, "run", "--", "su", "-s", "/bin/sh", "nobody", "-c", "id -u");
+	assert_ran(&r, "su");
+	cr_assert_str_eq(r.out, "65534\n");
+}
+
+/* Puts a copy of the rootfs's busybox, with file capabilities @caps, at /opt/@dir/busybox of @root. */
+static void busybox_with_caps(const char *root, const char *dir, const char *caps)
+{
+	char cmd[4 * PATH_MAX];
+
+	/* Named busybox, so that it still runs the applet named by its first argument. */
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p '%1$s/opt/%2$s' && cp '%1$s/bin/busybox' '%1$s/opt/%2$s/busybox' && "
+		 "setcap %3$s '%1$s/opt/%2$s/busybox'", root, dir, caps);
+	cr_assert_eq(host_sh(cmd, NULL, 0), 0, "%s failed", cmd);
+}
+
+/*
+ * With no_new_privs off, a non-root user still gains nothing from a file's
+ * inheritable bits (+i): its own inheritable set is empty.  setcap on the
+ * host writes a v2 xattr (root id 0), which the kernel honours in a user
+ * namespace too, since the host's root owns every namespace it created
+ * (security/commoncap.c, rootid_owns_currentns).
+ */
+Test(harden, H1_file_inheritable_caps_give_non_root_nothing, .fini = lab_cleanup)
+{
+	char root[PATH_MAX];
+	struct run_result r;
+
+	require_root();
+	if (host_sh("command -v setcap >/dev/null", NULL, 0) != 0)
+		cr_skip_test("setcap (libcap2-bin) is not installed");
+	lab_rootfs_copy(root);
+	busybox_with_caps(root, "ei", "cap_net_raw+ei");
+	busybox_with_caps(root, "ep", "cap_net_raw+ep");
+	NSLAB(&r, "run", "--rootfs", root, "--user", "1000", "--no-new-privs=false", "--",
+	      "/opt/ei/busybox", STATUS_CMD);
+	assert_ran(&r, "cap_net_raw+ei");
+	assert_cap_sets_of(r.out, 1000, docker_caps(), "cap_net_raw+ei");
+
+	/* Negative control: the file's forced permitted bits (+p) do raise it, so its caps are read. */
+	NSLAB(&r, "run", "--rootfs", root, "--user", "1000", "--no-new-privs=false", "--",
+	      "/opt/ep/busybox", STATUS_CMD);
+	assert_ran(&r, "cap_net_raw+ep");
+	cr_assert_eq(status_field(r.out, "CapEff", 16), BIT(CAP_NET_RAW), "%s", r.out);
+	cr_assert_eq(status_field(r.out, "CapPrm", 16), BIT(CAP_NET_RAW), "%s", r.out);
 }
 
 /* ---- H2 ---- */
@@ -492,11 +592,12 @@ Test(harden, H11_containers_common_json_profile_applied, .fini = detached_cleanu
 
 Test(harden, H1_H2_H3_exec_gets_the_same_hardening, .fini = detached_cleanup)
 {
-	char boxed[DETACHED_NAME_MAX], open_box[DETACHED_NAME_MAX];
+	char boxed[DETACHED_NAME_MAX], open_box[DETACHED_NAME_MAX], dropped[DETACHED_NAME_MAX];
 	struct run_result r;
 
 	require_root();
 	DETACHED(boxed, "h3x", "--cap-add", "NET_ADMIN", "--", "sleep", "60");
+	DETACHED(dropped, "h3xd", "--cap-drop", "ALL", "--", "sleep", "60");
 	DETACHED(open_box, "h3xu", UNCONFINED, "--", "sleep", "60");
 
 	NSLAB(&r, "exec", boxed, "--", STATUS_CMD);
@@ -510,11 +611,13 @@ Test(harden, H1_H2_H3_exec_gets_the_same_hardening, .fini = detached_cleanup)
 	ASSERT_CALLS(r.out, capped, true, "exec");
 	cr_assert_str_eq(lab_value(r.out, "personality-norandom"), "EPERM");
 
-	/* --user on exec keeps the bounding set and drops the rest. */
+	/* --user on exec keeps the bounding set and drops the rest, even CAP_SETUID's. */
 	NSLAB(&r, "exec", "--user", "1000", boxed, "--", STATUS_CMD);
 	assert_ran(&r, "exec --user 1000");
-	cr_assert_eq(status_field(r.out, "CapEff", 16), 0, "%s", r.out);
-	cr_assert_eq(status_field(r.out, "CapBnd", 16), docker_caps() | BIT(CAP_NET_ADMIN), "%s", r.out);
+	assert_cap_sets_of(r.out, 1000, docker_caps() | BIT(CAP_NET_ADMIN), "exec --user 1000");
+	NSLAB(&r, "exec", "--user", "1000", dropped, "--", STATUS_CMD);
+	assert_ran(&r, "exec --user 1000 into --cap-drop ALL");
+	assert_cap_sets_of(r.out, 1000, 0, "exec --user 1000 into --cap-drop ALL");
 
 	/* Negative control: exec into an unconfined container is unconfined. */
 	NSLAB(&r, "exec", open_box, "--", STATUS_CMD);
@@ -694,6 +797,7 @@ Test(harden, H6_core_pattern_not_writable)
 	struct run_result r;
 
 	require_root();
+	/* In a user namespace proc's own check (EACCES) may come before the read-only mount's. */
 	NSLAB(&r, "run", "--", "nslab-probe", "open-write", CORE_PATTERN);
 	assert_ran(&r, "default");
 	cr_assert(strcmp(r.out, "EROFS\n") == 0 || strcmp(r.out, "EACCES\n") == 0, "got %s", r.out);
@@ -701,7 +805,27 @@ Test(harden, H6_core_pattern_not_writable)
 	assert_ran(&r, "unconfined");
 	cr_assert(strcmp(r.out, "EROFS\n") == 0 || strcmp(r.out, "EACCES\n") == 0, "got %s", r.out);
 
-	/* Negative control: the host's root may write it (and does not). */
+	/* The host's real root passes proc's check: only the read-only /proc/sys stops it. */
+	NSLAB(&r, "run", "--ns", lab_ns_without("user"), "--", "nslab-probe", "open-write",
+	      CORE_PATTERN);
+	assert_ran(&r, "real root");
+	cr_assert_str_eq(r.out, "EROFS\n");
+	NSLAB(&r, "run", UNCONFINED, "--ns", lab_ns_without("user"), "--", "nslab-probe",
+	      "open-write", CORE_PATTERN);
+	assert_ran(&r, "real root, unconfined");
+	cr_assert_str_eq(r.out, "EROFS\n");
+
+	/*
+	 * Negative control: the same real root, unconfined, takes the read-only
+	 * mount off (as Docker's --privileged has it) and may open the file
+	 * for writing.  Nothing is written.
+	 */
+	NSLAB(&r, "run", UNCONFINED, "--ns", lab_ns_without("user"), "--", "sh", "-c",
+	      "umount /proc/sys && nslab-probe open-write " CORE_PATTERN);
+	assert_ran(&r, "real root, /proc/sys unmounted");
+	cr_assert_str_eq(r.out, "ok\n");
+
+	/* And the host's root may write it (and does not). */
 	cr_assert_eq(access(CORE_PATTERN, W_OK), 0, "host: %s", strerror(errno));
 }
 

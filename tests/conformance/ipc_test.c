@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* IPC isolation, CONFORMANCE.md I1-I5. */
+/* IPC isolation, docs/conformance.md I1-I5. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <mqueue.h>

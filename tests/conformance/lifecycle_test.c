@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The CLI lifecycle of issue 2: run -d, ps, exec, rm, --persist, --join and
- * the exit codes of DESIGN.md.  These are contract checks with no CONFORMANCE
- * ID of their own, except where one applies (X1: rm -f leaves nothing).
+ * the exit codes of docs/design.md.  These are contract checks with no check
+ * ID of their own (docs/conformance.md), except where one applies (X1: rm -f
+ * leaves nothing).
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -13,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
 
@@ -94,6 +97,70 @@ Test(lifecycle, detach_prints_name_and_runs)
 	cr_assert_not_null(strstr(r.out, own_name), "%s", r.out);
 }
 
+/* True once no process holds the write end of the pipe whose read end is @rfd. */
+static bool writers_gone(int rfd, int timeout_ms)
+{
+	struct pollfd p = { .fd = rfd, .events = POLLIN };
+
+	return poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLHUP);
+}
+
+/*
+ * `nslab run -d ... 3>pipe | cat` must not hold the caller's pipe (or lock)
+ * for the container's life: only what nslab opens stays open.
+ */
+Test(lifecycle, detach_holds_none_of_the_callers_fds, .fini = detached_cleanup)
+{
+	char name[DETACHED_NAME_MAX];
+	int p[2], inherited;
+	pid_t holder;
+
+	require_root();
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	inherited = fcntl(p[1], F_DUPFD, 10);	/* without O_CLOEXEC: nslab inherits it */
+	cr_assert_geq(inherited, 10);
+	close(p[1]);
+	DETACHED(name, "lcfd", "--", "sleep", "60");
+	close(inherited);
+	cr_assert(writers_gone(p[0], 5000), "a process of %s still holds the caller's fd", name);
+	close(p[0]);
+
+	/* Negative control: a process that does keep it is seen holding it. */
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	holder = fork();
+	cr_assert_geq(holder, 0);
+	if (holder == 0) {
+		close(p[0]);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	cr_assert(!writers_gone(p[0], 300), "a holder of the write end went unseen");
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	cr_assert(writers_gone(p[0], 5000));
+	close(p[0]);
+}
+
+Test(lifecycle, help_command_and_version)
+{
+	struct run_result r;
+
+	NSLAB(&r, "help", "run");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(strncmp(r.out, "usage: nslab run ", 17), 0, "help run printed: %s", r.out);
+	/* Control: the general help is another text. */
+	NSLAB(&r, "help");
+	cr_assert_eq(strncmp(r.out, "usage: nslab COMMAND", 20), 0, "help printed: %s", r.out);
+	NSLAB(&r, "help", "no-such-command");
+	cr_assert_eq(r.code, 2, "help of an unknown command (%d): %s", r.code, r.out);
+	NSLAB(&r, "--version");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(strncmp(r.out, "nslab version ", 14), 0, "--version printed: %s", r.out);
+	NSLAB(&r, "version");
+	cr_assert_eq(strncmp(r.out, "nslab version ", 14), 0, "version printed: %s", r.out);
+}
+
 Test(lifecycle, ps_json_is_valid_and_lists_the_container)
 {
 	char name[DETACHED_NAME_MAX], entry[4096], want[64], *doc;
@@ -146,7 +213,7 @@ Test(lifecycle, exec_sees_the_container_hostname)
 	cr_assert_str_eq(r.out, "lc-box\n");
 }
 
-/* DESIGN.md: `nslab exec NAME|PID [--] CMD`. */
+/* The usage: `nslab exec NAME|PID [--] CMD`. */
 Test(lifecycle, exec_takes_double_dash)
 {
 	char name[DETACHED_NAME_MAX];
@@ -310,7 +377,7 @@ Test(lifecycle, join_shares_a_persisted_netns)
 	cr_assert_not(same_ns(&net_a, &net_c), "control: without --join, C has its own");
 }
 
-/* ---- exit codes of run (DESIGN.md) ---- */
+/* ---- exit codes of run (docs/design.md) ---- */
 
 Test(lifecycle, run_exit_status_propagated)
 {
@@ -335,6 +402,8 @@ Test(lifecycle, run_signal_gives_128_plus_n)
 	/* --init: the shell is not PID 1 of its namespace, so SIGKILL from inside works. */
 	NSLAB(&r, "run", "--init", "--", "sh", "-c", "kill -9 $$");
 	cr_assert_eq(r.code, 137, "%s", r.err);
+	/* A SIGKILL that is not the OOM killer's is not blamed on it. */
+	cr_assert_str_eq(r.err, "");
 	NSLAB(&r, "run", "--init", "--", "sh", "-c", "kill -USR1 $$");
 	cr_assert_eq(r.code, 128 + 10, "%s", r.err);
 }

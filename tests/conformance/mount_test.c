@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Mounts and the root filesystem, CONFORMANCE.md M1-M7. */
+/* Mounts and the root filesystem, docs/conformance.md M1-M7. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>

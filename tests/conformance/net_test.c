@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Network isolation, CONFORMANCE.md N1-N2. */
+/* Network isolation, docs/conformance.md N1-N2. */
 #include <criterion/criterion.h>
 #include <net/if.h>
 #include <stdio.h>

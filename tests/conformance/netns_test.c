@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Container networking, CONFORMANCE.md N3, N4, N6, N7, and the refusal of
+ * Container networking, docs/conformance.md N3, N4, N6, N7, and the refusal of
  * bad network options (X3).  Addresses come from 198.51.100.32-127 and
  * 2001:db8:5::/48 only, and every packet stays between namespaces of this
  * machine: no test pings an address that only a host route could reach.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Copy-on-write root, CONFORMANCE.md C1-C4. */
+/* Copy-on-write root, docs/conformance.md C1-C4. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <ftw.h>

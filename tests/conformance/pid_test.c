@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* PID isolation, CONFORMANCE.md P1-P7. */
+/* PID isolation, docs/conformance.md P1-P7. */
 #include <criterion/criterion.h>
 #include <ctype.h>
 #include <dirent.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Time namespace, CONFORMANCE.md T1-T2. */
+/* Time namespace, docs/conformance.md T1-T2. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* User namespace, CONFORMANCE.md R1-R6. */
+/* User namespace, docs/conformance.md R1-R6. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <grp.h>

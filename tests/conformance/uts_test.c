@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* UTS isolation, CONFORMANCE.md U1-U5. */
+/* UTS isolation, docs/conformance.md U1-U5. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <sched.h>

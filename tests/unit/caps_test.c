@@ -94,6 +94,9 @@ Test(caps, resolve_drops_before_adds)
 	/* --cap-add CHOWN --cap-drop ALL, in either order: only CHOWN. */
 	cr_assert_eq(nslab_caps_resolve(BIT(CAP_CHOWN), ~0ULL), BIT(CAP_CHOWN));
 	cr_assert_eq(nslab_caps_resolve(~0ULL, 0), ~0ULL);
+	/* --cap-add ALL --cap-drop NET_RAW: all but NET_RAW, as Docker's; ALL and ALL: all. */
+	cr_assert_eq(nslab_caps_resolve(~0ULL, BIT(CAP_NET_RAW)), ~BIT(CAP_NET_RAW));
+	cr_assert_eq(nslab_caps_resolve(~0ULL, ~0ULL), ~0ULL);
 }
 
 /* ---- seccomp profile file ---- */

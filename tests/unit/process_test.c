@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Exit codes (DESIGN.md: 125 setup, 126 cannot execute, 127 not found, 128+N signal) and id map text. */
+/* Exit codes (docs/design.md: 125 setup, 126 cannot exec, 127 not found, 128+N signal), id maps. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>

@@ -256,6 +256,15 @@ Test(spec_net, veth_addresses)
 	cr_assert_eq(net.n_peer, 1);
 	cr_assert_str_eq(net.peer[0].text, "198.51.100.1/24");
 	cr_assert_eq(net.mtu, 1400);
+
+	/* The addresses are optional, the options after them are not tied to them. */
+	net.mtu = 0;
+	cr_assert_eq(nslab_parse_net("veth,mtu=1400", &net, &e), 0, "%s", e.why);
+	cr_assert_eq(net.n_addr + net.n_peer, 0);
+	cr_assert_eq(net.mtu, 1400);
+	cr_assert_eq(nslab_parse_net("veth,peer=198.51.100.1/24", &net, &e), 0, "%s", e.why);
+	cr_assert_eq(net.n_addr, 0);
+	cr_assert_eq(net.n_peer, 1);
 }
 
 Test(spec_net, veth_rejects_malformed)
@@ -263,7 +272,7 @@ Test(spec_net, veth_rejects_malformed)
 	static const char *const bad[] = {
 		"veth=198.51.100.2", "veth=198.51.100.2/33", "veth=2001:db8::2/129",
 		"veth=198.51.100.300/24", "veth=peer=", "veth=198.51.100.2/24,mtu=10",
-		"veth=198.51.100.2/-1", "veth=,",
+		"veth=198.51.100.2/-1", "veth=,", "veth,", "veth,,mtu=1400",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

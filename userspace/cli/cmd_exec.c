@@ -5,25 +5,31 @@
 #include "process.h"
 #include "spec.h"
 #include "state.h"
+#include "tty.h"
 #include "user.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/close_range.h>
 
 static const char exec_usage[] =
-	"usage: nslab exec [--user UID[:GID]] [-e KEY=VALUE]... NAME|PID [--] CMD [ARG...]\n"
-	"Runs CMD in every namespace of a running container.\n"
+	"usage: nslab exec [-t] [-i] [--user UID[:GID]] [-e KEY=VALUE]... NAME|PID [--] CMD [ARG...]\n"
+	"Runs CMD in every namespace of a running container, in a session of its own.\n"
+	"  -t, --tty          give CMD a pty of its own (its controlling terminal), relayed to ours\n"
+	"  -i, --interactive  with -t, relay stdin into the pty (our terminal goes raw)\n"
 	"exit: CMD's status, 128+N if killed by signal N; 125 nslab failed, 126 cannot execute, 127 not found\n";
 
 static const struct option exec_options[] = {
 	{ "user", required_argument, NULL, 'u' },
 	{ "env", required_argument, NULL, 'e' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "tty", no_argument, NULL, 't' },
+	{ "interactive", no_argument, NULL, 'i' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -41,21 +47,121 @@ static struct nslab_seccomp seccomp_of(const struct nslab_state *st)
 	return sc;
 }
 
-/*
- * The process enters the namespaces itself, then forks: a pid namespace
- * applies only to children, so the command runs in the fork.
- */
-static int enter_and_run(const struct nslab_state *st, bool user_set, uid_t uid, gid_t gid,
-			 char *const *env, char *const *argv)
+/* What `nslab exec` was asked for besides the container and the command. */
+struct exec_opts {
+	bool user_set, tty, interactive;
+	uid_t uid;
+	gid_t gid;
+	char *env[NSLAB_MAX_ENV + 1];
+	int n_env;
+};
+
+/* The forked command: its own session (and -t's pty), the container's restrictions, exec. */
+static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
+						     const struct exec_opts *o,
+						     const struct nslab_seccomp *sc, int slave,
+						     const char *host, char *const *argv, int rep)
 {
-	struct nslab_seccomp sc;
-	struct nslab_report r;
-	struct nslab_cgroup cg;
 	struct nslab_error e;
+
+	if (chdir("/") < 0) {
+		nslab_fail(&e, errno, "exec", "chdir /: %m");
+		nslab_report_failure(rep, &e);
+		_exit(NSLAB_EXIT_SETUP);
+	}
+	if (nslab_session_new(slave, &e) ||
+	    nslab_restrict(&(struct nslab_restrictions){
+			.caps = st->caps, .no_new_privs = st->no_new_privs,
+			.seccomp = *sc, .user_set = o->user_set,
+			.uid = o->uid, .gid = o->gid }, &e)) {
+		nslab_report_failure(rep, &e);
+		_exit(NSLAB_EXIT_SETUP);
+	}
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	nslab_exec_command(argv, o->env, host, rep);
+	_exit(NSLAB_EXIT_NOT_FOUND);
+}
+
+/* After the command's exec: with -t the relay, else a plain wait. */
+static int relay_or_wait(const struct exec_opts *o, int master, pid_t pid)
+{
+	struct nslab_error e;
+	int code;
+
+	if (master < 0)
+		return nslab_wait_forwarding(pid);
+	if (o->interactive && nslab_tty_raw(0, &e)) {
+		kill(pid, SIGKILL);
+		nslab_wait_forwarding(pid);
+		cli_error(&e);
+		return NSLAB_EXIT_SETUP;
+	}
+	code = nslab_tty_relay(master, o->interactive ? 0 : -1, pid);
+	nslab_tty_restore();
+	return code;
+}
+
+/* Forks the command (a pid namespace applies only to children) and waits for it. */
+static int fork_command(const struct nslab_state *st, const struct exec_opts *o,
+			const struct nslab_seccomp *sc, char *const *argv)
+{
+	struct nslab_report r;
+	struct nslab_error e;
+	int rep[2], master = -1, slave = -1, code;
 	char host[65] = "";
-	int rep[2], ret;
 	pid_t pid;
 	ssize_t n;
+
+	gethostname(host, sizeof(host) - 1);
+	/* Here, in the container's mount namespace: the pty is one of its own devpts. */
+	if (o->tty && nslab_pty_open(&master, &slave, &e)) {
+		cli_error(&e);
+		return NSLAB_EXIT_SETUP;
+	}
+	if (pipe2(rep, O_CLOEXEC) < 0) {
+		code = cli_fail(NSLAB_EXIT_SETUP, "exec", "pipe: %m");
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		code = cli_fail(NSLAB_EXIT_SETUP, "exec", "fork: %m");
+		close(rep[0]);
+		close(rep[1]);
+		goto out;
+	}
+	if (pid == 0) {
+		close(rep[0]);
+		command_main(st, o, sc, slave, host, argv, rep[1]);
+	}
+	close(rep[1]);
+	n = nslab_read_all(rep[0], &r, sizeof(r));
+	close(rep[0]);
+	if (n == sizeof(r)) {
+		nslab_wait_forwarding(pid);
+		cli_error(&r.error);
+		code = nslab_failure_code(&r.error);
+		goto out;
+	}
+	if (slave >= 0)
+		close(slave);
+	slave = -1;
+	code = relay_or_wait(o, master, pid);
+out:
+	if (slave >= 0)
+		close(slave);
+	if (master >= 0)
+		close(master);
+	return code;
+}
+
+/* The process enters the container's cgroup and namespaces itself, then forks the command. */
+static int enter_and_run(const struct nslab_state *st, const struct exec_opts *o,
+			 char *const *argv)
+{
+	struct nslab_seccomp sc;
+	struct nslab_cgroup cg;
+	struct nslab_error e;
+	int ret;
 
 	/* Into its cgroup first, while we still have the host's rights over the tree. */
 	ret = nslab_container_cgroup(st, &cg);
@@ -82,70 +188,43 @@ static int enter_and_run(const struct nslab_state *st, bool user_set, uid_t uid,
 		if (ret)
 			return cli_fail(NSLAB_EXIT_SETUP, "user", "%s", strerror(-ret));
 	}
-	gethostname(host, sizeof(host) - 1);
-	if (pipe2(rep, O_CLOEXEC) < 0)
-		return cli_fail(NSLAB_EXIT_SETUP, "exec", "pipe: %m");
-	pid = fork();
-	if (pid < 0)
-		return cli_fail(NSLAB_EXIT_SETUP, "exec", "fork: %m");
-	if (pid == 0) {
-		close(rep[0]);
-		if (chdir("/") < 0) {
-			nslab_fail(&e, errno, "exec", "chdir /: %m");
-			nslab_report_failure(rep[1], &e);
-			_exit(NSLAB_EXIT_SETUP);
-		}
-		if (nslab_restrict(&(struct nslab_restrictions){
-				.caps = st->caps, .no_new_privs = st->no_new_privs,
-				.seccomp = sc, .user_set = user_set,
-				.uid = uid, .gid = gid }, &e)) {
-			nslab_report_failure(rep[1], &e);
-			_exit(NSLAB_EXIT_SETUP);
-		}
-		close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-		nslab_exec_command(argv, env, host, rep[1]);
-		_exit(NSLAB_EXIT_NOT_FOUND);
-	}
-	close(rep[1]);
-	n = nslab_read_all(rep[0], &r, sizeof(r));
-	close(rep[0]);
-	if (n == sizeof(r)) {
-		nslab_wait_forwarding(pid);
-		cli_error(&r.error);
-		return nslab_failure_code(&r.error);
-	}
-	return nslab_wait_forwarding(pid);
+	return fork_command(st, o, &sc, argv);
 }
 
 int cmd_exec(int argc, char **argv)
 {
-	char *env[NSLAB_MAX_ENV + 1] = { NULL };
+	struct exec_opts o = { 0 };
 	struct nslab_state st;
 	struct nslab_error e;
-	bool user_set = false;
-	uid_t uid = 0;
-	gid_t gid = 0;
-	int opt, n_env = 0, target, ret;
+	int opt, target, ret;
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+u:e:h", exec_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:u:e:hti", exec_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(exec_usage, stdout);
 			return 0;
 		case 'u':
-			if (nslab_parse_user(optarg, &uid, &gid, &e)) {
+			if (nslab_parse_user(optarg, &o.uid, &o.gid, &e)) {
 				cli_error(&e);
 				return NSLAB_EXIT_SETUP;
 			}
-			user_set = true;
+			o.user_set = true;
 			break;
 		case 'e':
-			if (!strchr(optarg, '=') || optarg[0] == '=' || n_env >= NSLAB_MAX_ENV)
+			if (!strchr(optarg, '=') || optarg[0] == '=' || o.n_env >= NSLAB_MAX_ENV)
 				return cli_fail(NSLAB_EXIT_SETUP, "--env", "'%s' is not KEY=VALUE", optarg);
-			env[n_env++] = optarg;
+			o.env[o.n_env++] = optarg;
 			break;
+		case 't':
+			o.tty = true;
+			break;
+		case 'i':
+			o.interactive = true;
+			break;
+		case ':':
+			return cli_fail(NSLAB_EXIT_SETUP, "usage", "%s needs a value", argv[optind - 1]);
 		default:
 			return cli_fail(NSLAB_EXIT_SETUP, "usage", "bad option '%s' (try 'nslab exec --help')",
 					argv[optind - 1]);
@@ -164,5 +243,5 @@ int cmd_exec(int argc, char **argv)
 		return cli_fail(NSLAB_EXIT_SETUP, "exec", "%s: %s", argv[target], strerror(-ret));
 	if (nslab_state_status(&st) != NSLAB_RUNNING)
 		return cli_fail(NSLAB_EXIT_SETUP, "exec", "container '%s' is not running", st.name);
-	return enter_and_run(&st, user_set, uid, gid, env, argv + optind);
+	return enter_and_run(&st, &o, argv + optind);
 }

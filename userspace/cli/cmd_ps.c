@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cli.h"
+#include "container.h"
 #include "json.h"
 #include "state.h"
 
@@ -26,7 +27,7 @@ static void ns_list(const struct nslab_state *st, char *buf, size_t size)
 static int print_one(const struct nslab_state *st, void *arg)
 {
 	struct ps_out *out = arg;
-	const char *status = nslab_status_name(nslab_state_status(st));
+	const char *status = nslab_status_name(nslab_container_status(st));
 	char created[32], ns[64];
 	time_t when = st->created;
 

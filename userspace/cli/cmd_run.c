@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/close_range.h>
 
 static const char run_usage[] =
 	"usage: nslab run [OPTIONS] [--] CMD [ARG...]\n"
@@ -22,9 +24,10 @@ static const char run_usage[] =
 	"  --user UID[:GID]      user to run CMD as, inside\n"
 	"  --uid-map IN:OUT:LEN  --gid-map IN:OUT:LEN   (repeatable; default 0:100000:65536 as root)\n"
 	"  --net none|loopback   (default loopback: lo up)\n"
-	"  --net veth[=ADDR/PFX,...][,peer=ADDR/PFX...][,mtu=N]   a veth pair: eth0 inside, the\n"
-	"                        peer on the host; repeat peer= before each host-end address\n"
-	"                        peer on the host (addressed, or on --bridge BR); default route via the peer\n"
+	"  --net veth[=ADDR/PFX,...][,peer=ADDR/PFX,...][,mtu=N]\n"
+	"                        a veth pair: eth0 inside, the peer on the host (addressed, or on\n"
+	"                        --bridge BR); peer= before each host-end address; IPv4 and IPv6;\n"
+	"                        default route via the peer's address of each family\n"
 	"  --bridge BR           attach the host end of the veth to an existing bridge\n"
 	"  --persist DIR         bind-mount each namespace file to DIR/<type>\n"
 	"  --persist TYPE=PATH   bind-mount one, e.g. net=/run/netns/NAME for `ip netns exec NAME`\n"
@@ -39,6 +42,10 @@ static const char run_usage[] =
 	"  --no-new-privs=false  allow setuid programs to gain privileges (default: no_new_privs on)\n"
 	"  --seccomp unconfined|FILE   no filter, or FILE: a Docker/OCI JSON profile, or\n"
 	"                        'deny NAME'/'allow NAME' lines\n"
+	"  -t, --tty             give CMD a pty of its own (its controlling terminal), relayed\n"
+	"                        to ours; with -d its output goes to the log\n"
+	"  -i, --interactive     with -t, relay stdin into the pty (our terminal goes raw)\n"
+	"                        without -t, stdin is passed as it is either way\n"
 	"  -d, --detach          run in the background; print the name\n"
 	"  --check-leaks         with nscount loaded: fail unless every namespace made is freed again\n"
 	"exit: CMD's status, 128+N if killed by signal N; 125 setup failed, 126 cannot execute, 127 not found\n";
@@ -74,6 +81,8 @@ static const struct option run_options[] = {
 	{ "env", required_argument, NULL, 'e' },
 	{ "init", no_argument, NULL, OPT_INIT },
 	{ "detach", no_argument, NULL, 'd' },
+	{ "tty", no_argument, NULL, 't' },
+	{ "interactive", no_argument, NULL, 'i' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "memory", required_argument, NULL, OPT_LIMIT },
 	{ "memory-swap", required_argument, NULL, OPT_LIMIT },
@@ -110,7 +119,10 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 		return 0;
 	case OPT_SECCOMP: return nslab_seccomp_parse(arg, &spec->seccomp, e);
 	case OPT_NAME:
-		if (strlen(arg) > NSLAB_NAME_MAX || !nslab_name_valid(arg))
+		if (strlen(arg) > NSLAB_NAME_MAX)
+			return nslab_fail(e, EINVAL, "--name", "'%.16s...' is %zu characters long, at most %d",
+					  arg, strlen(arg), NSLAB_NAME_MAX);
+		if (!nslab_name_valid(arg))
 			return nslab_fail(e, EINVAL, "--name",
 					  "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
 					  arg, NSLAB_NAME_MAX);
@@ -137,6 +149,8 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 	case OPT_TIME_OFFSET: return nslab_parse_time_offsets(arg, spec->time_offset, e);
 	case OPT_INIT: spec->init = true; return 0;
 	case 'd': spec->detach = true; return 0;
+	case 't': spec->tty = true; return 0;
+	case 'i': spec->interactive = true; return 0;
 	case 'e':
 		if (!strchr(arg, '=') || arg[0] == '=')
 			return nslab_fail(e, EINVAL, "--env", "'%s' is not KEY=VALUE", arg);
@@ -146,6 +160,24 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 		return 0;
 	}
 	return nslab_fail(e, EINVAL, "usage", "bad option");
+}
+
+/*
+ * An exit by SIGKILL says nothing of who sent it: the OOM killer is worth a
+ * line, with the limit it enforced.  Read before the teardown removes the cgroup.
+ */
+static int finish(struct nslab_container *c)
+{
+	int code = nslab_container_wait(c);
+	long long limit = c->spec->limits.memory;
+	char why[64] = "";
+
+	if (limit >= 0)
+		snprintf(why, sizeof(why), " (memory limit %lld MiB)", limit >> 20);
+	if (code == 128 + SIGKILL && nslab_container_oom_killed(c))
+		fprintf(stderr, "nslab: %s: killed by the OOM killer%s\n", c->spec->name, why);
+	nslab_container_teardown(c);
+	return code;
 }
 
 /*
@@ -188,9 +220,7 @@ static int run_detached(struct nslab_spec *spec)
 	}
 	nslab_write_all(ready[1], &r, sizeof(r));
 	close(ready[1]);
-	n = nslab_container_wait(&c);
-	nslab_container_teardown(&c);
-	_exit(n);
+	_exit(finish(&c));
 }
 
 int cmd_run(int argc, char **argv)
@@ -205,7 +235,8 @@ int cmd_run(int argc, char **argv)
 	nslab_spec_init(&spec);
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+de:", run_options, &index)) != -1) {
+	/* ':' first: a missing value is told apart from an unknown option. */
+	while ((opt = getopt_long(argc, argv, "+:de:ti", run_options, &index)) != -1) {
 		if (opt == OPT_HELP) {
 			fputs(run_usage, stdout);
 			return 0;
@@ -214,7 +245,9 @@ int cmd_run(int argc, char **argv)
 			check_leaks = true;
 			continue;
 		}
-		if (opt == '?' || opt == ':')
+		if (opt == ':')
+			return cli_fail(NSLAB_EXIT_SETUP, "usage", "%s needs a value", argv[optind - 1]);
+		if (opt == '?')
 			return cli_fail(NSLAB_EXIT_SETUP, "usage", "bad option '%s' (try 'nslab run --help')",
 					argv[optind - 1]);
 		if (parse_option(&spec, opt, index, optarg, &e)) {
@@ -233,14 +266,19 @@ int cmd_run(int argc, char **argv)
 		cli_error(&e);
 		return NSLAB_EXIT_SETUP;
 	}
+	/*
+	 * The container gets 0-2 only, and the supervisor needs none of the
+	 * caller's other fds: held for the container's life, a pipe would keep
+	 * `nslab run -d ... | cat` waiting and a lock (flock) taken.
+	 */
+	close_range(3, ~0U, 0);
 	if (spec.detach)
 		return run_detached(&spec);
 	if (nslab_container_start(&c, &spec, &e) < 0) {
 		cli_error(&e);
 		return nslab_failure_code(&e);
 	}
-	code = nslab_container_wait(&c);
-	nslab_container_teardown(&c);
+	code = finish(&c);
 	/* Lagging frees (net, ipc, user on a workqueue; pid after RCU) get a bounded wait. */
 	if (check_leaks && nslab_counters_wait_baseline(&before, 10000, NULL, &e)) {
 		cli_error(&e);

@@ -61,7 +61,24 @@ static void usage(FILE *out)
 	fprintf(out, "usage: nslab COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n'nslab COMMAND --help' describes each command.\n");
+	fprintf(out, "\n'nslab help COMMAND' or 'nslab COMMAND --help' describes each command;\n"
+		     "'nslab --version' prints the version.\n");
+}
+
+static int run_command(const char *name, int argc, char **argv)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return commands[i].fn(argc, argv);
+	return cli_fail(CLI_USAGE, "usage", "unknown command '%s' (try 'nslab --help')", name);
+}
+
+/* `nslab help CMD` is `nslab CMD --help`. */
+static int help(const char *name)
+{
+	char *argv[] = { (char *)name, "--help", NULL };
+
+	return run_command(name, 2, argv);
 }
 
 int main(int argc, char **argv)
@@ -70,13 +87,16 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CLI_USAGE;
 	}
+	if (strcmp(argv[1], "help") == 0 && argc > 2)
+		return help(argv[2]);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
 		return CLI_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
-	return cli_fail(CLI_USAGE, "usage", "unknown command '%s' (try 'nslab --help')", argv[1]);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("nslab version %s\n", NSLAB_VERSION);
+		return CLI_OK;
+	}
+	return run_command(argv[1], argc - 1, argv + 1);
 }

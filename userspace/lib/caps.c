@@ -77,10 +77,14 @@ int nslab_caps_parse(const char *opt, const char *arg, uint64_t *add, uint64_t *
 
 uint64_t nslab_caps_resolve(uint64_t add, uint64_t drop)
 {
+	/* As moby's caps.TweakCapabilities: --cap-add ALL leaves out what --cap-drop names. */
+	if (add == ~0ULL)
+		return drop == ~0ULL ? ~0ULL : ~drop;
 	return (nslab_caps_default() & ~drop) | add;
 }
 
-int nslab_caps_apply(uint64_t set)
+/* @set less what this kernel does not know and what we do not hold. */
+static int held(uint64_t set, uint64_t *out)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = { { 0 } };
@@ -90,20 +94,39 @@ int nslab_caps_apply(uint64_t set)
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return -errno;
 	set &= ((uint64_t)data[1].permitted << 32 | data[0].permitted);
-	set &= last == 63 ? ~0ULL : BIT(last + 1) - 1;
-	for (int c = 0; c <= last; c++)
-		if (!(set & BIT(c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
-			return -errno;
-	data[0].effective = data[0].permitted = data[0].inheritable = (uint32_t)set;
-	data[1].effective = data[1].permitted = data[1].inheritable = (uint32_t)(set >> 32);
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		return -errno;
-	/* Ambient carries the set across exec for a non-root uid too, as OCI's "ambient" does. */
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return -errno;
-	for (int c = 0; c <= last; c++)
-		if ((set & BIT(c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0 &&
-		    errno != EINVAL)
-			return -errno;
+	*out = set & (last == 63 ? ~0ULL : BIT(last + 1) - 1);
 	return 0;
+}
+
+int nslab_caps_bound(uint64_t set)
+{
+	int last = nslab_cap_last();
+	int ret = held(set, &set);
+
+	for (int c = 0; c <= last && !ret; c++)
+		if (!(set & BIT(c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+			ret = -errno;
+	return ret;
+}
+
+int nslab_caps_apply(uint64_t set)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	int ret = held(set, &set);
+
+	if (ret)
+		return ret;
+	/*
+	 * Docker's sets (moby oci.SetCapabilities, since the CVE-2022-24769
+	 * fix): root gets @set as permitted and effective, any other uid only
+	 * the bounding set, as execve would leave it.  Inheritable stays empty
+	 * so that no file's inheritable bits (+i) can raise anything, and the
+	 * kernel empties ambient with it (ambient is a subset of inheritable).
+	 */
+	if (geteuid() != 0)
+		set = 0;
+	data[0].effective = data[0].permitted = (uint32_t)set;
+	data[1].effective = data[1].permitted = (uint32_t)(set >> 32);
+	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Capabilities: Docker's default set, --cap-add/--cap-drop, applied to every set. */
+/* Capabilities: Docker's default set, --cap-add/--cap-drop, and Docker's sets for root and non-root. */
 #ifndef NSLAB_CAPS_H
 #define NSLAB_CAPS_H
 
@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-/* Bit mask of the 14 capabilities Docker grants by default (CONFORMANCE H1). */
+/* Bit mask of the 14 capabilities Docker grants by default (docs/conformance.md H1). */
 uint64_t nslab_caps_default(void);
 
 /* Capability number for "NET_ADMIN", "cap_net_admin", ... or -1. */
@@ -19,16 +19,25 @@ int nslab_cap_last(void);
 
 /*
  * Applies --cap-add / --cap-drop (a name or ALL) to @set; drops are
- * applied before adds whatever their order, as docker run does.
+ * applied before adds whatever their order, as docker run does, except
+ * that --cap-add ALL gives every capability but those --cap-drop names.
  */
 int nslab_caps_parse(const char *opt, const char *arg, uint64_t *add, uint64_t *drop,
 		     struct nslab_error *e);
 uint64_t nslab_caps_resolve(uint64_t add, uint64_t drop);
 
 /*
- * Limits the calling process to @set in the bounding, permitted, effective,
- * inheritable and ambient sets.  Run as the container's root, before the
- * switch to its user (which, for a non-root user, clears them as Docker's do).
+ * Drops from the bounding set every capability not in @set.  Needs
+ * CAP_SETPCAP: run as the container's root, before the switch to its user.
+ */
+int nslab_caps_bound(uint64_t set);
+
+/*
+ * Sets the final permitted, effective, inheritable and ambient sets after
+ * the switch to the container's user, as Docker does: for uid 0 permitted =
+ * effective = @set, for any other uid all empty (--cap-add then only widens
+ * the bounding set, which a setuid-root or file-capability binary could
+ * use); inheritable and ambient always empty.  Only ever lowers the sets.
  */
 int nslab_caps_apply(uint64_t set);
 

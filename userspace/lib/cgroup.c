@@ -193,8 +193,14 @@ int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, 
 	return nslab_fail(e, EINVAL, opt, "not a limit");
 }
 
+/* Docker's floor: below it the first process dies before it can report anything useful. */
+#define MEMORY_MIN (6LL << 20)
+
 int nslab_limits_check(const struct nslab_limits *l, struct nslab_error *e)
 {
+	if (l->memory >= 0 && l->memory < MEMORY_MIN)
+		return nslab_fail(e, EINVAL, "--memory", "%lld bytes is below the 6 MiB a container "
+				  "needs to start", l->memory);
 	if (l->memory_swap >= 0 && l->memory < 0)
 		return nslab_fail(e, EINVAL, "--memory-swap", "needs --memory");
 	if (l->memory_swap >= 0 && l->memory_swap < l->memory)

@@ -69,7 +69,7 @@ const char *nslab_cg_mode_name(enum nslab_cg_mode mode);
 void nslab_limits_init(struct nslab_limits *l);
 int nslab_parse_size(const char *arg, long long *bytes);
 int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, struct nslab_error *e);
-/* Cross-checks limits against the machine (cpus, cpuset range, swap >= memory). */
+/* Cross-checks the limits given together (memory's floor, swap >= memory); each alone is checked as parsed. */
 int nslab_limits_check(const struct nslab_limits *l, struct nslab_error *e);
 
 /* Names the container's cgroup: <parent>/<name> (parent default "nslab"). */

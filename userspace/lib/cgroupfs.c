@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The container's view of cgroupfs at /sys/fs/cgroup, read-only as Docker
- * mounts it (CONFORMANCE G2): with a cgroup namespace each hierarchy's root
+ * mounts it (docs/conformance.md G2): with a cgroup namespace each hierarchy's root
  * is the container's own cgroup, and nothing in it can be changed, which also
  * closes v1's release_agent (CVE-2022-0492).
  */

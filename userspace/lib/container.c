@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Container start, in the order DESIGN.md gives.  The parent makes what
+ * Container start, in the order docs/design.md describes.  The parent makes what
  * needs host privilege (state, overlay, id maps, persisted ns files); the
  * child makes the rest inside.  Two pipes keep them in step: the parent
  * releases the child twice with a byte on `sync`, and the child answers on
@@ -11,6 +11,7 @@
 #include "net.h"
 #include "process.h"
 #include "rootfs.h"
+#include "tty.h"
 #include "user.h"
 
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -60,6 +62,29 @@ static int wait_release(int sync_fd)
 }
 
 /*
+ * A session of the command's own (see nslab_session_new); with -t the pty
+ * is opened here, in the container's devpts, and its master sent to the
+ * parent over @console.
+ */
+static int child_session(int console, struct nslab_error *e)
+{
+	int master, slave = -1, ret;
+
+	if (console >= 0) {
+		if (nslab_pty_open(&master, &slave, e))
+			return -e->err;
+		ret = nslab_fd_send(console, master);
+		close(master);
+		close(console);
+		if (ret) {
+			close(slave);
+			return nslab_fail(e, ret, "pty", "sending the master: %s", strerror(-ret));
+		}
+	}
+	return nslab_session_new(slave, e);
+}
+
+/*
  * A credential change clears the parent-death signal, so it is armed again
  * after each one; the supervisor's pidfd tells whether it died in between.
  */
@@ -73,7 +98,7 @@ static void arm_deathsig(int supervisor_pidfd)
 }
 
 static __attribute__((noreturn)) void child_main(struct nslab_container *c, int sync_fd,
-						   int report_fd, int supervisor_pidfd)
+						   int report_fd, int console, int supervisor_pidfd)
 {
 	const struct nslab_spec *spec = c->spec;
 	struct nslab_report ready = { .ready = 1 };
@@ -133,6 +158,9 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		if (ret)
 			child_fail(report_fd, &(struct nslab_error){ -ret, "net", "lo: " });
 	}
+	/* Not the caller's session: no way to its terminal's input (TIOCSTI, CVE-2017-5226). */
+	if (child_session(console, &e))
+		child_fail(report_fd, &e);
 	/*
 	 * Not dumpable again: with --init this process stays PID 1 running
 	 * nslab's own image, which no container process may reach through
@@ -246,7 +274,8 @@ static void leave_joined(int saved[NSLAB_NS_COUNT])
 	}
 }
 
-static int spawn(struct nslab_container *c, const int sync[2], const int rep[2], struct nslab_error *e)
+static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
+		 const int console[2], struct nslab_error *e)
 {
 	struct clone_args args = {
 		.flags = CLONE_PIDFD | nslab_ns_clone_flags(c->spec->ns & ~LATE_NS),
@@ -279,7 +308,9 @@ static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
 			/* The parent's ends: holding them would hide the parent's death. */
 			close(sync[1]);
 			close(rep[0]);
-			child_main(c, sync[0], rep[1], self_pidfd);
+			if (console[0] >= 0)
+				close(console[0]);
+			child_main(c, sync[0], rep[1], console[1], self_pidfd);
 		}
 		if (c->pid < 0) {
 			c->pid = 0;
@@ -387,6 +418,27 @@ static int release(int sync_fd, int report_fd, bool to_exec, struct nslab_error 
 	return ret;
 }
 
+/* -t: the master the first process sent before its exec; then the caller's terminal goes raw. */
+static int take_pty(struct nslab_container *c, int console, struct nslab_error *e)
+{
+	c->tty_master = nslab_fault("pty-recv") ? -EIO : nslab_fd_recv(console);
+	if (c->tty_master < 0) {
+		nslab_fail(e, c->tty_master, "pty", "receiving the master: %s",
+			   strerror(-c->tty_master));
+		c->tty_master = -1;
+		return -e->err;
+	}
+	return c->spec->interactive ? nslab_tty_raw(0, e) : 0;
+}
+
+static void close_pair(int fds[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	fds[0] = fds[1] = -1;
+}
+
 static void on_sigpipe(int sig)
 {
 	(void)sig;
@@ -395,7 +447,7 @@ static void on_sigpipe(int sig)
 int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 			  struct nslab_error *e)
 {
-	int sync[2] = { -1, -1 }, rep[2] = { -1, -1 };
+	int sync[2] = { -1, -1 }, rep[2] = { -1, -1 }, console[2] = { -1, -1 };
 	int ret;
 
 	memset(c, 0, sizeof(*c));
@@ -409,6 +461,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	c->ovl_fd = -1;
 	c->sys_fd = -1;
 	c->pidfd = -1;
+	c->tty_master = -1;
 
 	ret = nslab_cg_init(&c->cg, spec->cgroup_parent, spec->name);
 	if (ret)
@@ -430,10 +483,11 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		ret = prepare_root(c, e);
 	if (!ret && spec->detach)
 		ret = redirect_stdio(c, e);
-	if (!ret && (pipe2(sync, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0))
+	if (!ret && (pipe2(sync, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0 ||
+		     (spec->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)))
 		ret = nslab_fail(e, errno, "pipe", NULL);
 	if (!ret)
-		ret = spawn(c, sync, rep, e);
+		ret = spawn(c, sync, rep, console, e);
 	/* As if SIGKILLed, or stuck, mid-setup: the tests of what nslab rm then cleans up. */
 	if (!ret && nslab_fault("supervisor-death"))
 		raise(SIGKILL);
@@ -443,6 +497,10 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		close(sync[0]);
 	if (rep[1] >= 0)
 		close(rep[1]);
+	/* Ours closed, a child that dies without sending its master gives end of file. */
+	if (console[1] >= 0)
+		close(console[1]);
+	console[1] = -1;
 	if (ret)
 		goto fail;
 
@@ -475,10 +533,13 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	if (ret)
 		goto fail;
 	ret = release(sync[1], rep[0], true, e);
+	if (!ret && spec->tty)
+		ret = take_pty(c, console[0], e);
 	if (ret)
 		goto fail;
 	close(sync[1]);
 	close(rep[0]);
+	close_pair(console);
 	return 0;
 fail:
 	if (!e->err)
@@ -487,6 +548,7 @@ fail:
 		close(sync[1]);
 	if (rep[0] >= 0)
 		close(rep[0]);
+	close_pair(console);
 	if (c->pid > 0) {
 		kill(c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);
@@ -497,14 +559,31 @@ fail:
 
 int nslab_container_wait(struct nslab_container *c)
 {
-	int code = nslab_wait_forwarding(c->pid);
+	int code;
 
+	if (c->tty_master >= 0) {
+		code = nslab_tty_relay(c->tty_master, c->spec->interactive ? 0 : -1, c->pid);
+		nslab_tty_restore();
+	} else {
+		code = nslab_wait_forwarding(c->pid);
+	}
 	c->pid = 0;
 	return code;
 }
 
+bool nslab_container_oom_killed(const struct nslab_container *c)
+{
+	struct nslab_cg_stats st;
+
+	return c->cg.made && nslab_cg_stats(&c->cg, &st) == 0 && st.oom_kills > 0;
+}
+
 void nslab_container_teardown(struct nslab_container *c)
 {
+	nslab_tty_restore();
+	if (c->tty_master >= 0)
+		close(c->tty_master);
+	c->tty_master = -1;
 	if (c->pidfd >= 0)
 		close(c->pidfd);
 	if (c->ovl_fd >= 0)
@@ -526,6 +605,19 @@ void nslab_container_teardown(struct nslab_container *c)
 	c->dir_made = false;
 }
 
+/*
+ * A frozen process cannot die until it is thawed: the cgroup's kill (v2
+ * cgroup.kill, v1 freeze, kill each, thaw) reaches it where a bare SIGKILL
+ * would leave us waiting.  Without a cgroup the signal alone must do.
+ */
+static void kill_through_cgroup(const struct nslab_state *st)
+{
+	struct nslab_cgroup cg;
+
+	if (nslab_container_cgroup(st, &cg) == 0 && cg.layout.mode != NSLAB_CG_NONE)
+		nslab_cg_kill(&cg);
+}
+
 int nslab_container_kill(const struct nslab_state *st)
 {
 	unsigned long long now;
@@ -537,9 +629,11 @@ int nslab_container_kill(const struct nslab_state *st)
 	if (fd < 0)
 		return errno == ESRCH ? 0 : -errno;
 	/* The pid is ours only while its start time matches: it may have been reused. */
-	if (nslab_proc_start_time(st->pid, &now) == 0 && now == st->pid_start &&
-	    pidfd_send_signal(fd, SIGKILL, NULL, 0) == 0)
-		ret = nslab_pidfd_wait(fd, 10000);
+	if (nslab_proc_start_time(st->pid, &now) == 0 && now == st->pid_start) {
+		kill_through_cgroup(st);
+		if (pidfd_send_signal(fd, SIGKILL, NULL, 0) == 0 || errno == ESRCH)
+			ret = nslab_pidfd_wait(fd, 10000);
+	}
 	close(fd);
 	return ret;
 }
@@ -547,6 +641,17 @@ int nslab_container_kill(const struct nslab_state *st)
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg)
 {
 	return nslab_cg_init(cg, st->cgroup_parent[0] ? st->cgroup_parent : NULL, st->name);
+}
+
+enum nslab_status nslab_container_status(const struct nslab_state *st)
+{
+	enum nslab_status status = nslab_state_status(st);
+	struct nslab_cgroup cg;
+
+	if (status == NSLAB_RUNNING && nslab_container_cgroup(st, &cg) == 0 &&
+	    cg.layout.mode != NSLAB_CG_NONE && nslab_cg_is_frozen(&cg) > 0)
+		return NSLAB_FROZEN;
+	return status;
 }
 
 int nslab_container_remove(const struct nslab_state *st)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A container's life: start (DESIGN.md "Container start, in order"), wait, teardown. */
+/* A container's life: start (the start order in docs/design.md), wait, teardown. */
 #ifndef NSLAB_CONTAINER_H
 #define NSLAB_CONTAINER_H
 
@@ -21,6 +21,7 @@ struct nslab_container {
 	struct nslab_cgroup cg;
 	int pidfd;
 	pid_t pid;
+	int tty_master;		/* -t: the pty's master, from the first process */
 };
 
 /*
@@ -31,18 +32,28 @@ struct nslab_container {
 int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 			  struct nslab_error *e);
 
-/* Waits for the container to exit, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2; returns its exit code. */
+/*
+ * Waits for the container to exit, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2
+ * (with -t relaying its pty, and giving the caller's terminal its modes back
+ * afterwards); returns its exit code.
+ */
 int nslab_container_wait(struct nslab_container *c);
 
 /*
  * Removes everything the container made: persisted ns files, veth, cgroup,
  * state dir with the upper layer.  Persisted files live as long as the
- * container (CONFORMANCE X1): `ip netns exec` and nsenter use them meanwhile.
+ * container (docs/conformance.md X1): `ip netns exec` and nsenter use them meanwhile.
  */
 void nslab_container_teardown(struct nslab_container *c);
 
+/* Whether the kernel's OOM killer killed a process of the container (its cgroup still exists). */
+bool nslab_container_oom_killed(const struct nslab_container *c);
+
 /* SIGKILLs the container's first process if it is still the one recorded, and waits for it. */
 int nslab_container_kill(const struct nslab_state *st);
+
+/* nslab_state_status, and FROZEN for a running container whose cgroup is frozen. */
+enum nslab_status nslab_container_status(const struct nslab_state *st);
 
 /* Finds a container's cgroup again from its state. */
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg);

@@ -111,9 +111,10 @@ int nslab_seccomp_check(struct nslab_seccomp *sc, struct nslab_error *e);
 void nslab_seccomp_release(struct nslab_seccomp *sc);
 
 /*
- * Loads the filter into the calling process, last before exec.  @caps is the
- * container's bounding set, which opens the profile's capability groups as
- * Docker's does.
+ * Loads the filter into the calling process: last before exec, or before
+ * the capabilities are dropped when no_new_privs is off (loading a filter
+ * then needs CAP_SYS_ADMIN).  @caps is the container's bounding set, which
+ * opens the profile's capability groups as Docker's does.
  */
 int nslab_seccomp_apply(const struct nslab_seccomp *sc, uint64_t caps, struct nslab_error *e);
 

@@ -142,7 +142,7 @@ int nslab_mount_dev(const struct nslab_spec *spec, const char *root, struct nsla
 	return 0;
 }
 
-/* Docker's masked and read-only paths (moby oci/defaults.go), CONFORMANCE M4/M5. */
+/* Docker's masked and read-only paths (moby oci/defaults.go), docs/conformance.md M4/M5. */
 static const char *const masked[] = {
 	"proc/acpi", "proc/asound", "proc/interrupts", "proc/kcore", "proc/keys",
 	"proc/latency_stats", "proc/sched_debug", "proc/scsi", "proc/timer_list",

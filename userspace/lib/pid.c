@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 int nslab_init_run(char *const *argv, char *const *env, const char *hostname, int report_fd)
@@ -23,6 +24,13 @@ int nslab_init_run(char *const *argv, char *const *env, const char *hostname, in
 		return NSLAB_EXIT_SETUP;
 	}
 	if (child == 0) {
+		/*
+		 * With -t the terminal signals the command alone: in the same
+		 * process group as us it would get ^C twice, from the pty and
+		 * from our forwarding.  SIGTTOU is still blocked here.
+		 */
+		if (tcgetsid(0) == getsid(0) && setpgid(0, 0) == 0)
+			tcsetpgrp(0, getpid());
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		nslab_exec_command(argv, env, hostname, report_fd);
 		_exit(NSLAB_EXIT_NOT_FOUND);

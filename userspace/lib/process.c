@@ -76,16 +76,22 @@ static void forward_signal(int sig)
 		kill(forward_to, sig);
 }
 
-int nslab_wait_forwarding(pid_t pid)
+void nslab_forward_signals(pid_t pid)
 {
 	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 	struct sigaction sa = { .sa_handler = forward_signal };
-	int status;
 
 	forward_to = pid;
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
+}
+
+int nslab_wait_forwarding(pid_t pid)
+{
+	int status;
+
+	nslab_forward_signals(pid);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return NSLAB_EXIT_SETUP;
@@ -101,14 +107,23 @@ int nslab_restrict(const struct nslab_restrictions *r, struct nslab_error *e)
 		return nslab_fail(e, errno, "no_new_privs", NULL);
 	if (!r->no_new_privs && nslab_seccomp_apply(&r->seccomp, r->caps, e))
 		return -e->err;
-	ret = nslab_fault("caps") ? -EIO : nslab_caps_apply(r->caps);
+	ret = nslab_fault("caps") ? -EIO : nslab_caps_bound(r->caps);
 	if (ret)
 		return nslab_fail(e, ret, "caps", NULL);
+	/*
+	 * The switch needs CAP_SETUID and CAP_SETGID even when the container
+	 * is not to keep them (--cap-drop ALL): it comes before the final
+	 * sets, which only lower what the switch left.  No keep-caps across
+	 * it (runc's SECBIT_KEEP_CAPS): a non-root user keeps nothing.
+	 */
 	if (r->user_set) {
 		ret = nslab_user_switch(r->uid, r->gid);
 		if (ret)
 			return nslab_fail(e, ret, "user", NULL);
 	}
+	ret = nslab_caps_apply(r->caps);
+	if (ret)
+		return nslab_fail(e, ret, "caps", NULL);
 	if (r->no_new_privs && nslab_seccomp_apply(&r->seccomp, r->caps, e))
 		return -e->err;
 	return 0;

@@ -45,8 +45,8 @@ struct nslab_restrictions {
 /*
  * Applies @r to the calling process, which is the container's root: the
  * filter first while CAP_SYS_ADMIN still allows it without no_new_privs,
- * else last; capabilities; then the switch to the user, which for a non-root
- * uid clears the permitted and effective sets as Docker's do.
+ * else last; the bounding set; the switch to the user; then the other
+ * capability sets, Docker's for that uid (nslab_caps_apply).
  */
 int nslab_restrict(const struct nslab_restrictions *r, struct nslab_error *e);
 
@@ -55,6 +55,9 @@ int nslab_failure_code(const struct nslab_error *e);
 
 /* Exit code mirroring a wait status: the code itself, or 128+N for signal N. */
 int nslab_exit_code(int wstatus);
+
+/* From now on SIGINT/TERM/HUP/QUIT/USR1/USR2 sent to us go to @pid instead. */
+void nslab_forward_signals(pid_t pid);
 
 /* Waits for @pid, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2 to it; returns its exit code. */
 int nslab_wait_forwarding(pid_t pid);

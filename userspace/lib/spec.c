@@ -174,7 +174,8 @@ int nslab_parse_net(const char *arg, struct nslab_net *net, struct nslab_error *
 		net->mode = NSLAB_NET_LOOPBACK;
 		return 0;
 	}
-	if (strncmp(arg, "veth", 4) != 0 || (arg[4] && arg[4] != '='))
+	/* "veth,mtu=N" and "veth,peer=..." are veth with no address of its own. */
+	if (strncmp(arg, "veth", 4) != 0 || (arg[4] && arg[4] != '=' && arg[4] != ','))
 		return nslab_fail(e, EINVAL, "--net", "unknown mode '%s' (none, loopback or veth=...)", arg);
 	net->mode = NSLAB_NET_VETH;
 	net->n_addr = net->n_peer = 0;
@@ -440,5 +441,4 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 					  spec->persist_dir);
 	}
 	return check_persist(spec, e);
-	return 0;
 }

@@ -54,6 +54,8 @@ struct nslab_spec {
 	bool read_only;
 	bool init;
 	bool detach;
+	bool tty;			/* -t: a pty of its own, relayed */
+	bool interactive;		/* -i: with -t, stdin is relayed into the pty */
 	const char *hostname;
 	const char *domainname;
 	bool user_set;

@@ -327,7 +327,7 @@ enum nslab_status nslab_state_status(const struct nslab_state *st)
 
 const char *nslab_status_name(enum nslab_status status)
 {
-	static const char *const names[] = { "created", "running", "dead" };
+	static const char *const names[] = { "created", "running", "dead", "frozen" };
 
 	return names[status];
 }

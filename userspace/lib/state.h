@@ -30,7 +30,8 @@ struct nslab_state {
 	char persisted[NSLAB_NS_COUNT][PATH_MAX];	/* bind-mounted ns files, "" if none */
 };
 
-enum nslab_status { NSLAB_CREATED, NSLAB_RUNNING, NSLAB_DEAD };
+/* FROZEN is told by the cgroup, not the state: see nslab_container_status. */
+enum nslab_status { NSLAB_CREATED, NSLAB_RUNNING, NSLAB_DEAD, NSLAB_FROZEN };
 
 /* Root of all state directories. */
 const char *nslab_state_root(void);

@@ -20,7 +20,7 @@ const char *probe_errno_name(int err)
 		{ EADDRINUSE, "EADDRINUSE" }, { ECONNREFUSED, "ECONNREFUSED" }, { ENOTSUP, "ENOTSUP" },
 		{ ETXTBSY, "ETXTBSY" }, { EUSERS, "EUSERS" }, { ENETUNREACH, "ENETUNREACH" },
 		{ ENXIO, "ENXIO" }, { E2BIG, "E2BIG" }, { ELOOP, "ELOOP" }, { ETIMEDOUT, "ETIMEDOUT" },
-		{ EHOSTUNREACH, "EHOSTUNREACH" },
+		{ EHOSTUNREACH, "EHOSTUNREACH" }, { ENOTTY, "ENOTTY" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Load generators for the cgroup limit checks (CONFORMANCE L1-L7).  Each one
+ * Load generators for the cgroup limit checks (docs/conformance.md L1-L7).  Each one
  * bounds itself, in size, count or time, so that a limit that does not hold
  * fails a test instead of taking the machine down.
  */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-/* Prints "<type>=<dev>:<ino>" for each namespace of the calling process (CONFORMANCE "Identity"). */
+/* Prints "<type>=<dev>:<ino>" for each namespace of the caller (docs/conformance.md "Identity"). */
 static int probe_ns_ids(int argc, char **argv)
 {
 	static const char *const types[] = {
