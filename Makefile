@@ -11,7 +11,7 @@ ROOTFS   := build/rootfs
 CC       ?= cc
 PREFIX   ?= /usr/local
 
-PKGS     := libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libseccomp criterion
+PKGS     := libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libseccomp json-c criterion
 OPTFLAGS ?= -O2 -g
 # -Wformat-truncation cannot see the bounds we enforce on path parts (a cgroup
 # mount point and a container's cgroup path are each capped at 1 KiB), so it
@@ -25,7 +25,8 @@ LDFLAGS  += -Wl,--as-needed $(VARIANT_LDFLAGS)
 # Debian packages the build, the tests and the VM harness need.  `make deps`
 # installs the missing ones as root and names them otherwise.
 DEB_PKGS := gcc make pkg-config libcriterion-dev libnl-3-dev libnl-route-3-dev \
-            libnl-genl-3-dev libseccomp-dev busybox-static iproute2 util-linux libcap2-bin
+            libnl-genl-3-dev libseccomp-dev libjson-c-dev busybox-static iproute2 util-linux \
+            libcap2-bin golang-github-containers-common
 
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 CLI_SRCS   := $(wildcard userspace/cli/*.c)
@@ -44,13 +45,13 @@ UNIT_BIN   := $(O)/tests/unit
 CONF_BIN   := $(O)/tests/conformance
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libseccomp 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libseccomp json-c 2>/dev/null)
 # nslab itself links statically: the supervisor of every container stays
 # near 1 MiB of RSS (2.3 MiB with shared libnl and libc), starts without the
 # dynamic loader, and ships into a VM guest as one file.  Sanitizer builds
 # cannot be static and set STATIC=.
 STATIC    ?= -static
-NSLAB_LIBS = $(if $(STATIC),$(STATIC) $(shell pkg-config --static --libs libnl-route-3.0 libnl-genl-3.0 libseccomp 2>/dev/null),$(PKG_LIBS))
+NSLAB_LIBS = $(if $(STATIC),$(STATIC) $(shell pkg-config --static --libs libnl-route-3.0 libnl-genl-3.0 libseccomp json-c 2>/dev/null),$(PKG_LIBS))
 CR_LIBS    = $(shell pkg-config --libs criterion 2>/dev/null)
 
 .PHONY: all bins test-bins deps check-deps test asan-test unit-test conformance-test \

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -250,22 +251,32 @@ Test(harden, H2_no_new_privs)
 
 /* ---- H3 ---- */
 
-/* Refused whatever the capabilities. */
-static const char *const denied[] = {
-	"keyctl", "add_key", "request_key", "kexec_load", "kexec_file_load", "init_module",
-	"finit_module", "delete_module", "open_by_handle_at", "bpf", "perf_event_open",
-	"userfaultfd", "io_uring_setup", "io_uring_enter", "io_uring_register", "swapon",
-	"swapoff", "acct", "lookup_dcookie", "quotactl", "nfsservctl", "reboot", "syslog",
+/* Refused by Docker's allowlist whatever the capabilities: on none of its lists. */
+static const char *const never[] = {
+	"keyctl", "add_key", "request_key", "kexec_load", "kexec_file_load", "userfaultfd",
+	"io_uring_setup", "io_uring_enter", "io_uring_register", "swapon", "swapoff",
+	"nfsservctl", "pivot_root",
 };
 
-/* Refused unless the container holds CAP_SYS_ADMIN. */
-static const char *const admin[] = {
-	"mount", "umount2", "unshare", "setns", "pivot_root", "fsopen", "fsconfig", "fsmount",
-	"fspick", "move_mount", "open_tree", "mount_setattr", "name_to_handle_at", "clone",
+/* Opened by CAP_SYS_ADMIN: the mount and namespace calls (clone without CLONE_NEW* is allowed). */
+static const char *const mount_group[] = {
+	"mount", "umount2", "unshare", "setns", "fsopen", "fsconfig", "fsmount", "fspick",
+	"move_mount", "open_tree", "mount_setattr", "clone",
 };
 
-#define N_DENIED (sizeof(denied) / sizeof(denied[0]))
-#define N_ADMIN (sizeof(admin) / sizeof(admin[0]))
+/*
+ * Opened each by its capability (SYS_ADMIN, SYS_MODULE, DAC_READ_SEARCH,
+ * SYS_PACCT, SYS_BOOT): the kernel itself then checks against the initial
+ * user namespace, so only the host's root sees them open.
+ */
+static const char *const capped[] = {
+	"bpf", "perf_event_open", "lookup_dcookie", "quotactl", "syslog", "init_module",
+	"finit_module", "delete_module", "open_by_handle_at", "acct", "reboot",
+};
+
+#define N_NEVER (sizeof(never) / sizeof(never[0]))
+#define N_MOUNT (sizeof(mount_group) / sizeof(mount_group[0]))
+#define N_CAPPED (sizeof(capped) / sizeof(capped[0]))
 
 static bool sysctl_is(const char *path, const char *value)
 {
@@ -307,9 +318,9 @@ static bool kernel_refuses(const char *name)
 #define MAX_ARGS 96
 
 /*
- * `nslab PREFIX... -- nslab-probe syscall-check` over every call of both
- * lists, clone3 and mkdir (which nothing filters: the probe's own control),
- * leaving out those the kernel refuses when @skip_refused.
+ * `nslab PREFIX... -- nslab-probe syscall-check` over every call of the three
+ * lists, clone3, the two personas and mkdir (which nothing filters: the
+ * probe's own control), leaving out those the kernel refuses when @skip_refused.
  */
 static void syscall_check(struct run_result *r, const char *const prefix[], bool skip_refused)
 {
@@ -318,13 +329,16 @@ static void syscall_check(struct run_result *r, const char *const prefix[], bool
 	int n = argv_append(argv, 0, MAX_ARGS, prefix);
 
 	n = argv_append(argv, n, MAX_ARGS, probe);
-	for (size_t i = 0; i < N_DENIED + N_ADMIN; i++) {
-		const char *name = i < N_DENIED ? denied[i] : admin[i - N_DENIED];
+	for (size_t i = 0; i < N_NEVER + N_MOUNT + N_CAPPED; i++) {
+		const char *name = i < N_NEVER ? never[i] : i < N_NEVER + N_MOUNT ?
+				   mount_group[i - N_NEVER] : capped[i - N_NEVER - N_MOUNT];
 
 		if (!skip_refused || !kernel_refuses(name))
 			argv[n++] = name;
 	}
 	argv[n++] = "clone3";
+	argv[n++] = "personality-norandom";
+	argv[n++] = "personality-linux";
 	argv[n++] = "mkdir";
 	argv[n] = NULL;
 	nslab_run_argv(r, argv);
@@ -353,7 +367,10 @@ static void assert_calls(const char *out, const char *const names[], size_t n, b
 	}
 }
 
-Test(harden, H3_default_profile_denies_dangerous_calls)
+#define ASSERT_CALLS(out, list, eperm, context) \
+	assert_calls((out), (list), sizeof(list) / sizeof((list)[0]), (eperm), (context))
+
+Test(harden, H3_default_profile_is_dockers_allowlist)
 {
 	struct run_result r;
 
@@ -362,10 +379,13 @@ Test(harden, H3_default_profile_denies_dangerous_calls)
 	assert_ran(&r, "default");
 	cr_assert_eq(status_field(r.out, "Seccomp", 10), 2, "%s", r.out);
 	SYSCALL_CHECK(&r, false, "run");
-	assert_calls(r.out, denied, N_DENIED, true, "default");
-	assert_calls(r.out, admin, N_ADMIN, true, "default");
+	ASSERT_CALLS(r.out, never, true, "default");
+	ASSERT_CALLS(r.out, mount_group, true, "default");
+	ASSERT_CALLS(r.out, capped, true, "default");
 	/* clone3's flags are out of a filter's sight: ENOSYS sends libc back to clone. */
 	cr_assert_str_eq(lab_value(r.out, "clone3"), "ENOSYS");
+	cr_assert_str_eq(lab_value(r.out, "personality-norandom"), "EPERM");
+	cr_assert_str_eq(lab_value(r.out, "personality-linux"), "ok");
 
 	/*
 	 * Negative control: the host's root in a container without a user
@@ -376,26 +396,33 @@ Test(harden, H3_default_profile_denies_dangerous_calls)
 	assert_ran(&r, "unconfined");
 	cr_assert_eq(status_field(r.out, "Seccomp", 10), 0, "%s", r.out);
 	SYSCALL_CHECK(&r, true, "run", UNCONFINED, "--ns", lab_ns_without("user"));
-	assert_calls(r.out, denied, N_DENIED, false, "unconfined, no user ns");
-	assert_calls(r.out, admin, N_ADMIN, false, "unconfined, no user ns");
+	ASSERT_CALLS(r.out, never, false, "unconfined, no user ns");
+	ASSERT_CALLS(r.out, mount_group, false, "unconfined, no user ns");
+	ASSERT_CALLS(r.out, capped, false, "unconfined, no user ns");
 	cr_assert_str_eq(lab_value(r.out, "clone3"), "EINVAL");
+	cr_assert_str_eq(lab_value(r.out, "personality-norandom"), "ok");
 }
 
-Test(harden, H3_sys_admin_reopens_only_the_mount_group)
+Test(harden, H3_capabilities_open_their_groups)
 {
 	struct run_result r;
 
 	require_root();
 	/* The filter alone decides: the same host root as the control above, only filtered. */
 	SYSCALL_CHECK(&r, true, "run", "--cap-add", "ALL", "--ns", lab_ns_without("user"));
-	assert_calls(r.out, denied, N_DENIED, true, "--cap-add ALL, no user ns");
-	assert_calls(r.out, admin, N_ADMIN, false, "--cap-add ALL, no user ns");
+	ASSERT_CALLS(r.out, never, true, "--cap-add ALL, no user ns");
+	ASSERT_CALLS(r.out, mount_group, false, "--cap-add ALL, no user ns");
+	ASSERT_CALLS(r.out, capped, false, "--cap-add ALL, no user ns");
 	cr_assert_str_eq(lab_value(r.out, "clone3"), "EINVAL");
+	/* No capability opens a persona Docker refuses. */
+	cr_assert_str_eq(lab_value(r.out, "personality-norandom"), "EPERM");
 
-	/* The container's root with CAP_SYS_ADMIN in its own user namespace. */
+	/* The container's root with CAP_SYS_ADMIN in its own user namespace: only that group. */
 	SYSCALL_CHECK(&r, false, "run", "--cap-add", "SYS_ADMIN");
-	assert_calls(r.out, denied, N_DENIED, true, "--cap-add SYS_ADMIN");
-	assert_calls(r.out, admin, N_ADMIN, false, "--cap-add SYS_ADMIN");
+	ASSERT_CALLS(r.out, never, true, "--cap-add SYS_ADMIN");
+	ASSERT_CALLS(r.out, mount_group, false, "--cap-add SYS_ADMIN");
+	for (const char *const *c = (const char *const[]){ "init_module", "acct", "reboot", NULL }; *c; c++)
+		cr_assert_str_eq(lab_value(r.out, *c), "EPERM", "--cap-add SYS_ADMIN: %s", *c);
 }
 
 static char sc_file[] = "/tmp/nslab-h3-XXXXXX";
@@ -440,6 +467,127 @@ Test(harden, H3_seccomp_file_denies_its_calls, .fini = sc_file_remove)
 	cr_assert_str_eq(r.out, "mkdir=EFAULT\n");
 }
 
+/* ---- H11: the allowlist's arguments, its ENOSYS rule, keystroke injection, JSON profiles ---- */
+
+Test(harden, H11_personality_only_dockers_personas)
+{
+	struct run_result r;
+
+	require_root();
+	NSLAB(&r, "run", "--", "nslab-probe", "syscall-check", "personality-norandom",
+	      "personality-linux");
+	assert_ran(&r, "default");
+	cr_assert_str_eq(r.out, "personality-norandom=EPERM\npersonality-linux=ok\n");
+
+	/* Negative control: without the filter ADDR_NO_RANDOMIZE goes through. */
+	NSLAB(&r, "run", "--seccomp", "unconfined", "--", "nslab-probe", "syscall-check",
+	      "personality-norandom");
+	assert_ran(&r, "--seccomp unconfined");
+	cr_assert_str_eq(r.out, "personality-norandom=ok\n");
+}
+
+Test(harden, H11_calls_newer_than_the_profile_get_enosys)
+{
+	struct run_result r;
+
+	require_root();
+	if (syscall(468, -1, NULL, NULL, 0, 0) < 0 && errno == ENOSYS)
+		cr_skip_test("this kernel has no file_getattr (Linux 6.17)");
+	NSLAB(&r, "run", "--", "nslab-probe", "syscall-check", "file_getattr", "keyctl");
+	assert_ran(&r, "default");
+	/* Unknown to the profile and newer than all it names: ENOSYS, so libc can fall back. */
+	cr_assert_str_eq(lab_value(r.out, "file_getattr"), "ENOSYS", "%s", r.out);
+	/* Known and not allowed: EPERM. */
+	cr_assert_str_eq(lab_value(r.out, "keyctl"), "EPERM", "%s", r.out);
+
+	/* Negative control: unfiltered, the kernel has the call. */
+	NSLAB(&r, "run", "--seccomp", "unconfined", "--", "nslab-probe", "syscall-check",
+	      "file_getattr");
+	assert_ran(&r, "--seccomp unconfined");
+	cr_assert_str_eq(r.out, "file_getattr=EINVAL\n");
+}
+
+/* Asserts tty-inject's report: every injection refused by the filter, or every one let through. */
+static void assert_injection(const struct run_result *r, bool refused, const char *context)
+{
+	const char *tioclinux = lab_value(r->out, "tioclinux");
+	const char *i386 = lab_value(r->out, "tiocsti_i386");
+
+	assert_ran(r, context);
+	cr_assert_str_eq(lab_value(r->out, "tiocgwinsz"), "ok", "%s: the pty works: %s", context, r->out);
+	cr_assert_str_eq(lab_value(r->out, "tiocsti"), refused ? "EPERM" : "ok", "%s: %s", context, r->out);
+	cr_assert_str_eq(lab_value(r->out, "tiocsti_high"), refused ? "EPERM" : "ok", "%s: %s", context,
+			 r->out);
+	/* The 32-bit entry, where this kernel has one ("none": it runs no 32-bit calls). */
+	cr_assert(i386 && (strcmp(i386, "none") == 0 || strcmp(i386, refused ? "EPERM" : "ok") == 0),
+		  "%s: %s", context, r->out);
+	/* TIOCLINUX is a virtual console's: a pty answers ENOTTY, never EPERM. */
+	cr_assert(tioclinux && (strcmp(tioclinux, "EPERM") == 0) == refused, "%s: %s", context, r->out);
+}
+
+Test(harden, H11_tiocsti_and_tioclinux_refused, .fini = detached_cleanup)
+{
+	char boxed[DETACHED_NAME_MAX];
+	struct run_result r;
+
+	require_root();
+	NSLAB(&r, "run", "--", "nslab-probe", "tty-inject");
+	assert_injection(&r, true, "default");
+	DETACHED(boxed, "h11t", "--", "sleep", "60");
+	NSLAB(&r, "exec", boxed, "--", "nslab-probe", "tty-inject");
+	assert_injection(&r, true, "exec");
+
+	/* Negative control: the probe's own controlling pty takes injected input unfiltered. */
+	if (sysctl_is("/proc/sys/dev/tty/legacy_tiocsti", "0"))
+		cr_skip_test("dev.tty.legacy_tiocsti=0: the kernel refuses TIOCSTI itself");
+	NSLAB(&r, "run", "--seccomp", "unconfined", "--", "nslab-probe", "tty-inject");
+	assert_injection(&r, false, "--seccomp unconfined");
+}
+
+#define CONTAINERS_PROFILE "/usr/share/containers/seccomp.json"
+
+Test(harden, H11_containers_common_json_profile_applied, .fini = detached_cleanup)
+{
+	static const char *const calls[] = {
+		"getpid", "personality-norandom", "personality-linux", "swapon", "add_key", "keyctl",
+		"mkdir", NULL,
+	};
+	char name[DETACHED_NAME_MAX];
+	const char *argv[MAX_ARGS] = { "run", "--seccomp", CONTAINERS_PROFILE, "--", "nslab-probe",
+				       "syscall-check" };
+	struct run_result r;
+
+	require_root();
+	if (access(CONTAINERS_PROFILE, R_OK) != 0)
+		cr_skip_test("%s absent: Debian package golang-github-containers-common", CONTAINERS_PROFILE);
+	argv_append(argv, 6, MAX_ARGS, calls);
+	nslab_run_argv(&r, argv);
+	assert_ran(&r, "--seccomp " CONTAINERS_PROFILE);
+	cr_assert_str_eq(lab_value(r.out, "getpid"), "ok", "%s", r.out);
+	/* Refused by its default action, whose errno it sets to ENOSYS (defaultErrnoRet 38). */
+	cr_assert_str_eq(lab_value(r.out, "personality-norandom"), "ENOSYS", "%s", r.out);
+	cr_assert_str_eq(lab_value(r.out, "personality-linux"), "ok", "%s", r.out);
+	/* Its own rule (errnoRet 1), and its default again. */
+	cr_assert_str_eq(lab_value(r.out, "swapon"), "EPERM", "%s", r.out);
+	cr_assert_str_eq(lab_value(r.out, "add_key"), "ENOSYS", "%s", r.out);
+	/* It allows keyctl, which Docker's does not: the file replaced the default. */
+	cr_assert_str_neq(lab_value(r.out, "keyctl"), "EPERM", "%s", r.out);
+	cr_assert_str_neq(lab_value(r.out, "keyctl"), "ENOSYS", "%s", r.out);
+
+	/* nslab exec reads the recorded file again. */
+	DETACHED(name, "h11c", "--seccomp", CONTAINERS_PROFILE, "--", "sleep", "60");
+	NSLAB(&r, "exec", name, "--", "nslab-probe", "syscall-check", "add_key", "personality-norandom");
+	assert_ran(&r, "exec");
+	cr_assert_str_eq(r.out, "add_key=ENOSYS\npersonality-norandom=ENOSYS\n");
+
+	/* Negative control: unconfined, the same calls meet only the kernel. */
+	argv[2] = "unconfined";
+	nslab_run_argv(&r, argv);
+	assert_ran(&r, "--seccomp unconfined");
+	cr_assert_str_eq(lab_value(r.out, "personality-norandom"), "ok", "%s", r.out);
+	cr_assert_str_neq(lab_value(r.out, "add_key"), "ENOSYS", "%s", r.out);
+}
+
 /* ---- H1-H3 through nslab exec ---- */
 
 Test(harden, H1_H2_H3_exec_gets_the_same_hardening, .fini = detached_cleanup)
@@ -458,8 +606,10 @@ Test(harden, H1_H2_H3_exec_gets_the_same_hardening, .fini = detached_cleanup)
 	cr_assert_eq(status_field(r.out, "NoNewPrivs", 10), 1, "%s", r.out);
 	cr_assert_eq(status_field(r.out, "Seccomp", 10), 2, "%s", r.out);
 	SYSCALL_CHECK(&r, false, "exec", boxed);
-	assert_calls(r.out, denied, N_DENIED, true, "exec");
-	assert_calls(r.out, admin, N_ADMIN, true, "exec");
+	ASSERT_CALLS(r.out, never, true, "exec");
+	ASSERT_CALLS(r.out, mount_group, true, "exec");
+	ASSERT_CALLS(r.out, capped, true, "exec");
+	cr_assert_str_eq(lab_value(r.out, "personality-norandom"), "EPERM");
 
 	/* --user on exec keeps the bounding set and drops the rest, even CAP_SETUID's. */
 	NSLAB(&r, "exec", "--user", "1000", boxed, "--", STATUS_CMD);
@@ -476,7 +626,8 @@ Test(harden, H1_H2_H3_exec_gets_the_same_hardening, .fini = detached_cleanup)
 	cr_assert_eq(status_field(r.out, "NoNewPrivs", 10), 0, "%s", r.out);
 	cr_assert_eq(status_field(r.out, "Seccomp", 10), 0, "%s", r.out);
 	SYSCALL_CHECK(&r, false, "exec", open_box);
-	assert_calls(r.out, admin, N_ADMIN, false, "exec unconfined");
+	ASSERT_CALLS(r.out, mount_group, false, "exec unconfined");
+	cr_assert_str_eq(lab_value(r.out, "personality-norandom"), "ok");
 }
 
 Test(harden, H3_exec_applies_the_seccomp_file, .fini = sc_file_remove)
@@ -877,4 +1028,38 @@ Test(harden, X3_bad_caps_and_seccomp_refused, .fini = sc_file_remove)
 	NSLAB(&r, "run", "--cap-add", "net_admin", "--cap-drop", "CAP_CHOWN", "--seccomp", sc_file,
 	      "--", "true");
 	assert_ran(&r, "valid options");
+}
+
+Test(harden, H11_malformed_json_profile_refused, .fini = sc_file_remove)
+{
+	static const struct { const char *text, *field; } bad[] = {
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [\n"
+		  "  {\"names\": [\"getpid\"], \"action\": \"SCMP_ACT_ALLOW\"},\n"
+		  "  {\"names\": [\"read\"], \"action\": \"SCMP_ACT_FOO\"}]}\n",
+		  ": syscalls[1].action: unknown action \"SCMP_ACT_FOO\"" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"],\n"
+		  "  \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 9, \"value\": 0, \"op\": \"SCMP_CMP_EQ\"}]}]}",
+		  ": syscalls[0].args[0].index: 9 is out of range" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"archMap\": 3}", ": archMap: expected array" },
+		{ "  {\"syscalls\": []}", ": defaultAction: missing" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\",\n", ":2: not JSON" },
+	};
+	struct run_result r;
+
+	require_root();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sc_file_write(bad[i].text);
+		REFUSED("--seccomp", "--seccomp", sc_file);
+		/* The one line names the file and the field. */
+		NSLAB(&r, "run", "--seccomp", sc_file, "--", "true");
+		cr_assert(strstr(r.err, sc_file) && strstr(r.err, bad[i].field), "%s\nwanted: %s", r.err,
+			  bad[i].field);
+	}
+
+	/* Negative control: a good JSON profile starts the container and is applied. */
+	sc_file_write("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+		      " \"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\"}]}\n");
+	NSLAB(&r, "run", "--seccomp", sc_file, "--", "nslab-probe", "syscall-check", "mkdir", "getpid");
+	assert_ran(&r, "good JSON profile");
+	cr_assert_str_eq(r.out, "mkdir=EPERM\ngetpid=ok\n");
 }

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <seccomp.h>
 
 #include "caps.h"
 #include "filter.h"
@@ -128,6 +129,15 @@ static int check_profile(const char *text, struct nslab_seccomp *sc, struct nsla
 	return nslab_seccomp_check(sc, e);
 }
 
+/* The deny rule of @p at @i, as the line format makes it. */
+static void assert_denies(const struct nslab_sc_profile *p, size_t i, const char *name)
+{
+	cr_assert_lt(i, p->n_rules);
+	cr_assert_str_eq(p->rules[i].names, name);
+	cr_assert_eq(p->rules[i].action, SCMP_ACT_ERRNO(EPERM));
+	cr_assert_eq(p->rules[i].n_args, 0);
+}
+
 Test(seccomp_file, reads_deny_rules, .fini = profile_remove)
 {
 	struct nslab_seccomp sc = { 0 };
@@ -135,12 +145,17 @@ Test(seccomp_file, reads_deny_rules, .fini = profile_remove)
 
 	cr_assert_eq(check_profile("# comment\n\n  deny mkdir  \nallow keyctl\ndeny rmdir # why\n"
 				   "deny mkdir\ndeny\tbpf", &sc, &e), 0, "%s", e.why);
-	cr_assert(sc.loaded);
-	/* allow adds nothing to a default-allow filter; a repeated deny counts once. */
-	cr_assert_eq(sc.n_deny, 3);
-	cr_assert_eq(sc.deny[0], __NR_mkdir);
-	cr_assert_eq(sc.deny[1], __NR_rmdir);
-	cr_assert_eq(sc.deny[2], __NR_bpf);
+	cr_assert_not_null(sc.profile);
+	/* A denylist: allow adds nothing to a default-allow filter. */
+	cr_assert_eq(sc.profile->default_action, SCMP_ACT_ALLOW);
+	cr_assert(!sc.profile->refuse_tty_injection);
+	cr_assert_eq(sc.profile->n_rules, 4);
+	assert_denies(sc.profile, 0, "mkdir");
+	assert_denies(sc.profile, 1, "rmdir");
+	assert_denies(sc.profile, 2, "mkdir");
+	assert_denies(sc.profile, 3, "bpf");
+	nslab_seccomp_release(&sc);
+	cr_assert_null(sc.profile);
 }
 
 Test(seccomp_file, empty_file_has_no_rules, .fini = profile_remove)
@@ -149,8 +164,9 @@ Test(seccomp_file, empty_file_has_no_rules, .fini = profile_remove)
 	struct nslab_error e = { 0 };
 
 	cr_assert_eq(check_profile("", &sc, &e), 0, "%s", e.why);
-	cr_assert(sc.loaded);
-	cr_assert_eq(sc.n_deny, 0);
+	cr_assert_not_null(sc.profile);
+	cr_assert_eq(sc.profile->n_rules, 0);
+	nslab_seccomp_release(&sc);
 }
 
 Test(seccomp_file, malformed_lines_rejected_with_their_number, .fini = profile_remove)
@@ -171,7 +187,7 @@ Test(seccomp_file, malformed_lines_rejected_with_their_number, .fini = profile_r
 		cr_expect_eq(check_profile(bad[i].text, &sc, &e), -EINVAL, "'%s' accepted", bad[i].text);
 		cr_expect_str_eq(e.what, "--seccomp");
 		cr_expect(strstr(e.why, bad[i].why), "'%s': %s", bad[i].text, e.why);
-		cr_expect(!sc.loaded);
+		cr_expect_null(sc.profile);
 	}
 }
 
@@ -186,7 +202,7 @@ Test(seccomp_file, unreadable_file_rejected)
 	/* A directory opens but does not read: not an empty profile. */
 	cr_assert_eq(nslab_seccomp_parse("/", &sc, &e), 0);
 	cr_assert_eq(nslab_seccomp_check(&sc, &e), -EISDIR);
-	cr_assert(!sc.loaded);
+	cr_assert_null(sc.profile);
 }
 
 Test(seccomp_file, parse_modes)

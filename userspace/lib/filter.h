@@ -1,45 +1,120 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * seccomp.c: the system call filter, in Docker's spirit: EPERM for what a
- * container has no use for.  (Named filter.h: <seccomp.h> is libseccomp's.)
+ * seccomp*.c: the system call filter.  Every profile -- the default (Docker's
+ * allowlist), a Docker/OCI JSON file, a file of 'deny NAME' lines -- becomes
+ * one struct nslab_sc_profile, and one builder turns that into the filter.
+ * (Named filter.h: <seccomp.h> is libseccomp's.)
  */
 #ifndef NSLAB_FILTER_H
 #define NSLAB_FILTER_H
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util.h"
 
 enum nslab_seccomp_mode { NSLAB_SECCOMP_DEFAULT, NSLAB_SECCOMP_UNCONFINED, NSLAB_SECCOMP_FILE };
 
-#define NSLAB_SECCOMP_MAX_RULES 512
+/* One comparison of a call's argument, as libseccomp's struct scmp_arg_cmp. */
+struct nslab_sc_arg {
+	unsigned index;
+	int op;			/* enum scmp_compare */
+	uint64_t value, value_two;
+};
+
+/* Architectures a rule's condition names: this machine's, or only others. */
+#define NSLAB_SC_ARCH_NATIVE 1u
+#define NSLAB_SC_ARCH_FOREIGN 2u
+/* A capability no kernel has: a condition naming an unknown one never holds. */
+#define NSLAB_SC_CAP_UNKNOWN 63
+
+/* A rule's includes / excludes, as Docker's profile has them. */
+struct nslab_sc_cond {
+	uint64_t caps;		/* includes: all of them held; excludes: any held */
+	unsigned arches;	/* NSLAB_SC_ARCH_* bits; 0: any */
+	unsigned min_kernel;	/* major << 16 | minor; 0: any */
+};
+
+#define NSLAB_SC_MAX_ARGS 6
+
+struct nslab_sc_rule {
+	const char *names;	/* system calls, separated by spaces */
+	uint32_t action;	/* SCMP_ACT_*, with its errno folded in */
+	unsigned n_args;
+	struct nslab_sc_arg args[NSLAB_SC_MAX_ARGS];
+	struct nslab_sc_cond includes, excludes;
+};
+
+/* Extra architectures besides the native one. */
+#define NSLAB_SC_ADD_X86 1u
+#define NSLAB_SC_ADD_X32 2u
+
+struct nslab_sc_profile {
+	uint32_t default_action;
+	unsigned arches;	/* NSLAB_SC_ADD_* */
+	/* nslab's own addition to Docker's default: ioctl TIOCSTI and TIOCLINUX refused. */
+	bool refuse_tty_injection;
+	size_t n_rules;
+	const struct nslab_sc_rule *rules;
+	void *storage;		/* what a parsed file's rules and names live in */
+};
+
+/* Docker's default profile (moby profiles/seccomp/default.json) plus the tty refusal. */
+extern const struct nslab_sc_profile nslab_sc_default;
+
+/*
+ * Reads a Docker/OCI JSON profile from @text into @p; @file names it in
+ * errors, which name the offending field.  0 or -errno with @e filled.
+ */
+int nslab_sc_parse_json(const char *text, const char *file, struct nslab_sc_profile *p,
+			struct nslab_error *e);
+/* Frees what a parsed profile holds; a no-op on the default. */
+void nslab_sc_profile_free(struct nslab_sc_profile *p);
+
+/*
+ * Whether @rule applies to a container with the bounding set @caps on a
+ * kernel @kernel (major << 16 | minor), as Docker decides it.
+ */
+bool nslab_sc_rule_applies(const struct nslab_sc_rule *rule, uint64_t caps, unsigned kernel);
+
+/*
+ * Loads @filter (libseccomp's program, @n instructions) behind a prefix that
+ * answers ENOSYS for calls above @max_nr[arch] (when non-zero: newer than
+ * the profile) and, when @tty_guard, EPERM for ioctl TIOCSTI and TIOCLINUX
+ * whatever the upper half of the command word holds.  @max_nr is indexed
+ * x86_64, x32, x86.  0 or -errno.
+ */
+int nslab_sc_load(const void *filter, size_t n, const uint32_t max_nr[3], bool tty_guard);
 
 struct nslab_seccomp {
 	enum nslab_seccomp_mode mode;
 	char file[PATH_MAX];	/* absolute: `nslab exec` reads it from elsewhere later */
 	/*
-	 * FILE's deny rules, read on the host: by the time the filter is
-	 * loaded the process is inside the container's root, where the path
-	 * names another file or none.
+	 * FILE's rules, read on the host: by the time the filter is loaded the
+	 * process is inside the container's root, where the path names another
+	 * file or none.  NULL until read.
 	 */
-	bool loaded;
-	int n_deny;
-	int deny[NSLAB_SECCOMP_MAX_RULES];
+	struct nslab_sc_profile *profile;
 };
 
 /* --seccomp=unconfined | FILE */
 int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_error *e);
-/* Reads and checks FILE's rules into @sc, before anything is made. */
+/*
+ * Reads and checks FILE into @sc->profile, before anything is made: JSON when
+ * its first non-space character is '{', else one 'deny NAME' / 'allow NAME'
+ * a line.
+ */
 int nslab_seccomp_check(struct nslab_seccomp *sc, struct nslab_error *e);
+/* Frees what nslab_seccomp_check read. */
+void nslab_seccomp_release(struct nslab_seccomp *sc);
 
 /*
  * Loads the filter into the calling process: last before exec, or before
  * the capabilities are dropped when no_new_privs is off (loading a filter
- * then needs CAP_SYS_ADMIN).  @caps is the
- * container's capability set: without CAP_SYS_ADMIN the namespace and mount
- * calls are refused as well, as Docker's profile does.
+ * then needs CAP_SYS_ADMIN).  @caps is the container's bounding set, which
+ * opens the profile's capability groups as Docker's does.
  */
 int nslab_seccomp_apply(const struct nslab_seccomp *sc, uint64_t caps, struct nslab_error *e);
 

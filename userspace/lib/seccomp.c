@@ -1,90 +1,138 @@
 // SPDX-License-Identifier: GPL-2.0
+/* --seccomp: reading a profile file, and the one builder every profile goes through. */
 #include "filter.h"
 
 #include <errno.h>
-#include <sched.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/capability.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
-/* Calls no container needs, each a door runtimes have been escaped or attacked through. */
-static const char *const denied[] = {
-	"keyctl", "add_key", "request_key", "kexec_load", "kexec_file_load", "init_module",
-	"finit_module", "delete_module", "open_by_handle_at", "bpf", "perf_event_open",
-	"userfaultfd", "io_uring_setup", "io_uring_enter", "io_uring_register", "swapon",
-	"swapoff", "acct", "lookup_dcookie", "quotactl", "nfsservctl", "reboot", "syslog",
-};
+/* A profile larger than this is not one a person wrote (Docker's is 20 KiB). */
+#define PROFILE_MAX (1 << 20)
 
-/* Mount and namespace calls, refused unless the container has CAP_SYS_ADMIN. */
-static const char *const admin[] = {
-	"mount", "umount2", "unshare", "setns", "pivot_root", "fsopen", "fsconfig", "fsmount",
-	"fspick", "move_mount", "open_tree", "mount_setattr", "name_to_handle_at",
-};
-
-static const unsigned long ns_flags[] = {
-	CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
-	CLONE_NEWCGROUP, 0x80 /* CLONE_NEWTIME */,
-};
-
-#define LINE_MAX_LEN 128
-
-/* A file: one rule per line, "deny NAME" or "allow NAME"; '#' starts a comment. */
-static int read_file_rules(struct nslab_seccomp *sc, struct nslab_error *e)
+/* @path's whole text, NUL-terminated, in a malloc'd *@text. */
+static int read_text(const char *path, char **text, struct nslab_error *e)
 {
-	FILE *f = fopen(sc->file, "re");
-	char line[LINE_MAX_LEN];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t n = 0;
+	int err = 0;
+
+	if (fd < 0)
+		return nslab_fail(e, errno, "--seccomp", "%s: %s", path, strerror(errno));
+	*text = NULL;
+	if (fstat(fd, &st) == 0 && st.st_size > PROFILE_MAX)
+		err = E2BIG;
+	else if (!(*text = malloc(PROFILE_MAX + 1)))
+		err = ENOMEM;
+	else if ((n = nslab_read_all(fd, *text, PROFILE_MAX + 1)) < 0)
+		err = -n;	/* a directory opens, then fails to read: not an empty profile */
+	else if (n > PROFILE_MAX)
+		err = E2BIG;
+	close(fd);
+	if (err) {
+		free(*text);
+		return nslab_fail(e, err, "--seccomp", "%s: %s", path, strerror(err));
+	}
+	(*text)[n] = '\0';
+	return 0;
+}
+
+/* One line: "deny NAME", "allow NAME", blank or a comment; @name is set for a deny. */
+static int read_line(char *line, const char *file, int lineno, char **name,
+		     struct nslab_error *e)
+{
+	char *save, *action, *word;
+
+	*name = NULL;
+	line[strcspn(line, "#")] = '\0';
+	action = strtok_r(line, " \t\r", &save);
+	if (!action)
+		return 0;
+	word = strtok_r(NULL, " \t\r", &save);
+	if (!word || strtok_r(NULL, " \t\r", &save) ||
+	    (strcmp(action, "deny") != 0 && strcmp(action, "allow") != 0))
+		return nslab_fail(e, EINVAL, "--seccomp", "%s:%d: expected 'deny NAME' or 'allow NAME'",
+				  file, lineno);
+	if (seccomp_syscall_resolve_name(word) == __NR_SCMP_ERROR)
+		return nslab_fail(e, EINVAL, "--seccomp", "%s:%d: unknown system call '%s'", file,
+				  lineno, word);
+	if (strcmp(action, "deny") == 0)
+		*name = word;
+	return 0;
+}
+
+/* The line format: everything allowed but the calls denied, EPERM for those. */
+static int read_lines(char *text, const char *file, struct nslab_sc_profile *p,
+		      struct nslab_error *e)
+{
+	/* "deny x" is 6 characters: there are fewer rules than half the text's length. */
+	struct nslab_sc_rule *rules = calloc(strlen(text) / 2 + 1, sizeof(*rules));
 	int lineno = 0, ret = 0;
 
-	if (!f)
-		return nslab_fail(e, errno, "--seccomp", "%s: %s", sc->file, strerror(errno));
-	sc->n_deny = 0;
-	while (!ret && fgets(line, sizeof(line), f)) {
-		char action[16], name[64], extra;
-		int n, nr, i;
+	if (!rules)
+		return nslab_fail(e, ENOMEM, "--seccomp", NULL);
+	*p = (struct nslab_sc_profile){ .default_action = SCMP_ACT_ALLOW, .rules = rules,
+					.storage = text };
+	for (char *next = text; !ret && next; lineno++) {
+		char *name, *line = next;
 
-		lineno++;
-		line[strcspn(line, "#\n")] = '\0';
-		n = sscanf(line, "%15s %63s %c", action, name, &extra);
-		if (n <= 0)
-			continue;
-		if (n != 2 || (strcmp(action, "deny") != 0 && strcmp(action, "allow") != 0)) {
-			ret = nslab_fail(e, EINVAL, "--seccomp", "%s:%d: expected 'deny NAME' or 'allow NAME'",
-					 sc->file, lineno);
-			break;
-		}
-		nr = seccomp_syscall_resolve_name(name);
-		if (nr == __NR_SCMP_ERROR) {
-			ret = nslab_fail(e, EINVAL, "--seccomp", "%s:%d: unknown system call '%s'",
-					 sc->file, lineno, name);
-			break;
-		}
-		if (strcmp(action, "deny") != 0)
-			continue;
-		for (i = 0; i < sc->n_deny && sc->deny[i] != nr; i++)
-			;
-		if (i < sc->n_deny)
-			continue;
-		if (sc->n_deny == NSLAB_SECCOMP_MAX_RULES)
-			ret = nslab_fail(e, E2BIG, "--seccomp", "%s:%d: more than %d rules", sc->file,
-					 lineno, NSLAB_SECCOMP_MAX_RULES);
-		else
-			sc->deny[sc->n_deny++] = nr;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		ret = read_line(line, file, lineno + 1, &name, e);
+		if (!ret && name)
+			rules[p->n_rules++] = (struct nslab_sc_rule){ .names = name,
+								      .action = SCMP_ACT_ERRNO(EPERM) };
 	}
-	/* A directory opens, then fails to read: an empty profile would mean no filter. */
-	if (!ret && ferror(f))
-		ret = nslab_fail(e, errno ? errno : EIO, "--seccomp", "%s: %s", sc->file,
-				 strerror(errno ? errno : EIO));
-	fclose(f);
-	sc->loaded = !ret;
+	if (ret)
+		nslab_sc_profile_free(p);
 	return ret;
+}
+
+void nslab_sc_profile_free(struct nslab_sc_profile *p)
+{
+	if (!p->storage)
+		return;
+	free((void *)p->rules);
+	free(p->storage);
+	*p = (struct nslab_sc_profile){ 0 };
+}
+
+static int read_profile(struct nslab_seccomp *sc, struct nslab_error *e)
+{
+	struct nslab_sc_profile *p = calloc(1, sizeof(*p));
+	char *text = NULL;
+	int ret;
+
+	if (!p)
+		return nslab_fail(e, ENOMEM, "--seccomp", NULL);
+	ret = read_text(sc->file, &text, e);
+	if (!ret && text[strspn(text, " \t\r\n")] == '{') {
+		ret = nslab_sc_parse_json(text, sc->file, p, e);
+		free(text);
+	} else if (!ret) {
+		ret = read_lines(text, sc->file, p, e);
+	}
+	if (ret) {
+		free(p);
+		return ret;
+	}
+	sc->profile = p;
+	return 0;
 }
 
 int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_error *e)
 {
 	if (!*arg)
 		return nslab_fail(e, EINVAL, "--seccomp", "unconfined or a file");
+	nslab_seccomp_release(sc);
 	if (strcmp(arg, "unconfined") == 0) {
 		sc->mode = NSLAB_SECCOMP_UNCONFINED;
 		return 0;
@@ -93,74 +141,180 @@ int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_
 	/* A missing file keeps its name, for the error that reading it will give. */
 	if (!realpath(arg, sc->file))
 		snprintf(sc->file, sizeof(sc->file), "%s", arg);
-	sc->loaded = false;
 	return 0;
 }
 
 int nslab_seccomp_check(struct nslab_seccomp *sc, struct nslab_error *e)
 {
-	return sc->mode == NSLAB_SECCOMP_FILE ? read_file_rules(sc, e) : 0;
+	return sc->mode == NSLAB_SECCOMP_FILE && !sc->profile ? read_profile(sc, e) : 0;
 }
 
-static int add_defaults(scmp_filter_ctx ctx, uint64_t caps)
+void nslab_seccomp_release(struct nslab_seccomp *sc)
 {
-	bool sys_admin = caps & (1ULL << CAP_SYS_ADMIN);
+	if (!sc->profile)
+		return;
+	nslab_sc_profile_free(sc->profile);
+	free(sc->profile);
+	sc->profile = NULL;
+}
 
-	for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
-		int nr = seccomp_syscall_resolve_name(denied[i]);
+bool nslab_sc_rule_applies(const struct nslab_sc_rule *rule, uint64_t caps, unsigned kernel)
+{
+	const struct nslab_sc_cond *in = &rule->includes, *ex = &rule->excludes;
 
-		if (nr != __NR_SCMP_ERROR && seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0) < 0)
-			return -EINVAL;
+	caps &= ~(1ULL << NSLAB_SC_CAP_UNKNOWN);
+	if ((ex->arches & NSLAB_SC_ARCH_NATIVE) || (ex->caps & caps) ||
+	    (ex->min_kernel && kernel >= ex->min_kernel))
+		return false;
+	if (in->arches && !(in->arches & NSLAB_SC_ARCH_NATIVE))
+		return false;
+	return (in->caps & caps) == in->caps && (!in->min_kernel || kernel >= in->min_kernel);
+}
+
+static unsigned kernel_version(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	if (uname(&u) == 0 && sscanf(u.release, "%u.%u", &major, &minor) < 1)
+		major = 0;
+	return major << 16 | minor;
+}
+
+/*
+ * @rule for one call, as runc adds it: its comparisons together when each
+ * names another argument, else each comparison a rule of its own.
+ */
+static int add_rule(scmp_filter_ctx ctx, const struct nslab_sc_rule *rule, int nr)
+{
+	struct scmp_arg_cmp cmp[NSLAB_SC_MAX_ARGS];
+	unsigned seen = 0;
+	bool together = true;
+	int ret = 0;
+
+	for (unsigned i = 0; i < rule->n_args; i++) {
+		const struct nslab_sc_arg *a = &rule->args[i];
+
+		cmp[i] = (struct scmp_arg_cmp){ a->index, a->op, a->value, a->value_two };
+		together = together && !(seen & 1u << a->index);
+		seen |= 1u << a->index;
 	}
-	if (sys_admin)
-		return 0;
-	for (size_t i = 0; i < sizeof(admin) / sizeof(admin[0]); i++) {
-		int nr = seccomp_syscall_resolve_name(admin[i]);
+	if (together)
+		return seccomp_rule_add_array(ctx, rule->action, nr, rule->n_args, cmp);
+	for (unsigned i = 0; i < rule->n_args && ret >= 0; i++)
+		ret = seccomp_rule_add_array(ctx, rule->action, nr, 1, &cmp[i]);
+	return ret;
+}
 
-		if (nr != __NR_SCMP_ERROR && seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0) < 0)
-			return -EINVAL;
+static const uint32_t arch_of[3] = { SCMP_ARCH_X86_64, SCMP_ARCH_X32, SCMP_ARCH_X86 };
+
+/* Each call @rule names: added to @ctx, and counted in the highest number per architecture. */
+static int add_names(scmp_filter_ctx ctx, const struct nslab_sc_rule *rule, uint32_t dflt,
+		     uint32_t max_nr[3], struct nslab_error *e)
+{
+	const char *s = rule->names;
+	char name[64];
+	int len, nr;
+
+	while (sscanf(s, " %63s%n", name, &len) == 1) {
+		s += len;
+		nr = seccomp_syscall_resolve_name(name);
+		/* As runc: a call this libseccomp does not know is left to the default action. */
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		for (int a = 0; a < 3; a++) {
+			int anr = seccomp_syscall_resolve_name_arch(arch_of[a], name);
+
+			if (anr > 0 && (uint32_t)anr > max_nr[a])
+				max_nr[a] = anr;
+		}
+		/* As runc: libseccomp refuses a rule that only repeats the default. */
+		if (rule->action != dflt && add_rule(ctx, rule, nr) < 0)
+			return nslab_fail(e, EINVAL, "seccomp", "%s: cannot be filtered", name);
 	}
-	/* clone's flags are an argument a filter can see; clone3's live in memory it cannot. */
-	for (size_t i = 0; i < sizeof(ns_flags) / sizeof(ns_flags[0]); i++)
-		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-				     SCMP_A0(SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i])) < 0)
-			return -EINVAL;
-	/* ENOSYS makes libc fall back to clone, where the flags can be checked (as Docker does). */
-	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) < 0 ? -EINVAL : 0;
+	return 0;
+}
+
+/* @p's rules that hold for @caps, into @ctx; @max_nr as add_names counts it. */
+static int add_profile(scmp_filter_ctx ctx, const struct nslab_sc_profile *p, uint64_t caps,
+		       uint32_t max_nr[3], struct nslab_error *e)
+{
+	unsigned kernel = kernel_version();
+	int ret = 0;
+
+	/* The filter must not stop a setuid program: no_new_privs is ours to decide, not its. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/* A binary search over some 400 calls, not a walk down the list on every call. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (((p->arches & NSLAB_SC_ADD_X86) && seccomp_arch_add(ctx, SCMP_ARCH_X86) < 0) ||
+	    ((p->arches & NSLAB_SC_ADD_X32) && seccomp_arch_add(ctx, SCMP_ARCH_X32) < 0))
+		return nslab_fail(e, EINVAL, "seccomp", "cannot add the 32-bit architectures");
+	for (size_t i = 0; i < p->n_rules && !ret; i++)
+		if (nslab_sc_rule_applies(&p->rules[i], caps, kernel))
+			ret = add_names(ctx, &p->rules[i], p->default_action, max_nr, e);
+	return ret;
+}
+
+/* Calls newer than the profile get ENOSYS only where unknown calls are refused at all. */
+static void keep_enosys_for(const struct nslab_sc_profile *p, uint32_t max_nr[3])
+{
+	bool refusing = p->default_action != SCMP_ACT_ALLOW && p->default_action != SCMP_ACT_LOG;
+
+	max_nr[1] = p->arches & NSLAB_SC_ADD_X32 ? max_nr[1] : 0;
+	max_nr[2] = p->arches & NSLAB_SC_ADD_X86 ? max_nr[2] : 0;
+	for (int a = 0; !refusing && a < 3; a++)
+		max_nr[a] = 0;
+}
+
+/* libseccomp's program for @ctx, behind nslab's prefix, into this process. */
+static int load(scmp_filter_ctx ctx, const uint32_t max_nr[3], bool tty_guard,
+		struct nslab_error *e)
+{
+	int fd = memfd_create("nslab-seccomp", MFD_CLOEXEC);
+	void *prog = NULL;
+	off_t size;
+	int ret;
+
+	if (fd < 0)
+		return nslab_fail(e, errno, "seccomp", "memfd_create: %s", strerror(errno));
+	ret = seccomp_export_bpf(ctx, fd);
+	size = ret ? 0 : lseek(fd, 0, SEEK_END);
+	if (!ret && size > 0 && (prog = malloc(size)) && pread(fd, prog, size, 0) == size)
+		ret = nslab_sc_load(prog, size / 8, max_nr, tty_guard);
+	else if (!ret)
+		ret = -EIO;
+	free(prog);
+	close(fd);
+	return ret ? nslab_fail(e, -ret, "seccomp", NULL) : 0;
 }
 
 int nslab_seccomp_apply(const struct nslab_seccomp *sc, uint64_t caps, struct nslab_error *e)
 {
 	struct nslab_seccomp file = *sc;
+	const struct nslab_sc_profile *p = &nslab_sc_default;
+	uint32_t max_nr[3] = { 0 };
 	scmp_filter_ctx ctx;
 	int ret;
 
 	if (sc->mode == NSLAB_SECCOMP_UNCONFINED)
 		return 0;
 	/* Not read on the host (exec): read it here, and fail closed if it is not there. */
-	if (sc->mode == NSLAB_SECCOMP_FILE && !sc->loaded && read_file_rules(&file, e))
+	if (sc->mode == NSLAB_SECCOMP_FILE && !sc->profile && read_profile(&file, e))
 		return -e->err;
+	if (sc->mode == NSLAB_SECCOMP_FILE)
+		p = file.profile;
 	ret = nslab_fault("seccomp");
 	if (ret)
 		return nslab_fail(e, ret, "seccomp", NULL);
-	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	ctx = seccomp_init(p->default_action);
 	if (!ctx)
-		return nslab_fail(e, ENOMEM, "seccomp", NULL);
-	/* The filter must not stop a setuid program: no_new_privs is ours to decide, not its. */
-	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	if (sc->mode == NSLAB_SECCOMP_FILE) {
-		for (int i = 0; i < file.n_deny && !ret; i++)
-			if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), file.deny[i], 0) < 0)
-				ret = nslab_fail(e, EINVAL, "--seccomp", "%s: system call %d cannot be filtered",
-						 file.file, file.deny[i]);
-	} else if (add_defaults(ctx, caps)) {
-		ret = nslab_fail(e, EINVAL, "seccomp", "the default profile does not build");
-	}
-	if (!ret) {
-		ret = seccomp_load(ctx);
-		if (ret)
-			nslab_fail(e, ret, "seccomp", NULL);
-	}
+		return nslab_fail(e, EINVAL, "seccomp", "default action %#x", p->default_action);
+	ret = add_profile(ctx, p, caps, max_nr, e);
+	keep_enosys_for(p, max_nr);
+	if (!ret)
+		ret = load(ctx, max_nr, p->refuse_tty_injection, e);
 	seccomp_release(ctx);
-	return ret ? -e->err : 0;
+	if (file.profile != sc->profile)
+		nslab_seccomp_release(&file);
+	return ret;
 }

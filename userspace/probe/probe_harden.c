@@ -24,6 +24,9 @@
 #ifndef SYS_clone3
 #define SYS_clone3 435
 #endif
+#ifndef SYS_file_getattr
+#define SYS_file_getattr 468
+#endif
 
 /* Raw calls: libc wrappers may check arguments themselves, or not exist at all. */
 static long call(const char *name)
@@ -75,6 +78,12 @@ static long call(const char *name)
 		{ "clone", SYS_clone, { CLONE_NEWUSER | CLONE_NEWNS | CLONE_FS } },
 		{ "clone3", SYS_clone3, { 0, 0 } },			/* size 0 */
 		{ "mkdir", SYS_mkdir, { 0, 0 } },			/* NULL path */
+		{ "getpid", SYS_getpid, { 0 } },
+		/* The persona Docker's profile refuses, and the plain one it allows: this process only. */
+		{ "personality-norandom", SYS_personality, { 0x0040000 } },	/* ADDR_NO_RANDOMIZE */
+		{ "personality-linux", SYS_personality, { 0 } },		/* PER_LINUX */
+		/* Linux 6.17, newer than any profile here; a size of 0 reads nothing. */
+		{ "file_getattr", SYS_file_getattr, { -1, 0, 0, 0, 0 } },
 	};
 
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
