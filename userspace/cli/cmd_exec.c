@@ -176,7 +176,7 @@ static int enter_and_run(const struct nslab_state *st, const struct exec_opts *o
 		return cli_fail(NSLAB_EXIT_SETUP, "cgroup", "%s: %s", st->name, strerror(-ret));
 	/* A profile file is a host path: read it before we stand in the container's root. */
 	sc = seccomp_of(st);
-	if (nslab_seccomp_check(&sc, &e)) {
+	if (nslab_seccomp_check(&sc, st->caps, &e)) {
 		cli_error(&e);
 		return NSLAB_EXIT_SETUP;
 	}

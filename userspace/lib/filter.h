@@ -79,43 +79,75 @@ void nslab_sc_profile_free(struct nslab_sc_profile *p);
  */
 bool nslab_sc_rule_applies(const struct nslab_sc_rule *rule, uint64_t caps, unsigned kernel);
 
+/* A whole BPF program: @len struct sock_filter instructions at @insn (malloc'd). */
+struct nslab_sc_program {
+	void *insn;
+	size_t len;
+};
+
 /*
- * Loads @filter (libseccomp's program, @n instructions) behind a prefix that
+ * Puts a prefix before @filter (libseccomp's program, @n instructions) that
  * answers ENOSYS for calls above @max_nr[arch] (when non-zero: newer than
  * the profile) and, when @tty_guard, EPERM for ioctl TIOCSTI and TIOCLINUX
  * whatever the upper half of the command word holds.  @max_nr is indexed
  * x86_64, x32, x86.  0 or -errno.
  */
-int nslab_sc_load(const void *filter, size_t n, const uint32_t max_nr[3], bool tty_guard);
+int nslab_sc_assemble(const void *filter, size_t n, const uint32_t max_nr[3], bool tty_guard,
+		      struct nslab_sc_program *out);
+/* Loads @prog into the calling process (PR_SET_SECCOMP).  0 or -errno. */
+int nslab_sc_install(const struct nslab_sc_program *prog);
+
+/* FNV-1a over @len bytes of @data, from @h (NSLAB_SC_HASH_SEED to start). */
+#define NSLAB_SC_HASH_SEED 0xcbf29ce484222325ULL
+uint64_t nslab_sc_hash(uint64_t h, const void *data, size_t len);
 
 struct nslab_seccomp {
 	enum nslab_seccomp_mode mode;
 	char file[PATH_MAX];	/* absolute: `nslab exec` reads it from elsewhere later */
 	/*
-	 * FILE's rules, read on the host: by the time the filter is loaded the
-	 * process is inside the container's root, where the path names another
-	 * file or none.  NULL until read.
+	 * FILE's rules and the program, made on the host: by the time the
+	 * filter is loaded the process is inside the container's root, where
+	 * the path names another file or none.  NULL until made.
 	 */
 	struct nslab_sc_profile *profile;
+	uint64_t text_hash;	/* of FILE's text: part of the program's cache key */
+	struct nslab_sc_program prog;
 };
+
+/*
+ * The program's name in the cache: this binary, the kernel, the profile
+ * (@sc's mode and FILE's text) and @caps, all that the program depends on.
+ */
+uint64_t nslab_sc_cache_key(const struct nslab_seccomp *sc, uint64_t caps);
+/*
+ * A program built before under @key, from $NSLAB_CACHE_DIR/seccomp, else
+ * /var/cache/nslab/seccomp (root) or the user's cache directory; only files
+ * and a directory of the caller's own that no one else may write count.
+ * 0, or -ENOENT when there is none.
+ */
+int nslab_sc_cache_load(uint64_t key, struct nslab_sc_program *prog);
+/* Keeps @prog under @key for the next start; a cache that cannot be written is no error. */
+void nslab_sc_cache_store(uint64_t key, const struct nslab_sc_program *prog);
 
 /* --seccomp=unconfined | FILE */
 int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_error *e);
 /*
- * Reads and checks FILE into @sc->profile, before anything is made: JSON when
- * its first non-space character is '{', else one 'deny NAME' / 'allow NAME'
- * a line.
+ * On the host, before anything is made: reads and checks FILE into
+ * @sc->profile (JSON when its first non-space character is '{', else one
+ * 'deny NAME' / 'allow NAME' a line), and makes @sc->prog, the program for
+ * a container whose bounding set is @caps (which opens the profile's
+ * capability groups as Docker's does), from the cache where it can.
  */
-int nslab_seccomp_check(struct nslab_seccomp *sc, struct nslab_error *e);
-/* Frees what nslab_seccomp_check read. */
+int nslab_seccomp_check(struct nslab_seccomp *sc, uint64_t caps, struct nslab_error *e);
+/* Frees what nslab_seccomp_check made. */
 void nslab_seccomp_release(struct nslab_seccomp *sc);
 
 /*
- * Loads the filter into the calling process: last before exec, or before
+ * Loads @sc's program into the calling process: last before exec, or before
  * the capabilities are dropped when no_new_privs is off (loading a filter
- * then needs CAP_SYS_ADMIN).  @caps is the container's bounding set, which
- * opens the profile's capability groups as Docker's does.
+ * then needs CAP_SYS_ADMIN).  Fails closed when nslab_seccomp_check did not
+ * make one.
  */
-int nslab_seccomp_apply(const struct nslab_seccomp *sc, uint64_t caps, struct nslab_error *e);
+int nslab_seccomp_apply(const struct nslab_seccomp *sc, struct nslab_error *e);
 
 #endif

@@ -100,20 +100,6 @@ static int bind_device(const char *dev, const char *name)
 	return mount(host, path, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
 }
 
-/* mkdir -p of @path's parents from @from on (inside a tmpfs we just mounted: no symlinks yet). */
-static int make_parents(char *path, char *from)
-{
-	for (char *slash = strchr(from, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-			*slash = '/';
-			return -errno;
-		}
-		*slash = '/';
-	}
-	return 0;
-}
-
 /* --device: each host node bound at its path, before nslab's own entries fill the tmpfs. */
 static int add_devices(const struct nslab_spec *spec, const char *dev, struct nslab_error *e)
 {
@@ -123,7 +109,8 @@ static int add_devices(const struct nslab_spec *spec, const char *dev, struct ns
 		int ret;
 
 		under(path, dev, d->path + 5);	/* below "/dev/" */
-		ret = make_parents(path, path + strlen(dev) + 1);
+		/* Inside a tmpfs we just mounted: no symlinks on the way yet. */
+		ret = nslab_make_parents(path, path + strlen(dev) + 1, 0755);
 		if (!ret)
 			ret = nslab_touch(path, 0666);
 		if (!ret && mount(d->host, path, NULL, MS_BIND, NULL) < 0)

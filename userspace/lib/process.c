@@ -152,7 +152,7 @@ int nslab_restrict(const struct nslab_restrictions *r, struct nslab_error *e)
 
 	if (r->no_new_privs && (nslab_fault("no_new_privs") || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0))
 		return nslab_fail(e, errno, "no_new_privs", NULL);
-	if (!r->no_new_privs && nslab_seccomp_apply(&r->seccomp, r->caps, e))
+	if (!r->no_new_privs && nslab_seccomp_apply(&r->seccomp, e))
 		return -e->err;
 	ret = nslab_fault("caps") ? -EIO : nslab_caps_bound(r->caps);
 	if (ret)
@@ -171,7 +171,7 @@ int nslab_restrict(const struct nslab_restrictions *r, struct nslab_error *e)
 	ret = nslab_caps_apply(r->caps);
 	if (ret)
 		return nslab_fail(e, ret, "caps", NULL);
-	if (r->no_new_privs && nslab_seccomp_apply(&r->seccomp, r->caps, e))
+	if (r->no_new_privs && nslab_seccomp_apply(&r->seccomp, e))
 		return -e->err;
 	return 0;
 }

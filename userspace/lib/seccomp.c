@@ -114,6 +114,8 @@ static int read_profile(struct nslab_seccomp *sc, struct nslab_error *e)
 	if (!p)
 		return nslab_fail(e, ENOMEM, "--seccomp", NULL);
 	ret = read_text(sc->file, &text, e);
+	if (!ret)
+		sc->text_hash = nslab_sc_hash(NSLAB_SC_HASH_SEED, text, strlen(text));
 	if (!ret && text[strspn(text, " \t\r\n")] == '{') {
 		ret = nslab_sc_parse_json(text, sc->file, p, e);
 		free(text);
@@ -144,13 +146,10 @@ int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_
 	return 0;
 }
 
-int nslab_seccomp_check(struct nslab_seccomp *sc, struct nslab_error *e)
-{
-	return sc->mode == NSLAB_SECCOMP_FILE && !sc->profile ? read_profile(sc, e) : 0;
-}
-
 void nslab_seccomp_release(struct nslab_seccomp *sc)
 {
+	free(sc->prog.insn);
+	sc->prog = (struct nslab_sc_program){ 0 };
 	if (!sc->profile)
 		return;
 	nslab_sc_profile_free(sc->profile);
@@ -266,12 +265,12 @@ static void keep_enosys_for(const struct nslab_sc_profile *p, uint32_t max_nr[3]
 		max_nr[a] = 0;
 }
 
-/* libseccomp's program for @ctx, behind nslab's prefix, into this process. */
-static int load(scmp_filter_ctx ctx, const uint32_t max_nr[3], bool tty_guard,
-		struct nslab_error *e)
+/* libseccomp's program for @ctx, behind nslab's prefix, into @prog. */
+static int export(scmp_filter_ctx ctx, const uint32_t max_nr[3], bool tty_guard,
+		  struct nslab_sc_program *prog, struct nslab_error *e)
 {
 	int fd = memfd_create("nslab-seccomp", MFD_CLOEXEC);
-	void *prog = NULL;
+	void *bpf = NULL;
 	off_t size;
 	int ret;
 
@@ -279,42 +278,62 @@ static int load(scmp_filter_ctx ctx, const uint32_t max_nr[3], bool tty_guard,
 		return nslab_fail(e, errno, "seccomp", "memfd_create: %s", strerror(errno));
 	ret = seccomp_export_bpf(ctx, fd);
 	size = ret ? 0 : lseek(fd, 0, SEEK_END);
-	if (!ret && size > 0 && (prog = malloc(size)) && pread(fd, prog, size, 0) == size)
-		ret = nslab_sc_load(prog, size / 8, max_nr, tty_guard);
+	if (!ret && size > 0 && (bpf = malloc(size)) && pread(fd, bpf, size, 0) == size)
+		ret = nslab_sc_assemble(bpf, size / 8, max_nr, tty_guard, prog);
 	else if (!ret)
 		ret = -EIO;
-	free(prog);
+	free(bpf);
 	close(fd);
 	return ret ? nslab_fail(e, -ret, "seccomp", NULL) : 0;
 }
 
-int nslab_seccomp_apply(const struct nslab_seccomp *sc, uint64_t caps, struct nslab_error *e)
+/* @p as it applies to @caps, compiled into @prog: the one builder of every profile. */
+static int build(const struct nslab_sc_profile *p, uint64_t caps, struct nslab_sc_program *prog,
+		 struct nslab_error *e)
 {
-	struct nslab_seccomp file = *sc;
-	const struct nslab_sc_profile *p = &nslab_sc_default;
 	uint32_t max_nr[3] = { 0 };
-	scmp_filter_ctx ctx;
+	scmp_filter_ctx ctx = seccomp_init(p->default_action);
 	int ret;
 
-	if (sc->mode == NSLAB_SECCOMP_UNCONFINED)
-		return 0;
-	/* Not read on the host (exec): read it here, and fail closed if it is not there. */
-	if (sc->mode == NSLAB_SECCOMP_FILE && !sc->profile && read_profile(&file, e))
-		return -e->err;
-	if (sc->mode == NSLAB_SECCOMP_FILE)
-		p = file.profile;
-	ret = nslab_fault("seccomp");
-	if (ret)
-		return nslab_fail(e, ret, "seccomp", NULL);
-	ctx = seccomp_init(p->default_action);
 	if (!ctx)
 		return nslab_fail(e, EINVAL, "seccomp", "default action %#x", p->default_action);
 	ret = add_profile(ctx, p, caps, max_nr, e);
 	keep_enosys_for(p, max_nr);
 	if (!ret)
-		ret = load(ctx, max_nr, p->refuse_tty_injection, e);
+		ret = export(ctx, max_nr, p->refuse_tty_injection, prog, e);
 	seccomp_release(ctx);
-	if (file.profile != sc->profile)
-		nslab_seccomp_release(&file);
 	return ret;
+}
+
+int nslab_seccomp_check(struct nslab_seccomp *sc, uint64_t caps, struct nslab_error *e)
+{
+	const struct nslab_sc_profile *p = &nslab_sc_default;
+	uint64_t key;
+	int ret;
+
+	if (sc->mode == NSLAB_SECCOMP_FILE && !sc->profile && read_profile(sc, e))
+		return -e->err;
+	if (sc->mode == NSLAB_SECCOMP_UNCONFINED || sc->prog.insn)
+		return 0;
+	key = nslab_sc_cache_key(sc, caps);
+	if (nslab_sc_cache_load(key, &sc->prog) == 0)
+		return 0;
+	ret = build(sc->mode == NSLAB_SECCOMP_FILE ? sc->profile : p, caps, &sc->prog, e);
+	if (!ret)
+		nslab_sc_cache_store(key, &sc->prog);
+	return ret;
+}
+
+int nslab_seccomp_apply(const struct nslab_seccomp *sc, struct nslab_error *e)
+{
+	int ret;
+
+	if (sc->mode == NSLAB_SECCOMP_UNCONFINED)
+		return 0;
+	ret = nslab_fault("seccomp");
+	if (!ret && !sc->prog.insn)
+		ret = -EINVAL;	/* fail closed: nothing was built on the host */
+	if (!ret)
+		ret = nslab_sc_install(&sc->prog);
+	return ret ? nslab_fail(e, ret, "seccomp", NULL) : 0;
 }

@@ -102,23 +102,28 @@ static void build_stub(struct stub *s, const uint32_t max_nr[3], bool tty_guard)
 	emit(s, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | EPERM);
 }
 
-int nslab_sc_load(const void *filter, size_t n, const uint32_t max_nr[3], bool tty_guard)
+int nslab_sc_assemble(const void *filter, size_t n, const uint32_t max_nr[3], bool tty_guard,
+		      struct nslab_sc_program *out)
 {
-	struct sock_fprog prog;
+	struct sock_filter *insn;
 	struct stub s;
-	int ret = 0;
 
 	build_stub(&s, max_nr, tty_guard);
-	prog.len = s.n + n;
-	if (prog.len > BPF_MAXINSNS)
+	if (s.n + n > BPF_MAXINSNS)
 		return -E2BIG;
-	prog.filter = calloc(prog.len, sizeof(struct sock_filter));
-	if (!prog.filter)
+	insn = calloc(s.n + n, sizeof(*insn));
+	if (!insn)
 		return -ENOMEM;
-	memcpy(prog.filter, s.insn, s.n * sizeof(struct sock_filter));
-	memcpy(prog.filter + s.n, filter, n * sizeof(struct sock_filter));
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
-		ret = -errno;
-	free(prog.filter);
-	return ret;
+	memcpy(insn, s.insn, s.n * sizeof(*insn));
+	memcpy(insn + s.n, filter, n * sizeof(*insn));
+	out->insn = insn;
+	out->len = s.n + n;
+	return 0;
+}
+
+int nslab_sc_install(const struct nslab_sc_program *prog)
+{
+	struct sock_fprog fprog = { .len = prog->len, .filter = prog->insn };
+
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) < 0 ? -errno : 0;
 }

@@ -412,9 +412,9 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 		ret = check_time(spec, e);
 	if (!ret)
 		ret = nslab_limits_check(&spec->limits, e);
-	if (!ret)
-		ret = nslab_seccomp_check(&spec->seccomp, e);
 	spec->caps = nslab_caps_resolve(spec->cap_add, spec->cap_drop);
+	if (!ret)
+		ret = nslab_seccomp_check(&spec->seccomp, spec->caps, e);
 	if (!ret && spec->cgroup_parent &&
 	    (!*spec->cgroup_parent || spec->cgroup_parent[0] == '/' ||
 	     strstr(spec->cgroup_parent, "..") || strlen(spec->cgroup_parent) > 512))

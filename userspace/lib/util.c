@@ -149,6 +149,19 @@ int nslab_write_atomic(const char *path, const char *buf, size_t len, mode_t mod
 	return ret;
 }
 
+int nslab_make_parents(char *path, char *from, mode_t mode)
+{
+	for (char *slash = strchr(from, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(path, mode) < 0 && errno != EEXIST) {
+			*slash = '/';
+			return -errno;
+		}
+		*slash = '/';
+	}
+	return 0;
+}
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;

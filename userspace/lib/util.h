@@ -44,6 +44,12 @@ int nslab_write_file(const char *path, const char *buf, size_t len);
 ssize_t nslab_read_file(const char *path, char *buf, size_t size);
 /* Replaces @path with @buf atomically for readers (temporary file, rename). */
 int nslab_write_atomic(const char *path, const char *buf, size_t len, mode_t mode);
+/*
+ * mkdir -p of @path's parents from @from (a point within @path) on, each
+ * with @mode; @path is restored.  Only where no one else could plant a
+ * symlink on the way: it follows them.
+ */
+int nslab_make_parents(char *path, char *from, mode_t mode);
 /* Removes @path and everything below it without crossing mount points. */
 int nslab_rm_rf(const char *path);
 /* Creates an empty regular file if nothing exists at @path (a bind-mount target). */

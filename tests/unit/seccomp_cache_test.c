@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The cache of compiled seccomp programs: read back, keyed by what they depend on, and only our own. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "filter.h"
+
+static char dir[] = "/tmp/nslab-sc-cache-XXXXXX";
+
+static void cache_make(void)
+{
+	cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+	setenv("NSLAB_CACHE_DIR", dir, 1);
+}
+
+static void cache_remove(void)
+{
+	nslab_rm_rf(dir);
+}
+
+TestSuite(seccomp_cache, .init = cache_make, .fini = cache_remove);
+
+/* The file nslab_seccomp_check keeps the default profile's program in, for @caps. */
+static void cached_file(uint64_t caps, char path[PATH_MAX])
+{
+	struct nslab_seccomp sc = { .mode = NSLAB_SECCOMP_DEFAULT };
+
+	snprintf(path, PATH_MAX, "%s/seccomp/%016llx.bpf", dir,
+		 (unsigned long long)nslab_sc_cache_key(&sc, caps));
+}
+
+/* Builds (or reads) the default profile's program for @caps into @sc. */
+static void check_default(struct nslab_seccomp *sc, uint64_t caps)
+{
+	struct nslab_error e = { 0 };
+
+	*sc = (struct nslab_seccomp){ .mode = NSLAB_SECCOMP_DEFAULT };
+	cr_assert_eq(nslab_seccomp_check(sc, caps, &e), 0, "%s", e.why);
+	cr_assert_not_null(sc->prog.insn);
+}
+
+static bool same_program(const struct nslab_seccomp *a, const struct nslab_seccomp *b)
+{
+	return a->prog.len == b->prog.len && memcmp(a->prog.insn, b->prog.insn, a->prog.len * 8) == 0;
+}
+
+/* A one-instruction program that allows everything: what a poisoned cache would hold. */
+static void plant(const char *path, mode_t mode)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
+	cr_assert_eq(write(fd, &allow, sizeof(allow)), (ssize_t)sizeof(allow));
+	cr_assert_eq(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+Test(seccomp_cache, the_next_check_reads_the_stored_program)
+{
+	struct nslab_seccomp built, again, planted;
+	uint64_t caps = nslab_caps_default();
+	char path[PATH_MAX];
+
+	check_default(&built, caps);
+	cached_file(caps, path);
+	cr_assert_eq(access(path, F_OK), 0, "no program kept at %s", path);
+	check_default(&again, caps);
+	cr_assert(same_program(&built, &again), "the kept program differs from the built one");
+
+	/* It is really read back: a program put in its place is what the next check gets. */
+	plant(path, 0600);
+	check_default(&planted, caps);
+	cr_assert_eq(planted.prog.len, 1, "the cache was not read");
+	nslab_seccomp_release(&built);
+	nslab_seccomp_release(&again);
+	nslab_seccomp_release(&planted);
+}
+
+Test(seccomp_cache, a_file_others_could_write_is_not_used)
+{
+	struct nslab_seccomp built, check;
+	uint64_t caps = nslab_caps_default();
+	char path[PATH_MAX];
+
+	check_default(&built, caps);
+	cached_file(caps, path);
+	plant(path, 0622);
+	check_default(&check, caps);
+	cr_assert(same_program(&built, &check), "a group- and world-writable program was loaded");
+	nslab_seccomp_release(&check);
+
+	/* Nor one of another user's. */
+	plant(path, 0600);
+	cr_assert_eq(chown(path, 1000, 1000), 0, "%s", strerror(errno));
+	check_default(&check, caps);
+	if (geteuid() == 1000)
+		cr_skip_test("running as uid 1000, the owner this test plants");
+	cr_assert(same_program(&built, &check), "another user's program was loaded");
+	nslab_seccomp_release(&check);
+	nslab_seccomp_release(&built);
+}
+
+Test(seccomp_cache, the_key_follows_capabilities_and_profile_text)
+{
+	struct nslab_seccomp def = { .mode = NSLAB_SECCOMP_DEFAULT };
+	struct nslab_seccomp a = { .mode = NSLAB_SECCOMP_FILE, .text_hash = 1 };
+	struct nslab_seccomp b = { .mode = NSLAB_SECCOMP_FILE, .text_hash = 2 };
+	uint64_t caps = nslab_caps_default();
+
+	cr_assert_eq(nslab_sc_cache_key(&def, caps), nslab_sc_cache_key(&def, caps));
+	cr_assert_neq(nslab_sc_cache_key(&def, caps), nslab_sc_cache_key(&def, caps | 1ULL << 21));
+	cr_assert_neq(nslab_sc_cache_key(&a, caps), nslab_sc_cache_key(&b, caps));
+	cr_assert_neq(nslab_sc_cache_key(&def, caps), nslab_sc_cache_key(&a, caps));
+}
