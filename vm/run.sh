@@ -55,7 +55,7 @@ trap 'cleanup; exit 143' TERM HUP
 # boot DIR SECONDS ACCEL CPU EXTRA_APPEND: console.log and results.tap land in
 # DIR.  panic=-1 turns a panic into a reboot, -no-reboot that into QEMU's exit.
 # DIR/scratch.img, 1 MiB of zeros, is the guest's /dev/vda: a real block
-# device for the device allowlist's tests (devices::H13_*) to be kept from.
+# device for the device allowlist's tests (devices::H12_*) to be kept from.
 boot() {
 	mkdir -p "$1"
 	rm -f "$1/console.log" "$1/results.tap" "$1/scratch.img"

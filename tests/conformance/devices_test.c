@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The device allowlist, CONFORMANCE H13: Docker's (runc's AllowedDevices),
+ * The device allowlist, docs/conformance.md H12: Docker's (runc's AllowedDevices),
  * on v1 through the devices hierarchy, on v2 through a BPF device program.
  * The door it shuts needs CAP_MKNOD in the host's user namespace, so the
  * containers here run as real root (no user namespace), where the kernel's
@@ -130,7 +130,7 @@ static void assert_probe(const char *out, const char *key, const char *want, con
 		  got ? got : "(none)", want, out);
 }
 
-Test(devices, H13_host_disk_cannot_be_opened, .fini = disk_release)
+Test(devices, H12_host_disk_cannot_be_opened, .fini = disk_release)
 {
 	const char *const mknod_open[] = { "nslab-probe", "mknod-open", "b", disk.major, disk.minor, NULL };
 	const char *none[2] = { NULL };
@@ -155,7 +155,7 @@ Test(devices, H13_host_disk_cannot_be_opened, .fini = disk_release)
 	assert_probe(r.out, "read", "ok", "--device DISK:r");
 }
 
-Test(devices, H13_device_option_adds_the_node, .fini = disk_release)
+Test(devices, H12_device_option_adds_the_node, .fini = disk_release)
 {
 	const char *const read_it[] = { "nslab-probe", "open-read", "/dev/h13/disk", NULL };
 	/* The scratch disk or our loop file: one byte written there harms nothing. */
@@ -190,7 +190,7 @@ static void h13_exec_fini(void)
 }
 
 /* `nslab exec` joins the container's cgroup, and with it the same allowlist. */
-Test(devices, H13_exec_is_held_to_the_allowlist, .fini = h13_exec_fini)
+Test(devices, H12_exec_is_held_to_the_allowlist, .fini = h13_exec_fini)
 {
 	char name[DETACHED_NAME_MAX], allowed[DETACHED_NAME_MAX], allow[96];
 	struct run_result r;
@@ -211,7 +211,7 @@ Test(devices, H13_exec_is_held_to_the_allowlist, .fini = h13_exec_fini)
 	assert_probe(r.out, "open", "ok", "exec, --device DISK:r");
 }
 
-Test(devices, H13_only_dockers_char_devices)
+Test(devices, H12_only_dockers_char_devices)
 {
 	static const char *const allowed[][2] = {
 		{ "1", "3" }, { "1", "5" }, { "1", "7" }, { "1", "8" }, { "1", "9" },
@@ -242,7 +242,7 @@ Test(devices, H13_only_dockers_char_devices)
  * empty one at /sys/fs/cgroup/unified): a child moved into a cgroup with the
  * program attached opens /dev/null, not /dev/kmsg (c 1:11, off the list).
  */
-#define H13_CG "/nslab-h13-bpf"
+#define H12_CG "/nslab-h13-bpf"
 
 static char h13_v2[PATH_MAX];
 
@@ -272,7 +272,7 @@ static int open_in_cgroup(const char *dir, const char *path)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 254;
 }
 
-Test(devices, H13_v2_program_allows_only_the_list, .fini = h13_v2_remove)
+Test(devices, H12_v2_program_allows_only_the_list, .fini = h13_v2_remove)
 {
 	const char *roots[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
 	struct nslab_devices none = { .n = 0 };
@@ -280,7 +280,7 @@ Test(devices, H13_v2_program_allows_only_the_list, .fini = h13_v2_remove)
 
 	require_root();
 	for (size_t i = 0; i < 2 && !h13_v2[0]; i++) {
-		snprintf(h13_v2, sizeof(h13_v2), "%s%s", roots[i], H13_CG);
+		snprintf(h13_v2, sizeof(h13_v2), "%s%s", roots[i], H12_CG);
 		if (mkdir(h13_v2, 0755) < 0 && errno != EEXIST)
 			h13_v2[0] = '\0';
 	}
