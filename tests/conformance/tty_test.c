@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The caller's terminal, CONFORMANCE H10: a container cannot push input
+ * The caller's terminal, docs/conformance.md H10: a container cannot push input
  * into it (TIOCSTI, CVE-2017-5226), and -t gives it a pty of its own that
  * nslab relays.  nslab runs here as a user would start it from a shell: on a
  * pty the test opens, as the leader of a session whose controlling terminal

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The device allowlist, tried from inside (CONFORMANCE H12): make a node
+ * The device allowlist, tried from inside (docs/conformance.md H12): make a node
  * and open it, or open one that is there, and read a byte.  Nothing is
  * written; the node made is removed again.
  */

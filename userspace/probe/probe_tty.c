@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The terminal a container's process holds (CONFORMANCE H10): whether it can
+ * The terminal a container's process holds (docs/conformance.md H10): whether it can
  * push input into it (TIOCSTI, TIOCLINUX's paste family, CVE-2017-5226), and
  * what -t gives it.
  */
