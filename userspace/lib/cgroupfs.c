@@ -69,7 +69,7 @@ static int mount_v1(const struct nslab_cg_layout *layout, int base_fd, struct ns
 	return ret;
 }
 
-int nslab_mount_cgroupfs(const struct nslab_cg_layout *layout, int root_fd,
+int nslab_mount_cgroupfs(const struct nslab_cg_layout *layout, int sys_fd,
 			 struct nslab_error *e)
 {
 	int base_fd, mnt, ret = nslab_fault("cgroupfs");
@@ -78,7 +78,7 @@ int nslab_mount_cgroupfs(const struct nslab_cg_layout *layout, int root_fd,
 		return nslab_fail(e, ret, "cgroupfs", NULL);
 	if (layout->mode == NSLAB_CG_NONE)
 		return 0;
-	base_fd = nslab_open_in_root(root_fd, "sys/fs/cgroup", NSLAB_MOUNT_DIR);
+	base_fd = nslab_open_in_root(sys_fd, "fs/cgroup", NSLAB_MOUNT_DIR);
 	/* A /sys bound from the host already shows the host's cgroup mounts, read-only. */
 	if (base_fd == -ENOENT)
 		return 0;

@@ -32,9 +32,18 @@ static int read_only_tree(int dir_fd, const char *path, unsigned flags)
 	return mnt;
 }
 
+/* @mnt once nslab_mount_at returned @ret: still open if attached, else closed and -errno. */
+static int kept(int mnt, int ret)
+{
+	if (!ret)
+		return mnt;
+	drop(mnt);
+	return ret;
+}
+
 int nslab_mount_proc(const struct nslab_spec *spec, int root_fd, struct nslab_error *e)
 {
-	int mnt, ret;
+	int mnt;
 
 	if (nslab_fault("proc"))
 		return nslab_fail(e, EIO, "proc", NULL);
@@ -45,27 +54,26 @@ int nslab_mount_proc(const struct nslab_spec *spec, int root_fd, struct nslab_er
 	 */
 	if (mnt == -EPERM && !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_PID)))
 		mnt = nslab_clone_tree(AT_FDCWD, "/proc", AT_RECURSIVE);
-	ret = nslab_mount_at(mnt, root_fd, "proc", NSLAB_MOUNT_DIR);
-	drop(mnt);
-	return ret ? nslab_fail(e, ret, "proc", NULL) : 0;
+	mnt = kept(mnt, nslab_mount_at(mnt, root_fd, "proc", NSLAB_MOUNT_DIR));
+	return mnt < 0 ? nslab_fail(e, mnt, "proc", NULL) : mnt;
 }
 
 int nslab_mount_sys(const struct nslab_spec *spec, int root_fd, int sys_fd,
 		    struct nslab_error *e)
 {
-	int mnt = sys_fd, ret;
+	int mnt;
 
 	if (nslab_fault("sys"))
 		return nslab_fail(e, EIO, "sys", NULL);
 	if (sys_fd < 0)
 		mnt = nslab_fs_mount("sysfs", "sysfs", "ro", SPECIAL_ATTRS | MOUNT_ATTR_RDONLY);
+	else if ((mnt = fcntl(sys_fd, F_DUPFD_CLOEXEC, 0)) < 0)
+		mnt = -errno;
 	/* sysfs is only for the owner of the network namespace; else a read-only bind. */
 	if (mnt == -EPERM && !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_NET)))
 		mnt = read_only_tree(AT_FDCWD, "/sys", 0);
-	ret = nslab_mount_at(mnt, root_fd, "sys", NSLAB_MOUNT_DIR);
-	if (mnt != sys_fd)
-		drop(mnt);
-	return ret ? nslab_fail(e, ret, "sys", NULL) : 0;
+	mnt = kept(mnt, nslab_mount_at(mnt, root_fd, "sys", NSLAB_MOUNT_DIR));
+	return mnt < 0 ? nslab_fail(e, mnt, "sys", NULL) : mnt;
 }
 
 /* Bind, not mknod: a user namespace may not create device nodes. */
@@ -174,10 +182,10 @@ static const char *const read_only[] = {
 	"proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
 };
 
-static int mask(int root_fd, const char *rel)
+static int mask(int dir_fd, const char *rel)
 {
 	struct stat st;
-	int target = nslab_open_in_root(root_fd, rel, 0), mnt, ret;
+	int target = nslab_open_in_root(dir_fd, rel, 0), mnt, ret;
 
 	if (target < 0)
 		return target == -ENOENT ? 0 : target;
@@ -194,9 +202,9 @@ static int mask(int root_fd, const char *rel)
 	return ret;
 }
 
-static int protect(int root_fd, const char *rel)
+static int protect(int dir_fd, const char *rel)
 {
-	int target = nslab_open_in_root(root_fd, rel, 0), mnt, ret;
+	int target = nslab_open_in_root(dir_fd, rel, 0), mnt, ret;
 
 	if (target < 0)
 		return target == -ENOENT ? 0 : target;
@@ -207,19 +215,35 @@ static int protect(int root_fd, const char *rel)
 	return ret;
 }
 
-int nslab_mount_masks(int root_fd, struct nslab_error *e)
+/*
+ * A "proc/..." or "sys/..." path of the lists above, resolved in the proc or
+ * sysfs just mounted: by name in the rootfs, "proc" might by now be another
+ * directory, or a symlink.
+ */
+static int in_mount(const char *path, int proc_fd, int sys_fd, const char **rel)
 {
+	*rel = strchr(path, '/') + 1;
+	return strncmp(path, "proc/", 5) == 0 ? proc_fd : sys_fd;
+}
+
+int nslab_mount_masks(int proc_fd, int sys_fd, struct nslab_error *e)
+{
+	const char *rel = NULL;
 	int ret = nslab_fault("mask");
 
 	if (ret)
 		return nslab_fail(e, ret, "mask", NULL);
 	for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
-		ret = mask(root_fd, masked[i]);
+		int dir_fd = in_mount(masked[i], proc_fd, sys_fd, &rel);
+
+		ret = mask(dir_fd, rel);
 		if (ret)
 			return nslab_fail(e, ret, "mask", "/%s: %s", masked[i], strerror(-ret));
 	}
 	for (size_t i = 0; i < sizeof(read_only) / sizeof(read_only[0]); i++) {
-		ret = protect(root_fd, read_only[i]);
+		int dir_fd = in_mount(read_only[i], proc_fd, sys_fd, &rel);
+
+		ret = protect(dir_fd, rel);
 		if (ret)
 			return nslab_fail(e, ret, "read-only-paths", "/%s: %s", read_only[i],
 					  strerror(-ret));

@@ -87,10 +87,10 @@ static int pivot(int root_fd)
 static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd,
 			  const struct nslab_cg_layout *cgroups, struct nslab_error *e)
 {
-	int ret = nslab_mount_proc(spec, root_fd, e);
+	int proc = nslab_mount_proc(spec, root_fd, e), sys = -1, ret = proc < 0 ? proc : 0;
 
-	if (!ret)
-		ret = nslab_mount_sys(spec, root_fd, sys_fd, e);
+	if (!ret && (sys = nslab_mount_sys(spec, root_fd, sys_fd, e)) < 0)
+		ret = sys;
 	/*
 	 * cgroupfs may be mounted only by the owner of the cgroup namespace: in
 	 * a user namespace that needs a cgroup namespace of its own.  Without
@@ -98,11 +98,15 @@ static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd
 	 */
 	if (!ret && (spec->ns & NSLAB_NS_BIT(NSLAB_NS_NET)) &&
 	    ((spec->ns & NSLAB_NS_BIT(NSLAB_NS_CGROUP)) || !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER))))
-		ret = nslab_mount_cgroupfs(cgroups, root_fd, e);
+		ret = nslab_mount_cgroupfs(cgroups, sys, e);
 	if (!ret)
 		ret = nslab_mount_dev(spec, root_fd, e);
 	if (!ret)
-		ret = nslab_mount_masks(root_fd, e);
+		ret = nslab_mount_masks(proc, sys, e);
+	if (proc >= 0)
+		close(proc);
+	if (sys >= 0)
+		close(sys);
 	return ret;
 }
 

@@ -64,14 +64,19 @@ int nslab_mount_onto(int mnt_fd, int target_fd);
 /* Attaches @mnt_fd (not closed) on @rel opened by nslab_open_in_root(@dir_fd, @rel, @flags). */
 int nslab_mount_at(int mnt_fd, int dir_fd, const char *rel, int flags);
 
-/* Pieces of nslab_rootfs_setup, in mount.c: special filesystems below the root @root_fd. */
+/*
+ * Pieces of nslab_rootfs_setup, in mount.c: special filesystems below the
+ * root @root_fd.  proc and sys return the fd of their mount (to be closed by
+ * the caller), what lies in them is resolved from it.
+ */
 int nslab_mount_proc(const struct nslab_spec *spec, int root_fd, struct nslab_error *e);
 int nslab_mount_sys(const struct nslab_spec *spec, int root_fd, int sys_fd,
 		    struct nslab_error *e);
 int nslab_mount_dev(const struct nslab_spec *spec, int root_fd, struct nslab_error *e);
-int nslab_mount_masks(int root_fd, struct nslab_error *e);
-/* In cgroupfs.c: the container's read-only view of the cgroup hierarchies. */
-int nslab_mount_cgroupfs(const struct nslab_cg_layout *layout, int root_fd,
+/* Docker's masked and read-only paths, in the proc @proc_fd and the sysfs @sys_fd. */
+int nslab_mount_masks(int proc_fd, int sys_fd, struct nslab_error *e);
+/* In cgroupfs.c: the container's read-only view of the cgroup hierarchies, in @sys_fd. */
+int nslab_mount_cgroupfs(const struct nslab_cg_layout *layout, int sys_fd,
 			 struct nslab_error *e);
 
 #endif
