@@ -217,6 +217,7 @@ Test(harden, H14_mount_targets_resolved_by_fd, .init = race_setup, .fini = race_
      .timeout = 600)
 {
 	int count[3] = { 0 }, n, round;
+	const char *why;
 	struct timespec t0;
 
 	/* Control: the intact copy, no swapper, starts and shows its proc and dev. */
@@ -237,5 +238,6 @@ Test(harden, H14_mount_targets_resolved_by_fd, .init = race_setup, .fini = race_
 	kill(swapper, SIGKILL);
 	waitpid(swapper, NULL, 0);
 	swapper = -1;
-	cr_assert_null(scratch_touched(), "after the race: %s", scratch_touched());
+	why = scratch_touched();
+	cr_assert_null(why, "after the race: %s", why);
 }

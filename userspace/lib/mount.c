@@ -164,9 +164,7 @@ int nslab_mount_dev(const struct nslab_spec *spec, int root_fd, struct nslab_err
 	ret = nslab_mount_at(dev_fd, root_fd, "dev", NSLAB_MOUNT_DIR);
 	if (ret)
 		nslab_fail(e, ret, "dev", NULL);
-	if (!ret)
-		ret = fill_dev(dev_fd, e);
-	if (!ret)
+	else if (!(ret = fill_dev(dev_fd, e)))
 		ret = dev_mounts(spec, dev_fd, e);
 	drop(dev_fd);
 	return ret;

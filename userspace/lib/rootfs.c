@@ -52,6 +52,7 @@ int nslab_sysfs_open(void)
  */
 static int attach_root(const struct nslab_spec *spec, const char *newroot, int ovl_fd)
 {
+	/* By path: @newroot lies in nslab's own state directory, out of any container's reach. */
 	int target = open(newroot, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int root_fd, ret;
 

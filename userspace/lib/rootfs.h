@@ -22,7 +22,8 @@ int nslab_overlay_open(const char *lower, const char *upper, const char *work);
  * Child side, in the new mount namespace: makes every mount private, attaches
  * the root at @newroot (the overlay @ovl_fd, or a bind of spec->rootfs when it
  * is -1), mounts /proc /sys /dev, masks and write-protects what Docker does,
- * pivots into it and detaches the old root.
+ * pivots into it and detaches the old root.  Every mount target is resolved
+ * by fd inside the new root, never by a path the rootfs could redirect.
  */
 int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
 		       int sys_fd, const struct nslab_cg_layout *cgroups, struct nslab_error *e);
