@@ -8,68 +8,92 @@
 #include "rootfs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define RO_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+#define RO_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
-/* One v1 hierarchy: the controllers co-mounted at @mount, comma-joined. */
-static int mount_v1_hierarchy(const struct nslab_cg_layout *l, int first, const char *base)
+/* One v1 hierarchy: the controllers co-mounted at @mount, on a directory of @base_fd. */
+static int mount_v1_hierarchy(const struct nslab_cg_layout *l, int first, int base_fd)
 {
 	const char *mount_point = l->v1_mount[first];
 	const char *leaf = strrchr(mount_point, '/');
-	char dir[PATH_MAX], opts[128] = "";
+	char opts[128] = "ro";
+	int mnt, ret;
 
 	for (int c = first; c < NSLAB_CG_NCTRL; c++) {
 		if (strcmp(l->v1_mount[c], mount_point) != 0)
 			continue;
-		if (opts[0])
-			strcat(opts, ",");
+		strcat(opts, ",");
 		strcat(opts, nslab_cg_ctrl_names[c]);
 	}
-	snprintf(dir, sizeof(dir), "%s/%s", base, leaf ? leaf + 1 : mount_point);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	leaf = leaf ? leaf + 1 : mount_point;
+	if (mkdirat(base_fd, leaf, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	return mount("cgroup", dir, "cgroup", RO_FLAGS, opts) < 0 ? -errno : 0;
+	mnt = nslab_fs_mount("cgroup", "cgroup", opts, RO_ATTRS);
+	ret = nslab_mount_at(mnt, base_fd, leaf, NSLAB_MOUNT_DIR);
+	if (mnt >= 0)
+		close(mnt);
+	return ret;
 }
 
-int nslab_mount_cgroupfs(const struct nslab_cg_layout *layout, const char *root,
-			 struct nslab_error *e)
+/* v1: a tmpfs of one directory per hierarchy, on @base_fd, read-only once filled. */
+static int mount_v1(const struct nslab_cg_layout *layout, int base_fd, struct nslab_error *e)
 {
-	char base[PATH_MAX];
-	int ret = nslab_fault("cgroupfs");
+	int tmp = nslab_fs_mount("tmpfs", "cgroup", "mode=755",
+				 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	int ret = nslab_mount_onto(tmp, base_fd);
 
 	if (ret)
-		return nslab_fail(e, ret, "cgroupfs", NULL);
-	snprintf(base, sizeof(base), "%s/sys/fs/cgroup", root);
-	/* A /sys bound from the host already shows the host's cgroup mounts, read-only. */
-	if (layout->mode == NSLAB_CG_NONE || access(base, F_OK) < 0)
-		return 0;
-	if (layout->mode == NSLAB_CG_V2) {
-		if (mount("cgroup2", base, "cgroup2", RO_FLAGS, NULL) < 0)
-			return nslab_fail(e, errno, "cgroupfs", "cgroup2: %s", strerror(errno));
-		return 0;
-	}
-	if (mount("cgroup", base, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
-		return nslab_fail(e, errno, "cgroupfs", "tmpfs: %s", strerror(errno));
-	for (int c = 0; c < NSLAB_CG_NCTRL; c++) {
+		nslab_fail(e, ret, "cgroupfs", "tmpfs: %s", strerror(-ret));
+	for (int c = 0; !ret && c < NSLAB_CG_NCTRL; c++) {
 		bool seen = false;
 
 		if (!layout->v1_mount[c][0])
 			continue;
 		for (int o = 0; o < c; o++)
 			seen |= strcmp(layout->v1_mount[o], layout->v1_mount[c]) == 0;
-		if (seen)
-			continue;
-		ret = mount_v1_hierarchy(layout, c, base);
+		ret = seen ? 0 : mount_v1_hierarchy(layout, c, tmp);
 		if (ret)
-			return nslab_fail(e, ret, "cgroupfs", "%s: %s", nslab_cg_ctrl_names[c],
-					  strerror(-ret));
+			nslab_fail(e, ret, "cgroupfs", "%s: %s", nslab_cg_ctrl_names[c],
+				   strerror(-ret));
 	}
-	if (mount(NULL, base, NULL, MS_REMOUNT | MS_BIND | RO_FLAGS, NULL) < 0)
-		return nslab_fail(e, errno, "cgroupfs", "read-only: %s", strerror(errno));
-	return 0;
+	if (!ret && (ret = nslab_mount_read_only(tmp, 0)))
+		nslab_fail(e, ret, "cgroupfs", "read-only: %s", strerror(-ret));
+	if (tmp >= 0)
+		close(tmp);
+	return ret;
+}
+
+int nslab_mount_cgroupfs(const struct nslab_cg_layout *layout, int sys_fd,
+			 struct nslab_error *e)
+{
+	int base_fd, mnt, ret = nslab_fault("cgroupfs");
+
+	if (ret)
+		return nslab_fail(e, ret, "cgroupfs", NULL);
+	if (layout->mode == NSLAB_CG_NONE)
+		return 0;
+	base_fd = nslab_open_in_root(sys_fd, "fs/cgroup", NSLAB_MOUNT_DIR);
+	/* A /sys bound from the host already shows the host's cgroup mounts, read-only. */
+	if (base_fd == -ENOENT)
+		return 0;
+	if (base_fd < 0)
+		return nslab_fail(e, base_fd, "cgroupfs", "/sys/fs/cgroup: %s", strerror(-base_fd));
+	if (layout->mode == NSLAB_CG_V2) {
+		mnt = nslab_fs_mount("cgroup2", "cgroup2", "ro", RO_ATTRS);
+		ret = nslab_mount_onto(mnt, base_fd);
+		if (ret)
+			nslab_fail(e, ret, "cgroupfs", "cgroup2: %s", strerror(-ret));
+		if (mnt >= 0)
+			close(mnt);
+	} else {
+		ret = mount_v1(layout, base_fd, e);
+	}
+	close(base_fd);
+	return ret;
 }

@@ -10,159 +10,201 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PATH_LEN 4096
+#define SPECIAL_ATTRS (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
-/* An over-long path becomes "" so that the mount call fails with ENOENT. */
-static const char *under(char *buf, const char *root, const char *rel)
+/* Closes a mount fd once attached; a -errno in its place is no fd. */
+static void drop(int mnt_fd)
 {
-	if (snprintf(buf, PATH_LEN, "%s/%s", root, rel) >= PATH_LEN)
-		buf[0] = '\0';
-	return buf;
+	if (mnt_fd >= 0)
+		close(mnt_fd);
 }
 
-/* The rootfs could have swapped a checked directory for a symlink since validation. */
-static int real_dir(const char *path)
+/* A detached read-only copy of the tree at @path (host paths only, before pivot_root). */
+static int read_only_tree(int dir_fd, const char *path, unsigned flags)
 {
-	struct stat st;
+	int mnt = nslab_clone_tree(dir_fd, path, AT_RECURSIVE | flags);
+	int ret = mnt < 0 ? 0 : nslab_mount_read_only(mnt, AT_RECURSIVE);
 
-	if (lstat(path, &st) < 0)
-		return -errno;
-	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+	if (ret) {
+		close(mnt);
+		return ret;
+	}
+	return mnt;
 }
 
-static int set_attr(const char *path, unsigned flags, unsigned attrs)
+/* @mnt once nslab_mount_at returned @ret: still open if attached, else closed and -errno. */
+static int kept(int mnt, int ret)
 {
-	struct mount_attr attr = { .attr_set = attrs };
-
-	return mount_setattr(AT_FDCWD, path, flags, &attr, sizeof(attr)) < 0 ? -errno : 0;
+	if (!ret)
+		return mnt;
+	drop(mnt);
+	return ret;
 }
 
-int nslab_mount_proc(const struct nslab_spec *spec, const char *root, struct nslab_error *e)
+int nslab_mount_proc(const struct nslab_spec *spec, int root_fd, struct nslab_error *e)
 {
-	char path[PATH_LEN];
-	int ret;
+	int mnt;
 
-	under(path, root, "proc");
-	ret = nslab_fault("proc") ? -EIO : real_dir(path);
-	if (ret)
-		return nslab_fail(e, ret, "proc", NULL);
-	if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
-		return 0;
+	if (nslab_fault("proc"))
+		return nslab_fail(e, EIO, "proc", NULL);
+	mnt = nslab_fs_mount("proc", "proc", NULL, SPECIAL_ATTRS);
 	/*
 	 * A user namespace may mount proc only for a pid namespace it owns; with
 	 * the host's pid namespace the host's view is all there is to show.
 	 */
-	if (errno == EPERM && !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_PID)) &&
-	    mount("/proc", path, NULL, MS_BIND | MS_REC, NULL) == 0)
-		return 0;
-	return nslab_fail(e, errno, "proc", NULL);
+	if (mnt == -EPERM && !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_PID)))
+		mnt = nslab_clone_tree(AT_FDCWD, "/proc", AT_RECURSIVE);
+	mnt = kept(mnt, nslab_mount_at(mnt, root_fd, "proc", NSLAB_MOUNT_DIR));
+	return mnt < 0 ? nslab_fail(e, mnt, "proc", NULL) : mnt;
 }
 
-int nslab_mount_sys(const struct nslab_spec *spec, const char *root, int sys_fd,
+int nslab_mount_sys(const struct nslab_spec *spec, int root_fd, int sys_fd,
 		    struct nslab_error *e)
 {
-	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
-	char path[PATH_LEN];
-	int ret;
+	int mnt;
 
-	under(path, root, "sys");
-	ret = nslab_fault("sys") ? -EIO : real_dir(path);
-	if (ret)
-		return nslab_fail(e, ret, "sys", NULL);
-	if (sys_fd >= 0) {
-		if (move_mount(sys_fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			return nslab_fail(e, errno, "sys", NULL);
-		return 0;
-	}
-	if (mount("sysfs", path, "sysfs", flags, NULL) == 0)
-		return 0;
+	if (nslab_fault("sys"))
+		return nslab_fail(e, EIO, "sys", NULL);
+	if (sys_fd < 0)
+		mnt = nslab_fs_mount("sysfs", "sysfs", "ro", SPECIAL_ATTRS | MOUNT_ATTR_RDONLY);
+	else if ((mnt = fcntl(sys_fd, F_DUPFD_CLOEXEC, 0)) < 0)
+		mnt = -errno;
 	/* sysfs is only for the owner of the network namespace; else a read-only bind. */
-	if (errno == EPERM && !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_NET)) &&
-	    mount("/sys", path, NULL, MS_BIND | MS_REC, NULL) == 0) {
-		ret = set_attr(path, AT_RECURSIVE, MOUNT_ATTR_RDONLY);
-		return ret ? nslab_fail(e, ret, "sys", NULL) : 0;
-	}
-	return nslab_fail(e, errno, "sys", NULL);
+	if (mnt == -EPERM && !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_NET)))
+		mnt = read_only_tree(AT_FDCWD, "/sys", 0);
+	mnt = kept(mnt, nslab_mount_at(mnt, root_fd, "sys", NSLAB_MOUNT_DIR));
+	return mnt < 0 ? nslab_fail(e, mnt, "sys", NULL) : mnt;
 }
 
-static int bind_device(const char *dev, const char *name)
+/* Bind, not mknod: a user namespace may not create device nodes. */
+static int bind_device(int dev_fd, const char *name)
 {
-	char host[64], path[PATH_LEN];
-	int ret;
+	char host[64];
+	int mnt, ret;
 
 	snprintf(host, sizeof(host), "/dev/%s", name);
-	if (access(host, F_OK) < 0)
-		return errno == ENOENT && strcmp(name, "tty") == 0 ? 0 : -errno;
-	ret = nslab_touch(under(path, dev, name), 0666);
-	if (ret)
-		return ret;
-	/* Bind, not mknod: a user namespace may not create device nodes. */
-	return mount(host, path, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+	mnt = nslab_clone_tree(AT_FDCWD, host, 0);
+	if (mnt < 0)
+		return mnt == -ENOENT && strcmp(name, "tty") == 0 ? 0 : mnt;
+	ret = mknodat(dev_fd, name, S_IFREG | 0666, 0) < 0 ? -errno : 0;
+	if (!ret)
+		ret = nslab_mount_at(mnt, dev_fd, name, 0);
+	close(mnt);
+	return ret;
+}
+
+/* mkdir -p of @rel's parents below @dir_fd (a tmpfs we just mounted: nothing else writes there). */
+static int make_parents_at(int dir_fd, const char *rel)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", rel);
+	for (char *slash = strchr(buf, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdirat(dir_fd, buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*slash = '/';
+	}
+	return 0;
 }
 
 /* --device: each host node bound at its path, before nslab's own entries fill the tmpfs. */
-static int add_devices(const struct nslab_spec *spec, const char *dev, struct nslab_error *e)
+static int add_devices(const struct nslab_spec *spec, int dev_fd, struct nslab_error *e)
 {
 	for (int i = 0; i < spec->devices.n; i++) {
 		const struct nslab_device *d = &spec->devices.dev[i];
-		char path[PATH_LEN];
-		int ret;
+		const char *rel = d->path + 5;	/* below "/dev/" */
+		int mnt = nslab_clone_tree(AT_FDCWD, d->host, 0), ret = mnt < 0 ? mnt : 0;
 
-		under(path, dev, d->path + 5);	/* below "/dev/" */
-		/* Inside a tmpfs we just mounted: no symlinks on the way yet. */
-		ret = nslab_make_parents(path, path + strlen(dev) + 1, 0755);
 		if (!ret)
-			ret = nslab_touch(path, 0666);
-		if (!ret && mount(d->host, path, NULL, MS_BIND, NULL) < 0)
+			ret = make_parents_at(dev_fd, rel);
+		if (!ret && mknodat(dev_fd, rel, S_IFREG | 0666, 0) < 0)
 			ret = -errno;
+		if (!ret)
+			ret = nslab_mount_at(mnt, dev_fd, rel, 0);
+		if (mnt >= 0)
+			close(mnt);
 		if (ret)
 			return nslab_fail(e, ret, "device", "%s: %s", d->path, strerror(-ret));
 	}
 	return 0;
 }
 
-int nslab_mount_dev(const struct nslab_spec *spec, const char *root, struct nslab_error *e)
+/* A new @type filesystem named @source on the directory @name of /dev. */
+static int dev_fs(int dev_fd, const char *name, const char *type, const char *source,
+		  const char *opts, unsigned attrs)
+{
+	int mnt = nslab_fs_mount(type, source, opts, attrs);
+	int ret = nslab_mount_at(mnt, dev_fd, name, NSLAB_MOUNT_DIR);
+
+	drop(mnt);
+	return ret;
+}
+
+/* The nodes, links and directories of /dev, each made relative to @dev_fd. */
+static int fill_dev(int dev_fd, struct nslab_error *e)
 {
 	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const char *const links[][2] = {
 		{ "pts/ptmx", "ptmx" }, { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
 		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
 	};
-	bool userns = spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER);
-	char dev[PATH_LEN], path[PATH_LEN], opts[128];
 	int ret;
 
-	under(dev, root, "dev");
-	ret = nslab_fault("dev") ? -EIO : real_dir(dev);
-	if (ret || mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") < 0)
-		return nslab_fail(e, ret ? ret : -errno, "dev", NULL);
-	if (add_devices(spec, dev, e))
-		return -e->err;
 	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
-		ret = bind_device(dev, devices[i]);
+		ret = bind_device(dev_fd, devices[i]);
 		if (ret)
 			return nslab_fail(e, ret, "dev", "/dev/%s: %s", devices[i], strerror(-ret));
 	}
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
-		if (symlink(links[i][0], under(path, dev, links[i][1])) < 0)
+		if (symlinkat(links[i][0], dev_fd, links[i][1]) < 0)
 			return nslab_fail(e, errno, "dev", "/dev/%s: %s", links[i][1], strerror(errno));
-	if (mkdir(under(path, dev, "pts"), 0755) < 0 || mkdir(under(path, dev, "shm"), 01777) < 0 ||
-	    mkdir(under(path, dev, "mqueue"), 0755) < 0)
+	if (mkdirat(dev_fd, "pts", 0755) < 0 || mkdirat(dev_fd, "shm", 01777) < 0 ||
+	    mkdirat(dev_fd, "mqueue", 0755) < 0)
 		return nslab_fail(e, errno, "dev", NULL);
+	return 0;
+}
+
+/* devpts, shm and mqueue on the directories fill_dev made. */
+static int dev_mounts(const struct nslab_spec *spec, int dev_fd, struct nslab_error *e)
+{
+	bool userns = spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER);
+	char opts[128];
+	int ret;
+
 	/* gid 5 (tty) exists inside only if the user namespace maps it. */
 	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620%s",
 		 userns && !nslab_id_mapped(spec->gid_map, spec->n_gid_map, 5) ? "" : ",gid=5");
-	if (mount("devpts", under(path, dev, "pts"), "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0)
-		return nslab_fail(e, errno, "dev", "devpts: %s", strerror(errno));
-	if (mount("shm", under(path, dev, "shm"), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "mode=1777,size=65536k") < 0)
-		return nslab_fail(e, errno, "dev", "shm: %s", strerror(errno));
+	ret = dev_fs(dev_fd, "pts", "devpts", "devpts", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	if (ret)
+		return nslab_fail(e, ret, "dev", "devpts: %s", strerror(-ret));
+	ret = dev_fs(dev_fd, "shm", "tmpfs", "shm", "mode=1777,size=65536k", SPECIAL_ATTRS);
+	if (ret)
+		return nslab_fail(e, ret, "dev", "shm: %s", strerror(-ret));
 	/* mqueue shows the mounter's ipc namespace: only a new one is the container's. */
-	if ((spec->ns & NSLAB_NS_BIT(NSLAB_NS_IPC)) &&
-	    mount("mqueue", under(path, dev, "mqueue"), "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL) < 0)
-		return nslab_fail(e, errno, "dev", "mqueue: %s", strerror(errno));
+	ret = (spec->ns & NSLAB_NS_BIT(NSLAB_NS_IPC)) ?
+		dev_fs(dev_fd, "mqueue", "mqueue", "mqueue", NULL, SPECIAL_ATTRS) : 0;
+	if (ret)
+		return nslab_fail(e, ret, "dev", "mqueue: %s", strerror(-ret));
 	return 0;
+}
+
+int nslab_mount_dev(const struct nslab_spec *spec, int root_fd, struct nslab_error *e)
+{
+	int dev_fd, ret;
+
+	if (nslab_fault("dev"))
+		return nslab_fail(e, EIO, "dev", NULL);
+	/* Kept open: everything below is made relative to this tmpfs, not to a path. */
+	dev_fd = nslab_fs_mount("tmpfs", "tmpfs", "mode=755,size=65536k",
+				MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME);
+	ret = nslab_mount_at(dev_fd, root_fd, "dev", NSLAB_MOUNT_DIR);
+	if (ret)
+		nslab_fail(e, ret, "dev", NULL);
+	else if (!(ret = add_devices(spec, dev_fd, e)) && !(ret = fill_dev(dev_fd, e)))
+		ret = dev_mounts(spec, dev_fd, e);
+	drop(dev_fd);
+	return ret;
 }
 
 /* Docker's masked and read-only paths (moby oci/defaults.go), docs/conformance.md M4/M5. */
@@ -175,39 +217,68 @@ static const char *const read_only[] = {
 	"proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
 };
 
-static int mask(const char *path)
+static int mask(int dir_fd, const char *rel)
 {
 	struct stat st;
+	int target = nslab_open_in_root(dir_fd, rel, 0), mnt, ret;
 
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (S_ISDIR(st.st_mode))
-		return mount("masked", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			     "size=0") < 0 ? -errno : 0;
-	return mount("/dev/null", path, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+	if (target < 0)
+		return target == -ENOENT ? 0 : target;
+	if (fstat(target, &st) < 0)
+		mnt = -errno;
+	else if (S_ISDIR(st.st_mode))
+		mnt = nslab_fs_mount("tmpfs", "masked", "size=0,ro",
+				     SPECIAL_ATTRS | MOUNT_ATTR_RDONLY);
+	else
+		mnt = nslab_clone_tree(AT_FDCWD, "/dev/null", 0);
+	ret = nslab_mount_onto(mnt, target);
+	drop(mnt);
+	close(target);
+	return ret;
 }
 
-static int protect(const char *path)
+static int protect(int dir_fd, const char *rel)
 {
-	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	return set_attr(path, AT_RECURSIVE, MOUNT_ATTR_RDONLY);
+	int target = nslab_open_in_root(dir_fd, rel, 0), mnt, ret;
+
+	if (target < 0)
+		return target == -ENOENT ? 0 : target;
+	mnt = read_only_tree(target, "", AT_EMPTY_PATH);
+	ret = nslab_mount_onto(mnt, target);
+	drop(mnt);
+	close(target);
+	return ret;
 }
 
-int nslab_mount_masks(const char *root, struct nslab_error *e)
+/*
+ * A "proc/..." or "sys/..." path of the lists above, resolved in the proc or
+ * sysfs just mounted: by name in the rootfs, "proc" might by now be another
+ * directory, or a symlink.
+ */
+static int in_mount(const char *path, int proc_fd, int sys_fd, const char **rel)
 {
-	char path[PATH_LEN];
+	*rel = strchr(path, '/') + 1;
+	return strncmp(path, "proc/", 5) == 0 ? proc_fd : sys_fd;
+}
+
+int nslab_mount_masks(int proc_fd, int sys_fd, struct nslab_error *e)
+{
+	const char *rel = NULL;
 	int ret = nslab_fault("mask");
 
 	if (ret)
 		return nslab_fail(e, ret, "mask", NULL);
 	for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
-		ret = mask(under(path, root, masked[i]));
+		int dir_fd = in_mount(masked[i], proc_fd, sys_fd, &rel);
+
+		ret = mask(dir_fd, rel);
 		if (ret)
 			return nslab_fail(e, ret, "mask", "/%s: %s", masked[i], strerror(-ret));
 	}
 	for (size_t i = 0; i < sizeof(read_only) / sizeof(read_only[0]); i++) {
-		ret = protect(under(path, root, read_only[i]));
+		int dir_fd = in_mount(read_only[i], proc_fd, sys_fd, &rel);
+
+		ret = protect(dir_fd, rel);
 		if (ret)
 			return nslab_fail(e, ret, "read-only-paths", "/%s: %s", read_only[i],
 					  strerror(-ret));

@@ -42,36 +42,40 @@ fail:
 
 int nslab_sysfs_open(void)
 {
-	int fsfd = fsopen("sysfs", FSOPEN_CLOEXEC), mntfd, ret;
-
-	if (fsfd < 0)
-		return -errno;
-	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		ret = -errno;
-		close(fsfd);
-		return ret;
-	}
-	mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-	ret = mntfd < 0 ? -errno : mntfd;
-	close(fsfd);
-	return ret;
+	return nslab_fs_mount("sysfs", "sysfs", NULL, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 }
 
+/*
+ * The root (the overlay, or a bind of spec->rootfs) mounted on @newroot.
+ * Returns an fd of it, the base every later mount target is resolved from.
+ */
 static int attach_root(const struct nslab_spec *spec, const char *newroot, int ovl_fd)
 {
-	if (ovl_fd >= 0)
-		return move_mount(ovl_fd, "", AT_FDCWD, newroot, MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
-	return mount(spec->rootfs, newroot, NULL, MS_BIND | MS_REC, NULL) < 0 ? -errno : 0;
+	/* By path: @newroot lies in nslab's own state directory, out of any container's reach. */
+	int target = open(newroot, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int root_fd, ret;
+
+	if (target < 0)
+		return -errno;
+	if (ovl_fd < 0)
+		root_fd = nslab_clone_tree(AT_FDCWD, spec->rootfs, AT_RECURSIVE);
+	else if ((root_fd = fcntl(ovl_fd, F_DUPFD_CLOEXEC, 0)) < 0)
+		root_fd = -errno;
+	ret = nslab_mount_onto(root_fd, target);
+	close(target);
+	if (ret && root_fd >= 0)
+		close(root_fd);
+	return ret ? ret : root_fd;
 }
 
 /*
  * pivot_root(".", ".") stacks the old root on top of the new one; detaching
  * it leaves nothing of the host reachable and needs no directory for it.
  */
-static int pivot(const char *newroot)
+static int pivot(int root_fd)
 {
-	if (chdir(newroot) < 0)
+	if (fchdir(root_fd) < 0)
 		return -errno;
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return -errno;
@@ -80,20 +84,14 @@ static int pivot(const char *newroot)
 	return chdir("/") < 0 ? -errno : 0;
 }
 
-int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
-		       int sys_fd, const struct nslab_cg_layout *cgroups, struct nslab_error *e)
+/* The special filesystems, each mounted on a target resolved from @root_fd. */
+static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd,
+			  const struct nslab_cg_layout *cgroups, struct nslab_error *e)
 {
-	int ret;
+	int proc = nslab_mount_proc(spec, root_fd, e), sys = -1, ret = proc < 0 ? proc : 0;
 
-	/* Nothing done below may propagate back to the host, nor host mounts in. */
-	if (nslab_fault("mount-private") || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return nslab_fail(e, errno, "mount-private", NULL);
-	ret = nslab_fault("rootfs") ? -EIO : attach_root(spec, newroot, ovl_fd);
-	if (ret)
-		return nslab_fail(e, ret, "rootfs", "%s: %s", spec->rootfs, strerror(-ret));
-	ret = nslab_mount_proc(spec, newroot, e);
-	if (!ret)
-		ret = nslab_mount_sys(spec, newroot, sys_fd, e);
+	if (!ret && (sys = nslab_mount_sys(spec, root_fd, sys_fd, e)) < 0)
+		ret = sys;
 	/*
 	 * cgroupfs may be mounted only by the owner of the cgroup namespace: in
 	 * a user namespace that needs a cgroup namespace of its own.  Without
@@ -101,20 +99,35 @@ int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int o
 	 */
 	if (!ret && (spec->ns & NSLAB_NS_BIT(NSLAB_NS_NET)) &&
 	    ((spec->ns & NSLAB_NS_BIT(NSLAB_NS_CGROUP)) || !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER))))
-		ret = nslab_mount_cgroupfs(cgroups, newroot, e);
+		ret = nslab_mount_cgroupfs(cgroups, sys, e);
 	if (!ret)
-		ret = nslab_mount_dev(spec, newroot, e);
+		ret = nslab_mount_dev(spec, root_fd, e);
 	if (!ret)
-		ret = nslab_mount_masks(newroot, e);
-	if (ret)
-		return ret;
-	ret = nslab_fault("pivot_root") ? -EIO : pivot(newroot);
-	if (ret)
-		return nslab_fail(e, ret, "pivot_root", NULL);
-	if (spec->read_only &&
-	    (nslab_fault("read-only") || mount_setattr(AT_FDCWD, "/", 0,
-				&(struct mount_attr){ .attr_set = MOUNT_ATTR_RDONLY },
-				sizeof(struct mount_attr)) < 0))
-		return nslab_fail(e, errno, "read-only", NULL);
-	return 0;
+		ret = nslab_mount_masks(proc, sys, e);
+	if (proc >= 0)
+		close(proc);
+	if (sys >= 0)
+		close(sys);
+	return ret;
+}
+
+int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
+		       int sys_fd, const struct nslab_cg_layout *cgroups, struct nslab_error *e)
+{
+	int root_fd, ret;
+
+	/* Nothing done below may propagate back to the host, nor host mounts in. */
+	if (nslab_fault("mount-private") || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return nslab_fail(e, errno, "mount-private", NULL);
+	root_fd = nslab_fault("rootfs") ? -EIO : attach_root(spec, newroot, ovl_fd);
+	if (root_fd < 0)
+		return nslab_fail(e, root_fd, "rootfs", "%s: %s", spec->rootfs, strerror(-root_fd));
+	ret = special_mounts(spec, root_fd, sys_fd, cgroups, e);
+	if (!ret && (ret = nslab_fault("pivot_root") ? -EIO : pivot(root_fd)))
+		nslab_fail(e, ret, "pivot_root", NULL);
+	if (!ret && spec->read_only &&
+	    (ret = nslab_fault("read-only") ? -EIO : nslab_mount_read_only(root_fd, 0)))
+		nslab_fail(e, ret, "read-only", NULL);
+	close(root_fd);
+	return ret;
 }
