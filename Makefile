@@ -142,7 +142,7 @@ test: deps all
 # AddressSanitizer and UBSan, without LeakSanitizer: a process that has
 # entered another user namespace (nslab exec) cannot stop its own threads
 # for the leak scan, and LeakSanitizer then spins for ever at exit.
-asan-test: deps rootfs
+asan-test: deps rootfs man
 	$(MAKE) O=build/asan STATIC= OPTFLAGS='-O1 -g -fno-omit-frame-pointer' \
 		VARIANT_CFLAGS='-DNSLAB_FAULT_INJECTION -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		VARIANT_LDFLAGS='-fsanitize=address,undefined' test-bins
