@@ -8,18 +8,13 @@
 
 #include "harness.h"
 
-/* userspace/deps.sh of the tree that built $NSLAB (TOP/build/test/nslab); skips outside one. */
+/* userspace/deps.sh of the tree that built $NSLAB; skips outside one. */
 static void deps_script(char path[PATH_MAX])
 {
-	char bin[PATH_MAX], *cut;
+	char top[PATH_MAX];
 
-	if (!realpath(nslab_bin(), bin))
-		cr_skip_test("%s: not built", nslab_bin());
-	for (int up = 0; up < 3 && (cut = strrchr(bin, '/')); up++)
-		*cut = '\0';
-	snprintf(path, PATH_MAX, "%s/userspace/deps.sh", bin);
-	if (access(path, R_OK) != 0)
-		cr_skip_test("no source tree beside %s (as in the VM guests)", nslab_bin());
+	source_tree(top);
+	snprintf(path, PATH_MAX, "%s/userspace/deps.sh", top);
 }
 
 Test(build, missing_package_is_named_with_make_deps)
