@@ -81,7 +81,7 @@ static const char usage_text[] =
 "      --matrix          the latency matrix too, when --workers/--population/--compare\n"
 "                        is given\n"
 "      --json, --csv     machine-readable output (nanoseconds) instead of the table (µs)\n"
-"      --plot FILE       draw the curves with gnuplot into FILE.svg or FILE.png\n"
+"      --plot FILE       draw the curves with gnuplot into FILE (ending in .svg or .png)\n"
 "      --report DIR      also write DIR/report.json, report.md and report.svg\n"
 "      --quick           smoke run: 10 samples a cell, short levels, 3 peer rounds\n"
 "  -h, --help\n"

@@ -22,6 +22,8 @@ static const char exec_usage[] =
 	"Runs CMD in every namespace of a running container, in a session of its own.\n"
 	"  -t, --tty          give CMD a pty of its own (its controlling terminal), relayed to ours\n"
 	"  -i, --interactive  with -t, relay stdin into the pty (our terminal goes raw)\n"
+	"  -u, --user UID[:GID]   run CMD as this user, inside (only the bounding set of capabilities)\n"
+	"  -e, --env KEY=VALUE    set an environment variable for CMD (repeatable)\n"
 	"exit: CMD's status, 128+N if killed by signal N; 125 nslab failed, 126 cannot execute, 127 not found\n";
 
 static const struct option exec_options[] = {

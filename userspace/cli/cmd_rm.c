@@ -86,7 +86,7 @@ int cmd_rm(int argc, char **argv)
 		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0) {
 			force = true;
 		} else if (strcmp(argv[i], "--help") == 0) {
-			puts("usage: nslab rm [-f] NAME|PID...");
+			puts("usage: nslab rm [-f|--force] NAME|PID...");
 			return CLI_OK;
 		} else {
 			return cli_fail(CLI_USAGE, "usage", "bad option '%s' (nslab rm [-f] NAME...)", argv[i]);

@@ -61,8 +61,9 @@ static void usage(FILE *out)
 	fprintf(out, "usage: nslab COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n'nslab help COMMAND' or 'nslab COMMAND --help' describes each command;\n"
-		     "'nslab --version' prints the version.\n");
+	fprintf(out, "  %-6s %s\n  %-6s %s\n", "help", "help [COMMAND]: the commands, or one command's options",
+		"version", "the version (also --version)");
+	fprintf(out, "\n'nslab help COMMAND' or 'nslab COMMAND --help' describes each command.\n");
 }
 
 static int run_command(const char *name, int argc, char **argv)
