@@ -48,7 +48,8 @@ static int remove_one(const char *name, bool force)
 	if (ret)
 		return cli_fail(CLI_ERROR, "rm", "%s: %s", name, strerror(-ret));
 	status = nslab_state_status(&st);
-	if (status != NSLAB_DEAD) {
+	/* Dead or exited: nothing runs, the state says what is left. */
+	if (status != NSLAB_DEAD && status != NSLAB_EXITED) {
 		struct nslab_state now;
 
 		if (!force)
