@@ -420,3 +420,30 @@ Test(records, foreground_without_persist_keeps_nothing)
 	assert_unchanged(&before, "--persist run removed");
 	leak_free(&before);
 }
+
+/* A record that cannot be written (fault state-exit) costs the whole record, never half of one. */
+Test(records, record_not_written_leaves_nothing)
+{
+	char name[DETACHED_NAME_MAX];
+	struct leak_snapshot before;
+	struct nslab_state st;
+	struct run_result r;
+	const char *dir;
+
+	require_root();
+	dir = persist_dir_make();
+	snprintf(name, sizeof(name), "rec-fault-%d", (int)getpid());
+	leak_take(&before);
+	nslab_run_env(&r, (const char *const[]){ "NSLAB_FAULT=state-exit", NULL },
+		      (const char *const[]){ "run", "--name", name, "--persist", dir, "--", "true", NULL });
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(nslab_state_read(name, &st), -ENOENT, "a half record of %s is left", name);
+	cr_assert_eq(persist_dir_count(), 0, "ns files left without a record to remove them");
+	assert_unchanged(&before, "a record that could not be written");
+	leak_free(&before);
+	/* Control: without the fault the same run keeps its record (foreground_without_persist_keeps_nothing). */
+	snprintf(fg_name, sizeof(fg_name), "%s", name);
+	NSLAB(&r, "run", "--name", name, "--persist", dir, "--", "true");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	detached_wait_exited(name, &st);
+}

@@ -52,7 +52,13 @@ static int remove_one(const char *name, bool force)
 	if (status != NSLAB_DEAD && status != NSLAB_EXITED) {
 		struct nslab_state now;
 
-		if (!force)
+		/*
+		 * Created with a first process that is gone: it exited and its
+		 * supervisor is tearing down, which we wait for as for -f.
+		 */
+		bool exiting = status == NSLAB_CREATED && st.pid;
+
+		if (!force && !exiting)
 			return cli_fail(CLI_ERROR, "rm", "container '%s' is %s (use -f to kill it)",
 					st.name, nslab_status_name(status));
 		ret = stop_supervised(&st);
