@@ -28,6 +28,7 @@ int cmd_kill(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
 int cmd_counters(int argc, char **argv);
 int cmd_module(int argc, char **argv);
 

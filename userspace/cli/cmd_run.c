@@ -31,7 +31,8 @@ static const char run_usage[] =
 	"                        default route via the peer's address of each family\n"
 	"  --bridge BR           attach the host end of the veth to an existing bridge\n"
 	"  --persist DIR         bind-mount each namespace file to DIR/<type>\n"
-	"  --persist TYPE=PATH   bind-mount one, e.g. net=/run/netns/NAME for `ip netns exec NAME`\n"
+	"  --persist TYPE=PATH   bind-mount one, e.g. net=/run/netns/NAME for `ip netns exec NAME`;\n"
+	"                        the files outlive the container, with its record, until `nslab rm`\n"
 	"  --join TYPE=PATH      enter an existing uts, ipc, net, cgroup or time namespace\n"
 	"  --time-offset monotonic=S,boottime=S\n"
 	"  -e, --env KEY=VALUE   set an environment variable for CMD\n"
@@ -52,7 +53,10 @@ static const char run_usage[] =
 	"                        to ours; with -d its output goes to the log\n"
 	"  -i, --interactive     with -t, relay stdin into the pty (our terminal goes raw)\n"
 	"                        without -t, stdin is passed as it is either way\n"
-	"  -d, --detach          run in the background; print the name\n"
+	"  -d, --detach          run in the background; print the name.  Its record (status,\n"
+	"                        exit code, log) stays after it exits, until `nslab rm`\n"
+	"  --rm                  remove everything at exit, --persist files too (the default\n"
+	"                        without -d and --persist)\n"
 	"  --check-leaks         with nscount loaded: fail unless every namespace made is freed again\n"
 	"exit: CMD's status, 128+N if killed by signal N; 125 setup failed, 126 cannot execute, 127 not found\n";
 
@@ -60,7 +64,7 @@ enum {
 	OPT_NAME = 256, OPT_NS, OPT_ROOTFS, OPT_NO_OVERLAY, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_DOMAINNAME, OPT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_NET, OPT_PERSIST, OPT_JOIN,
 	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP, OPT_LIMIT, OPT_CGROUP_PARENT, OPT_BRIDGE, OPT_CAP,
-	OPT_NO_NEW_PRIVS, OPT_SECCOMP, OPT_CHECK_LEAKS, OPT_DEVICE, OPT_STOP_TIMEOUT,
+	OPT_NO_NEW_PRIVS, OPT_SECCOMP, OPT_CHECK_LEAKS, OPT_DEVICE, OPT_STOP_TIMEOUT, OPT_RM,
 };
 
 static const struct option run_options[] = {
@@ -88,6 +92,7 @@ static const struct option run_options[] = {
 	{ "init", no_argument, NULL, OPT_INIT },
 	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ "detach", no_argument, NULL, 'd' },
+	{ "rm", no_argument, NULL, OPT_RM },
 	{ "tty", no_argument, NULL, 't' },
 	{ "interactive", no_argument, NULL, 'i' },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -167,6 +172,7 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 		return 0;
 	}
 	case 'd': spec->detach = true; return 0;
+	case OPT_RM: spec->remove = true; return 0;
 	case 't': spec->tty = true; return 0;
 	case 'i': spec->interactive = true; return 0;
 	case 'e':
@@ -197,7 +203,7 @@ static int finish(struct nslab_container *c)
 	if (c->stopped_by)
 		fprintf(stderr, "nslab: %s: did not stop on SIG%s: killed\n", c->spec->name,
 			sigabbrev_np(c->stopped_by));
-	nslab_container_teardown(c);
+	nslab_container_exit(c, code);
 	return code;
 }
 
@@ -244,6 +250,18 @@ static int run_detached(struct nslab_spec *spec)
 	_exit(finish(&c));
 }
 
+/* --check-leaks wants every namespace of the run freed again by its end. */
+static int leak_check_begin(const struct nslab_spec *spec, struct nslab_counters *before,
+			    struct nslab_error *e)
+{
+	if (spec->detach)
+		return nslab_fail(e, EINVAL, "--check-leaks", "not with --detach");
+	if (nslab_spec_keeps_record(spec))
+		return nslab_fail(e, EINVAL, "--check-leaks",
+				  "persisted namespaces outlive the run: add --rm");
+	return nslab_counters_snapshot(before, e);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct nslab_error e = { 0 };
@@ -281,9 +299,7 @@ int cmd_run(int argc, char **argv)
 		cli_error(&e);
 		return NSLAB_EXIT_SETUP;
 	}
-	if (check_leaks && (spec.detach ?
-			    nslab_fail(&e, EINVAL, "--check-leaks", "not with --detach") :
-			    nslab_counters_snapshot(&before, &e))) {
+	if (check_leaks && leak_check_begin(&spec, &before, &e)) {
 		cli_error(&e);
 		return NSLAB_EXIT_SETUP;
 	}

@@ -15,8 +15,9 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run, "create a container, run a command in it, wait, exit with its status" },
 	{ "exec", cmd_exec, "run a command inside a running container (setns)" },
-	{ "ps", cmd_ps, "list containers" },
-	{ "rm", cmd_rm, "remove a container and everything it made" },
+	{ "ps", cmd_ps, "list containers (-a: exited ones too)" },
+	{ "logs", cmd_logs, "print a detached container's output (-f: follow until it exits)" },
+	{ "rm", cmd_rm, "remove a container and everything it made, or its exited record" },
 	{ "stats", cmd_stats, "a container's cgroup accounting: memory, pids, cpu, io" },
 	{ "freeze", cmd_freeze, "stop every process of a container (cgroup freezer)" },
 	{ "thaw", cmd_freeze, "resume a frozen container" },

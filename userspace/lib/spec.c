@@ -357,6 +357,15 @@ const char *nslab_persist_target(const struct nslab_spec *spec, int t, char *buf
 	return buf;
 }
 
+bool nslab_spec_keeps_record(const struct nslab_spec *spec)
+{
+	bool persists = spec->persist_dir;
+
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		persists |= spec->persist_path[t] != NULL;
+	return !spec->remove && (spec->detach || persists);
+}
+
 /*
  * A persisted file is removed again on failure, so it must not exist
  * before: otherwise we would delete the user's file (or stack on it).
