@@ -21,7 +21,7 @@
 #define PAGE_SIZE_MAX (256 * 1024)
 
 static const char *const commands[] = {
-	"run", "exec", "ps", "rm", "stats", "freeze", "thaw", "kill", "counters", "module",
+	"run", "exec", "ps", "logs", "rm", "stats", "freeze", "thaw", "kill", "counters", "module",
 };
 
 static void need_tool(const char *tool)
