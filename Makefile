@@ -69,7 +69,7 @@ comma      := ,
 # $(call fill,SEPARATOR) writes $< to stdout with @VERSION@ and @CAPS@ (joined by SEPARATOR) filled in.
 fill = sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@CAPS@/$(subst $(space),$(1),$(strip $(CAP_NAMES)))/g' $<
 
-.PHONY: all bins test-bins deps check-deps test asan-test unit-test conformance-test \
+.PHONY: all bins test-bins deps check-deps test doc-test asan-test unit-test conformance-test \
         rootfs man install clean
 .DELETE_ON_ERROR:
 
@@ -137,7 +137,7 @@ check-deps:
 # compare the host's global state (mountinfo, /run/nslab) before and after a run.
 test: deps all
 	$(MAKE) O=build/test VARIANT_CFLAGS=-DNSLAB_FAULT_INJECTION test-bins
-	$(MAKE) O=build/test unit-test conformance-test module-test
+	$(MAKE) O=build/test unit-test conformance-test module-test doc-test
 
 # AddressSanitizer and UBSan, without LeakSanitizer: a process that has
 # entered another user namespace (nslab exec) cannot stop its own threads
@@ -151,6 +151,10 @@ asan-test: deps rootfs man
 
 unit-test:
 	NSLAB=$(abspath $(NSLAB)) $(UNIT_BIN) --verbose --jobs 2
+
+# Every ```sh block of the README and docs/, run as a reader would (tests/doc/doctest.sh).
+doc-test:
+	sh tests/doc/doctest.sh README.md $(wildcard docs/*.md)
 
 conformance-test:
 	NSLAB=$(abspath $(NSLAB)) $(CONF_BIN) --verbose --jobs 1
