@@ -542,7 +542,8 @@ Test(nscount, bad_requests_get_netlink_errors)
 	struct nslab_error e;
 
 	require_nscount();
-	cr_assert_eq(nslab_counters_get(unknown, &t, &e), -EINVAL);
+	/* NLA_POLICY_MAX refuses it before the handler runs: ERANGE, the policy's message. */
+	cr_assert_eq(nslab_counters_get(unknown, &t, &e), -ERANGE, "%s", e.why);
 	cr_assert(strstr(e.why, "out of range"), "message: %s", e.why);
 	cr_expect_eq(raw_request(NSCOUNT_CMD_GET, 0, 0, NULL, 0), -NLE_INVAL, "GET without a type");
 	cr_expect_eq(raw_request(NSCOUNT_CMD_GET, 0, NSCOUNT_A_TYPE, &short_type, 1), -NLE_INVAL,
@@ -875,7 +876,7 @@ static pid_t churn(unsigned long flags)
 	}
 }
 
-#define PID_STRESS 2000
+#define PID_STRESS 1500
 
 /*
  * @n pid namespaces made and dropped (each freed later from an RCU
@@ -954,8 +955,9 @@ Test(nscount, pid_frees_in_softirq_all_counted, .fini = reload_plain, .timeout =
 
 	reload("dec_kprobe=1");
 	missed = pid_stress(PID_STRESS, &drift);
-	cr_log_info("control, kprobe on dec_ucount: missed +%llu, pid live drift %lld",
-		    (unsigned long long)missed, (long long)drift);
+	/* On stderr, which the guest's console keeps: the race's outcome, for the record. */
+	fprintf(stderr, "nscount: control, kprobe on dec_ucount, %d pid namespaces: missed +%llu, pid live drift %lld\n",
+		PID_STRESS, (unsigned long long)missed, (long long)drift);
 	cr_expect_eq((int64_t)missed >= drift, true, "kprobe: drift %lld beyond missed %llu",
 		     (long long)drift, (unsigned long long)missed);
 }
@@ -1001,7 +1003,8 @@ static void refused_load(void *arg)
 
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("fake", "/sys/kernel/security", "tmpfs", 0, NULL) < 0 ||
-	    nslab_write_file("/sys/kernel/security/lockdown", f->lockdown, strlen(f->lockdown)) < 0)
+	    nslab_write_atomic("/sys/kernel/security/lockdown", f->lockdown, strlen(f->lockdown),
+			       0444) < 0)
 		_exit(10);
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(f->err), SCMP_SYS(finit_module), 0) ||
@@ -1020,7 +1023,10 @@ static const char *refusal_of(const char *lockdown, int err)
 	f->lockdown = lockdown;
 	f->err = err;
 	f->why[0] = '\0';
-	cr_assert_eq(run_in_child(refused_load, f), 0, "lockdown %s, errno %d", lockdown, err);
+	int status = run_in_child(refused_load, f);
+
+	cr_assert_eq(status, 0, "child exit %d (10: fake lockdown file, 11: seccomp); lockdown '%s', errno %d",
+		     status, lockdown, err);
 	return f->why;
 }
 
