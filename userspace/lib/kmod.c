@@ -78,6 +78,18 @@ static void modinfo_get(const char *info, size_t len, const char *key, char *buf
 	}
 }
 
+/* A file the kernel decompresses itself (MODULE_INIT_COMPRESSED_FILE), by its name. */
+static bool compressed(const char *path)
+{
+	static const char *const exts[] = { ".ko.xz", ".ko.zst", ".ko.gz" };
+	size_t len = strlen(path);
+
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (len > strlen(exts[i]) && strcmp(path + len - strlen(exts[i]), exts[i]) == 0)
+			return true;
+	return false;
+}
+
 int nslab_kmod_modinfo(const char *path, struct nslab_kmod_info *info, struct nslab_error *e)
 {
 	const char *modinfo;
@@ -87,6 +99,9 @@ int nslab_kmod_modinfo(const char *path, struct nslab_kmod_info *info, struct ns
 	int fd, ret;
 
 	memset(info, 0, sizeof(*info));
+	if (compressed(path))
+		return nslab_fail(e, ENOEXEC, "module",
+				  "%s: compressed; the kernel reads its .modinfo when it loads it", path);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nslab_fail(e, errno, "module", "%s: %s", path, strerror(errno));
@@ -178,18 +193,6 @@ static int not_permitted(struct nslab_error *e, const char *what)
 				  "the kernel is locked down (%s, e.g. by Secure Boot): it loads only modules signed with a key it trusts",
 				  level);
 	return nslab_fail(e, EPERM, what, "the kernel refused it for root too (a security module?): see dmesg");
-}
-
-/* A file the kernel decompresses itself (MODULE_INIT_COMPRESSED_FILE), by its name. */
-static bool compressed(const char *path)
-{
-	static const char *const exts[] = { ".ko.xz", ".ko.zst", ".ko.gz" };
-	size_t len = strlen(path);
-
-	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
-		if (len > strlen(exts[i]) && strcmp(path + len - strlen(exts[i]), exts[i]) == 0)
-			return true;
-	return false;
 }
 
 /*

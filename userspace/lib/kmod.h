@@ -22,7 +22,7 @@ struct nslab_kmod_info {
 	char release[128];	/* the first word of vermagic: the kernel it is built for */
 };
 
-/* Reads @path's .modinfo.  -ENOEXEC when it is not a kernel module. */
+/* Reads @path's .modinfo.  -ENOEXEC when it is not a kernel module, or compressed. */
 int nslab_kmod_modinfo(const char *path, struct nslab_kmod_info *info, struct nslab_error *e);
 
 /*
