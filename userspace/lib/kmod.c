@@ -178,7 +178,8 @@ static void lockdown_level(char *buf, size_t size)
 		snprintf(buf, size, "%.*s", (int)(close - open - 1), open + 1);
 }
 
-static int not_permitted(struct nslab_error *e, const char *what)
+/* EPERM: why, as far as we can tell; lockdown only ever refuses a load. */
+static int not_permitted(struct nslab_error *e, const char *what, bool loading)
 {
 	char disabled[8] = "", level[32];
 
@@ -188,7 +189,7 @@ static int not_permitted(struct nslab_error *e, const char *what)
 	if (!may_load_modules())
 		return nslab_fail(e, EPERM, what, "not permitted: needs root (CAP_SYS_MODULE in the initial user namespace)");
 	lockdown_level(level, sizeof(level));
-	if (level[0])
+	if (loading && level[0])
 		return nslab_fail(e, EPERM, what,
 				  "the kernel is locked down (%s, e.g. by Secure Boot): it loads only modules signed with a key it trusts",
 				  level);
@@ -226,7 +227,7 @@ static int load_failed(int err, const char *path, const struct nslab_kmod_info *
 {
 	switch (err) {
 	case EPERM:
-		return not_permitted(e, "module load");
+		return not_permitted(e, "module load", true);
 	case ENOSYS:
 		return no_modules(e, "module load");
 	case EEXIST:
@@ -283,7 +284,7 @@ int nslab_kmod_unload(const char *name, struct nslab_error *e)
 	case 0:
 		return 0;
 	case EPERM:
-		return not_permitted(e, "module unload");
+		return not_permitted(e, "module unload", false);
 	case ENOENT:
 		return nslab_fail(e, ENOENT, "module unload", "%s is not loaded", name);
 	case EBUSY:
