@@ -38,6 +38,7 @@
 #include "lab.h"
 #include "leaks.h"
 #include "ns.h"
+#include "state.h"
 #include "util.h"
 
 /* nscount's types and libnslab's share one order: uts ipc pid mnt net user cgroup time. */
@@ -1160,4 +1161,43 @@ Test(nscount, compressed_module_in_updates_found_and_loaded, .fini = remove_upda
 		cr_expect(strstr(d->why, "compressed"), "%s", d->why);
 	}
 	shared_free(d, sizeof(*d));
+}
+
+static void persist_cleanup(void)
+{
+	detached_cleanup();
+	persist_dir_remove();
+}
+
+/*
+ * Issue 17.1 in the kernel's own count: a --persist net file keeps the
+ * network namespace alive after every process of the container has exited,
+ * until `nslab rm`.  Control: without --persist it goes at the exit.
+ */
+Test(nscount, persisted_netns_lives_past_the_exit_until_rm, .fini = persist_cleanup)
+{
+	char name[DETACHED_NAME_MAX], spec[PATH_MAX + 8];
+	struct nslab_counters base, c;
+	struct nslab_state st;
+	struct run_result r;
+	int64_t live;
+
+	require_nscount();
+	settle(&base);
+	live = of(&base, NSCOUNT_TYPE_NET)->live;
+	NSLAB(&r, "run", "--", "true");
+	cr_assert_eq(r.code, 0, "nslab run: %s", r.err);
+	wait_live(&c, NSCOUNT_TYPE_NET, live);
+	cr_assert_eq(of(&c, NSCOUNT_TYPE_NET)->live, live, "control: the netns outlived its container");
+
+	snprintf(spec, sizeof(spec), "net=%s/net", persist_dir_make());
+	DETACHED(name, "ncpersist", "--persist", spec, "--", "true");
+	detached_wait_exited(name, &st);
+	settle(&c);
+	cr_assert_eq(of(&c, NSCOUNT_TYPE_NET)->live, live + 1,
+		     "after the exit, net live is %lld, not %lld + 1",
+		     (long long)of(&c, NSCOUNT_TYPE_NET)->live, (long long)live);
+	detached_rm_exited(name);
+	wait_live(&c, NSCOUNT_TYPE_NET, live);
+	cr_assert_eq(of(&c, NSCOUNT_TYPE_NET)->live, live, "nslab rm left the netns alive");
 }
