@@ -110,7 +110,8 @@ bool nslab_id_mapped(const struct nslab_idmap *map, int n, unsigned id);
 
 /*
  * Checks the whole spec and fills in the defaults that depend on the caller
- * (generated name, default id maps).  No side effect on the system.
+ * (generated name, default id maps).  No side effect on the system but a
+ * new file in the seccomp program cache (nslab_seccomp_check).
  */
 int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e);
 
