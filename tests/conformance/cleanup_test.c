@@ -309,6 +309,7 @@ static const struct fault_step {
 	{ .step = "exec", .code = 126 },
 	{ .step = "setns", .in_exec = true },
 	{ .step = "setsid", .in_exec = true },
+	{ .step = "cwd", .in_exec = true },
 };
 #define N_FAULT_STEPS (sizeof(fault_steps) / sizeof(fault_steps[0]))
 

@@ -66,8 +66,9 @@ static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
 {
 	struct nslab_error e;
 
-	if (chdir("/") < 0) {
-		nslab_fail(&e, errno, "exec", "chdir /: %m");
+	/* Step "cwd", not "exec": a failure here is nslab's (125), not the command's (126/127). */
+	if (nslab_fault("cwd") || chdir("/") < 0) {
+		nslab_fail(&e, errno, "cwd", "chdir /: %s", strerror(errno));
 		nslab_report_failure(rep, &e);
 		_exit(NSLAB_EXIT_SETUP);
 	}
