@@ -62,6 +62,18 @@ static int wait_release(int sync_fd)
 }
 
 /*
+ * The second release.  An idmapped root could only be made once our maps
+ * were written, so it comes with it, over the sync socket.
+ */
+static int wait_root(struct nslab_container *c, int sync_fd)
+{
+	if (!c->spec->idmap_root)
+		return wait_release(sync_fd);
+	c->ovl_fd = nslab_fd_recv(sync_fd);
+	return c->ovl_fd < 0 ? -1 : 0;
+}
+
+/*
  * A session of the command's own (see nslab_session_new); with -t the pty
  * is opened here, in the container's devpts, and its master sent to the
  * parent over @console.
@@ -140,7 +152,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		child_fail(report_fd, &(struct nslab_error){ errno, "cgroupns", "" });
 	if (nslab_timens_setup(spec, &e))
 		child_fail(report_fd, &e);
-	if (nslab_write_all(report_fd, &ready, sizeof(ready)) || wait_release(sync_fd))
+	if (nslab_write_all(report_fd, &ready, sizeof(ready)) || wait_root(c, sync_fd))
 		_exit(NSLAB_EXIT_SETUP);
 	close(sync_fd);
 
@@ -183,30 +195,73 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 
 /* ---- parent ---- */
 
+/* The overlay's layers in the state directory; 0 or -ENAMETOOLONG. */
+static int layer_paths(const struct nslab_container *c, char *lower, char *upper, char *work)
+{
+	return rw_path(c, "lower", lower) || rw_path(c, "upper", upper) || rw_path(c, "work", work) ?
+		-ENAMETOOLONG : 0;
+}
+
+/* The mount points and layers; the overlay itself unless it is to be idmapped (made later). */
 static int prepare_root(struct nslab_container *c, struct nslab_error *e)
 {
 	const struct nslab_spec *spec = c->spec;
-	char root[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
+	char root[PATH_MAX], lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
 
-	if (rw_path(c, "root", root) || rw_path(c, "upper", upper) || rw_path(c, "work", work))
+	if (rw_path(c, "root", root) || layer_paths(c, lower, upper, work))
 		return nslab_fail(e, ENAMETOOLONG, "state", NULL);
 	if (mkdir(root, 0755) < 0)
 		return nslab_fail(e, errno, "state", "%s: %s", root, strerror(errno));
 	if (!spec->overlay)
 		return 0;
-	if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+	if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0 ||
+	    (spec->idmap_root && mkdir(lower, 0700) < 0))
 		return nslab_fail(e, errno, "overlay", "%s: %s", upper, strerror(errno));
 	/* The upper dir is the merged "/": the container's root must own it to write there. */
 	if (has_ns(spec, NSLAB_NS_USER) &&
 	    chown(upper, spec->uid_map[0].inside == 0 ? spec->uid_map[0].outside : 0,
 		  spec->gid_map[0].inside == 0 ? spec->gid_map[0].outside : 0) < 0)
 		return nslab_fail(e, errno, "overlay", "chown %s: %s", upper, strerror(errno));
+	if (spec->idmap_root)
+		return 0;
 	c->ovl_fd = nslab_overlay_open(spec->rootfs, upper, work);
 	if (c->ovl_fd < 0)
 		return nslab_fail(e, c->ovl_fd, "overlay", "%s: %s%s", spec->rootfs,
 				  strerror(-c->ovl_fd),
 				  c->ovl_fd == -EPERM ? " (unprivileged: use --no-overlay)" : "");
 	return 0;
+}
+
+/*
+ * The root idmapped with the child's user namespace, which has its maps by
+ * now.  Where the kernel or the filesystem cannot idmap, explicit maps (the
+ * image's owners then show as they map them) are the way out.
+ */
+static int idmap_root(struct nslab_container *c, struct nslab_error *e)
+{
+	const struct nslab_spec *spec = c->spec;
+	char lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
+	int tree = nslab_idmapped_tree(spec->rootfs, c->pid, !spec->overlay);
+
+	if (tree == -EINVAL || tree == -EPERM || tree == -ENOSYS || tree == -EOPNOTSUPP)
+		return nslab_fail(e, -tree, "idmap", "%s: the kernel or filesystem cannot idmap it (%s); "
+				  "--uid-map 0:%u:%u --gid-map 0:%u:%u runs it unmapped", spec->rootfs,
+				  strerror(-tree), NSLAB_DEFAULT_MAP_BASE, NSLAB_DEFAULT_MAP_COUNT,
+				  NSLAB_DEFAULT_MAP_BASE, NSLAB_DEFAULT_MAP_COUNT);
+	if (tree < 0)
+		return nslab_fail(e, -tree, "idmap", "%s: %s", spec->rootfs, strerror(-tree));
+	if (!spec->overlay) {
+		c->ovl_fd = tree;
+		return 0;
+	}
+	c->ovl_fd = layer_paths(c, lower, upper, work) ? -ENAMETOOLONG :
+		    nslab_overlay_over(tree, lower, upper, work);
+	close(tree);
+	if (c->ovl_fd >= 0)
+		return 0;
+	nslab_fail(e, -c->ovl_fd, "overlay", "%s: %s", spec->rootfs, strerror(-c->ovl_fd));
+	c->ovl_fd = -1;
+	return -e->err;
 }
 
 /* A detached container's output goes to a log in its state directory. */
@@ -402,11 +457,13 @@ static int record_state(struct nslab_container *c, const char *fault, struct nsl
  * setup and the exec) and reads its report.  End of file means it exec'd,
  * if that was next and it was still there to be released (no EPIPE); else
  * that it died.  What it reported before dying, if anything, says why.
+ * @root_fd (or -1) is sent with the release: the idmapped root.
  */
-static int release(int sync_fd, int report_fd, bool to_exec, struct nslab_error *e)
+static int release(int sync_fd, int report_fd, bool to_exec, int root_fd, struct nslab_error *e)
 {
 	struct nslab_report report;
-	int ret = nslab_write_all(sync_fd, to_exec ? "2" : "1", 1);
+	int ret = root_fd >= 0 ? nslab_fd_send(sync_fd, root_fd) :
+		  nslab_write_all(sync_fd, to_exec ? "2" : "1", 1);
 	bool died = ret == -EPIPE;
 	bool eof;
 
@@ -486,7 +543,9 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		ret = prepare_root(c, e);
 	if (!ret && spec->detach)
 		ret = redirect_stdio(c, e);
-	if (!ret && (pipe2(sync, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0 ||
+	/* sync is a socket: the idmapped root is sent over it. */
+	if (!ret && (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0 ||
+		     pipe2(rep, O_CLOEXEC) < 0 ||
 		     (spec->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)))
 		ret = nslab_fail(e, errno, "pipe", NULL);
 	if (!ret)
@@ -514,6 +573,11 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 			goto fail;
 		}
 	}
+	if (spec->idmap_root) {
+		ret = idmap_root(c, e);
+		if (ret)
+			goto fail;
+	}
 	if (spec->net.mode == NSLAB_NET_VETH) {
 		ret = nslab_net_veth_create(&spec->net, c->pid, e);
 		if (ret)
@@ -523,7 +587,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		if (ret)
 			goto fail;
 	}
-	ret = release(sync[1], rep[0], false, e);
+	ret = release(sync[1], rep[0], false, -1, e);
 	if (ret)
 		goto fail;
 
@@ -535,7 +599,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	ret = record_state(c, "state-write", e);
 	if (ret)
 		goto fail;
-	ret = release(sync[1], rep[0], true, e);
+	ret = release(sync[1], rep[0], true, spec->idmap_root ? c->ovl_fd : -1, e);
 	if (!ret && spec->tty)
 		ret = take_pty(c, console[0], e);
 	if (ret)

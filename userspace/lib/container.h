@@ -16,7 +16,7 @@ struct nslab_container {
 	struct nslab_spec *spec;
 	struct nslab_state state;
 	bool dir_made;
-	int ovl_fd;
+	int ovl_fd;		/* the root's detached mount: the overlay, or an idmapped bind */
 	int sys_fd;		/* sysfs of a joined network namespace */
 	struct nslab_cgroup cg;
 	int pidfd;

@@ -40,6 +40,41 @@ fail:
 	return ret;
 }
 
+int nslab_idmapped_tree(const char *path, pid_t pid, bool recursive)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
+	unsigned flags = recursive ? AT_RECURSIVE : 0;
+	char ns[64];
+	int tree, ret;
+
+	if (nslab_fault("idmap"))
+		return -EIO;
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/user", (int)pid);
+	ret = open(ns, O_RDONLY | O_CLOEXEC);
+	if (ret < 0)
+		return -errno;
+	attr.userns_fd = ret;
+	tree = nslab_clone_tree(AT_FDCWD, path, flags);
+	if (tree >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | flags, &attr, sizeof(attr)) < 0) {
+		ret = -errno;
+		close(tree);
+		tree = ret;
+	}
+	close(attr.userns_fd);
+	return tree;
+}
+
+int nslab_overlay_over(int tree, const char *lower, const char *upper, const char *work)
+{
+	int ovl;
+
+	if (move_mount(tree, "", AT_FDCWD, lower, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return -errno;
+	ovl = nslab_overlay_open(lower, upper, work);
+	umount2(lower, MNT_DETACH);
+	return ovl;
+}
+
 int nslab_sysfs_open(void)
 {
 	return nslab_fs_mount("sysfs", "sysfs", NULL, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |

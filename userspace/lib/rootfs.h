@@ -4,6 +4,7 @@
 #define NSLAB_ROOTFS_H
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
@@ -19,9 +20,24 @@
 int nslab_overlay_open(const char *lower, const char *upper, const char *work);
 
 /*
+ * Parent side, once the user namespace of @pid has its maps: a detached
+ * clone of @path (with @recursive, of the mounts below it too) idmapped with
+ * that namespace (MOUNT_ATTR_IDMAP), in which the host's root owns files as
+ * the container's root.  Returns its fd or -errno (-EINVAL, -EPERM, -ENOSYS:
+ * the kernel or the filesystem cannot idmap it).
+ */
+int nslab_idmapped_tree(const char *path, pid_t pid, bool recursive);
+/*
+ * The overlay (as nslab_overlay_open) over the detached @tree, which is
+ * attached on the empty directory @lower only while the overlay is made:
+ * overlayfs takes its layers by path, and keeps a clone of each.
+ */
+int nslab_overlay_over(int tree, const char *lower, const char *upper, const char *work);
+
+/*
  * Child side, in the new mount namespace: makes every mount private, attaches
- * the root at @newroot (the overlay @ovl_fd, or a bind of spec->rootfs when it
- * is -1), mounts /proc /sys /dev, masks and write-protects what Docker does,
+ * the root at @newroot (the detached root mount @ovl_fd: the overlay or an
+ * idmapped bind; or a bind of spec->rootfs when it is -1), mounts /proc /sys /dev, masks and write-protects what Docker does,
  * pivots into it and detaches the old root.  Every mount target is resolved
  * by fd inside the new root, never by a path the rootfs could redirect.
  */

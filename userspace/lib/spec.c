@@ -262,6 +262,11 @@ static int check_user(struct nslab_spec *spec, struct nslab_error *e)
 			return nslab_fail(e, EINVAL, "--uid-map", "id maps need the user namespace");
 		return 0;
 	}
+	/*
+	 * An explicit map shows the image's owners as that map makes them: the
+	 * way out where the filesystem cannot be idmapped.
+	 */
+	spec->idmap_root = geteuid() == 0 && !spec->n_uid_map && !spec->n_gid_map;
 	if (!spec->n_uid_map) {
 		spec->uid_map[0] = geteuid() == 0 ?
 			(struct nslab_idmap){ 0, NSLAB_DEFAULT_MAP_BASE, NSLAB_DEFAULT_MAP_COUNT } :
