@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -46,12 +47,43 @@ static int rw_path(const struct nslab_container *c, const char *leaf, char *buf)
 	return nslab_state_rw_path(buf, PATH_MAX, c->spec->name, leaf);
 }
 
+/* The overlay's layers in the state directory; 0 or -ENAMETOOLONG. */
+static int layer_paths(const struct nslab_container *c, char *lower, char *upper, char *work)
+{
+	return rw_path(c, "lower", lower) || rw_path(c, "upper", upper) || rw_path(c, "work", work) ?
+		-ENAMETOOLONG : 0;
+}
+
 /* ---- child ---- */
 
 static __attribute__((noreturn)) void child_fail(int report_fd, const struct nslab_error *e)
 {
 	nslab_report_failure(report_fd, e);
 	_exit(NSLAB_EXIT_SETUP);
+}
+
+/*
+ * An unprivileged caller's overlay, made by the child in its user and mount
+ * namespaces (see nslab_overlay_open); the kernel's refusal is named.  Its
+ * layers go on a tmpfs of the child's mount namespace, which takes them
+ * along when it dies: files there owned by the user's subordinate ids could
+ * not be removed by the user.
+ */
+static int child_overlay(struct nslab_container *c, struct nslab_error *e)
+{
+	char rw[PATH_MAX], root[PATH_MAX], lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
+
+	if (rw_path(c, NULL, rw) || rw_path(c, "root", root) || layer_paths(c, lower, upper, work))
+		return nslab_fail(e, ENAMETOOLONG, "overlay", NULL);
+	if (mount("nslab", rw, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0711") < 0 ||
+	    mkdir(root, 0755) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+		return nslab_fail(e, errno, "overlay", "%s: %s", rw, strerror(errno));
+	c->ovl_fd = nslab_overlay_open(c->spec->rootfs, upper, work, true);
+	if (c->ovl_fd >= 0)
+		return 0;
+	return nslab_fail(e, -c->ovl_fd, "overlay", "%s: %s%s", c->spec->rootfs,
+			  strerror(-c->ovl_fd), c->ovl_fd == -EPERM || c->ovl_fd == -EINVAL ?
+			  " (the kernel refuses overlayfs to an unprivileged user: use --no-overlay)" : "");
 }
 
 static int wait_release(int sync_fd)
@@ -156,6 +188,8 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		_exit(NSLAB_EXIT_SETUP);
 	close(sync_fd);
 
+	if (c->spec->overlay && c->ovl_fd < 0 && child_overlay(c, &e))
+		child_fail(report_fd, &e);
 	if (rw_path(c, "root", newroot) ||
 	    nslab_rootfs_setup(spec, newroot, c->ovl_fd, c->sys_fd, &c->cg.layout, &e))
 		child_fail(report_fd, &e);
@@ -195,13 +229,6 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 
 /* ---- parent ---- */
 
-/* The overlay's layers in the state directory; 0 or -ENAMETOOLONG. */
-static int layer_paths(const struct nslab_container *c, char *lower, char *upper, char *work)
-{
-	return rw_path(c, "lower", lower) || rw_path(c, "upper", upper) || rw_path(c, "work", work) ?
-		-ENAMETOOLONG : 0;
-}
-
 /* The mount points and layers; the overlay itself unless it is to be idmapped (made later). */
 static int prepare_root(struct nslab_container *c, struct nslab_error *e)
 {
@@ -212,7 +239,8 @@ static int prepare_root(struct nslab_container *c, struct nslab_error *e)
 		return nslab_fail(e, ENAMETOOLONG, "state", NULL);
 	if (mkdir(root, 0755) < 0)
 		return nslab_fail(e, errno, "state", "%s: %s", root, strerror(errno));
-	if (!spec->overlay)
+	/* Unprivileged: the child makes its layers and the overlay (child_overlay). */
+	if (!spec->overlay || geteuid() != 0)
 		return 0;
 	if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0 ||
 	    (spec->idmap_root && mkdir(lower, 0700) < 0))
@@ -222,13 +250,12 @@ static int prepare_root(struct nslab_container *c, struct nslab_error *e)
 	    chown(upper, spec->uid_map[0].inside == 0 ? spec->uid_map[0].outside : 0,
 		  spec->gid_map[0].inside == 0 ? spec->gid_map[0].outside : 0) < 0)
 		return nslab_fail(e, errno, "overlay", "chown %s: %s", upper, strerror(errno));
+	/* Idmapped: made once the maps exist. */
 	if (spec->idmap_root)
 		return 0;
-	c->ovl_fd = nslab_overlay_open(spec->rootfs, upper, work);
+	c->ovl_fd = nslab_overlay_open(spec->rootfs, upper, work, false);
 	if (c->ovl_fd < 0)
-		return nslab_fail(e, c->ovl_fd, "overlay", "%s: %s%s", spec->rootfs,
-				  strerror(-c->ovl_fd),
-				  c->ovl_fd == -EPERM ? " (unprivileged: use --no-overlay)" : "");
+		return nslab_fail(e, c->ovl_fd, "overlay", "%s: %s", spec->rootfs, strerror(-c->ovl_fd));
 	return 0;
 }
 
@@ -528,7 +555,9 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	if (ret == -EEXIST)
 		return nslab_fail(e, EEXIST, "name", "container '%s' already exists", spec->name);
 	if (ret)
-		return nslab_fail(e, ret, "state", "%s: %s", nslab_state_root(), strerror(-ret));
+		return nslab_fail(e, ret, "state", "%s: %s%s", nslab_state_root(), strerror(-ret),
+				  ret == -EACCES && geteuid() != 0 ?
+				  " (set NSLAB_STATE_DIR, or XDG_RUNTIME_DIR, to a directory of yours)" : "");
 	c->dir_made = true;
 	/* At once, without a first process yet: "created" while we live. */
 	ret = record_state(c, "state-early", e);
@@ -567,11 +596,10 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		goto fail;
 
 	if (has_ns(spec, NSLAB_NS_USER)) {
-		ret = nslab_fault("uid_map") ? -EIO : nslab_user_write_maps(c->pid, spec);
-		if (ret) {
-			nslab_fail(e, ret, "uid_map", NULL);
+		ret = nslab_fault("uid_map") ? nslab_fail(e, EIO, "uid_map", NULL) :
+		      nslab_user_write_maps(c->pid, spec, e);
+		if (ret)
 			goto fail;
-		}
 	}
 	if (spec->idmap_root) {
 		ret = idmap_root(c, e);
@@ -722,7 +750,12 @@ int nslab_container_kill(const struct nslab_state *st)
 
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg)
 {
-	return nslab_cg_init(cg, st->cgroup_parent[0] ? st->cgroup_parent : NULL, st->name);
+	int ret = nslab_cg_init(cg, st->cgroup_parent[0] ? st->cgroup_parent : NULL, st->name);
+
+	/* nslab makes cgroups only as root (nslab_cg_create): a user's containers have none. */
+	if (!ret && geteuid() != 0)
+		cg->layout.mode = NSLAB_CG_NONE;
+	return ret;
 }
 
 enum nslab_status nslab_container_status(const struct nslab_state *st)

@@ -58,7 +58,7 @@ int nslab_container_kill(const struct nslab_state *st);
 /* nslab_state_status, and FROZEN for a running container whose cgroup is frozen. */
 enum nslab_status nslab_container_status(const struct nslab_state *st);
 
-/* Finds a container's cgroup again from its state. */
+/* Finds a container's cgroup again from its state; mode NSLAB_CG_NONE when it has none. */
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg);
 
 /* Cleans up a container from its state alone (its supervisor is gone): `nslab rm`. */

@@ -9,7 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int nslab_overlay_open(const char *lower, const char *upper, const char *work)
+int nslab_overlay_open(const char *lower, const char *upper, const char *work, bool userxattr)
 {
 	int fsfd, mntfd = -1, ret;
 
@@ -22,6 +22,7 @@ int nslab_overlay_open(const char *lower, const char *upper, const char *work)
 	    fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
 	    fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
 	    fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+	    (userxattr && fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
 	    /*
 	     * The upper layer dies with the container, so syncing it at
 	     * unmount buys nothing and costs a journal commit per exit.
@@ -70,7 +71,7 @@ int nslab_overlay_over(int tree, const char *lower, const char *upper, const cha
 
 	if (move_mount(tree, "", AT_FDCWD, lower, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return -errno;
-	ovl = nslab_overlay_open(lower, upper, work);
+	ovl = nslab_overlay_open(lower, upper, work, false);
 	umount2(lower, MNT_DETACH);
 	return ovl;
 }

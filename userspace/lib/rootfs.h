@@ -12,12 +12,14 @@
 #include "util.h"
 
 /*
- * Parent side: builds the overlay over @lower with @upper/@work as a detached
- * mount (fsopen/fsmount) with the host's credentials, because overlayfs refuses
- * a mount from inside the new user namespace.  The child attaches it with
- * move_mount.  Returns the mount fd or -errno.
+ * Builds the overlay over @lower with @upper/@work as a detached mount
+ * (fsopen/fsmount).  Root's parent makes it with the host's credentials, so
+ * that the layers' owners are the host's; an unprivileged caller's child
+ * makes it in its own user namespace (overlayfs allows it since 5.11) with
+ * @userxattr, since trusted.* xattrs are the host root's.  The child attaches
+ * it with move_mount.  Returns the mount fd or -errno.
  */
-int nslab_overlay_open(const char *lower, const char *upper, const char *work);
+int nslab_overlay_open(const char *lower, const char *upper, const char *work, bool userxattr);
 
 /*
  * Parent side, once the user namespace of @pid has its maps: a detached

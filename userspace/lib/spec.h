@@ -73,6 +73,8 @@ struct nslab_spec {
 	 * nslab_spec_finish for root with nslab's default maps.
 	 */
 	bool idmap_root;
+	/* Not root and a map beyond the caller's own ids: newuidmap/newgidmap write it. */
+	bool map_helpers;
 	struct nslab_net net;
 	const char *persist_dir;	/* each new namespace to DIR/<type> */
 	const char *persist_path[NSLAB_NS_COUNT];	/* or one type to an exact path */
