@@ -397,7 +397,11 @@ static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
 		if (c->pid < 0) {
 			c->pid = 0;
 			c->pidfd = -1;
-			ret = nslab_fail(e, errno, "clone", NULL);
+			ret = nslab_fail(e, errno, "clone", "%s%s", strerror(errno),
+					 errno != EPERM || geteuid() == 0 ? "" :
+					 !has_ns(c->spec, NSLAB_NS_USER) ?
+					 " (without a user namespace, namespaces need root)" :
+					 " (the kernel refuses user namespaces to unprivileged users here)");
 		}
 	}
 	leave_joined(saved);
