@@ -255,7 +255,7 @@ static int prepare_root(struct nslab_container *c, struct nslab_error *e)
 		return 0;
 	c->ovl_fd = nslab_overlay_open(spec->rootfs, upper, work, false);
 	if (c->ovl_fd < 0)
-		return nslab_fail(e, c->ovl_fd, "overlay", "%s: %s", spec->rootfs, strerror(-c->ovl_fd));
+		return nslab_fail(e, -c->ovl_fd, "overlay", "%s: %s", spec->rootfs, strerror(-c->ovl_fd));
 	return 0;
 }
 

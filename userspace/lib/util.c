@@ -166,12 +166,6 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 {
 	(void)st;
 	(void)ftw;
-	/*
-	 * overlayfs leaves its work directory with mode 0: only root reads it
-	 * as it is, an unprivileged owner once it has opened it to itself.
-	 */
-	if (flag == FTW_DNR)
-		return chmod(path, 0700) < 0 ? -1 : nslab_rm_rf(path);
 	if (flag == FTW_DP)
 		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
 	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
