@@ -259,36 +259,46 @@ static int prepare_root(struct nslab_container *c, struct nslab_error *e)
 	return 0;
 }
 
+/* mount_setattr's and overlayfs's answers where the filesystem or the kernel cannot idmap. */
+static bool cannot_idmap(int err)
+{
+	return err == -EINVAL || err == -ENOSYS || err == -EOPNOTSUPP;
+}
+
 /*
  * The root idmapped with the child's user namespace, which has its maps by
- * now.  Where the kernel or the filesystem cannot idmap, explicit maps (the
- * image's owners then show as they map them) are the way out.
+ * now.  Where the filesystem cannot be idmapped (tmpfs before 6.3, ramfs,
+ * NFS) or the kernel cannot (mount_setattr before 5.12, overlayfs over
+ * idmapped layers before 5.19), the root as explicit maps give it: unmapped,
+ * the image's files owned as the map shows them.  So the container runs
+ * wherever it ran before, as it would with Docker.
  */
 static int idmap_root(struct nslab_container *c, struct nslab_error *e)
 {
 	const struct nslab_spec *spec = c->spec;
 	char lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
-	int tree = nslab_idmapped_tree(spec->rootfs, c->pid, !spec->overlay);
+	int root = nslab_idmapped_tree(spec->rootfs, c->pid, !spec->overlay), ovl;
 
-	if (tree == -EINVAL || tree == -EPERM || tree == -ENOSYS || tree == -EOPNOTSUPP)
-		return nslab_fail(e, -tree, "idmap", "%s: the kernel or filesystem cannot idmap it (%s); "
-				  "--uid-map 0:%u:%u --gid-map 0:%u:%u runs it unmapped", spec->rootfs,
-				  strerror(-tree), NSLAB_DEFAULT_MAP_BASE, NSLAB_DEFAULT_MAP_COUNT,
-				  NSLAB_DEFAULT_MAP_BASE, NSLAB_DEFAULT_MAP_COUNT);
-	if (tree < 0)
-		return nslab_fail(e, -tree, "idmap", "%s: %s", spec->rootfs, strerror(-tree));
-	if (!spec->overlay) {
-		c->ovl_fd = tree;
-		return 0;
+	if (root < 0 && !cannot_idmap(root))
+		return nslab_fail(e, -root, "idmap", "%s: %s", spec->rootfs, strerror(-root));
+	if (layer_paths(c, lower, upper, work)) {
+		if (root >= 0)
+			close(root);
+		return nslab_fail(e, ENAMETOOLONG, "state", NULL);
 	}
-	c->ovl_fd = layer_paths(c, lower, upper, work) ? -ENAMETOOLONG :
-		    nslab_overlay_over(tree, lower, upper, work);
-	close(tree);
-	if (c->ovl_fd >= 0)
-		return 0;
-	nslab_fail(e, -c->ovl_fd, "overlay", "%s: %s", spec->rootfs, strerror(-c->ovl_fd));
-	c->ovl_fd = -1;
-	return -e->err;
+	if (root >= 0 && spec->overlay) {
+		ovl = nslab_overlay_over(root, lower, upper, work);
+		close(root);
+		root = ovl;
+	}
+	if (cannot_idmap(root))
+		root = spec->overlay ? nslab_overlay_open(spec->rootfs, upper, work, false) :
+				       nslab_private_tree(spec->rootfs, true);
+	if (root < 0)
+		return nslab_fail(e, -root, spec->overlay ? "overlay" : "rootfs", "%s: %s",
+				  spec->rootfs, strerror(-root));
+	c->ovl_fd = root;
+	return 0;
 }
 
 /* A detached container's output goes to a log in its state directory. */

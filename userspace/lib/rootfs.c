@@ -41,6 +41,20 @@ fail:
 	return ret;
 }
 
+int nslab_private_tree(const char *path, bool recursive)
+{
+	struct mount_attr attr = { .propagation = MS_PRIVATE };
+	unsigned flags = recursive ? AT_RECURSIVE : 0;
+	int tree = nslab_clone_tree(AT_FDCWD, path, flags), ret;
+
+	if (tree >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | flags, &attr, sizeof(attr)) < 0) {
+		ret = -errno;
+		close(tree);
+		return ret;
+	}
+	return tree;
+}
+
 int nslab_idmapped_tree(const char *path, pid_t pid, bool recursive)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
@@ -55,7 +69,7 @@ int nslab_idmapped_tree(const char *path, pid_t pid, bool recursive)
 	if (ret < 0)
 		return -errno;
 	attr.userns_fd = ret;
-	tree = nslab_clone_tree(AT_FDCWD, path, flags);
+	tree = nslab_private_tree(path, recursive);
 	if (tree >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | flags, &attr, sizeof(attr)) < 0) {
 		ret = -errno;
 		close(tree);

@@ -23,12 +23,18 @@ int nslab_overlay_open(const char *lower, const char *upper, const char *work, b
 
 /*
  * Parent side, once the user namespace of @pid has its maps: a detached
- * clone of @path (with @recursive, of the mounts below it too) idmapped with
+ * private clone of @path (with @recursive, of the mounts below it too) idmapped with
  * that namespace (MOUNT_ATTR_IDMAP), in which the host's root owns files as
- * the container's root.  Returns its fd or -errno (-EINVAL, -EPERM, -ENOSYS:
- * the kernel or the filesystem cannot idmap it).
+ * the container's root.  Returns its fd or -errno (-EINVAL, -ENOSYS: the
+ * filesystem or the kernel cannot idmap it).
  */
 int nslab_idmapped_tree(const char *path, pid_t pid, bool recursive);
+/*
+ * A detached clone of @path (with @recursive, of the mounts below it too),
+ * private: made in the host's mount namespace, it must not stay a peer of a
+ * shared source (pivot_root refuses a shared root).
+ */
+int nslab_private_tree(const char *path, bool recursive);
 /*
  * The overlay (as nslab_overlay_open) over the detached @tree, which is
  * attached on the empty directory @lower only while the overlay is made:

@@ -297,10 +297,7 @@ static int check_user(struct nslab_spec *spec, struct nslab_error *e)
 			return nslab_fail(e, EINVAL, "--uid-map", "id maps need the user namespace");
 		return 0;
 	}
-	/*
-	 * An explicit map shows the image's owners as that map makes them: the
-	 * way out where the filesystem cannot be idmapped.
-	 */
+	/* An explicit map shows the image's owners as that map makes them. */
 	spec->idmap_root = geteuid() == 0 && !spec->n_uid_map && !spec->n_gid_map;
 	if (geteuid() != 0 && !spec->n_uid_map && !spec->n_gid_map)
 		user_default_maps(spec);

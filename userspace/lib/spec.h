@@ -70,7 +70,8 @@ struct nslab_spec {
 	/*
 	 * The root is mounted idmapped with the user namespace, so that the
 	 * container's root owns what the host's root owns in the image: set by
-	 * nslab_spec_finish for root with nslab's default maps.
+	 * nslab_spec_finish for root with nslab's default maps.  Where the
+	 * filesystem cannot be idmapped, the root is mounted unmapped instead.
 	 */
 	bool idmap_root;
 	/* Not root and a map beyond the caller's own ids: newuidmap/newgidmap write it. */
