@@ -30,7 +30,7 @@ LDFLAGS  += -Wl,--as-needed $(VARIANT_LDFLAGS)
 # installs the missing ones as root and names them otherwise.
 DEB_PKGS := gcc make pkg-config libcriterion-dev libnl-3-dev libnl-route-3-dev \
             libnl-genl-3-dev libseccomp-dev libjson-c-dev busybox-static iproute2 util-linux \
-            libcap2-bin golang-github-containers-common uidmap
+            libcap2-bin golang-github-containers-common scdoc man-db uidmap
 
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 CLI_SRCS   := $(wildcard userspace/cli/*.c)
@@ -58,11 +58,36 @@ STATIC    ?= -static
 NSLAB_LIBS = $(if $(STATIC),$(STATIC) $(shell pkg-config --static --libs libnl-route-3.0 libnl-genl-3.0 libseccomp json-c 2>/dev/null),$(PKG_LIBS))
 CR_LIBS    = $(shell pkg-config --libs criterion 2>/dev/null)
 
-.PHONY: all bins test-bins deps check-deps test asan-test unit-test conformance-test \
-        rootfs debian-rootfs install clean
+# The man pages (scdoc) and the bash completion do not depend on the variant:
+# like the rootfs they are made once, in build/.  Both take the release from
+# version.h and the capability names from caps.c's table, which stay the one
+# place each is written.
+MAN_DIR    := build/man
+MAN_PAGES  := $(patsubst docs/man/%.scd,$(MAN_DIR)/%,$(wildcard docs/man/*.scd))
+COMPLETION := build/completions/nslab.bash
+VERSION    := $(shell sed -n 's/.*define NSLAB_VERSION "\(.*\)"/\1/p' userspace/lib/version.h)
+CAP_NAMES  := $(shell sed -n '/names\[\] = {/,/^};/p' userspace/lib/caps.c | grep -o '"[A-Z_]*"' | tr -d '"')
+empty      :=
+space      := $(empty) $(empty)
+comma      := ,
+# $(call fill,SEPARATOR) writes $< to stdout with @VERSION@ and @CAPS@ (joined by SEPARATOR) filled in.
+fill = sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@CAPS@/$(subst $(space),$(1),$(strip $(CAP_NAMES)))/g' $<
+
+.PHONY: all bins test-bins deps check-deps test doc-test asan-test unit-test conformance-test \
+        rootfs debian-rootfs man install clean
 .DELETE_ON_ERROR:
 
-all: bins rootfs
+all: bins rootfs man
+
+man: $(MAN_PAGES) $(COMPLETION)
+
+$(MAN_DIR)/%: docs/man/%.scd userspace/lib/version.h userspace/lib/caps.c | check-deps
+	@mkdir -p $(dir $@)
+	$(call fill,$(comma)$(space)) | scdoc >$@
+
+$(COMPLETION): completions/nslab.bash.in userspace/lib/version.h userspace/lib/caps.c
+	@mkdir -p $(dir $@)
+	$(call fill,$(space)) >$@
 
 bins: $(NSLAB)
 
@@ -122,12 +147,12 @@ check-deps:
 # compare the host's global state (mountinfo, /run/nslab) before and after a run.
 test: deps all
 	$(MAKE) O=build/test VARIANT_CFLAGS=-DNSLAB_FAULT_INJECTION test-bins
-	$(MAKE) O=build/test unit-test conformance-test module-test
+	$(MAKE) O=build/test unit-test conformance-test module-test doc-test
 
 # AddressSanitizer and UBSan, without LeakSanitizer: a process that has
 # entered another user namespace (nslab exec) cannot stop its own threads
 # for the leak scan, and LeakSanitizer then spins for ever at exit.
-asan-test: deps rootfs
+asan-test: deps rootfs man
 	$(MAKE) O=build/asan STATIC= OPTFLAGS='-O1 -g -fno-omit-frame-pointer' \
 		VARIANT_CFLAGS='-DNSLAB_FAULT_INJECTION -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		VARIANT_LDFLAGS='-fsanitize=address,undefined' test-bins
@@ -137,11 +162,19 @@ asan-test: deps rootfs
 unit-test:
 	NSLAB=$(abspath $(NSLAB)) $(UNIT_BIN) --verbose --jobs 2
 
+# Every ```sh block of the README and docs/, run as a reader would (tests/doc/doctest.sh).
+doc-test:
+	sh tests/doc/doctest.sh README.md $(wildcard docs/*.md)
+
 conformance-test:
 	NSLAB=$(abspath $(NSLAB)) $(CONF_BIN) --verbose --jobs 1
 
 install: all
 	install -D -m 0755 $(NSLAB) $(DESTDIR)$(PREFIX)/bin/nslab
+	install -D -m 0755 $(NSBENCH) $(DESTDIR)$(PREFIX)/bin/nsbench
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1
+	install -D -m 0644 $(COMPLETION) $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nslab
 
 clean:
 	rm -rf build

@@ -7,6 +7,7 @@
  */
 #include "bench_int.h"
 #include "counters.h"
+#include "version.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -80,10 +81,11 @@ static const char usage_text[] =
 "      --matrix          the latency matrix too, when --workers/--population/--compare\n"
 "                        is given\n"
 "      --json, --csv     machine-readable output (nanoseconds) instead of the table (µs)\n"
-"      --plot FILE       draw the curves with gnuplot into FILE.svg or FILE.png\n"
+"      --plot FILE       draw the curves with gnuplot into FILE (ending in .svg or .png)\n"
 "      --report DIR      also write DIR/report.json, report.md and report.svg\n"
 "      --quick           smoke run: 10 samples a cell, short levels, 3 peer rounds\n"
 "  -h, --help\n"
+"      --version         print the version\n"
 "\n"
 "Each op's \"none\" row is the same op without a namespace (unshare(0); clone3 without\n"
 "flags, the fork baseline; setns into our own uts ns) and is subtracted in p50-base.\n"
@@ -97,7 +99,7 @@ static char report_svg[PATH_MAX];
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_CPU = 256, O_POP, O_COMPARE, O_NSLAB, O_ROOTFS, O_MATRIX, O_JSON, O_CSV, O_PLOT,
-	       O_QUICK, O_REPORT };
+	       O_QUICK, O_REPORT, O_VERSION };
 	static const struct option longopts[] = {
 		{ "ops", required_argument, NULL, 'o' },
 		{ "types", required_argument, NULL, 't' },
@@ -116,6 +118,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "quick", no_argument, NULL, O_QUICK },
 		{ "report", required_argument, NULL, O_REPORT },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	char why[256], buf[PATH_MAX];
@@ -190,6 +193,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			exit(0);
+		case O_VERSION:
+			printf("nsbench version %s\n", NSLAB_VERSION);
 			exit(0);
 		case ':':
 			usage_error(argv[optind - 1], "needs a value (see --help)");

@@ -11,7 +11,7 @@
 #include "nscount.h"
 
 static const struct nla_policy nscount_policy[NSCOUNT_A_MAX + 1] = {
-	[NSCOUNT_A_TYPE] = { .type = NLA_U32 },
+	[NSCOUNT_A_TYPE] = NLA_POLICY_MAX(NLA_U32, NSCOUNT_TYPE_MAX),
 };
 
 static struct genl_family nscount_family;
@@ -19,6 +19,11 @@ static struct genl_family nscount_family;
 static int put_u64(struct sk_buff *skb, int attr, u64 val)
 {
 	return nla_put_u64_64bit(skb, attr, val, NSCOUNT_A_PAD);
+}
+
+static int put_s64(struct sk_buff *skb, int attr, s64 val)
+{
+	return nla_put_s64(skb, attr, val, NSCOUNT_A_PAD);
 }
 
 /* One type's counters as one message; the parts a kernel cannot count are left out. */
@@ -39,20 +44,23 @@ static int nscount_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 	if (!(s.flags & NSCOUNT_F_NO_COUNT) &&
 	    (put_u64(skb, NSCOUNT_A_CREATED, s.created) ||
 	     put_u64(skb, NSCOUNT_A_DESTROYED, s.destroyed) ||
-	     put_u64(skb, NSCOUNT_A_LIVE, s.live) ||
-	     put_u64(skb, NSCOUNT_A_PEAK, s.peak) ||
+	     put_s64(skb, NSCOUNT_A_LIVE, s.live) ||
+	     put_s64(skb, NSCOUNT_A_PEAK, s.peak) ||
 	     put_u64(skb, NSCOUNT_A_MISSED, s.missed)))
 		goto cancel;
 	if (!(s.flags & NSCOUNT_F_NO_LATENCY) &&
 	    (put_u64(skb, NSCOUNT_A_LAT_SAMPLES, s.lat_samples) ||
 	     put_u64(skb, NSCOUNT_A_LAT_SUM_NS, s.lat_sum_ns) ||
 	     nla_put(skb, NSCOUNT_A_LAT_HIST, sizeof(s.lat_hist), s.lat_hist) ||
-	     put_u64(skb, NSCOUNT_A_LAT_MISSED, s.lat_missed)))
+	     put_u64(skb, NSCOUNT_A_LAT_MISSED, s.lat_missed) ||
+	     put_u64(skb, NSCOUNT_A_FAILED, s.failed) ||
+	     /* a creation by clone or unshare is what a latency sample times */
+	     put_u64(skb, NSCOUNT_A_CLONED, s.lat_samples)))
 		goto cancel;
 	if (type == NSCOUNT_TYPE_NET &&
 	    (put_u64(skb, NSCOUNT_A_PERNET_CREATED, s.pernet_created) ||
 	     put_u64(skb, NSCOUNT_A_PERNET_DESTROYED, s.pernet_destroyed) ||
-	     put_u64(skb, NSCOUNT_A_PERNET_LIVE, s.pernet_created - s.pernet_destroyed)))
+	     put_s64(skb, NSCOUNT_A_PERNET_LIVE, s.pernet_live)))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -66,23 +74,18 @@ static int nscount_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[NSCOUNT_A_TYPE];
 	struct sk_buff *reply;
-	u32 type;
 	int ret;
 
 	if (!attr) {
 		NL_SET_ERR_MSG(info->extack, "NSCOUNT_A_TYPE is required");
 		return -EINVAL;
 	}
-	type = nla_get_u32(attr);
-	if (type >= NSCOUNT_TYPE_COUNT) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr, "unknown namespace type");
-		return -EINVAL;
-	}
+	/* The policy bounds the type (NLA_POLICY_MAX). */
 	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!reply)
 		return -ENOMEM;
 	ret = nscount_fill(reply, info->snd_portid, info->snd_seq, 0,
-			   NSCOUNT_CMD_GET, type);
+			   NSCOUNT_CMD_GET, nla_get_u32(attr));
 	if (ret) {
 		nlmsg_free(reply);
 		return ret;
@@ -112,10 +115,12 @@ static const struct genl_ops nscount_ops[] = {
 	{
 		.cmd = NSCOUNT_CMD_GET,
 		.doit = nscount_get,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = NSCOUNT_CMD_DUMP,
 		.dumpit = nscount_dump,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = NSCOUNT_CMD_RESET,
@@ -124,7 +129,13 @@ static const struct genl_ops nscount_ops[] = {
 	},
 };
 
-/* The counts are the whole machine's: only the initial netns may ask (netnsok unset). */
+/*
+ * The counts are the whole machine's: the family exists only in the initial
+ * netns (netnsok unset) and every command needs CAP_NET_ADMIN there
+ * (GENL_ADMIN_PERM).  No MODULE_ALIAS_GENL_FAMILY: resolving the family
+ * name must not let any user load the module and arm its probes.  The
+ * handlers keep no state between calls: parallel_ops, no genl_mutex.
+ */
 static struct genl_family nscount_family __ro_after_init = {
 	.ops = nscount_ops,
 	.n_ops = ARRAY_SIZE(nscount_ops),
@@ -134,6 +145,7 @@ static struct genl_family nscount_family __ro_after_init = {
 	.maxattr = NSCOUNT_A_MAX,
 	.policy = nscount_policy,
 	.module = THIS_MODULE,
+	.parallel_ops = true,
 };
 
 int __init nscount_genl_init(void)
@@ -145,5 +157,3 @@ void nscount_genl_exit(void)
 {
 	genl_unregister_family(&nscount_family);
 }
-
-MODULE_ALIAS_GENL_FAMILY(NSCOUNT_GENL_NAME);

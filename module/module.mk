@@ -54,6 +54,8 @@ module-vm: module-deps
 	flock $(MODULE_VM_TREE)/.lock $(MAKE) -C "$$kdir" M=$(CURDIR)/$(MODULE_VM_TREE) modules
 	@mkdir -p $(VM_DIR)/$(KERNEL)
 	cp $(MODULE_VM_TREE)/nscount.ko $(VM_DIR)/$(KERNEL)/nscount.ko
+	@# compressed as kbuild's modules_install does, for the test of loading one
+	xz --check=crc32 --lzma2=dict=1MiB -c $(MODULE_VM_TREE)/nscount.ko > $(VM_DIR)/$(KERNEL)/nscount.ko.xz
 
 vm-run: module-vm
 

@@ -10,12 +10,13 @@
 /* One consistent reading of a type's counters. */
 struct nscount_snapshot {
 	u32 flags;			/* NSCOUNT_F_* */
-	u64 created, destroyed, missed;
+	u64 created, destroyed, failed, missed;
 	s64 live, peak;
 	u64 lat_hist[NSCOUNT_LAT_BUCKETS];
 	u64 lat_samples, lat_sum_ns, lat_missed;
 	/* NSCOUNT_TYPE_NET only */
 	u64 pernet_created, pernet_destroyed;
+	s64 pernet_live;
 };
 
 const char *nscount_type_name(enum nscount_type type);

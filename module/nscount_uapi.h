@@ -7,6 +7,11 @@
  * unsupported on a kernel (a hook that did not register): the type's
  * NSCOUNT_A_FLAGS says so, and the attributes of that part are then absent,
  * never zero.
+ *
+ * Access: every command needs CAP_NET_ADMIN in the initial user namespace
+ * and the family answers only in the initial network namespace; the counts
+ * are the whole machine's.  /proc/nscount is mode 0400 and needs the same
+ * capability to open.  The module is not auto-loaded by family name.
  */
 #ifndef NSCOUNT_UAPI_H
 #define NSCOUNT_UAPI_H
@@ -26,14 +31,18 @@ enum nscount_type {
 	NSCOUNT_TYPE_USER,
 	NSCOUNT_TYPE_CGROUP,
 	NSCOUNT_TYPE_TIME,
-	NSCOUNT_TYPE_COUNT
+	__NSCOUNT_TYPE_MAX
 };
+
+#define NSCOUNT_TYPE_MAX (__NSCOUNT_TYPE_MAX - 1)
+/* Types this header knows; a newer module may send more (skip them). */
+#define NSCOUNT_TYPE_COUNT __NSCOUNT_TYPE_MAX
 
 enum nscount_cmd {
 	NSCOUNT_CMD_UNSPEC,
 	NSCOUNT_CMD_GET,	/* doit: NSCOUNT_A_TYPE in, one type out */
 	NSCOUNT_CMD_DUMP,	/* dumpit: every type, one message each */
-	NSCOUNT_CMD_RESET,	/* doit, CAP_NET_ADMIN: every peak := live */
+	NSCOUNT_CMD_RESET,	/* doit: every peak := live */
 	__NSCOUNT_CMD_MAX
 };
 
@@ -49,7 +58,7 @@ enum nscount_attr {
 	NSCOUNT_A_TYPE,			/* u32, enum nscount_type */
 	NSCOUNT_A_NAME,			/* string: "uts", "ipc", ... */
 	NSCOUNT_A_FLAGS,		/* u32, NSCOUNT_F_* */
-	NSCOUNT_A_CREATED,		/* u64, since load */
+	NSCOUNT_A_CREATED,		/* u64, since load; for mnt with detached trees */
 	NSCOUNT_A_DESTROYED,		/* u64, since load */
 	NSCOUNT_A_LIVE,			/* s64, created - destroyed: relative to load */
 	NSCOUNT_A_PEAK,			/* s64, highest live since load or RESET */
@@ -60,7 +69,20 @@ enum nscount_attr {
 	NSCOUNT_A_LAT_MISSED,		/* u64 */
 	NSCOUNT_A_PERNET_CREATED,	/* u64, net only: pernet .init calls */
 	NSCOUNT_A_PERNET_DESTROYED,	/* u64, net only: pernet .exit calls */
-	NSCOUNT_A_PERNET_LIVE,		/* u64, net only: absolute */
+	NSCOUNT_A_PERNET_LIVE,		/* s64, net only: absolute */
+	/*
+	 * u64: charged, then the copy function failed (created and destroyed
+	 * leave these out).  Absent with NSCOUNT_F_NO_LATENCY.
+	 */
+	NSCOUNT_A_FAILED,
+	/*
+	 * u64: made by clone(2)/unshare(2) (the copy function succeeded with the
+	 * type's CLONE_NEW* flag).  Absent with NSCOUNT_F_NO_LATENCY.  Equal to
+	 * created for every type but mnt, where fsmount(2), open_tree(2) with
+	 * OPEN_TREE_CLONE and the kernel's mount_subtree() also charge one for
+	 * each detached mount tree: those are created - cloned.
+	 */
+	NSCOUNT_A_CLONED,
 	__NSCOUNT_A_MAX
 };
 

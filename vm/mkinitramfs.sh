@@ -22,6 +22,11 @@ set -eu
 
 kenv=${1:?usage: mkinitramfs.sh KERNEL_ENV INIT SUITES_CONF SHARDS WEIGHTS OUT}
 init=${2:?} conf=${3:?} shards=${4:?} weights=${5:?} out=${6:?}
+repeat=${VM_REPEAT:-1}
+case $repeat in
+[1-9] | [1-9][0-9]) ;;
+*) die "VM_REPEAT must be a number from 1 to 99, not '$repeat'" ;;
+esac
 # shellcheck source=/dev/null # written by fetch.sh
 . "$kenv"
 top=$(pwd)
@@ -83,17 +88,25 @@ echo "$entries" | while read -r name kind need timeout artifact cmd; do
 	env) echo "$name=$path" >> "$stage/etc/nslab-vm/env" ;;
 	criterion)
 		# One item per test: suite/test, as Criterion's --filter takes it.
-		"$path" --list 2>/dev/null | awk -v e="$name" '
+		"$path" --list 2>/dev/null | awk '
 			/^[^ ].*: [0-9]+ tests?$/ { suite = $1; sub(/:$/, "", suite); next }
-			NF && suite != "" { print e, suite "/" $NF }' > "$work/list" ||
+			NF && suite != "" { print suite "/" $NF }' > "$work/list" ||
 			die "$name: $artifact --list failed"
 		[ -s "$work/list" ] || die "$name: $artifact --list names no test"
-		cat "$work/list" >> "$work/items" ;;
-	cmd) echo "$name -" >> "$work/items" ;;
+		# VM_REPEAT: the suite again as NAME-2, NAME-3, ... (a hunt for flaky checks).
+		r=1
+		while [ "$r" -le "$repeat" ]; do
+			e=$name
+			[ "$r" -eq 1 ] || e="$name-$r"
+			sed "s|^|$e |" "$work/list" >> "$work/items"
+			printf '%s\t%s\t%s\t%s\t%s\n' "$e" "$kind" "$timeout" "$path" "$cmd" >> "$work/entries"
+			r=$((r + 1))
+		done ;;
+	cmd)
+		echo "$name -" >> "$work/items"
+		printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$timeout" "$path" "$cmd" >> "$work/entries" ;;
 	*) die "$conf: $name: unknown kind '$kind'" ;;
 	esac
-	[ "$kind" = env ] ||
-		printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$timeout" "$path" "$cmd" >> "$work/entries"
 done
 [ -s "$work/entries" ] || die "$conf: nothing to run"
 

@@ -10,7 +10,7 @@
 # all kept to one run at a time by a lock.  Run from the top of the repo;
 # settings come from the environment (vm.mk passes them):
 #   VM_DIR VM_CACHE VM_INIT VM_SUITES VM_TIMEOUT VM_ACCEL(auto|kvm|tcg)
-#   VM_SHARDS VM_MEM VM_SMP VM_APPEND
+#   VM_SHARDS VM_MEM VM_SMP VM_APPEND VM_REPEAT
 set -eu
 # shellcheck source=vm/lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -10,7 +10,7 @@
 #   make -s vm-kdir [KERNEL=...]   print the headers dir to build modules with
 #   make vm-refresh [KERNEL=...]   forget the cached kernel, fetch the newest
 #
-# Knobs: VM_TIMEOUT (s, whole guest run), VM_ACCEL=auto|kvm|tcg, VM_SHARDS
+# Knobs: REPEAT (each suite N times), VM_TIMEOUT (s, whole guest run), VM_ACCEL=auto|kvm|tcg, VM_SHARDS
 # (VMs booted at once, the suites' tests spread over them), VM_MEM, VM_SMP,
 # VM_APPEND (extra kernel cmdline), VM_SUITES (another suites.conf),
 # VM_DIR (output), VM_CACHE (downloaded kernels; point it outside build/ to
@@ -30,6 +30,8 @@ VM_SHARDS  := $(VM_SHARDS)
 VM_MEM     ?= 1G
 VM_SMP     ?= 2
 VM_APPEND  ?=
+# Each Criterion suite this many times in the guest (REPEAT=20: a hunt for flaky checks).
+REPEAT     ?= 1
 
 # Host packages only the VM harness needs: QEMU, the image tools, static
 # glibc for the init, and what the Debian kbuild binaries run against.
@@ -39,7 +41,7 @@ VM_DEB_PKGS := qemu-system-x86 cpio kmod xz-utils busybox-static libc6-dev \
 VM_ENV = VM_DIR=$(VM_DIR) VM_CACHE=$(VM_CACHE) VM_INIT=$(VM_INIT) \
          VM_SUITES=$(VM_SUITES) VM_TIMEOUT=$(VM_TIMEOUT) VM_ACCEL=$(VM_ACCEL) \
          VM_SHARDS=$(VM_SHARDS) VM_MEM=$(VM_MEM) VM_SMP=$(VM_SMP) \
-         VM_APPEND='$(VM_APPEND)'
+         VM_APPEND='$(VM_APPEND)' VM_REPEAT=$(REPEAT)
 
 .PHONY: vm-test vm-test-all vm-deps vm-artifacts vm-run vm-fetch vm-kdir vm-refresh
 

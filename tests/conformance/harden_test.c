@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Docker's hardening and the doors runtimes have been escaped through,
- * docs/conformance.md H1-H9 (and N5).  The negative control of each check is
+ * docs/conformance.md H1-H9, H11 (and N5).  The negative control of each check is
  * the same probe with the hardening off (UNCONFINED, sometimes without the
  * user namespace too, so that the host's root meets only the kernel's own
  * checks), or on the host itself: it shows the door open where the kernel

@@ -390,14 +390,22 @@ static void n6_check(const char *tag, void (*end)(const char *name, pid_t pid, c
 	leak_free(&before);
 }
 
-/* The command ends (killed from the host: as PID 1 it ignores SIGTERM); the supervisor tears down. */
+/*
+ * The command ends (killed from the host: as PID 1 it ignores SIGTERM); the
+ * supervisor tears down and keeps the record, which then holds no link: the
+ * exit itself removed it.  Removing the record leaves the host as before.
+ */
 static void end_by_exit(const char *name, pid_t pid, const char *host_if)
 {
 	pid_t sup = supervisor_of(name);
+	struct nslab_state st;
 
-	(void)host_if;
 	cr_assert_eq(kill(pid, SIGKILL), 0);
 	cr_assert(wait_exit(sup, 10000), "supervisor of %s still there 10 s after its command died", name);
+	cr_assert_eq(if_nametoindex(host_if), 0, "%s left on the host after the exit", host_if);
+	detached_wait_exited(name, &st);
+	cr_assert_str_eq(st.host_if, "", "the exited record still names a link");
+	detached_rm_exited(name);
 }
 
 static void end_by_rm_force(const char *name, pid_t pid, const char *host_if)
@@ -512,14 +520,27 @@ Test(net, N7_persisted_netns_usable_by_ip_netns_exec_and_nsenter, .fini = net_cl
 	cr_assert_eq(host_sh("ip -o addr", out, sizeof(out)), 0);
 	cr_assert_null(strstr(out, "198.51.100.81/"), "the host has the container's address: %s", out);
 
-	/* The container exits: its ns file goes, and ip netns no longer lists it. */
+	/*
+	 * The container exits: its ns file stays with its record, as `ip netns
+	 * add` makes one, and still enters the namespace (its veth went with the
+	 * container: lo is left).
+	 */
 	cr_assert_eq(kill(pid, SIGKILL), 0);
 	cr_assert(wait_exit(sup, 10000), "supervisor of %s still there after its command died", name);
-	snprintf(cmd, sizeof(cmd), "/run/netns/%s", ns);
-	cr_assert_neq(access(cmd, F_OK), 0, "%s left after the container exited", cmd);
 	cr_assert_eq(host_sh("ip netns list", out, sizeof(out)), 0);
-	cr_assert_null(strstr(out, ns), "ip netns list still has %s: %s", ns, out);
-	assert_unchanged(&before, "container with a persisted netns exited");
+	cr_assert_not_null(strstr(out, ns), "ip netns list lost %s at the exit: %s", ns, out);
+	snprintf(cmd, sizeof(cmd), "ip netns exec %s ip -o link show", ns);
+	cr_assert_eq(host_sh(cmd, out, sizeof(out)), 0, "%s failed after the exit", cmd);
+	cr_assert_not_null(strstr(out, ": lo:"), "%s: %s", cmd, out);
+	cr_assert_null(strstr(out, "eth0"), "the veth outlived the container: %s", out);
+
+	/* nslab rm removes it: ip netns neither lists nor enters it any more. */
+	detached_rm_exited(name);
+	cr_assert_eq(host_sh("ip netns list", out, sizeof(out)), 0);
+	cr_assert_null(strstr(out, ns), "ip netns list still has %s after rm: %s", ns, out);
+	snprintf(cmd, sizeof(cmd), "ip netns exec %s true 2>/dev/null", ns);
+	cr_assert_neq(host_sh(cmd, NULL, 0), 0, "%s still works after rm", cmd);
+	assert_unchanged(&before, "container with a persisted netns exited and removed");
 	leak_free(&before);
 }
 

@@ -5,6 +5,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,31 @@ const char *nslab_bin(void)
 	const char *bin = getenv("NSLAB");
 
 	return bin && *bin ? bin : "build/test/nslab";
+}
+
+const char *nsbench_bin(void)
+{
+	static char path[PATH_MAX];
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", nslab_bin());
+	snprintf(path, sizeof(path), "%s/nsbench", dirname(dir));
+	if (access(path, X_OK))
+		cr_skip_test("%s not built", path);
+	return path;
+}
+
+void source_tree(char top[PATH_MAX])
+{
+	char probe[PATH_MAX + 32], *cut;
+
+	if (!realpath(nslab_bin(), top))
+		cr_skip_test("%s: not built", nslab_bin());
+	for (int up = 0; up < 3 && (cut = strrchr(top, '/')); up++)
+		*cut = '\0';
+	snprintf(probe, sizeof(probe), "%s/userspace/deps.sh", top);
+	if (access(probe, R_OK) != 0)
+		cr_skip_test("no source tree beside %s (as in the VM guests)", nslab_bin());
 }
 
 void require_root(void)

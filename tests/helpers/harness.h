@@ -3,6 +3,7 @@
 #ifndef NSLAB_TEST_HARNESS_H
 #define NSLAB_TEST_HARNESS_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,6 +22,15 @@ struct run_result {
 
 /* The binary under test: $NSLAB, else build/test/nslab. */
 const char *nslab_bin(void);
+
+/* The nsbench built beside the nslab under test, or skips the test. */
+const char *nsbench_bin(void);
+
+/*
+ * The source tree that built the nslab under test (TOP/build/VARIANT/nslab)
+ * into @top, or skips the test: the VM guests ship only the binaries.
+ */
+void source_tree(char top[PATH_MAX]);
 
 /* Runs `nslab ARGS...` (NULL-terminated), captures output and exit code. Aborts the test on fork failure. */
 void nslab_run_argv(struct run_result *r, const char *const argv[]);

@@ -70,12 +70,14 @@ void leak_free(struct leak_snapshot *s)
 	free(s->links);
 }
 
-void assert_unchanged(const struct leak_snapshot *before, const char *context)
+/* What differs from @before now, in @msg ("" if nothing). */
+static void leak_diff(const struct leak_snapshot *before, char msg[1200])
 {
 	struct host_snapshot after, then = before->host;
-	char *links_after = links(), *full, msg[1200] = "";
+	char *links_after = links(), *full;
 	const char *diff;
 
+	msg[0] = '\0';
 	snapshot_take(&after);
 	full = after.cgroups;
 	after.cgroups = nslab_cgroups(full);
@@ -83,14 +85,29 @@ void assert_unchanged(const struct leak_snapshot *before, const char *context)
 	then.cgroups = nslab_cgroups(before->host.cgroups);
 	diff = snapshot_diff(&then, &after);
 	if (diff)
-		snprintf(msg, sizeof(msg), "%s", diff);
+		snprintf(msg, 1200, "%s", diff);
 	else if (strcmp(before->links, links_after) != 0)
-		snprintf(msg, sizeof(msg), "interfaces, before:\n%s\nafter:\n%s", before->links,
+		snprintf(msg, 1200, "interfaces, before:\n%s\nafter:\n%s", before->links,
 			 links_after);
 	free(then.cgroups);
 	snapshot_free(&after);
 	free(links_after);
+}
+
+void assert_unchanged(const struct leak_snapshot *before, const char *context)
+{
+	char msg[1200];
+
+	leak_diff(before, msg);
 	cr_assert_eq(msg[0], '\0', "%s: left behind: %s", context, msg);
+}
+
+void assert_changed(const struct leak_snapshot *before, const char *context)
+{
+	char msg[1200];
+
+	leak_diff(before, msg);
+	cr_assert_neq(msg[0], '\0', "control: %s went unseen by the snapshot", context);
 }
 
 void assert_one_error(const struct run_result *r, int code, const char *step, const char *context)

@@ -25,6 +25,8 @@ void leak_free(struct leak_snapshot *s);
  * host runs, ours or not.
  */
 void assert_unchanged(const struct leak_snapshot *before, const char *context);
+/* Its negative control: asserts that the host differs from @before (@context did leave something). */
+void assert_changed(const struct leak_snapshot *before, const char *context);
 
 /* Asserts @r failed with exit @code and exactly one stderr line `nslab: <step>: <reason>`. */
 void assert_one_error(const struct run_result *r, int code, const char *step, const char *context);

@@ -8,18 +8,13 @@
 
 #include "harness.h"
 
-/* userspace/deps.sh of the tree that built $NSLAB (TOP/build/test/nslab); skips outside one. */
+/* userspace/deps.sh of the tree that built $NSLAB; skips outside one. */
 static void deps_script(char path[PATH_MAX])
 {
-	char bin[PATH_MAX], *cut;
+	char top[PATH_MAX];
 
-	if (!realpath(nslab_bin(), bin))
-		cr_skip_test("%s: not built", nslab_bin());
-	for (int up = 0; up < 3 && (cut = strrchr(bin, '/')); up++)
-		*cut = '\0';
-	snprintf(path, PATH_MAX, "%s/userspace/deps.sh", bin);
-	if (access(path, R_OK) != 0)
-		cr_skip_test("no source tree beside %s (as in the VM guests)", nslab_bin());
+	source_tree(top);
+	snprintf(path, PATH_MAX, "%s/userspace/deps.sh", top);
 }
 
 Test(build, missing_package_is_named_with_make_deps)
@@ -35,4 +30,37 @@ Test(build, missing_package_is_named_with_make_deps)
 	snprintf(cmd, sizeof(cmd), "sh %s --check dpkg 2>&1", script);
 	cr_assert_eq(host_sh(cmd, out, sizeof(out)), 0, "%s: %s", cmd, out);
 	cr_assert_str_eq(out, "");
+}
+
+/* doctest.sh's verdict on a page holding @block as its one sh block; its TAP in @out. */
+static int doctest(const char *block, char *out, size_t size)
+{
+	char top[PATH_MAX], page[] = "/tmp/nslab-doctest-page-XXXXXX", cmd[PATH_MAX * 2];
+	int fd, rc;
+
+	source_tree(top);
+	if (geteuid() != 0)
+		cr_skip_test("doctest.sh runs the examples as root");
+	fd = mkstemp(page);
+	cr_assert_geq(fd, 0);
+	dprintf(fd, "# a page\n\n```sh\n%s\n```\n\n```\nnot run\n```\n", block);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "sh %s/tests/doc/doctest.sh %s 2>&1", top, page);
+	rc = host_sh(cmd, out, size);
+	unlink(page);
+	return rc;
+}
+
+Test(build, doctest_fails_a_block_that_fails_or_leaves_a_link)
+{
+	char out[2048];
+
+	cr_assert_eq(doctest("true\nnslab --version", out, sizeof(out)), 0, "%s", out);
+	cr_assert_not_null(strstr(out, "1..1\nok 1 "), "only the sh block runs: %s", out);
+	/* Negative controls: a failing line, and a link left behind. */
+	cr_assert_eq(doctest("true\nfalse\ntrue", out, sizeof(out)), 1, "%s", out);
+	cr_assert_not_null(strstr(out, "not ok 1 "), "%s", out);
+	cr_assert_eq(doctest("ip link add nslabdoct0 type veth peer name nslabdoct1", out, sizeof(out)), 1, "%s", out);
+	host_sh("ip link del nslabdoct0 2>/dev/null", NULL, 0);
+	cr_assert_not_null(strstr(out, "left behind: nslabdoct0"), "%s", out);
 }

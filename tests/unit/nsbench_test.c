@@ -5,7 +5,6 @@
  * here judges a measured time.
  */
 #include <criterion/criterion.h>
-#include <libgen.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -307,19 +306,6 @@ Test(nsbench_report, table_sections)
 	cr_assert_not_null(strstr(doc, "1.50"));
 	cr_assert_not_null(strstr(doc, "crun      unavailable: exit 1"));
 	free(doc);
-}
-
-/* The nsbench built beside the nslab under test ($NSLAB), or a skip. */
-static const char *nsbench_bin(void)
-{
-	static char path[PATH_MAX];
-	char dir[PATH_MAX];
-
-	snprintf(dir, sizeof(dir), "%s", nslab_bin());
-	snprintf(path, sizeof(path), "%s/nsbench", dirname(dir));
-	if (access(path, X_OK))
-		cr_skip_test("%s not built", path);
-	return path;
 }
 
 Test(nsbench_cli, bad_input_exits_2_with_one_line)

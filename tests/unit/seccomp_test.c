@@ -120,6 +120,9 @@ Test(seccomp_json, malformed_top_level_fields_named)
 		       "P: defaultErrnoRet: -1 is out of range");
 	expect_refused("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [\"SCMP_ARCH_FOO\"]}",
 		       "P: architectures[0]: unknown architecture \"SCMP_ARCH_FOO\"");
+	/* Shorter than the prefix: read within the string (the ASan build would see past it). */
+	expect_refused("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [\"x\"]}",
+		       "P: architectures[0]: unknown architecture \"x\"");
 	expect_refused("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"archMap\": [1]}",
 		       "P: archMap[0]: expected an object");
 	expect_refused("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": {}}",

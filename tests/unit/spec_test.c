@@ -299,6 +299,30 @@ Test(spec_name, valid_and_invalid)
 		cr_expect_not(nslab_name_valid(bad[i]), "'%s' accepted", bad[i]);
 }
 
+/* ---- the record kept at exit ---- */
+
+/* Docker's docker run -d keeps the exited container; foreground runs keep only what holds ns files. */
+Test(spec_record, kept_when_detached_or_persisting_unless_rm)
+{
+	struct nslab_spec spec;
+
+	nslab_spec_init(&spec);
+	cr_assert_not(nslab_spec_keeps_record(&spec), "a foreground run keeps its record");
+	spec.detach = true;
+	cr_assert(nslab_spec_keeps_record(&spec), "-d keeps no record");
+	spec.remove = true;
+	cr_assert_not(nslab_spec_keeps_record(&spec), "-d --rm keeps its record");
+
+	nslab_spec_init(&spec);
+	spec.persist_dir = "/tmp";
+	cr_assert(nslab_spec_keeps_record(&spec), "--persist DIR keeps no record");
+	nslab_spec_init(&spec);
+	spec.persist_path[NSLAB_NS_NET] = "/run/netns/x";
+	cr_assert(nslab_spec_keeps_record(&spec), "--persist net=PATH keeps no record");
+	spec.remove = true;
+	cr_assert_not(nslab_spec_keeps_record(&spec), "--persist --rm keeps its record");
+}
+
 /* ---- nslab_spec_finish ---- */
 
 static char rootfs[] = "/tmp/nslab-unit-rootfs-XXXXXX";

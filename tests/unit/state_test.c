@@ -111,6 +111,53 @@ Test(state, rewrite_replaces)
 	cr_assert_str_eq(out.persisted[NSLAB_NS_TIME], "/tmp/p d/time");
 }
 
+/* The record of an exited container: status, code and time read back; the live fields are cleared. */
+Test(state, exited_record_round_trip)
+{
+	struct nslab_state in, out;
+
+	sample(&in, "done");
+	cr_assert_eq(nslab_state_create(in.name), 0);
+	cr_assert_eq(nslab_state_write(&in), 0);
+	cr_assert_eq(nslab_state_read("done", &out), 0);
+	cr_assert_not(out.exited, "control: a live state reads as not exited");
+	in.exited = true;
+	in.exit_code = 137;
+	in.finished = 1700000123;
+	in.pid = 0;
+	in.pid_start = 0;
+	cr_assert_eq(nslab_state_write(&in), 0);
+	cr_assert_eq(nslab_state_read("done", &out), 0);
+	cr_assert(out.exited);
+	cr_assert_eq(out.exit_code, 137);
+	cr_assert_eq(out.finished, 1700000123);
+	cr_assert_eq(out.pid, 0);
+	/* What rm removes is read back too. */
+	cr_assert_str_eq(out.persisted[NSLAB_NS_NET], "/run/netns/any=name");
+}
+
+/* Exit fields of the wrong type make the file corrupt, as any other field's. */
+Test(state, exit_fields_of_the_wrong_type_refused)
+{
+	static const char *const bad[] = {
+		"\"exited\":1", "\"exit_code\":\"0\"", "\"finished\":true",
+	};
+	struct nslab_state st;
+	char path[PATH_MAX], doc[512];
+
+	cr_assert_eq(nslab_state_create("typed"), 0);
+	cr_assert_eq(nslab_state_path(path, sizeof(path), "typed", "state.json"), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int n = snprintf(doc, sizeof(doc),
+				 "{\"name\":\"typed\",\"pid\":0,\"pid_start\":0,\"supervisor\":4,"
+				 "\"supervisor_start\":5,\"created\":6,\"rootfs\":\"/r\",\"command\":\"c\","
+				 "\"namespaces\":[],\"persisted\":[],%s}", bad[i]);
+
+		cr_assert_eq(nslab_write_atomic(path, doc, n, 0600), 0);
+		cr_assert_eq(nslab_state_read("typed", &st), -EINVAL, "%s accepted", bad[i]);
+	}
+}
+
 Test(state, create_is_exclusive)
 {
 	cr_assert_eq(nslab_state_create("dup"), 0);
@@ -157,6 +204,9 @@ Test(state, reads_state_of_an_older_release)
 	cr_assert(st.no_new_privs);
 	cr_assert_str_eq(st.seccomp, "default");
 	cr_assert_str_eq(st.host_if, "");
+	cr_assert_not(st.exited, "a state without the exit fields is of a live container");
+	cr_assert_eq(st.exit_code, 0);
+	cr_assert_eq(st.finished, 0);
 	/* Control: a present field of the wrong type still makes the file corrupt. */
 	static const char bad[] =
 		"{\"name\":\"old\",\"pid\":2,\"pid_start\":3,\"supervisor\":4,"
@@ -264,6 +314,31 @@ Test(state, rw_is_a_tmpfs_that_remove_unmounts)
 	cr_assert_neq(access(dir, F_OK), 0, "%s still there", dir);
 }
 
+/* An exited record does without rw (unmounted, removed) and keeps state.json and the log. */
+Test(state, drop_rw_keeps_the_record)
+{
+	char rw[PATH_MAX], log[PATH_MAX], upper[PATH_MAX];
+	struct nslab_state st;
+
+	sample(&st, "rec");
+	cr_assert_eq(nslab_state_create(st.name), 0);
+	cr_assert_eq(nslab_state_write(&st), 0);
+	cr_assert_eq(nslab_state_path(log, sizeof(log), "rec", "log"), 0);
+	cr_assert_eq(nslab_touch(log, 0600), 0);
+	cr_assert_eq(nslab_state_rw_path(upper, sizeof(upper), "rec", "upper"), 0);
+	cr_assert_eq(mkdir(upper, 0755), 0);
+	cr_assert_eq(nslab_state_rw_path(rw, sizeof(rw), "rec", NULL), 0);
+	cr_assert_eq(nslab_state_drop_rw("rec"), 0);
+	cr_assert_neq(access(rw, F_OK), 0, "%s still there", rw);
+	cr_assert_not(mounted(rw), "%s is still mounted", rw);
+	cr_assert_eq(access(log, F_OK), 0, "the log went with rw");
+	cr_assert_eq(nslab_state_read("rec", &st), 0, "state.json went with rw");
+	/* Again, and then the whole record: nothing to drop is no error. */
+	cr_assert_eq(nslab_state_drop_rw("rec"), 0);
+	cr_assert_eq(nslab_state_remove("rec"), 0);
+	cr_assert_eq(nslab_state_read("rec", &st), -ENOENT);
+}
+
 Test(state, each_without_root_dir)
 {
 	int n = 0;
@@ -301,6 +376,14 @@ Test(state, status_from_pids_and_start_times)
 	cr_assert_eq(waitpid(child, &status, 0), child);
 	st.supervisor = child;
 	cr_assert_eq(nslab_state_status(&st), NSLAB_DEAD);
+
+	/* An exited record is exited, whatever its supervisor's pid now is. */
+	st.exited = true;
+	cr_assert_eq(nslab_state_status(&st), NSLAB_EXITED);
+	cr_assert_str_eq(nslab_status_name(NSLAB_EXITED), "exited");
+	sample(&st, "s");
+	st.exited = true;
+	cr_assert_eq(nslab_state_status(&st), NSLAB_EXITED, "live pids outweigh the record");
 }
 
 Test(state, proc_start_time)

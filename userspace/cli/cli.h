@@ -3,12 +3,10 @@
 #define NSLAB_CLI_H
 
 #include "util.h"
+#include "version.h"
 
 /* Exit codes of the subcommands other than run and exec. */
 enum { CLI_OK = 0, CLI_ERROR = 1, CLI_USAGE = 2 };
-
-/* Raised with each release that changes the CLI or the run-time state's format. */
-#define NSLAB_VERSION "0.3.0"
 
 /* Prints `nslab: <what>: <why>` on stderr. */
 void cli_error(const struct nslab_error *e);
@@ -35,6 +33,7 @@ int cmd_kill(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
 int cmd_counters(int argc, char **argv);
 int cmd_module(int argc, char **argv);
 

@@ -34,6 +34,10 @@ static void print_json(const struct nslab_counters *c)
 			nslab_json_int(&j, "peak", t->peak);
 			nslab_json_int(&j, "missed", t->missed);
 		}
+		if (t->has_attempts) {
+			nslab_json_int(&j, "failed", t->failed);
+			nslab_json_int(&j, "cloned", t->cloned);
+		}
 		if (lat) {
 			nslab_json_open(&j, "latency", '{');
 			nslab_json_int(&j, "samples", t->lat_samples);
@@ -71,12 +75,27 @@ static unsigned long long median_bucket(const struct nslab_ns_counter *t)
 	return 0;
 }
 
+/* The lines under the table: net's absolute count, mnt's two kinds. */
+static void print_notes(const struct nslab_counters *c)
+{
+	const struct nslab_ns_counter *net = nslab_counters_find(c, "net");
+	const struct nslab_ns_counter *mnt = nslab_counters_find(c, "mnt");
+
+	if (net && net->has_pernet)
+		printf("net pernet (absolute): created %llu destroyed %llu live %lld\n",
+		       (unsigned long long)net->pernet_created,
+		       (unsigned long long)net->pernet_destroyed, (long long)net->pernet_live);
+	if (mnt && mnt->has_attempts && !(mnt->flags & NSCOUNT_F_NO_COUNT))
+		printf("mnt created: %llu by clone/unshare, %lld detached mount trees (fsmount, open_tree)\n",
+		       (unsigned long long)mnt->cloned, (long long)(mnt->created - mnt->cloned));
+	printf("live and peak count from the module's load; frees of ipc, user, net and pid lag.\n"
+	       "failed: charged, then the creation failed (not in created or destroyed).\n");
+}
+
 static void print_table(const struct nslab_counters *c)
 {
-	const struct nslab_ns_counter *net = NULL;
-
-	printf("%-7s %10s %10s %8s %8s %7s %8s %11s %11s\n", "type", "created", "destroyed",
-	       "live", "peak", "missed", "samples", "mean_ns", "median_ns");
+	printf("%-7s %10s %10s %8s %8s %7s %8s %11s %11s %7s\n", "type", "created", "destroyed",
+	       "live", "peak", "missed", "samples", "mean_ns", "median_ns", "failed");
 	for (unsigned int i = 0; i < c->n; i++) {
 		const struct nslab_ns_counter *t = &c->type[i];
 
@@ -88,22 +107,19 @@ static void print_table(const struct nslab_counters *c)
 			       (unsigned long long)t->destroyed, (long long)t->live,
 			       (long long)t->peak, (unsigned long long)t->missed);
 		if (t->flags & NSCOUNT_F_NO_LATENCY)
-			printf("%8s %11s %11s\n", "unsupp.", "-", "-");
+			printf("%8s %11s %11s", "unsupp.", "-", "-");
 		else if (!t->lat_samples)
-			printf("%8d %11s %11s\n", 0, "-", "-");
+			printf("%8d %11s %11s", 0, "-", "-");
 		else
-			printf("%8llu %11llu %10s%llu\n", (unsigned long long)t->lat_samples,
+			printf("%8llu %11llu %10s%llu", (unsigned long long)t->lat_samples,
 			       (unsigned long long)(t->lat_sum_ns / t->lat_samples), "~",
 			       median_bucket(t));
-		if (t->has_pernet)
-			net = t;
+		if (t->has_attempts)
+			printf(" %7llu\n", (unsigned long long)t->failed);
+		else
+			printf(" %7s\n", "-");
 	}
-	if (net)
-		printf("net pernet (absolute): created %llu destroyed %llu live %llu\n",
-		       (unsigned long long)net->pernet_created,
-		       (unsigned long long)net->pernet_destroyed,
-		       (unsigned long long)net->pernet_live);
-	printf("live and peak count from the module's load; frees of ipc, user, net and pid lag.\n");
+	print_notes(c);
 }
 
 int cmd_counters(int argc, char **argv)

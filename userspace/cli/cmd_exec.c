@@ -22,6 +22,8 @@ static const char exec_usage[] =
 	"Runs CMD in every namespace of a running container, in a session of its own.\n"
 	"  -t, --tty          give CMD a pty of its own (its controlling terminal), relayed to ours\n"
 	"  -i, --interactive  with -t, relay stdin into the pty (our terminal goes raw)\n"
+	"  -u, --user UID[:GID]   run CMD as this user, inside (only the bounding set of capabilities)\n"
+	"  -e, --env KEY=VALUE    set an environment variable for CMD (repeatable)\n"
 	"exit: CMD's status, 128+N if killed by signal N; 125 nslab failed, 126 cannot execute, 127 not found\n";
 
 static const struct option exec_options[] = {
@@ -64,8 +66,9 @@ static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
 {
 	struct nslab_error e;
 
-	if (chdir("/") < 0) {
-		nslab_fail(&e, errno, "exec", "chdir /: %m");
+	/* Step "cwd", not "exec": a failure here is nslab's (125), not the command's (126/127). */
+	if (nslab_fault("cwd") || chdir("/") < 0) {
+		nslab_fail(&e, errno, "cwd", "chdir /: %s", strerror(errno));
 		nslab_report_failure(rep, &e);
 		_exit(NSLAB_EXIT_SETUP);
 	}

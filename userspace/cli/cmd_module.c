@@ -70,7 +70,8 @@ int cmd_module(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0) {
 			printf("usage: %s\n"
-			       "PATH defaults to $NSCOUNT_KO, else /lib/modules/$(uname -r)/extra/nscount.ko\n",
+			       "PATH defaults to $NSCOUNT_KO, else the first nscount.ko, .ko.xz or .ko.zst\n"
+			       "in /lib/modules/$(uname -r)/extra, then updates\n",
 			       USAGE);
 			return CLI_OK;
 		} else if (strcmp(argv[i], "--json") == 0) {

@@ -48,10 +48,17 @@ static int remove_one(const char *name, bool force)
 	if (ret)
 		return cli_fail(CLI_ERROR, "rm", "%s: %s", name, strerror(-ret));
 	status = nslab_state_status(&st);
-	if (status != NSLAB_DEAD) {
+	/* Dead or exited: nothing runs, the state says what is left. */
+	if (status != NSLAB_DEAD && status != NSLAB_EXITED) {
 		struct nslab_state now;
 
-		if (!force)
+		/*
+		 * Created with a first process that is gone: it exited and its
+		 * supervisor is tearing down, which we wait for as for -f.
+		 */
+		bool exiting = status == NSLAB_CREATED && st.pid;
+
+		if (!force && !exiting)
 			return cli_fail(CLI_ERROR, "rm", "container '%s' is %s (use -f to kill it)",
 					st.name, nslab_status_name(status));
 		ret = stop_supervised(&st);
@@ -86,7 +93,7 @@ int cmd_rm(int argc, char **argv)
 		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0) {
 			force = true;
 		} else if (strcmp(argv[i], "--help") == 0) {
-			puts("usage: nslab rm [-f] NAME|PID...");
+			puts("usage: nslab rm [-f|--force] NAME|PID...");
 			return CLI_OK;
 		} else {
 			return cli_fail(CLI_USAGE, "usage", "bad option '%s' (nslab rm [-f] NAME...)", argv[i]);

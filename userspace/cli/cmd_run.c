@@ -16,7 +16,8 @@
 static const char run_usage[] =
 	"usage: nslab run [OPTIONS] [--] CMD [ARG...]\n"
 	"  --name N              container name (default: generated)\n"
-	"  --ns LIST             namespaces to create: uts,ipc,pid,mnt,net,user,cgroup,time (default all)\n"
+	"  --ns LIST             namespaces to create: uts,ipc,pid,mnt,net,user,cgroup,time (default\n"
+	"                        all; mnt is required)\n"
 	"  --rootfs DIR          root filesystem (default: the built-in busybox rootfs)\n"
 	"  --no-overlay          bind the rootfs instead of a copy-on-write overlay\n"
 	"  --read-only           mount the root read-only\n"
@@ -30,14 +31,16 @@ static const char run_usage[] =
 	"                        default route via the peer's address of each family\n"
 	"  --bridge BR           attach the host end of the veth to an existing bridge\n"
 	"  --persist DIR         bind-mount each namespace file to DIR/<type>\n"
-	"  --persist TYPE=PATH   bind-mount one, e.g. net=/run/netns/NAME for `ip netns exec NAME`\n"
+	"  --persist TYPE=PATH   bind-mount one, e.g. net=/run/netns/NAME for `ip netns exec NAME`;\n"
+	"                        the files outlive the container, with its record, until `nslab rm`\n"
 	"  --join TYPE=PATH      enter an existing uts, ipc, net, cgroup or time namespace\n"
 	"  --time-offset monotonic=S,boottime=S\n"
 	"  -e, --env KEY=VALUE   set an environment variable for CMD\n"
 	"  --init                run a tiny PID 1 that reaps zombies and forwards signals\n"
 	"  --stop-timeout S      SIGINT/SIGTERM are forwarded; a second one, or S seconds after\n"
 	"                        the first (default 10), kills the container (exit 130/143)\n"
-	"  --memory B  --memory-swap B (memory plus swap)   sizes take k, m, g\n"
+	"  --memory B  --memory-swap B (memory plus swap, at least --memory)   sizes take k, m, g;\n"
+	"                        --memory at least 6m\n"
 	"  --pids N  --cpus F  --cpu-weight W (1-10000)  --cpuset LIST  --io-weight W (1-10000)\n"
 	"  --cgroup-parent P     the container's cgroup is P/<name> (default nslab)\n"
 	"  --device HOST[:CONTAINER][:PERMS]   allow a host device (PERMS of rwm, default rwm)\n"
@@ -50,7 +53,10 @@ static const char run_usage[] =
 	"                        to ours; with -d its output goes to the log\n"
 	"  -i, --interactive     with -t, relay stdin into the pty (our terminal goes raw)\n"
 	"                        without -t, stdin is passed as it is either way\n"
-	"  -d, --detach          run in the background; print the name\n"
+	"  -d, --detach          run in the background; print the name.  Its record (status,\n"
+	"                        exit code, log) stays after it exits, until `nslab rm`\n"
+	"  --rm                  remove everything at exit, --persist files too (the default\n"
+	"                        without -d and --persist)\n"
 	"  --check-leaks         with nscount loaded: fail unless every namespace made is freed again\n"
 	"exit: CMD's status, 128+N if killed by signal N; 125 setup failed, 126 cannot execute, 127 not found\n";
 
@@ -58,7 +64,7 @@ enum {
 	OPT_NAME = 256, OPT_NS, OPT_ROOTFS, OPT_NO_OVERLAY, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_DOMAINNAME, OPT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_NET, OPT_PERSIST, OPT_JOIN,
 	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP, OPT_LIMIT, OPT_CGROUP_PARENT, OPT_BRIDGE, OPT_CAP,
-	OPT_NO_NEW_PRIVS, OPT_SECCOMP, OPT_CHECK_LEAKS, OPT_DEVICE, OPT_STOP_TIMEOUT,
+	OPT_NO_NEW_PRIVS, OPT_SECCOMP, OPT_CHECK_LEAKS, OPT_DEVICE, OPT_STOP_TIMEOUT, OPT_RM,
 };
 
 static const struct option run_options[] = {
@@ -86,6 +92,7 @@ static const struct option run_options[] = {
 	{ "init", no_argument, NULL, OPT_INIT },
 	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ "detach", no_argument, NULL, 'd' },
+	{ "rm", no_argument, NULL, OPT_RM },
 	{ "tty", no_argument, NULL, 't' },
 	{ "interactive", no_argument, NULL, 'i' },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -165,6 +172,7 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 		return 0;
 	}
 	case 'd': spec->detach = true; return 0;
+	case OPT_RM: spec->remove = true; return 0;
 	case 't': spec->tty = true; return 0;
 	case 'i': spec->interactive = true; return 0;
 	case 'e':
@@ -195,7 +203,7 @@ static int finish(struct nslab_container *c)
 	if (c->stopped_by)
 		fprintf(stderr, "nslab: %s: did not stop on SIG%s: killed\n", c->spec->name,
 			sigabbrev_np(c->stopped_by));
-	nslab_container_teardown(c);
+	nslab_container_exit(c, code);
 	return code;
 }
 
@@ -242,6 +250,18 @@ static int run_detached(struct nslab_spec *spec)
 	_exit(finish(&c));
 }
 
+/* --check-leaks wants every namespace of the run freed again by its end. */
+static int leak_check_begin(const struct nslab_spec *spec, struct nslab_counters *before,
+			    struct nslab_error *e)
+{
+	if (spec->detach)
+		return nslab_fail(e, EINVAL, "--check-leaks", "not with --detach");
+	if (nslab_spec_keeps_record(spec))
+		return nslab_fail(e, EINVAL, "--check-leaks",
+				  "persisted namespaces outlive the run: add --rm");
+	return nslab_counters_snapshot(before, e);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct nslab_error e = { 0 };
@@ -279,9 +299,7 @@ int cmd_run(int argc, char **argv)
 		cli_error(&e);
 		return NSLAB_EXIT_SETUP;
 	}
-	if (check_leaks && (spec.detach ?
-			    nslab_fail(&e, EINVAL, "--check-leaks", "not with --detach") :
-			    nslab_counters_snapshot(&before, &e))) {
+	if (check_leaks && leak_check_begin(&spec, &before, &e)) {
 		cli_error(&e);
 		return NSLAB_EXIT_SETUP;
 	}

@@ -53,6 +53,9 @@ int cmd_stats(int argc, char **argv)
 		ret = cli_need_cgroup("stats", &st, &cg);
 	if (ret)
 		return ret;
+	if (st.exited)
+		return cli_fail(CLI_ERROR, "stats", "container '%s' has exited: its cgroup is gone",
+				st.name);
 	ret = nslab_cg_stats(&cg, &s);
 	if (ret)
 		return cli_fail(CLI_ERROR, "stats", "%s: %s", st.name, strerror(-ret));

@@ -16,8 +16,9 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run, "create a container, run a command in it, wait, exit with its status" },
 	{ "exec", cmd_exec, "run a command inside a running container (setns)" },
-	{ "ps", cmd_ps, "list containers" },
-	{ "rm", cmd_rm, "remove a container and everything it made" },
+	{ "ps", cmd_ps, "list containers (-a: exited ones too)" },
+	{ "logs", cmd_logs, "print a detached container's output (-f: follow until it exits)" },
+	{ "rm", cmd_rm, "remove a container and everything it made, or its exited record" },
 	{ "stats", cmd_stats, "a container's cgroup accounting: memory, pids, cpu, io" },
 	{ "freeze", cmd_freeze, "stop every process of a container (cgroup freezer)" },
 	{ "thaw", cmd_freeze, "resume a frozen container" },
@@ -71,8 +72,9 @@ static void usage(FILE *out)
 	fprintf(out, "usage: nslab COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n'nslab help COMMAND' or 'nslab COMMAND --help' describes each command;\n"
-		     "'nslab --version' prints the version.\n");
+	fprintf(out, "  %-6s %s\n  %-6s %s\n", "help", "help [COMMAND]: the commands, or one command's options",
+		"version", "the version (also --version)");
+	fprintf(out, "\n'nslab help COMMAND' or 'nslab COMMAND --help' describes each command.\n");
 }
 
 static int run_command(const char *name, int argc, char **argv)

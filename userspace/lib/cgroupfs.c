@@ -17,7 +17,7 @@
 
 #define RO_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
-/* One v1 hierarchy: the controllers co-mounted at @mount, on a directory of @base_fd. */
+/* One v1 hierarchy: controller @first and those co-mounted with it, on a directory of @base_fd. */
 static int mount_v1_hierarchy(const struct nslab_cg_layout *l, int first, int base_fd)
 {
 	const char *mount_point = l->v1_mount[first];

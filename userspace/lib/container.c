@@ -537,6 +537,17 @@ static void close_pair(int fds[2])
 	fds[0] = fds[1] = -1;
 }
 
+/* As Docker: an exited container holds its name until it is removed, which the error says. */
+static int name_taken(const char *name, struct nslab_error *e)
+{
+	struct nslab_state st;
+
+	if (nslab_state_read(name, &st) == 0 && st.exited)
+		return nslab_fail(e, EEXIST, "name", "container '%s' exists (exited); nslab rm %s",
+				  name, name);
+	return nslab_fail(e, EEXIST, "name", "container '%s' already exists", name);
+}
+
 static void on_sigpipe(int sig)
 {
 	(void)sig;
@@ -567,7 +578,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	fill_state(c);
 	ret = nslab_fault("state") ? -EIO : nslab_state_create(spec->name);
 	if (ret == -EEXIST)
-		return nslab_fail(e, EEXIST, "name", "container '%s' already exists", spec->name);
+		return name_taken(spec->name, e);
 	if (ret)
 		return nslab_fail(e, ret, "state", "%s: %s%s", nslab_state_root(), strerror(-ret),
 				  ret == -EACCES && geteuid() != 0 ?
@@ -702,7 +713,8 @@ bool nslab_container_oom_killed(const struct nslab_container *c)
 	return c->cg.made && nslab_cg_stats(&c->cg, &st) == 0 && st.oom_kills > 0;
 }
 
-void nslab_container_teardown(struct nslab_container *c)
+/* What costs while nothing runs in the container: our fds, its veth, its cgroup. */
+static void free_resources(struct nslab_container *c)
 {
 	nslab_tty_restore();
 	if (c->tty_master >= 0)
@@ -715,18 +727,53 @@ void nslab_container_teardown(struct nslab_container *c)
 	if (c->sys_fd >= 0)
 		close(c->sys_fd);
 	c->pidfd = c->ovl_fd = c->sys_fd = -1;
-	for (int t = 0; t < NSLAB_NS_COUNT; t++)
-		if (c->state.persisted[t][0])
-			nslab_ns_unpersist(c->state.persisted[t]);
 	if (c->state.host_if[0])
 		nslab_net_veth_delete(c->state.host_if);
+	c->state.host_if[0] = '\0';
 	/* Without a pid namespace, daemons the command left behind still hold the cgroup. */
 	if (c->cg.made)
 		nslab_cg_kill(&c->cg);
 	nslab_cg_destroy(&c->cg);
+}
+
+void nslab_container_teardown(struct nslab_container *c)
+{
+	free_resources(c);
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		if (c->state.persisted[t][0])
+			nslab_ns_unpersist(c->state.persisted[t]);
 	if (c->dir_made)
 		nslab_state_remove(c->spec->name);
 	c->dir_made = false;
+}
+
+/*
+ * The record outlives the container: the upper layer goes with rw (nslab
+ * has no `start` that could use it again, and it is RAM), the log and the
+ * persisted ns files stay.  Written last, so "exited" means torn down.
+ */
+static int keep_record(struct nslab_container *c, int code)
+{
+	struct nslab_state *st = &c->state;
+	int ret;
+
+	free_resources(c);
+	/* The test build's way to show that a record not written leaves nothing, not half. */
+	ret = nslab_fault("state-exit") ? -EIO : nslab_state_drop_rw(st->name);
+	if (ret)
+		return ret;
+	st->pid = 0;
+	st->pid_start = 0;
+	st->exited = true;
+	st->exit_code = code;
+	st->finished = time(NULL);
+	return nslab_state_write(st);
+}
+
+void nslab_container_exit(struct nslab_container *c, int code)
+{
+	if (!c->dir_made || !nslab_spec_keeps_record(c->spec) || keep_record(c, code))
+		nslab_container_teardown(c);
 }
 
 /*
@@ -783,7 +830,8 @@ enum nslab_status nslab_container_status(const struct nslab_state *st)
 	return status;
 }
 
-int nslab_container_remove(const struct nslab_state *st)
+/* Of a container that did not get to record its exit: its process, veth and cgroup. */
+static int remove_live(const struct nslab_state *st)
 {
 	struct nslab_cgroup cg;
 	int ret = nslab_container_kill(st);
@@ -797,6 +845,15 @@ int nslab_container_remove(const struct nslab_state *st)
 		nslab_cg_kill(&cg);
 		nslab_cg_destroy(&cg);
 	}
+	return 0;
+}
+
+int nslab_container_remove(const struct nslab_state *st)
+{
+	int ret = st->exited ? 0 : remove_live(st);
+
+	if (ret)
+		return ret;
 	for (int t = 0; t < NSLAB_NS_COUNT; t++)
 		if (st->persisted[t][0])
 			nslab_ns_unpersist(st->persisted[t]);

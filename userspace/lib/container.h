@@ -44,10 +44,19 @@ int nslab_container_wait(struct nslab_container *c);
 
 /*
  * Removes everything the container made: persisted ns files, veth, cgroup,
- * state dir with the upper layer.  Persisted files live as long as the
- * container (docs/conformance.md X1): `ip netns exec` and nsenter use them meanwhile.
+ * state dir with the upper layer.  What a failed start and --rm do.
  */
 void nslab_container_teardown(struct nslab_container *c);
+
+/*
+ * Ends a container whose first process exited with @code (as
+ * nslab_container_wait returned it).  When its record is kept
+ * (nslab_spec_keeps_record), the veth, cgroup and rw with the upper layer
+ * go, and state.json records the exit beside the log and the persisted ns
+ * files, which live on (as `ip netns add` makes them) until `nslab rm`.
+ * Else, or if the record cannot be written, nslab_container_teardown.
+ */
+void nslab_container_exit(struct nslab_container *c, int code);
 
 /* Whether the kernel's OOM killer killed a process of the container (its cgroup still exists). */
 bool nslab_container_oom_killed(const struct nslab_container *c);
@@ -61,7 +70,10 @@ enum nslab_status nslab_container_status(const struct nslab_state *st);
 /* Finds a container's cgroup again from its state; mode NSLAB_CG_NONE when it has none. */
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg);
 
-/* Cleans up a container from its state alone (its supervisor is gone): `nslab rm`. */
+/*
+ * Cleans up a container from its state alone (its supervisor is gone, or it
+ * exited and this is its record): `nslab rm`.
+ */
 int nslab_container_remove(const struct nslab_state *st);
 
 /* Per-concern steps run by the container's first process. */

@@ -26,8 +26,8 @@ static struct nla_policy attr_policy[NSCOUNT_A_MAX + 1] = {
 	[NSCOUNT_A_FLAGS] = { .type = NLA_U32 },
 	[NSCOUNT_A_CREATED] = { .type = NLA_U64 },
 	[NSCOUNT_A_DESTROYED] = { .type = NLA_U64 },
-	[NSCOUNT_A_LIVE] = { .type = NLA_U64 },
-	[NSCOUNT_A_PEAK] = { .type = NLA_U64 },
+	[NSCOUNT_A_LIVE] = { .type = NLA_S64 },
+	[NSCOUNT_A_PEAK] = { .type = NLA_S64 },
 	[NSCOUNT_A_MISSED] = { .type = NLA_U64 },
 	[NSCOUNT_A_LAT_SAMPLES] = { .type = NLA_U64 },
 	[NSCOUNT_A_LAT_SUM_NS] = { .type = NLA_U64 },
@@ -35,12 +35,19 @@ static struct nla_policy attr_policy[NSCOUNT_A_MAX + 1] = {
 	[NSCOUNT_A_LAT_MISSED] = { .type = NLA_U64 },
 	[NSCOUNT_A_PERNET_CREATED] = { .type = NLA_U64 },
 	[NSCOUNT_A_PERNET_DESTROYED] = { .type = NLA_U64 },
-	[NSCOUNT_A_PERNET_LIVE] = { .type = NLA_U64 },
+	[NSCOUNT_A_PERNET_LIVE] = { .type = NLA_S64 },
+	[NSCOUNT_A_FAILED] = { .type = NLA_U64 },
+	[NSCOUNT_A_CLONED] = { .type = NLA_U64 },
 };
 
 static uint64_t get_u64(struct nlattr **tb, int attr)
 {
 	return tb[attr] ? nla_get_u64(tb[attr]) : 0;
+}
+
+static int64_t get_s64(struct nlattr **tb, int attr)
+{
+	return tb[attr] ? nla_get_s64(tb[attr]) : 0;
 }
 
 static int on_valid(struct nl_msg *msg, void *arg)
@@ -50,8 +57,14 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	struct nslab_ns_counter *t;
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NSCOUNT_A_MAX, attr_policy) < 0 ||
-	    !tb[NSCOUNT_A_TYPE] || !tb[NSCOUNT_A_FLAGS] ||
-	    req->c->n >= NSCOUNT_TYPE_COUNT) {
+	    !tb[NSCOUNT_A_TYPE] || !tb[NSCOUNT_A_FLAGS]) {
+		req->err = -EPROTO;
+		return NL_STOP;
+	}
+	/* A type newer than this build: skipped, so an old nslab still reads the rest. */
+	if (nla_get_u32(tb[NSCOUNT_A_TYPE]) >= NSCOUNT_TYPE_COUNT)
+		return NL_OK;
+	if (req->c->n >= NSCOUNT_TYPE_COUNT) {
 		req->err = -EPROTO;
 		return NL_STOP;
 	}
@@ -63,34 +76,44 @@ static int on_valid(struct nl_msg *msg, void *arg)
 		 tb[NSCOUNT_A_NAME] ? nla_get_string(tb[NSCOUNT_A_NAME]) : "?");
 	t->created = get_u64(tb, NSCOUNT_A_CREATED);
 	t->destroyed = get_u64(tb, NSCOUNT_A_DESTROYED);
-	t->live = (int64_t)get_u64(tb, NSCOUNT_A_LIVE);
-	t->peak = (int64_t)get_u64(tb, NSCOUNT_A_PEAK);
+	t->live = get_s64(tb, NSCOUNT_A_LIVE);
+	t->peak = get_s64(tb, NSCOUNT_A_PEAK);
 	t->missed = get_u64(tb, NSCOUNT_A_MISSED);
 	t->lat_samples = get_u64(tb, NSCOUNT_A_LAT_SAMPLES);
 	t->lat_sum_ns = get_u64(tb, NSCOUNT_A_LAT_SUM_NS);
 	t->lat_missed = get_u64(tb, NSCOUNT_A_LAT_MISSED);
 	if (tb[NSCOUNT_A_LAT_HIST])
 		memcpy(t->lat_hist, nla_data(tb[NSCOUNT_A_LAT_HIST]), sizeof(t->lat_hist));
+	t->has_attempts = tb[NSCOUNT_A_FAILED] && tb[NSCOUNT_A_CLONED];
+	t->failed = get_u64(tb, NSCOUNT_A_FAILED);
+	t->cloned = get_u64(tb, NSCOUNT_A_CLONED);
 	t->has_pernet = tb[NSCOUNT_A_PERNET_LIVE] != NULL;
 	t->pernet_created = get_u64(tb, NSCOUNT_A_PERNET_CREATED);
 	t->pernet_destroyed = get_u64(tb, NSCOUNT_A_PERNET_DESTROYED);
-	t->pernet_live = get_u64(tb, NSCOUNT_A_PERNET_LIVE);
+	t->pernet_live = get_s64(tb, NSCOUNT_A_PERNET_LIVE);
 	return NL_OK;
 }
 
-/* The kernel's errno, and its extended-ack text (NETLINK_CAP_ACK: right after the header). */
+/*
+ * The kernel's errno, and its extended-ack text.  The TLVs follow the echoed
+ * request: its header only when the kernel capped it (NLM_F_CAPPED, as
+ * NETLINK_CAP_ACK asks), else the whole request.
+ */
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
+	size_t off = sizeof(*err), len = nlh->nlmsg_len - NLMSG_HDRLEN;
 	struct request *req = arg;
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 
 	(void)nla;
 	req->err = err->error;
 	req->done = true;
-	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-	    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)(err + 1),
-		      nlh->nlmsg_len - NLMSG_HDRLEN - sizeof(*err), NULL) == 0 &&
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - sizeof(err->msg);
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && off < len &&
+	    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)err + off), len - off,
+		      NULL) == 0 &&
 	    tb[NLMSGERR_ATTR_MSG])
 		snprintf(req->msg, sizeof(req->msg), "%s", nla_get_string(tb[NLMSGERR_ATTR_MSG]));
 	return NL_STOP;
@@ -105,11 +128,17 @@ static int on_done(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-/* Why the family is missing: no module support, not loaded, or another netns. */
-static int family_missing(struct nslab_error *e)
+/*
+ * Why the family cannot be resolved: no module support, not loaded, another
+ * netns, or @nlerr itself when the controller did not answer "not found".
+ */
+static int family_missing(int nlerr, struct nslab_error *e)
 {
 	struct nslab_kmod_status st;
 
+	if (nlerr != -NLE_OBJ_NOTFOUND)
+		return nslab_fail(e, EIO, "counters", "resolving the %s family: %s",
+				  NSCOUNT_GENL_NAME, nl_geterror(nlerr));
 	if (!nslab_kmod_supported())
 		return nslab_fail(e, ENOSYS, "counters",
 				  "this kernel has no loadable module support, so nscount cannot run here");
@@ -141,7 +170,7 @@ static int request(uint8_t cmd, int flags, const uint32_t *type, struct nslab_co
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	family = genl_ctrl_resolve(sk, NSCOUNT_GENL_NAME);
 	if (family < 0) {
-		ret = family_missing(e);
+		ret = family_missing(family, e);
 		goto out;
 	}
 
@@ -171,7 +200,8 @@ static int request(uint8_t cmd, int flags, const uint32_t *type, struct nslab_co
 		}
 	}
 	if (req.err == -EPERM)
-		ret = nslab_fail(e, EPERM, "counters", "not permitted: needs CAP_NET_ADMIN");
+		ret = nslab_fail(e, EPERM, "counters",
+				 "not permitted: the counts are the machine's, reading them needs CAP_NET_ADMIN in the initial user namespace");
 	else if (req.err == -EPROTO)
 		ret = nslab_fail(e, EPROTO, "counters", "malformed reply from the nscount module");
 	else if (req.err)
@@ -247,6 +277,15 @@ static int above(const struct nslab_counters *base, const struct nslab_counters 
 	return n;
 }
 
+/* The module's missed count (every type carries the same one), 0 if none counts. */
+static uint64_t missed(const struct nslab_counters *c)
+{
+	for (unsigned int i = 0; i < c->n; i++)
+		if (!(c->type[i].flags & NSCOUNT_F_NO_COUNT))
+			return c->type[i].missed;
+	return 0;
+}
+
 int nslab_counters_wait_baseline(const struct nslab_counters *base, int timeout_ms,
 				 struct nslab_counters *now, struct nslab_error *e)
 {
@@ -265,9 +304,15 @@ int nslab_counters_wait_baseline(const struct nslab_counters *base, int timeout_
 		if (!above(base, now, left, sizeof(left)))
 			return 0;
 		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((t.tv_sec - start.tv_sec) * 1000 + (t.tv_nsec - start.tv_nsec) / 1000000 >= timeout_ms)
-			return nslab_fail(e, ETIMEDOUT, "check-leaks",
-					  "namespaces still alive after %d ms: %s", timeout_ms, left);
-		usleep(20 * 1000);
+		if ((t.tv_sec - start.tv_sec) * 1000 + (t.tv_nsec - start.tv_nsec) / 1000000 < timeout_ms) {
+			usleep(20 * 1000);
+			continue;
+		}
+		if (missed(now) != missed(base))
+			return nslab_fail(e, EAGAIN, "check-leaks",
+					  "inconclusive: nscount missed %llu events meanwhile (%s)",
+					  (unsigned long long)(missed(now) - missed(base)), left);
+		return nslab_fail(e, ETIMEDOUT, "check-leaks",
+				  "namespaces still alive after %d ms: %s", timeout_ms, left);
 	}
 }

@@ -12,6 +12,8 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <linux/capability.h>
+#include <linux/module.h>
 
 bool nslab_kmod_supported(void)
 {
@@ -76,6 +78,18 @@ static void modinfo_get(const char *info, size_t len, const char *key, char *buf
 	}
 }
 
+/* A file the kernel decompresses itself (MODULE_INIT_COMPRESSED_FILE), by its name. */
+static bool compressed(const char *path)
+{
+	static const char *const exts[] = { ".ko.xz", ".ko.zst", ".ko.gz" };
+	size_t len = strlen(path);
+
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (len > strlen(exts[i]) && strcmp(path + len - strlen(exts[i]), exts[i]) == 0)
+			return true;
+	return false;
+}
+
 int nslab_kmod_modinfo(const char *path, struct nslab_kmod_info *info, struct nslab_error *e)
 {
 	const char *modinfo;
@@ -85,6 +99,9 @@ int nslab_kmod_modinfo(const char *path, struct nslab_kmod_info *info, struct ns
 	int fd, ret;
 
 	memset(info, 0, sizeof(*info));
+	if (compressed(path))
+		return nslab_fail(e, ENOEXEC, "module",
+				  "%s: compressed; the kernel reads its .modinfo when it loads it", path);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nslab_fail(e, errno, "module", "%s: %s", path, strerror(errno));
@@ -132,14 +149,105 @@ static bool loaded(const char *name)
 	return sys_module_read(name, "initstate", state, sizeof(state)) == 0;
 }
 
-static int not_permitted(struct nslab_error *e, const char *what)
+/* CAP_SYS_MODULE in our effective set, and our user namespace the initial one. */
+static bool may_load_modules(void)
 {
-	char disabled[8] = "";
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	char map[64] = "";
+
+	if (syscall(SYS_capget, &h, d) < 0 ||
+	    !(d[CAP_TO_INDEX(CAP_SYS_MODULE)].effective & CAP_TO_MASK(CAP_SYS_MODULE)))
+		return false;
+	nslab_read_file("/proc/self/uid_map", map, sizeof(map));
+	return strtoul(map, NULL, 10) == 0 && strstr(map, "4294967295");
+}
+
+/* The kernel's lockdown level ("integrity", "confidentiality"), or "" when none or unknown. */
+static void lockdown_level(char *buf, size_t size)
+{
+	char text[128] = "";
+	char *open, *close;
+
+	buf[0] = '\0';
+	if (nslab_read_file("/sys/kernel/security/lockdown", text, sizeof(text)) < 0)
+		return;
+	open = strchr(text, '[');
+	close = open ? strchr(open, ']') : NULL;
+	if (close && strncmp(open + 1, "none]", 5) != 0)
+		snprintf(buf, size, "%.*s", (int)(close - open - 1), open + 1);
+}
+
+/* EPERM: why, as far as we can tell; lockdown only ever refuses a load. */
+static int not_permitted(struct nslab_error *e, const char *what, bool loading)
+{
+	char disabled[8] = "", level[32];
 
 	nslab_read_file("/proc/sys/kernel/modules_disabled", disabled, sizeof(disabled));
 	if (disabled[0] == '1')
 		return nslab_fail(e, EPERM, what, "module loading is disabled (kernel.modules_disabled=1)");
-	return nslab_fail(e, EPERM, what, "not permitted: needs root (CAP_SYS_MODULE in the initial user namespace)");
+	if (!may_load_modules())
+		return nslab_fail(e, EPERM, what, "not permitted: needs root (CAP_SYS_MODULE in the initial user namespace)");
+	lockdown_level(level, sizeof(level));
+	if (loading && level[0])
+		return nslab_fail(e, EPERM, what,
+				  "the kernel is locked down (%s, e.g. by Secure Boot): it loads only modules signed with a key it trusts",
+				  level);
+	return nslab_fail(e, EPERM, what, "the kernel refused it for root too (a security module?): see dmesg");
+}
+
+/*
+ * What is known before loading: from .modinfo for a plain .ko (and its
+ * vermagic must be this kernel's), from the name alone for a compressed one,
+ * which the kernel checks itself.
+ */
+static int precheck(const char *path, struct nslab_kmod_info *info, struct nslab_error *e)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	int ret;
+
+	if (compressed(path)) {
+		memset(info, 0, sizeof(*info));
+		snprintf(info->name, sizeof(info->name), "%.*s", (int)strcspn(base, "."), base);
+		return access(path, R_OK) < 0 ?
+		       nslab_fail(e, errno, "module load", "%s: %s", path, strerror(errno)) : 0;
+	}
+	ret = nslab_kmod_modinfo(path, info, e);
+	if (ret)
+		return ret;
+	if (strcmp(info->release, release()) != 0)
+		return nslab_fail(e, ENOEXEC, "module load",
+				  "vermagic mismatch: %s is built for %s, this kernel is %s",
+				  path, info->release, release());
+	return 0;
+}
+
+static int load_failed(int err, const char *path, const struct nslab_kmod_info *info,
+		       struct nslab_error *e)
+{
+	switch (err) {
+	case EPERM:
+		return not_permitted(e, "module load", true);
+	case ENOSYS:
+		return no_modules(e, "module load");
+	case EEXIST:
+		return nslab_fail(e, EEXIST, "module load", "%s is already loaded", info->name);
+	case EKEYREJECTED:
+		return nslab_fail(e, EKEYREJECTED, "module load",
+				  "the kernel rejected %s: unsigned or not signed by a key it trusts (module signature enforced; see dmesg)",
+				  path);
+	case EOPNOTSUPP:
+	case EINVAL:
+		if (compressed(path))
+			return nslab_fail(e, err, "module load",
+					  "this kernel cannot load %s compressed (no CONFIG_MODULE_DECOMPRESS for it): decompress it first",
+					  path);
+		break;
+	case ENOEXEC:
+		return nslab_fail(e, ENOEXEC, "module load",
+				  "the kernel rejected %s as invalid or built for another kernel (see dmesg)", path);
+	}
+	return nslab_fail(e, err, "module load", "%s: %s (see dmesg)", path, strerror(err));
 }
 
 int nslab_kmod_load(const char *path, struct nslab_error *e)
@@ -149,35 +257,18 @@ int nslab_kmod_load(const char *path, struct nslab_error *e)
 
 	if (!nslab_kmod_supported())
 		return no_modules(e, "module load");
-	ret = nslab_kmod_modinfo(path, &info, e);
+	ret = precheck(path, &info, e);
 	if (ret)
 		return ret;
-	if (strcmp(info.release, release()) != 0)
-		return nslab_fail(e, ENOEXEC, "module load",
-				  "vermagic mismatch: %s is built for %s, this kernel is %s",
-				  path, info.release, release());
 	if (loaded(info.name))
 		return nslab_fail(e, EEXIST, "module load", "%s is already loaded", info.name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nslab_fail(e, errno, "module load", "%s: %s", path, strerror(errno));
-	ret = syscall(SYS_finit_module, fd, "", 0) < 0 ? -errno : 0;
+	ret = syscall(SYS_finit_module, fd, "",
+		      compressed(path) ? MODULE_INIT_COMPRESSED_FILE : 0) < 0 ? -errno : 0;
 	close(fd);
-	switch (-ret) {
-	case 0:
-		return 0;
-	case EPERM:
-		return not_permitted(e, "module load");
-	case ENOSYS:
-		return no_modules(e, "module load");
-	case EEXIST:
-		return nslab_fail(e, EEXIST, "module load", "%s is already loaded", info.name);
-	case ENOEXEC:
-		return nslab_fail(e, ENOEXEC, "module load",
-				  "the kernel rejected %s as invalid (see dmesg)", path);
-	default:
-		return nslab_fail(e, ret, "module load", "%s: %s (see dmesg)", path, strerror(-ret));
-	}
+	return ret ? load_failed(-ret, path, &info, e) : 0;
 }
 
 int nslab_kmod_unload(const char *name, struct nslab_error *e)
@@ -193,7 +284,7 @@ int nslab_kmod_unload(const char *name, struct nslab_error *e)
 	case 0:
 		return 0;
 	case EPERM:
-		return not_permitted(e, "module unload");
+		return not_permitted(e, "module unload", false);
 	case ENOENT:
 		return nslab_fail(e, ENOENT, "module unload", "%s is not loaded", name);
 	case EBUSY:
@@ -222,11 +313,22 @@ int nslab_kmod_status(const char *name, struct nslab_kmod_status *st, struct nsl
 
 const char *nslab_kmod_default_path(char *buf, size_t size)
 {
+	static const char *const dirs[] = { "extra", "updates" };
+	static const char *const exts[] = { "", ".xz", ".zst" };
 	const char *env = getenv("NSCOUNT_KO");
 
-	if (env && *env)
+	if (env && *env) {
 		snprintf(buf, size, "%s", env);
-	else
-		snprintf(buf, size, "/lib/modules/%s/extra/nscount.ko", release());
+		return buf;
+	}
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		for (size_t x = 0; x < sizeof(exts) / sizeof(exts[0]); x++) {
+			snprintf(buf, size, "/lib/modules/%s/%s/nscount.ko%s", release(), dirs[d],
+				 exts[x]);
+			if (access(buf, F_OK) == 0)
+				return buf;
+		}
+	}
+	snprintf(buf, size, "/lib/modules/%s/extra/nscount.ko", release());
 	return buf;
 }

@@ -22,13 +22,16 @@ struct nslab_kmod_info {
 	char release[128];	/* the first word of vermagic: the kernel it is built for */
 };
 
-/* Reads @path's .modinfo.  -ENOEXEC when it is not a kernel module. */
+/* Reads @path's .modinfo.  -ENOEXEC when it is not a kernel module, or compressed. */
 int nslab_kmod_modinfo(const char *path, struct nslab_kmod_info *info, struct nslab_error *e);
 
 /*
  * Checks, then loads @path: a kernel without module support, a module built
- * for another kernel, one already loaded and a caller without
- * CAP_SYS_MODULE each get their own message.  Returns 0 or -errno.
+ * for another kernel, one already loaded, a caller without CAP_SYS_MODULE,
+ * a kernel in lockdown and a rejected signature each get their own message.
+ * A .ko.xz, .ko.zst or .ko.gz is handed to the kernel to decompress
+ * (MODULE_INIT_COMPRESSED_FILE; CONFIG_MODULE_DECOMPRESS, 6.12 has it, 6.1
+ * not) and its vermagic is left to the kernel.  Returns 0 or -errno.
  */
 int nslab_kmod_load(const char *path, struct nslab_error *e);
 
@@ -48,8 +51,10 @@ struct nslab_kmod_status {
 int nslab_kmod_status(const char *name, struct nslab_kmod_status *st, struct nslab_error *e);
 
 /*
- * The nscount.ko to use when none is named: $NSCOUNT_KO, else
- * /lib/modules/<release>/extra/nscount.ko (where modules_install puts it).
+ * The nscount.ko to use when none is named: $NSCOUNT_KO, else the first of
+ * /lib/modules/<release>/{extra,updates}/nscount.ko{,.xz,.zst} that exists
+ * (modules_install puts it in extra/ on 6.1, updates/ as .ko.xz on 6.12),
+ * else extra/nscount.ko.
  */
 const char *nslab_kmod_default_path(char *buf, size_t size);
 

@@ -90,7 +90,8 @@ static int bind_device(int dev_fd, const char *name)
 	if (!ret)
 		ret = nslab_mount_at(mnt, dev_fd, name, 0);
 	close(mnt);
-	return ret;
+	/* Already there: a --device of the same path, bound first, stands. */
+	return ret == -EEXIST ? 0 : ret;
 }
 
 /* mkdir -p of @rel's parents below @dir_fd (a tmpfs we just mounted: nothing else writes there). */

@@ -99,8 +99,8 @@ static int open_dir(bool create)
 int nslab_sc_cache_load(uint64_t key, struct nslab_sc_program *prog)
 {
 	int dir = open_dir(false), fd;
+	struct stat st = { .st_size = 0 };
 	char name[32];
-	struct stat st;
 	ssize_t n;
 
 	if (dir < 0)

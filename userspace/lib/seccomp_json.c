@@ -143,17 +143,21 @@ static int add_arch(struct jctx *j, const char *s, const char *field, void *arg)
 		"LOONGARCH64", "M68K", "SH", "SHEB",
 	};
 	unsigned *arches = arg;
-	const char *name = s + 10;
-	bool known = strcmp(name, "X86_64") == 0;
+	const char *name;
+	bool known;
 
+	if (strncmp(s, "SCMP_ARCH_", 10) != 0)
+		return bad(j, field, "unknown architecture \"%s\"", s);
+	name = s + 10;
+	known = strcmp(name, "X86_64") == 0;
 	/* The others are calls of another machine: none reach this one. */
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
 		known = known || strcmp(name, others[i]) == 0;
-	if (strncmp(s, "SCMP_ARCH_", 10) == 0 && strcmp(name, "X86") == 0)
+	if (strcmp(name, "X86") == 0)
 		*arches |= NSLAB_SC_ADD_X86;
-	else if (strncmp(s, "SCMP_ARCH_", 10) == 0 && strcmp(name, "X32") == 0)
+	else if (strcmp(name, "X32") == 0)
 		*arches |= NSLAB_SC_ADD_X32;
-	else if (strncmp(s, "SCMP_ARCH_", 10) != 0 || !known)
+	else if (!known)
 		return bad(j, field, "unknown architecture \"%s\"", s);
 	return 0;
 }

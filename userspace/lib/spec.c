@@ -236,11 +236,14 @@ static int check_rootfs(struct nslab_spec *spec, struct nslab_error *e)
 	if (dfd < 0)
 		return nslab_fail(e, errno, "rootfs", "%s: %s", spec->rootfs, strerror(errno));
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
-		if (fstatat(dfd, needed[i], &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) {
+		int ret = fstatat(dfd, needed[i], &st, AT_SYMLINK_NOFOLLOW);
+		bool missing = ret < 0 && errno == ENOENT;
+
+		if (ret < 0 || !S_ISDIR(st.st_mode)) {
 			/* A symlink here could point the runtime's own mounts at the host (M6). */
 			close(dfd);
 			return nslab_fail(e, EINVAL, "rootfs", "%s/%s is %s", spec->rootfs, needed[i],
-					  errno == ENOENT ? "missing" : "not a directory");
+					  missing ? "missing" : "not a directory");
 		}
 	}
 	close(dfd);
@@ -395,6 +398,15 @@ const char *nslab_persist_target(const struct nslab_spec *spec, int t, char *buf
 	    snprintf(buf, size, "%s/%s", spec->persist_dir, nslab_ns_types[t].name) >= (int)size)
 		return NULL;
 	return buf;
+}
+
+bool nslab_spec_keeps_record(const struct nslab_spec *spec)
+{
+	bool persists = spec->persist_dir;
+
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		persists |= spec->persist_path[t] != NULL;
+	return !spec->remove && (spec->detach || persists);
 }
 
 /*

@@ -56,6 +56,7 @@ struct nslab_spec {
 	bool read_only;
 	bool init;
 	bool detach;
+	bool remove;			/* --rm: nothing kept at exit */
 	bool tty;			/* -t: a pty of its own, relayed */
 	bool interactive;		/* -i: with -t, stdin is relayed into the pty */
 	int stop_timeout;		/* seconds from the first SIGINT/SIGTERM to the kill */
@@ -107,12 +108,19 @@ int nslab_parse_persist(const char *arg, struct nslab_spec *spec, struct nslab_e
 /* Where namespace @t of the container is to be persisted, or NULL (@buf holds DIR/<type>). */
 const char *nslab_persist_target(const struct nslab_spec *spec, int t, char *buf, size_t size);
 bool nslab_name_valid(const char *name);
+/*
+ * Whether the container's record (state.json, log, persisted ns files) is
+ * kept after its exit until `nslab rm`: detached, or holding persisted
+ * namespaces (else their files would go with it), and not --rm.
+ */
+bool nslab_spec_keeps_record(const struct nslab_spec *spec);
 /* Whether @id has a mapping among the @n ranges of @map. */
 bool nslab_id_mapped(const struct nslab_idmap *map, int n, unsigned id);
 
 /*
  * Checks the whole spec and fills in the defaults that depend on the caller
- * (generated name, default id maps).  No side effect on the system.
+ * (generated name, default id maps).  No side effect on the system but a
+ * new file in the seccomp program cache (nslab_seccomp_check).
  */
 int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e);
 

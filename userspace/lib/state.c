@@ -126,6 +126,9 @@ int nslab_state_write(const struct nslab_state *st)
 		nslab_json_str(&j, NULL, entry);
 	}
 	nslab_json_close(&j, ']');
+	nslab_json_bool(&j, "exited", st->exited);
+	nslab_json_int(&j, "exit_code", st->exit_code);
+	nslab_json_int(&j, "finished", st->finished);
 	nslab_json_close(&j, '}');
 	if (fclose(out) != 0) {
 		free(buf);
@@ -173,8 +176,8 @@ static int optional(int ret)
 int nslab_state_read(const char *name, struct nslab_state *st)
 {
 	char path[PATH_MAX], doc[16384];
-	long long v[6];
-	bool nnp_flag;
+	long long v[8] = { 0 };
+	bool nnp_flag, exited = false;
 	ssize_t n;
 	int ret;
 
@@ -211,7 +214,10 @@ int nslab_state_read(const char *name, struct nslab_state *st)
 	    optional(nslab_json_get_str(doc, "addresses", st->addresses, sizeof(st->addresses))) ||
 	    optional(nslab_json_get_int(doc, "caps", &v[5])) ||
 	    optional(nslab_json_get_bool(doc, "no_new_privs", &nnp_flag)) ||
-	    optional(nslab_json_get_str(doc, "seccomp", st->seccomp, sizeof(st->seccomp))))
+	    optional(nslab_json_get_str(doc, "seccomp", st->seccomp, sizeof(st->seccomp))) ||
+	    optional(nslab_json_get_bool(doc, "exited", &exited)) ||
+	    optional(nslab_json_get_int(doc, "exit_code", &v[6])) ||
+	    optional(nslab_json_get_int(doc, "finished", &v[7])))
 		return -EINVAL;
 	st->pid = v[0];
 	st->pid_start = v[1];
@@ -220,6 +226,9 @@ int nslab_state_read(const char *name, struct nslab_state *st)
 	st->created = v[4];
 	st->caps = (unsigned long long)v[5];
 	st->no_new_privs = nnp_flag;
+	st->exited = exited;
+	st->exit_code = v[6];
+	st->finished = v[7];
 	return 0;
 }
 
@@ -249,13 +258,11 @@ int nslab_state_find(const char *name_or_pid, struct nslab_state *st)
 	return nslab_state_each(match_pid, &(struct find_pid){ pid, st }) == 1 ? 0 : -ENOENT;
 }
 
-int nslab_state_remove(const char *name)
+/* Unmounts the container's rw; @rw gets its path. */
+static int unmount_rw(const char *name, char rw[PATH_MAX])
 {
-	char dir[PATH_MAX], rw[PATH_MAX];
-	int ret = nslab_state_path(dir, sizeof(dir), name, NULL);
+	int ret = nslab_state_rw_path(rw, PATH_MAX, name, NULL);
 
-	if (!ret)
-		ret = nslab_state_rw_path(rw, sizeof(rw), name, NULL);
 	if (ret)
 		return ret;
 	/*
@@ -264,7 +271,25 @@ int nslab_state_remove(const char *name)
 	 * that has one of its own (and goes with it).
 	 */
 	umount2(rw, MNT_DETACH | UMOUNT_NOFOLLOW);
-	return nslab_rm_rf(dir);
+	return 0;
+}
+
+int nslab_state_drop_rw(const char *name)
+{
+	char rw[PATH_MAX];
+	int ret = unmount_rw(name, rw);
+
+	return ret ? ret : nslab_rm_rf(rw);
+}
+
+int nslab_state_remove(const char *name)
+{
+	char dir[PATH_MAX], rw[PATH_MAX];
+	int ret = nslab_state_path(dir, sizeof(dir), name, NULL);
+
+	if (!ret)
+		ret = unmount_rw(name, rw);
+	return ret ? ret : nslab_rm_rf(dir);
 }
 
 int nslab_state_each(int (*fn)(const struct nslab_state *st, void *arg), void *arg)
@@ -331,6 +356,8 @@ static bool alive(pid_t pid, unsigned long long start)
 
 enum nslab_status nslab_state_status(const struct nslab_state *st)
 {
+	if (st->exited)
+		return NSLAB_EXITED;
 	if (!alive(st->supervisor, st->supervisor_start))
 		return NSLAB_DEAD;
 	return alive(st->pid, st->pid_start) ? NSLAB_RUNNING : NSLAB_CREATED;
@@ -338,7 +365,7 @@ enum nslab_status nslab_state_status(const struct nslab_state *st)
 
 const char *nslab_status_name(enum nslab_status status)
 {
-	static const char *const names[] = { "created", "running", "dead", "frozen" };
+	static const char *const names[] = { "created", "running", "dead", "frozen", "exited" };
 
 	return names[status];
 }

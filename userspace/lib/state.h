@@ -28,10 +28,17 @@ struct nslab_state {
 	bool no_new_privs;
 	char seccomp[PATH_MAX];		/* "default", "unconfined" or a profile's path */
 	char persisted[NSLAB_NS_COUNT][PATH_MAX];	/* bind-mounted ns files, "" if none */
+	/*
+	 * A record kept after the first process exited (until `nslab rm`):
+	 * everything else is gone by then, pid is 0.
+	 */
+	bool exited;
+	int exit_code;			/* as `nslab run` exits: the code, or 128+N for signal N */
+	long long finished;		/* unix time */
 };
 
 /* FROZEN is told by the cgroup, not the state: see nslab_container_status. */
-enum nslab_status { NSLAB_CREATED, NSLAB_RUNNING, NSLAB_DEAD, NSLAB_FROZEN };
+enum nslab_status { NSLAB_CREATED, NSLAB_RUNNING, NSLAB_DEAD, NSLAB_FROZEN, NSLAB_EXITED };
 
 /*
  * Root of all state directories: $NSLAB_STATE_DIR, else $XDG_RUNTIME_DIR/nslab
@@ -52,9 +59,12 @@ int nslab_state_read(const char *name, struct nslab_state *st);
 int nslab_state_find(const char *name_or_pid, struct nslab_state *st);
 /* Removes the container's directory and everything in it. */
 int nslab_state_remove(const char *name);
+/* Removes only its rw (the tmpfs and the upper layer in it): what an exited record does without. */
+int nslab_state_drop_rw(const char *name);
 /* Calls @fn for each readable state, in no particular order. */
 int nslab_state_each(int (*fn)(const struct nslab_state *st, void *arg), void *arg);
 
+/* EXITED for a kept record, else told by the recorded processes' liveness. */
 enum nslab_status nslab_state_status(const struct nslab_state *st);
 const char *nslab_status_name(enum nslab_status status);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The doors Docker's hardening keeps shut (docs/conformance.md H1-H9), tried from
+ * The doors Docker's hardening keeps shut (docs/conformance.md H1-H9, H11), tried from
  * inside.  Nothing here changes anything when a door is open: every system
  * call gets arguments the kernel rejects (so an allowed call fails with
  * EINVAL, EBADF or EFAULT, a filtered one with EPERM), and what may be
