@@ -65,8 +65,10 @@ int cmd_kill(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		puts("usage: nslab kill NAME|PID [SIGNAL]\n"
-		     "KILL (the default) reaches every process through the cgroup; other\n"
-		     "signals go to the container's first process (use --init to forward them).");
+		     "KILL (the default) reaches every process through the cgroup; a container\n"
+		     "without one (a user's) is killed through its PID 1, which takes its pid\n"
+		     "namespace along.  Other signals go to the container's first process (use\n"
+		     "--init to forward them).  A signal not delivered is an error.");
 		return CLI_OK;
 	}
 	if (argc < 2 || argc > 3 || argv[1][0] == '-')
