@@ -8,6 +8,8 @@
 
 O        ?= build
 ROOTFS   := build/rootfs
+# A small Debian image (bash, coreutils, dpkg) for the tests of the idmapped root.
+DEB_ROOTFS := build/debian-rootfs
 CC       ?= cc
 PREFIX   ?= /usr/local
 
@@ -19,6 +21,8 @@ OPTFLAGS ?= -O2 -g
 CFLAGS   += $(OPTFLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE \
             -Iuserspace/lib -Imodule -Itests/helpers \
             -DNSLAB_DEFAULT_ROOTFS='"$(abspath $(ROOTFS))"' \
+            -DNSLAB_DEBIAN_ROOTFS='"$(abspath $(DEB_ROOTFS))"' \
+            -DNSLAB_MKDEBROOT='"$(abspath userspace/mkdebroot.sh)"' \
             $(VARIANT_CFLAGS)
 LDFLAGS  += -Wl,--as-needed $(VARIANT_LDFLAGS)
 
@@ -26,7 +30,7 @@ LDFLAGS  += -Wl,--as-needed $(VARIANT_LDFLAGS)
 # installs the missing ones as root and names them otherwise.
 DEB_PKGS := gcc make pkg-config libcriterion-dev libnl-3-dev libnl-route-3-dev \
             libnl-genl-3-dev libseccomp-dev libjson-c-dev busybox-static iproute2 util-linux \
-            libcap2-bin golang-github-containers-common scdoc man-db
+            libcap2-bin golang-github-containers-common scdoc man-db uidmap
 
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 CLI_SRCS   := $(wildcard userspace/cli/*.c)
@@ -70,7 +74,7 @@ comma      := ,
 fill = sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@CAPS@/$(subst $(space),$(1),$(strip $(CAP_NAMES)))/g' $<
 
 .PHONY: all bins test-bins deps check-deps test doc-test asan-test unit-test conformance-test \
-        rootfs man install clean
+        rootfs debian-rootfs man install clean
 .DELETE_ON_ERROR:
 
 all: bins rootfs man
@@ -93,6 +97,12 @@ rootfs: $(ROOTFS)/.built
 
 $(ROOTFS)/.built: userspace/mkrootfs.sh $(PROBE_BIN)
 	PROBE=$(PROBE_BIN) sh userspace/mkrootfs.sh $(ROOTFS)
+
+# Built by the tests on first use as well (they skip where apt cannot download).
+debian-rootfs: $(DEB_ROOTFS)/.built
+
+$(DEB_ROOTFS)/.built: userspace/mkdebroot.sh
+	sh userspace/mkdebroot.sh $(DEB_ROOTFS)
 
 $(PROBE_BIN): $(PROBE_SRCS) userspace/probe/probe.h
 	@mkdir -p $(dir $@)

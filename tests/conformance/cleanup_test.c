@@ -281,6 +281,7 @@ static const struct fault_step {
 	{ .step = "child-death", .reported = "setup" },
 	{ .step = "cgroup-enter", .v1_only = true },
 	{ .step = "uid_map" },
+	{ .step = "idmap" },
 	{ .step = "veth", .reported = "net", .opt = { "--net", "veth" } },
 	{ .step = "veth-config", .reported = "net", .opt = { "--net", "veth" } },
 	{ .step = "state-veth", .reported = "state", .opt = { "--net", "veth" } },

@@ -3,6 +3,8 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,4 +96,39 @@ Test(user_idmap, format_refuses_to_truncate)
 	cr_assert_eq(nslab_idmap_format(map, 2, buf, need - 1), -ENOSPC);
 	cr_assert_eq(nslab_idmap_format(map, 1, buf, strlen("0 100000 65536\n")), -ENOSPC);
 	cr_assert_eq(nslab_idmap_format(map, 2, buf, need), (int)need - 1);
+}
+
+/* A subordinate id file with @text in it; the path goes to @path. */
+static void subid_file(char path[32], const char *text)
+{
+	int fd;
+
+	snprintf(path, 32, "/tmp/nslab-subid-XXXXXX");
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+Test(user_idmap, subid_range_by_name_or_id)
+{
+	struct nslab_idmap r = { 0 };
+	char path[32];
+
+	subid_file(path, "alice:100000:65536\n# note\nbad\n1001:165536:1000\nbob:x:5\nbob:300000:10\n");
+	cr_assert_eq(nslab_subid_range(path, "alice", 1000, &r), 0);
+	cr_assert_eq(r.inside, 1);
+	cr_assert_eq(r.outside, 100000);
+	cr_assert_eq(r.count, 65536);
+	/* By numeric id when the name has none; a malformed line is skipped. */
+	cr_assert_eq(nslab_subid_range(path, "carol", 1001, &r), 0);
+	cr_assert_eq(r.outside, 165536);
+	cr_assert_eq(nslab_subid_range(path, "bob", 1002, &r), 0);
+	cr_assert_eq(r.outside, 300000);
+	cr_assert_eq(r.count, 10);
+	/* Negative control: no line for the user, no file. */
+	cr_assert_eq(nslab_subid_range(path, "dave", 1003, &r), -ENOENT);
+	cr_assert_eq(nslab_subid_range(path, NULL, 1003, &r), -ENOENT);
+	unlink(path);
+	cr_assert_eq(nslab_subid_range(path, "alice", 1000, &r), -ENOENT);
 }

@@ -20,6 +20,11 @@ struct nslab_cgroup;
  * returns CLI_USAGE if there is none, CLI_ERROR on other failures, else 0.
  */
 int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg);
+/*
+ * For the commands that work through the cgroup: 0 if the container has one,
+ * else prints why it has none as command @cmd and returns CLI_ERROR.
+ */
+int cli_need_cgroup(const char *cmd, const struct nslab_state *st, const struct nslab_cgroup *cg);
 
 int cmd_run(int argc, char **argv);
 int cmd_stats(int argc, char **argv);

@@ -20,6 +20,8 @@ int cmd_freeze(int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-')
 		return cli_fail(CLI_USAGE, "usage", "nslab %s NAME|PID", argv[0]);
 	ret = cli_find(argv[1], &st, &cg);
+	if (!ret)
+		ret = cli_need_cgroup(argv[0], &st, &cg);
 	if (ret)
 		return ret;
 	if (nslab_state_status(&st) != NSLAB_RUNNING)

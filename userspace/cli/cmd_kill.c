@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
 
 static int parse_signal(const char *s)
 {
@@ -26,13 +28,33 @@ static int parse_signal(const char *s)
 	return -1;
 }
 
-/* Sends @sig to every process of the container's cgroup. */
+/* Sends @sig to the first process through a pidfd, if it is still the one recorded. */
+static int signal_first(const struct nslab_state *st, int sig)
+{
+	unsigned long long start;
+	int fd = pidfd_open(st->pid, 0), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	/* A pid may have been reused: only a matching start time makes it ours. */
+	if (nslab_proc_start_time(st->pid, &start) || start != st->pid_start)
+		ret = -ESRCH;
+	else if (pidfd_send_signal(fd, sig, NULL, 0) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * KILL reaches every process through the cgroup.  Without one, through the
+ * first process: with a pid namespace it is PID 1, whose death kills all.
+ */
 static int signal_all(const struct nslab_cgroup *cg, const struct nslab_state *st, int sig)
 {
-	if (sig == SIGKILL)
+	if (sig == SIGKILL && cg->layout.mode != NSLAB_CG_NONE)
 		return nslab_cg_kill(cg);
 	/* Other signals go to the first process, which forwards them with --init. */
-	return kill(st->pid, sig) < 0 ? -errno : 0;
+	return signal_first(st, sig);
 }
 
 int cmd_kill(int argc, char **argv)
@@ -43,8 +65,10 @@ int cmd_kill(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		puts("usage: nslab kill NAME|PID [SIGNAL]\n"
-		     "KILL (the default) reaches every process through the cgroup; other\n"
-		     "signals go to the container's first process (use --init to forward them).");
+		     "KILL (the default) reaches every process through the cgroup; a container\n"
+		     "without one (a user's) is killed through its PID 1, which takes its pid\n"
+		     "namespace along.  Other signals go to the container's first process (use\n"
+		     "--init to forward them).  A signal not delivered is an error.");
 		return CLI_OK;
 	}
 	if (argc < 2 || argc > 3 || argv[1][0] == '-')
@@ -56,6 +80,10 @@ int cmd_kill(int argc, char **argv)
 		return ret;
 	if (nslab_state_status(&st) != NSLAB_RUNNING)
 		return cli_fail(CLI_ERROR, "kill", "container '%s' is not running", st.name);
+	/* The first process alone is not the container: say so rather than leave the rest. */
+	if (sig == SIGKILL && cg.layout.mode == NSLAB_CG_NONE && !(st.ns & NSLAB_NS_BIT(NSLAB_NS_PID)))
+		return cli_fail(CLI_ERROR, "kill", "container '%s' has neither a cgroup nor a pid "
+				"namespace: KILL cannot reach all its processes", st.name);
 	ret = signal_all(&cg, &st, sig);
 	if (ret)
 		return cli_fail(CLI_ERROR, "kill", "%s: %s", st.name, strerror(-ret));

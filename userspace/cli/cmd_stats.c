@@ -49,6 +49,8 @@ int cmd_stats(int argc, char **argv)
 	if (!name)
 		return cli_fail(CLI_USAGE, "usage", "nslab stats [--json] NAME|PID");
 	ret = cli_find(name, &st, &cg);
+	if (!ret)
+		ret = cli_need_cgroup("stats", &st, &cg);
 	if (ret)
 		return ret;
 	if (st.exited)

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct {
 	const char *name;
@@ -55,6 +56,15 @@ int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg)
 	if (ret)
 		return cli_fail(CLI_ERROR, "container", "%s: %s", name, strerror(-ret));
 	return 0;
+}
+
+int cli_need_cgroup(const char *cmd, const struct nslab_state *st, const struct nslab_cgroup *cg)
+{
+	if (cg->layout.mode != NSLAB_CG_NONE)
+		return 0;
+	return cli_fail(CLI_ERROR, cmd, "container '%s' has no cgroup (%s)", st->name,
+			geteuid() != 0 ? "nslab makes one only when run as root" :
+			"no cgroup filesystem is mounted");
 }
 
 static void usage(FILE *out)

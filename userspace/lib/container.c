@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -46,6 +47,13 @@ static int rw_path(const struct nslab_container *c, const char *leaf, char *buf)
 	return nslab_state_rw_path(buf, PATH_MAX, c->spec->name, leaf);
 }
 
+/* The overlay's layers in the state directory; 0 or -ENAMETOOLONG. */
+static int layer_paths(const struct nslab_container *c, char *lower, char *upper, char *work)
+{
+	return rw_path(c, "lower", lower) || rw_path(c, "upper", upper) || rw_path(c, "work", work) ?
+		-ENAMETOOLONG : 0;
+}
+
 /* ---- child ---- */
 
 static __attribute__((noreturn)) void child_fail(int report_fd, const struct nslab_error *e)
@@ -54,11 +62,47 @@ static __attribute__((noreturn)) void child_fail(int report_fd, const struct nsl
 	_exit(NSLAB_EXIT_SETUP);
 }
 
+/*
+ * An unprivileged caller's overlay, made by the child in its user and mount
+ * namespaces (see nslab_overlay_open); the kernel's refusal is named.  Its
+ * layers go on a tmpfs of the child's mount namespace, which takes them
+ * along when it dies: files there owned by the user's subordinate ids could
+ * not be removed by the user.
+ */
+static int child_overlay(struct nslab_container *c, struct nslab_error *e)
+{
+	char rw[PATH_MAX], root[PATH_MAX], lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
+
+	if (rw_path(c, NULL, rw) || rw_path(c, "root", root) || layer_paths(c, lower, upper, work))
+		return nslab_fail(e, ENAMETOOLONG, "overlay", NULL);
+	if (mount("nslab", rw, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0711") < 0 ||
+	    mkdir(root, 0755) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+		return nslab_fail(e, errno, "overlay", "%s: %s", rw, strerror(errno));
+	c->ovl_fd = nslab_overlay_open(c->spec->rootfs, upper, work, true);
+	if (c->ovl_fd >= 0)
+		return 0;
+	return nslab_fail(e, -c->ovl_fd, "overlay", "%s: %s%s", c->spec->rootfs,
+			  strerror(-c->ovl_fd), c->ovl_fd == -EPERM || c->ovl_fd == -EINVAL ?
+			  " (the kernel refuses overlayfs to an unprivileged user: use --no-overlay)" : "");
+}
+
 static int wait_release(int sync_fd)
 {
 	char byte;
 
 	return nslab_read_all(sync_fd, &byte, 1) == 1 ? 0 : -1;
+}
+
+/*
+ * The second release.  An idmapped root could only be made once our maps
+ * were written, so it comes with it, over the sync socket.
+ */
+static int wait_root(struct nslab_container *c, int sync_fd)
+{
+	if (!c->spec->idmap_root)
+		return wait_release(sync_fd);
+	c->ovl_fd = nslab_fd_recv(sync_fd);
+	return c->ovl_fd < 0 ? -1 : 0;
 }
 
 /*
@@ -140,10 +184,12 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		child_fail(report_fd, &(struct nslab_error){ errno, "cgroupns", "" });
 	if (nslab_timens_setup(spec, &e))
 		child_fail(report_fd, &e);
-	if (nslab_write_all(report_fd, &ready, sizeof(ready)) || wait_release(sync_fd))
+	if (nslab_write_all(report_fd, &ready, sizeof(ready)) || wait_root(c, sync_fd))
 		_exit(NSLAB_EXIT_SETUP);
 	close(sync_fd);
 
+	if (c->spec->overlay && c->ovl_fd < 0 && child_overlay(c, &e))
+		child_fail(report_fd, &e);
 	if (rw_path(c, "root", newroot) ||
 	    nslab_rootfs_setup(spec, newroot, c->ovl_fd, c->sys_fd, &c->cg.layout, &e))
 		child_fail(report_fd, &e);
@@ -183,29 +229,75 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 
 /* ---- parent ---- */
 
+/* The mount points and layers; the overlay itself unless it is to be idmapped (made later). */
 static int prepare_root(struct nslab_container *c, struct nslab_error *e)
 {
 	const struct nslab_spec *spec = c->spec;
-	char root[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
+	char root[PATH_MAX], lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
 
-	if (rw_path(c, "root", root) || rw_path(c, "upper", upper) || rw_path(c, "work", work))
+	if (rw_path(c, "root", root) || layer_paths(c, lower, upper, work))
 		return nslab_fail(e, ENAMETOOLONG, "state", NULL);
 	if (mkdir(root, 0755) < 0)
 		return nslab_fail(e, errno, "state", "%s: %s", root, strerror(errno));
-	if (!spec->overlay)
+	/* Unprivileged: the child makes its layers and the overlay (child_overlay). */
+	if (!spec->overlay || geteuid() != 0)
 		return 0;
-	if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+	if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0 ||
+	    (spec->idmap_root && mkdir(lower, 0700) < 0))
 		return nslab_fail(e, errno, "overlay", "%s: %s", upper, strerror(errno));
 	/* The upper dir is the merged "/": the container's root must own it to write there. */
 	if (has_ns(spec, NSLAB_NS_USER) &&
 	    chown(upper, spec->uid_map[0].inside == 0 ? spec->uid_map[0].outside : 0,
 		  spec->gid_map[0].inside == 0 ? spec->gid_map[0].outside : 0) < 0)
 		return nslab_fail(e, errno, "overlay", "chown %s: %s", upper, strerror(errno));
-	c->ovl_fd = nslab_overlay_open(spec->rootfs, upper, work);
+	/* Idmapped: made once the maps exist. */
+	if (spec->idmap_root)
+		return 0;
+	c->ovl_fd = nslab_overlay_open(spec->rootfs, upper, work, false);
 	if (c->ovl_fd < 0)
-		return nslab_fail(e, c->ovl_fd, "overlay", "%s: %s%s", spec->rootfs,
-				  strerror(-c->ovl_fd),
-				  c->ovl_fd == -EPERM ? " (unprivileged: use --no-overlay)" : "");
+		return nslab_fail(e, -c->ovl_fd, "overlay", "%s: %s", spec->rootfs, strerror(-c->ovl_fd));
+	return 0;
+}
+
+/* mount_setattr's and overlayfs's answers where the filesystem or the kernel cannot idmap. */
+static bool cannot_idmap(int err)
+{
+	return err == -EINVAL || err == -ENOSYS || err == -EOPNOTSUPP;
+}
+
+/*
+ * The root idmapped with the child's user namespace, which has its maps by
+ * now.  Where the filesystem cannot be idmapped (tmpfs before 6.3, ramfs,
+ * NFS) or the kernel cannot (mount_setattr before 5.12, overlayfs over
+ * idmapped layers before 5.19), the root as explicit maps give it: unmapped,
+ * the image's files owned as the map shows them.  So the container runs
+ * wherever it ran before, as it would with Docker.
+ */
+static int idmap_root(struct nslab_container *c, struct nslab_error *e)
+{
+	const struct nslab_spec *spec = c->spec;
+	char lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
+	int root = nslab_idmapped_tree(spec->rootfs, c->pid, !spec->overlay), ovl;
+
+	if (root < 0 && !cannot_idmap(root))
+		return nslab_fail(e, -root, "idmap", "%s: %s", spec->rootfs, strerror(-root));
+	if (layer_paths(c, lower, upper, work)) {
+		if (root >= 0)
+			close(root);
+		return nslab_fail(e, ENAMETOOLONG, "state", NULL);
+	}
+	if (root >= 0 && spec->overlay) {
+		ovl = nslab_overlay_over(root, lower, upper, work);
+		close(root);
+		root = ovl;
+	}
+	if (cannot_idmap(root))
+		root = spec->overlay ? nslab_overlay_open(spec->rootfs, upper, work, false) :
+				       nslab_private_tree(spec->rootfs, true);
+	if (root < 0)
+		return nslab_fail(e, -root, spec->overlay ? "overlay" : "rootfs", "%s: %s",
+				  spec->rootfs, strerror(-root));
+	c->ovl_fd = root;
 	return 0;
 }
 
@@ -315,7 +407,11 @@ static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
 		if (c->pid < 0) {
 			c->pid = 0;
 			c->pidfd = -1;
-			ret = nslab_fail(e, errno, "clone", NULL);
+			ret = nslab_fail(e, errno, "clone", "%s%s", strerror(errno),
+					 errno != EPERM || geteuid() == 0 ? "" :
+					 !has_ns(c->spec, NSLAB_NS_USER) ?
+					 " (without a user namespace, namespaces need root)" :
+					 " (the kernel refuses user namespaces to unprivileged users here)");
 		}
 	}
 	leave_joined(saved);
@@ -402,11 +498,13 @@ static int record_state(struct nslab_container *c, const char *fault, struct nsl
  * setup and the exec) and reads its report.  End of file means it exec'd,
  * if that was next and it was still there to be released (no EPIPE); else
  * that it died.  What it reported before dying, if anything, says why.
+ * @root_fd (or -1) is sent with the release: the idmapped root.
  */
-static int release(int sync_fd, int report_fd, bool to_exec, struct nslab_error *e)
+static int release(int sync_fd, int report_fd, bool to_exec, int root_fd, struct nslab_error *e)
 {
 	struct nslab_report report;
-	int ret = nslab_write_all(sync_fd, to_exec ? "2" : "1", 1);
+	int ret = root_fd >= 0 ? nslab_fd_send(sync_fd, root_fd) :
+		  nslab_write_all(sync_fd, to_exec ? "2" : "1", 1);
 	bool died = ret == -EPIPE;
 	bool eof;
 
@@ -482,7 +580,9 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	if (ret == -EEXIST)
 		return name_taken(spec->name, e);
 	if (ret)
-		return nslab_fail(e, ret, "state", "%s: %s", nslab_state_root(), strerror(-ret));
+		return nslab_fail(e, ret, "state", "%s: %s%s", nslab_state_root(), strerror(-ret),
+				  ret == -EACCES && geteuid() != 0 ?
+				  " (set NSLAB_STATE_DIR, or XDG_RUNTIME_DIR, to a directory of yours)" : "");
 	c->dir_made = true;
 	/* At once, without a first process yet: "created" while we live. */
 	ret = record_state(c, "state-early", e);
@@ -497,7 +597,9 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		ret = prepare_root(c, e);
 	if (!ret && spec->detach)
 		ret = redirect_stdio(c, e);
-	if (!ret && (pipe2(sync, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0 ||
+	/* sync is a socket: the idmapped root is sent over it. */
+	if (!ret && (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0 ||
+		     pipe2(rep, O_CLOEXEC) < 0 ||
 		     (spec->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)))
 		ret = nslab_fail(e, errno, "pipe", NULL);
 	if (!ret)
@@ -519,11 +621,15 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		goto fail;
 
 	if (has_ns(spec, NSLAB_NS_USER)) {
-		ret = nslab_fault("uid_map") ? -EIO : nslab_user_write_maps(c->pid, spec);
-		if (ret) {
-			nslab_fail(e, ret, "uid_map", NULL);
+		ret = nslab_fault("uid_map") ? nslab_fail(e, EIO, "uid_map", NULL) :
+		      nslab_user_write_maps(c->pid, spec, e);
+		if (ret)
 			goto fail;
-		}
+	}
+	if (spec->idmap_root) {
+		ret = idmap_root(c, e);
+		if (ret)
+			goto fail;
 	}
 	if (spec->net.mode == NSLAB_NET_VETH) {
 		ret = nslab_net_veth_create(&spec->net, c->pid, e);
@@ -534,7 +640,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		if (ret)
 			goto fail;
 	}
-	ret = release(sync[1], rep[0], false, e);
+	ret = release(sync[1], rep[0], false, -1, e);
 	if (ret)
 		goto fail;
 
@@ -546,7 +652,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	ret = record_state(c, "state-write", e);
 	if (ret)
 		goto fail;
-	ret = release(sync[1], rep[0], true, e);
+	ret = release(sync[1], rep[0], true, spec->idmap_root ? c->ovl_fd : -1, e);
 	if (!ret && spec->tty)
 		ret = take_pty(c, console[0], e);
 	if (ret)
@@ -705,7 +811,12 @@ int nslab_container_kill(const struct nslab_state *st)
 
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg)
 {
-	return nslab_cg_init(cg, st->cgroup_parent[0] ? st->cgroup_parent : NULL, st->name);
+	int ret = nslab_cg_init(cg, st->cgroup_parent[0] ? st->cgroup_parent : NULL, st->name);
+
+	/* nslab makes cgroups only as root (nslab_cg_create): a user's containers have none. */
+	if (!ret && geteuid() != 0)
+		cg->layout.mode = NSLAB_CG_NONE;
+	return ret;
 }
 
 enum nslab_status nslab_container_status(const struct nslab_state *st)

@@ -16,7 +16,7 @@ struct nslab_container {
 	struct nslab_spec *spec;
 	struct nslab_state state;
 	bool dir_made;
-	int ovl_fd;
+	int ovl_fd;		/* the root's detached mount: the overlay, or an idmapped bind */
 	int sys_fd;		/* sysfs of a joined network namespace */
 	struct nslab_cgroup cg;
 	int pidfd;
@@ -67,7 +67,7 @@ int nslab_container_kill(const struct nslab_state *st);
 /* nslab_state_status, and FROZEN for a running container whose cgroup is frozen. */
 enum nslab_status nslab_container_status(const struct nslab_state *st);
 
-/* Finds a container's cgroup again from its state. */
+/* Finds a container's cgroup again from its state; mode NSLAB_CG_NONE when it has none. */
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg);
 
 /*

@@ -9,7 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int nslab_overlay_open(const char *lower, const char *upper, const char *work)
+int nslab_overlay_open(const char *lower, const char *upper, const char *work, bool userxattr)
 {
 	int fsfd, mntfd = -1, ret;
 
@@ -22,6 +22,7 @@ int nslab_overlay_open(const char *lower, const char *upper, const char *work)
 	    fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
 	    fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
 	    fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+	    (userxattr && fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
 	    /*
 	     * The upper layer dies with the container, so syncing it at
 	     * unmount buys nothing and costs a journal commit per exit.
@@ -38,6 +39,55 @@ fail:
 	ret = -errno;
 	close(fsfd);
 	return ret;
+}
+
+int nslab_private_tree(const char *path, bool recursive)
+{
+	struct mount_attr attr = { .propagation = MS_PRIVATE };
+	unsigned flags = recursive ? AT_RECURSIVE : 0;
+	int tree = nslab_clone_tree(AT_FDCWD, path, flags), ret;
+
+	if (tree >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | flags, &attr, sizeof(attr)) < 0) {
+		ret = -errno;
+		close(tree);
+		return ret;
+	}
+	return tree;
+}
+
+int nslab_idmapped_tree(const char *path, pid_t pid, bool recursive)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
+	unsigned flags = recursive ? AT_RECURSIVE : 0;
+	char ns[64];
+	int tree, ret;
+
+	if (nslab_fault("idmap"))
+		return -EIO;
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/user", (int)pid);
+	ret = open(ns, O_RDONLY | O_CLOEXEC);
+	if (ret < 0)
+		return -errno;
+	attr.userns_fd = ret;
+	tree = nslab_private_tree(path, recursive);
+	if (tree >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | flags, &attr, sizeof(attr)) < 0) {
+		ret = -errno;
+		close(tree);
+		tree = ret;
+	}
+	close(attr.userns_fd);
+	return tree;
+}
+
+int nslab_overlay_over(int tree, const char *lower, const char *upper, const char *work)
+{
+	int ovl;
+
+	if (move_mount(tree, "", AT_FDCWD, lower, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return -errno;
+	ovl = nslab_overlay_open(lower, upper, work, false);
+	umount2(lower, MNT_DETACH);
+	return ovl;
 }
 
 int nslab_sysfs_open(void)

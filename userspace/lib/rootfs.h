@@ -4,6 +4,7 @@
 #define NSLAB_ROOTFS_H
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
@@ -11,17 +12,40 @@
 #include "util.h"
 
 /*
- * Parent side: builds the overlay over @lower with @upper/@work as a detached
- * mount (fsopen/fsmount) with the host's credentials, because overlayfs refuses
- * a mount from inside the new user namespace.  The child attaches it with
- * move_mount.  Returns the mount fd or -errno.
+ * Builds the overlay over @lower with @upper/@work as a detached mount
+ * (fsopen/fsmount).  Root's parent makes it with the host's credentials, so
+ * that the layers' owners are the host's; an unprivileged caller's child
+ * makes it in its own user namespace (overlayfs allows it since 5.11) with
+ * @userxattr, since trusted.* xattrs are the host root's.  The child attaches
+ * it with move_mount.  Returns the mount fd or -errno.
  */
-int nslab_overlay_open(const char *lower, const char *upper, const char *work);
+int nslab_overlay_open(const char *lower, const char *upper, const char *work, bool userxattr);
+
+/*
+ * Parent side, once the user namespace of @pid has its maps: a detached
+ * private clone of @path (with @recursive, of the mounts below it too) idmapped with
+ * that namespace (MOUNT_ATTR_IDMAP), in which the host's root owns files as
+ * the container's root.  Returns its fd or -errno (-EINVAL, -ENOSYS: the
+ * filesystem or the kernel cannot idmap it).
+ */
+int nslab_idmapped_tree(const char *path, pid_t pid, bool recursive);
+/*
+ * A detached clone of @path (with @recursive, of the mounts below it too),
+ * private: made in the host's mount namespace, it must not stay a peer of a
+ * shared source (pivot_root refuses a shared root).
+ */
+int nslab_private_tree(const char *path, bool recursive);
+/*
+ * The overlay (as nslab_overlay_open) over the detached @tree, which is
+ * attached on the empty directory @lower only while the overlay is made:
+ * overlayfs takes its layers by path, and keeps a clone of each.
+ */
+int nslab_overlay_over(int tree, const char *lower, const char *upper, const char *work);
 
 /*
  * Child side, in the new mount namespace: makes every mount private, attaches
- * the root at @newroot (the overlay @ovl_fd, or a bind of spec->rootfs when it
- * is -1), mounts /proc /sys /dev, masks and write-protects what Docker does,
+ * the root at @newroot (the detached root mount @ovl_fd: the overlay or an
+ * idmapped bind; or a bind of spec->rootfs when it is -1), mounts /proc /sys /dev, masks and write-protects what Docker does,
  * pivots into it and detaches the old root.  Every mount target is resolved
  * by fd inside the new root, never by a path the rootfs could redirect.
  */

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "spec.h"
 #include "net.h"
+#include "user.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +258,39 @@ bool nslab_id_mapped(const struct nslab_idmap *map, int n, unsigned id)
 	return false;
 }
 
+/*
+ * An unprivileged caller's default maps: as podman, 0 → the caller and
+ * 1..N → its /etc/subuid and /etc/subgid ranges where newuidmap and
+ * newgidmap exist to write them; else the caller's own ids alone.
+ */
+static void user_default_maps(struct nslab_spec *spec)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	const char *user = pw ? pw->pw_name : NULL;
+
+	spec->uid_map[0] = (struct nslab_idmap){ 0, geteuid(), 1 };
+	spec->gid_map[0] = (struct nslab_idmap){ 0, getegid(), 1 };
+	spec->n_uid_map = spec->n_gid_map = 1;
+	if (access(NSLAB_NEWUIDMAP, X_OK) == 0 && access(NSLAB_NEWGIDMAP, X_OK) == 0 &&
+	    nslab_subid_range("/etc/subuid", user, geteuid(), &spec->uid_map[1]) == 0 &&
+	    nslab_subid_range("/etc/subgid", user, geteuid(), &spec->gid_map[1]) == 0)
+		spec->n_uid_map = spec->n_gid_map = 2;
+}
+
+/* Whether the maps need the setuid helpers: anything beyond the caller's own single ids. */
+static bool needs_helpers(const struct nslab_spec *spec)
+{
+	if (geteuid() == 0)
+		return false;
+	for (int i = 0; i < spec->n_uid_map; i++)
+		if (spec->uid_map[i].count != 1 || spec->uid_map[i].outside != geteuid())
+			return true;
+	for (int i = 0; i < spec->n_gid_map; i++)
+		if (spec->gid_map[i].count != 1 || spec->gid_map[i].outside != getegid())
+			return true;
+	return false;
+}
+
 static int check_user(struct nslab_spec *spec, struct nslab_error *e)
 {
 	bool userns = spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER);
@@ -265,6 +300,10 @@ static int check_user(struct nslab_spec *spec, struct nslab_error *e)
 			return nslab_fail(e, EINVAL, "--uid-map", "id maps need the user namespace");
 		return 0;
 	}
+	/* An explicit map shows the image's owners as that map makes them. */
+	spec->idmap_root = geteuid() == 0 && !spec->n_uid_map && !spec->n_gid_map;
+	if (geteuid() != 0 && !spec->n_uid_map && !spec->n_gid_map)
+		user_default_maps(spec);
 	if (!spec->n_uid_map) {
 		spec->uid_map[0] = geteuid() == 0 ?
 			(struct nslab_idmap){ 0, NSLAB_DEFAULT_MAP_BASE, NSLAB_DEFAULT_MAP_COUNT } :
@@ -277,6 +316,7 @@ static int check_user(struct nslab_spec *spec, struct nslab_error *e)
 			(struct nslab_idmap){ 0, getegid(), 1 };
 		spec->n_gid_map = 1;
 	}
+	spec->map_helpers = needs_helpers(spec);
 	if (!nslab_id_mapped(spec->uid_map, spec->n_uid_map, spec->user_set ? spec->uid : 0))
 		return nslab_fail(e, EINVAL, "--user", "uid %u is not mapped in the user namespace",
 				  (unsigned)(spec->user_set ? spec->uid : 0));

@@ -68,6 +68,15 @@ struct nslab_spec {
 	struct nslab_idmap uid_map[NSLAB_MAX_MAPS];
 	struct nslab_idmap gid_map[NSLAB_MAX_MAPS];
 	int n_uid_map, n_gid_map;
+	/*
+	 * The root is mounted idmapped with the user namespace, so that the
+	 * container's root owns what the host's root owns in the image: set by
+	 * nslab_spec_finish for root with nslab's default maps.  Where the
+	 * filesystem cannot be idmapped, the root is mounted unmapped instead.
+	 */
+	bool idmap_root;
+	/* Not root and a map beyond the caller's own ids: newuidmap/newgidmap write it. */
+	bool map_helpers;
 	struct nslab_net net;
 	const char *persist_dir;	/* each new namespace to DIR/<type> */
 	const char *persist_path[NSLAB_NS_COUNT];	/* or one type to an exact path */

@@ -15,9 +15,20 @@
 
 const char *nslab_state_root(void)
 {
-	const char *dir = getenv("NSLAB_STATE_DIR");
+	static char user_root[PATH_MAX];
+	const char *dir = getenv("NSLAB_STATE_DIR"), *run = getenv("XDG_RUNTIME_DIR");
 
-	return dir && *dir ? dir : "/run/nslab";
+	if (dir && *dir)
+		return dir;
+	/*
+	 * As podman and crun: a user's containers live in the user's runtime
+	 * directory.  Kept from the first call, before the clone: the first
+	 * process, root in its user namespace by then, must find the same one.
+	 */
+	if (!user_root[0] && geteuid() != 0 && run && *run &&
+	    snprintf(user_root, sizeof(user_root), "%s/nslab", run) >= (int)sizeof(user_root))
+		user_root[0] = '\0';
+	return user_root[0] ? user_root : "/run/nslab";
 }
 
 int nslab_state_path(char *buf, size_t size, const char *name, const char *leaf)

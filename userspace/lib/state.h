@@ -40,7 +40,10 @@ struct nslab_state {
 /* FROZEN is told by the cgroup, not the state: see nslab_container_status. */
 enum nslab_status { NSLAB_CREATED, NSLAB_RUNNING, NSLAB_DEAD, NSLAB_FROZEN, NSLAB_EXITED };
 
-/* Root of all state directories. */
+/*
+ * Root of all state directories: $NSLAB_STATE_DIR, else $XDG_RUNTIME_DIR/nslab
+ * when not root, else /run/nslab.
+ */
 const char *nslab_state_root(void);
 /* @buf gets <root>/<name>[/<leaf>]. Returns -ENAMETOOLONG if it does not fit. */
 int nslab_state_path(char *buf, size_t size, const char *name, const char *leaf);
