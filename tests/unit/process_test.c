@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Exit codes (docs/design.md: 125 setup, 126 cannot exec, 127 not found, 128+N signal), id maps. */
+/* Exit codes (docs/design.md "Errors and exit codes"), the error constructors, id maps. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>
@@ -40,40 +40,92 @@ Test(process, exit_code_mirrors_status)
 	cr_assert_eq(nslab_exit_code(status_of(0, SIGUSR1)), 128 + SIGUSR1);
 }
 
-static void expect_code(const char *what, int err, int code)
-{
-	struct nslab_error e = { 0 };
+/* An error and the codes it must give run/exec and the other subcommands. */
+struct code_case {
+	enum nslab_err_kind kind;
+	const char *what;
+	int err, run_code, manage_code;
+};
 
-	nslab_fail(&e, err, what, NULL);
-	cr_expect_eq(nslab_failure_code(&e), code, "%s/%s", what, strerror(err));
+static void expect_codes(const struct code_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct nslab_error e = { 0 };
+
+		nslab_fail_as(&e, c[i].kind, c[i].err, c[i].what, NULL);
+		cr_expect_eq(nslab_failure_code(&e), c[i].run_code, "run: kind %d %s/%s",
+			     c[i].kind, c[i].what, strerror(c[i].err));
+		cr_expect_eq(nslab_manage_failure_code(&e), c[i].manage_code, "manage: kind %d %s/%s",
+			     c[i].kind, c[i].what, strerror(c[i].err));
+	}
 }
 
-Test(process, failure_code_by_step_and_errno)
+/* The whole table: every kind, with and without ENOENT, for both command families. */
+Test(process, failure_code_by_kind_and_errno)
 {
-	expect_code("exec", ENOENT, NSLAB_EXIT_NOT_FOUND);
-	expect_code("exec", EACCES, NSLAB_EXIT_CANNOT_EXEC);
-	expect_code("exec", ENOEXEC, NSLAB_EXIT_CANNOT_EXEC);
-	expect_code("exec", EIO, NSLAB_EXIT_CANNOT_EXEC);
-	/* ENOENT from any other step is a setup failure, not a missing command. */
-	expect_code("rootfs", ENOENT, NSLAB_EXIT_SETUP);
-	expect_code("pivot_root", EINVAL, NSLAB_EXIT_SETUP);
-	expect_code("execute", ENOENT, NSLAB_EXIT_SETUP);
+	static const struct code_case cases[] = {
+		{ NSLAB_ERR_EXEC, "exec", ENOENT, NSLAB_EXIT_NOT_FOUND, NSLAB_EXIT_FAILURE },
+		{ NSLAB_ERR_EXEC, "exec", EACCES, NSLAB_EXIT_CANNOT_EXEC, NSLAB_EXIT_FAILURE },
+		{ NSLAB_ERR_EXEC, "exec", ENOEXEC, NSLAB_EXIT_CANNOT_EXEC, NSLAB_EXIT_FAILURE },
+		{ NSLAB_ERR_EXEC, "exec", EIO, NSLAB_EXIT_CANNOT_EXEC, NSLAB_EXIT_FAILURE },
+		/* ENOENT of another kind is nslab's failure or bad input, not a missing command. */
+		{ NSLAB_ERR_SYSTEM, "rootfs", ENOENT, NSLAB_EXIT_SETUP, NSLAB_EXIT_FAILURE },
+		{ NSLAB_ERR_SYSTEM, "pivot_root", EINVAL, NSLAB_EXIT_SETUP, NSLAB_EXIT_FAILURE },
+		{ NSLAB_ERR_INPUT, "--memory", EINVAL, NSLAB_EXIT_SETUP, NSLAB_EXIT_USAGE },
+		{ NSLAB_ERR_INPUT, "usage", ENOENT, NSLAB_EXIT_SETUP, NSLAB_EXIT_USAGE },
+		{ NSLAB_ERR_NOT_FOUND, "container", ENOENT, NSLAB_EXIT_SETUP, NSLAB_EXIT_USAGE },
+	};
+
+	expect_codes(cases, sizeof(cases) / sizeof(cases[0]));
 	cr_assert_eq(NSLAB_EXIT_SETUP, 125);
 	cr_assert_eq(NSLAB_EXIT_CANNOT_EXEC, 126);
 	cr_assert_eq(NSLAB_EXIT_NOT_FOUND, 127);
+	cr_assert_eq(NSLAB_EXIT_FAILURE, 1);
+	cr_assert_eq(NSLAB_EXIT_USAGE, 2);
 }
 
-Test(process, fail_records_step_and_reason)
+/*
+ * The code comes from the kind, never from the step's name: exec's own
+ * `chdir /` (step "cwd") and any step called "exec" that is nslab's own
+ * failure exit 125; a command that cannot run exits 126/127 whatever the
+ * step is called.  Comparing `what` with "exec" gets four rows wrong.
+ */
+Test(process, failure_code_ignores_the_step_name)
+{
+	static const struct code_case cases[] = {
+		{ NSLAB_ERR_SYSTEM, "exec", ENOENT, NSLAB_EXIT_SETUP, NSLAB_EXIT_FAILURE },
+		{ NSLAB_ERR_SYSTEM, "exec", EACCES, NSLAB_EXIT_SETUP, NSLAB_EXIT_FAILURE },
+		{ NSLAB_ERR_SYSTEM, "cwd", ENOENT, NSLAB_EXIT_SETUP, NSLAB_EXIT_FAILURE },
+		{ NSLAB_ERR_EXEC, "execve", ENOENT, NSLAB_EXIT_NOT_FOUND, NSLAB_EXIT_FAILURE },
+		{ NSLAB_ERR_EXEC, "init", EACCES, NSLAB_EXIT_CANNOT_EXEC, NSLAB_EXIT_FAILURE },
+	};
+
+	expect_codes(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+Test(process, fail_records_kind_step_and_reason)
 {
 	struct nslab_error e = { 0 };
 
 	cr_assert_eq(nslab_fail(&e, -EPERM, "mount", "%s: %d", "x", 3), -EPERM);
+	cr_assert_eq(e.kind, NSLAB_ERR_SYSTEM);
 	cr_assert_eq(e.err, EPERM);
 	cr_assert_str_eq(e.what, "mount");
 	cr_assert_str_eq(e.why, "x: 3");
 	cr_assert_eq(nslab_fail(&e, EIO, "dev", NULL), -EIO);
 	cr_assert_str_eq(e.why, strerror(EIO));
 	cr_assert_eq(nslab_fail(NULL, EIO, "dev", NULL), -EIO);
+	cr_assert_eq(nslab_bad_input(&e, "--net", "'%s' is bad", "x"), -EINVAL);
+	cr_assert_eq(e.kind, NSLAB_ERR_INPUT);
+	cr_assert_eq(e.err, EINVAL);
+	cr_assert_str_eq(e.what, "--net");
+	cr_assert_str_eq(e.why, "'x' is bad");
+	/* A SYSTEM error after an INPUT one in the same struct is SYSTEM again. */
+	nslab_fail(&e, EIO, "net", NULL);
+	cr_assert_eq(e.kind, NSLAB_ERR_SYSTEM);
+	cr_assert_eq(nslab_fail_as(&e, NSLAB_ERR_EXEC, -ENOENT, "exec", "%s", "sh"), -ENOENT);
+	cr_assert_eq(e.kind, NSLAB_ERR_EXEC);
+	cr_assert_eq(e.err, ENOENT);
 }
 
 Test(user_idmap, format_as_the_kernel_reads_it)

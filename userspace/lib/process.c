@@ -41,15 +41,21 @@ void nslab_exec_command(char *const *argv, char *const *env, const char *hostnam
 		putenv(*env);
 	if (fault == 0)
 		execvp(argv[0], argv);
-	nslab_fail(&e, errno, "exec", "%s: %s", argv[0], strerror(errno));
+	nslab_fail_as(&e, NSLAB_ERR_EXEC, errno, "exec", "%s: %s", argv[0], strerror(errno));
 	nslab_report_failure(report_fd, &e);
 }
 
 int nslab_failure_code(const struct nslab_error *e)
 {
-	if (strcmp(e->what, "exec") != 0)
+	if (e->kind != NSLAB_ERR_EXEC)
 		return NSLAB_EXIT_SETUP;
 	return e->err == ENOENT ? NSLAB_EXIT_NOT_FOUND : NSLAB_EXIT_CANNOT_EXEC;
+}
+
+int nslab_manage_failure_code(const struct nslab_error *e)
+{
+	return e->kind == NSLAB_ERR_INPUT || e->kind == NSLAB_ERR_NOT_FOUND ? NSLAB_EXIT_USAGE :
+									   NSLAB_EXIT_FAILURE;
 }
 
 int nslab_exit_code(int wstatus)

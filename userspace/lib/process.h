@@ -18,6 +18,12 @@ enum {
 	NSLAB_EXIT_NOT_FOUND = 127,
 };
 
+/* Exit codes of the other subcommands (ps, rm, kill...) and of nsbench. */
+enum {
+	NSLAB_EXIT_FAILURE = 1,
+	NSLAB_EXIT_USAGE = 2,		/* bad usage or input, unknown container */
+};
+
 /* What a child tells its parent over the report pipe. */
 struct nslab_report {
 	int ready;			/* 1: namespaces made, waiting; 0: failed */
@@ -50,8 +56,14 @@ struct nslab_restrictions {
  */
 int nslab_restrict(const struct nslab_restrictions *r, struct nslab_error *e);
 
-/* Exit code for a failed exec step (126 or 127) or a setup failure (125). */
+/*
+ * The exit code of `run` and `exec` for @e, from its kind alone: EXEC gives
+ * 127 when the command was not found (ENOENT), else 126; every other kind
+ * (usage and unknown container included) 125.
+ */
 int nslab_failure_code(const struct nslab_error *e);
+/* The same for the other subcommands and nsbench: INPUT and NOT_FOUND give 2, the rest 1. */
+int nslab_manage_failure_code(const struct nslab_error *e);
 
 /* Exit code mirroring a wait status: the code itself, or 128+N for signal N. */
 int nslab_exit_code(int wstatus);

@@ -10,24 +10,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int nslab_fail(struct nslab_error *e, int err, const char *what, const char *fmt, ...)
+int nslab_vfail(struct nslab_error *e, enum nslab_err_kind kind, int err, const char *what,
+		const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	if (err < 0)
 		err = -err;
 	if (!e)
 		return -err;
+	e->kind = kind;
 	e->err = err;
 	snprintf(e->what, sizeof(e->what), "%s", what);
-	if (fmt) {
-		va_start(ap, fmt);
+	if (fmt)
 		vsnprintf(e->why, sizeof(e->why), fmt, ap);
-		va_end(ap);
-	} else {
+	else
 		snprintf(e->why, sizeof(e->why), "%s", strerror(err));
-	}
 	return -err;
+}
+
+int nslab_fail_as(struct nslab_error *e, enum nslab_err_kind kind, int err, const char *what,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = nslab_vfail(e, kind, err, what, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 #ifdef NSLAB_FAULT_INJECTION

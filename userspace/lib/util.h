@@ -8,18 +8,41 @@
 #include <sys/types.h>
 
 /*
- * What failed and why, for the one-line `nslab: <what>: <why>` report.  It is
- * a plain struct so the container's child can send it to the parent whole.
+ * The kind of a failure: the exit code comes from it, never from the step's
+ * name (nslab_failure_code, nslab_manage_failure_code in process.h).
+ */
+enum nslab_err_kind {
+	NSLAB_ERR_SYSTEM,	/* a step of nslab failed, or the container is not in the state needed */
+	NSLAB_ERR_INPUT,	/* the user's options, names or files were refused */
+	NSLAB_ERR_NOT_FOUND,	/* no such container */
+	NSLAB_ERR_EXEC,		/* the user's command itself could not be executed */
+};
+
+/*
+ * What failed and why, for the one-line `nslab: <what>: <why>` report: @why
+ * is complete (strerror included where it helps).  It is a plain struct so
+ * the container's child can send it to the parent whole.  @kind is last so
+ * that { err, what, why } initialisers stay valid (kind SYSTEM).
  */
 struct nslab_error {
 	int err;		/* positive errno, 0 if none */
-	char what[64];
+	char what[64];		/* the step or the option */
 	char why[192];
+	enum nslab_err_kind kind;
 };
 
-/* Records @what and a formatted @why (strerror(err) when fmt is NULL); returns -err. */
-int nslab_fail(struct nslab_error *e, int err, const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/*
+ * Records a failure of @kind: @what and a formatted @why (strerror(err) when
+ * fmt is NULL).  Returns -err (err may be given negative).  @e may be NULL.
+ */
+int nslab_vfail(struct nslab_error *e, enum nslab_err_kind kind, int err, const char *what,
+		const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+int nslab_fail_as(struct nslab_error *e, enum nslab_err_kind kind, int err, const char *what,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* nslab_fail(e, err, what, fmt, ...): the usual case, step @what of nslab failed (SYSTEM). */
+#define nslab_fail(e, err, what, ...) nslab_fail_as(e, NSLAB_ERR_SYSTEM, err, what, __VA_ARGS__)
+/* nslab_bad_input(e, what, fmt, ...): option or input @what was refused (INPUT, EINVAL). */
+#define nslab_bad_input(e, what, ...) nslab_fail_as(e, NSLAB_ERR_INPUT, EINVAL, what, __VA_ARGS__)
 
 /*
  * Test builds (-DNSLAB_FAULT_INJECTION) fail the setup step named by the
