@@ -163,14 +163,14 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 	 */
 	if (c->cg.dir_fd < 0) {
 		ret = nslab_fault("cgroup-enter") ? -EIO : nslab_cg_enter_self(&c->cg);
-		if (ret)
-			child_fail(report_fd, &(struct nslab_error){ -ret, "cgroup-enter", "" });
+		if (ret && nslab_fail(&e, ret, "cgroup-enter", NULL))
+			child_fail(report_fd, &e);
 	}
 	/* Become the mapped root: the host's uid 0 must not own what we create. */
 	if (has_ns(spec, NSLAB_NS_USER)) {
 		ret = nslab_fault("setuid") ? -EIO : nslab_user_switch(0, 0);
-		if (ret)
-			child_fail(report_fd, &(struct nslab_error){ -ret, "setuid", "" });
+		if (ret && nslab_fail(&e, ret, "setuid", NULL))
+			child_fail(report_fd, &e);
 		arm_deathsig(supervisor_pidfd);
 		/*
 		 * The uid change made us non-dumpable, which hands our /proc files
@@ -180,8 +180,9 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		prctl(PR_SET_DUMPABLE, 1);
 	}
 	/* Only now, inside its cgroup, so that the namespace's root is that cgroup. */
-	if (has_ns(spec, NSLAB_NS_CGROUP) && (nslab_fault("cgroupns") || unshare(CLONE_NEWCGROUP) < 0))
-		child_fail(report_fd, &(struct nslab_error){ errno, "cgroupns", "" });
+	if (has_ns(spec, NSLAB_NS_CGROUP) && (nslab_fault("cgroupns") || unshare(CLONE_NEWCGROUP) < 0) &&
+	    nslab_fail(&e, errno, "cgroupns", NULL))
+		child_fail(report_fd, &e);
 	if (nslab_timens_setup(spec, &e))
 		child_fail(report_fd, &e);
 	if (nslab_write_all(report_fd, &ready, sizeof(ready)) || wait_root(c, sync_fd))
@@ -201,8 +202,8 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		child_fail(report_fd, &e);
 	if (has_ns(spec, NSLAB_NS_NET) && spec->net.mode != NSLAB_NET_NONE) {
 		ret = nslab_fault("net") ? -EIO : nslab_net_lo_up();
-		if (ret)
-			child_fail(report_fd, &(struct nslab_error){ -ret, "net", "lo: " });
+		if (ret && nslab_fail(&e, ret, "net", "lo: %s", strerror(-ret)))
+			child_fail(report_fd, &e);
 	}
 	/* Not the caller's session: no way to its terminal's input (TIOCSTI, CVE-2017-5226). */
 	if (child_session(console, &e))
@@ -448,10 +449,6 @@ static int read_report(int fd, struct nslab_report *r, bool *got_eof, struct nsl
 		return nslab_fail(e, EPROTO, "setup", "short report from the container");
 	if (!r->ready) {
 		*e = r->error;
-		/* Children fill in a prefix only; strerror is added here, once. */
-		if (strlen(e->why) < 96 && (e->why[0] == '\0' || e->why[strlen(e->why) - 1] == ' '))
-			snprintf(e->why + strlen(e->why), sizeof(e->why) - strlen(e->why), "%s",
-				 strerror(e->err));
 		return -e->err;
 	}
 	return 0;
