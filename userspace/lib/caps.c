@@ -70,7 +70,7 @@ int nslab_caps_parse(const char *opt, const char *arg, uint64_t *add, uint64_t *
 	}
 	cap = nslab_cap_from_name(arg);
 	if (cap < 0)
-		return nslab_fail(e, EINVAL, opt, "unknown capability '%s'", arg);
+		return nslab_bad_input(e, opt, "unknown capability '%s'", arg);
 	*set |= BIT(cap);
 	return 0;
 }

@@ -121,7 +121,7 @@ static int check_cpuset(const char *list, struct nslab_error *e)
 	const char *p = list;
 
 	if (!*p)
-		return nslab_fail(e, EINVAL, "--cpuset", "empty CPU list");
+		return nslab_bad_input(e, "--cpuset", "empty CPU list");
 	while (*p) {
 		char *end;
 		long lo = strtol(p, &end, 10), hi = lo;
@@ -135,8 +135,8 @@ static int check_cpuset(const char *list, struct nslab_error *e)
 				goto bad;
 		}
 		if (hi >= ncpu)
-			return nslab_fail(e, EINVAL, "--cpuset", "CPU %ld does not exist (this machine has %d)",
-					  hi, ncpu);
+			return nslab_bad_input(e, "--cpuset", "CPU %ld does not exist (this machine has %d)",
+					       hi, ncpu);
 		if (*end == ',' && end[1])
 			end++;
 		else if (*end)
@@ -145,7 +145,7 @@ static int check_cpuset(const char *list, struct nslab_error *e)
 	}
 	return 0;
 bad:
-	return nslab_fail(e, EINVAL, "--cpuset", "'%s' is not a CPU list like 0-1,3", list);
+	return nslab_bad_input(e, "--cpuset", "'%s' is not a CPU list like 0-1,3", list);
 }
 
 int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, struct nslab_error *e)
@@ -154,12 +154,12 @@ int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, 
 		long long *dst = opt[8] ? &l->memory_swap : &l->memory;
 
 		if (nslab_parse_size(arg, dst) || *dst == 0)
-			return nslab_fail(e, EINVAL, opt, "'%s' is not a size like 512m (bytes, k, m, g)", arg);
+			return nslab_bad_input(e, opt, "'%s' is not a size like 512m (bytes, k, m, g)", arg);
 		return 0;
 	}
 	if (strcmp(opt, "--pids") == 0) {
 		if (nslab_parse_number(arg, 1, 4194304, &l->pids))
-			return nslab_fail(e, EINVAL, opt, "'%s' is not a number of processes (1-4194304)", arg);
+			return nslab_bad_input(e, opt, "'%s' is not a number of processes (1-4194304)", arg);
 		return 0;
 	}
 	if (strcmp(opt, "--cpus") == 0) {
@@ -169,8 +169,8 @@ int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, 
 		errno = 0;
 		cpus = strtod(arg, &end);
 		if (errno || end == arg || *end || !(cpus >= 0.01) || cpus > get_nprocs_conf())
-			return nslab_fail(e, EINVAL, opt, "'%s' is not a CPU count from 0.01 to %d", arg,
-					  get_nprocs_conf());
+			return nslab_bad_input(e, opt, "'%s' is not a CPU count from 0.01 to %d", arg,
+					       get_nprocs_conf());
 		l->cpu_period_us = 100000;
 		l->cpu_quota_us = (long long)(cpus * l->cpu_period_us + 0.5);
 		return 0;
@@ -179,18 +179,18 @@ int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, 
 		long long *dst = opt[2] == 'c' ? &l->cpu_weight : &l->io_weight;
 
 		if (nslab_parse_number(arg, 1, 10000, dst))
-			return nslab_fail(e, EINVAL, opt, "'%s' is not a weight from 1 to 10000", arg);
+			return nslab_bad_input(e, opt, "'%s' is not a weight from 1 to 10000", arg);
 		return 0;
 	}
 	if (strcmp(opt, "--cpuset") == 0) {
 		if (strlen(arg) >= sizeof(l->cpuset))
-			return nslab_fail(e, EINVAL, opt, "CPU list too long");
+			return nslab_bad_input(e, opt, "CPU list too long");
 		if (check_cpuset(arg, e))
 			return -EINVAL;
 		strcpy(l->cpuset, arg);
 		return 0;
 	}
-	return nslab_fail(e, EINVAL, opt, "not a limit");
+	return nslab_bad_input(e, opt, "not a limit");
 }
 
 /* Docker's floor: below it the first process dies before it can report anything useful. */
@@ -199,12 +199,12 @@ int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, 
 int nslab_limits_check(const struct nslab_limits *l, struct nslab_error *e)
 {
 	if (l->memory >= 0 && l->memory < MEMORY_MIN)
-		return nslab_fail(e, EINVAL, "--memory", "%lld bytes is below the 6 MiB a container "
-				  "needs to start", l->memory);
+		return nslab_bad_input(e, "--memory", "%lld bytes is below the 6 MiB a container "
+				       "needs to start", l->memory);
 	if (l->memory_swap >= 0 && l->memory < 0)
-		return nslab_fail(e, EINVAL, "--memory-swap", "needs --memory");
+		return nslab_bad_input(e, "--memory-swap", "needs --memory");
 	if (l->memory_swap >= 0 && l->memory_swap < l->memory)
-		return nslab_fail(e, EINVAL, "--memory-swap", "must be at least --memory (it counts both)");
+		return nslab_bad_input(e, "--memory-swap", "must be at least --memory (it counts both)");
 	return 0;
 }
 

@@ -72,7 +72,7 @@ static int split(const char *arg, struct nslab_device *dev, unsigned *access, st
 	int n = 0;
 
 	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
-		return nslab_fail(e, ENAMETOOLONG, "--device", "'%.64s...' is too long", arg);
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, ENAMETOOLONG, "--device", "'%.64s...' is too long", arg);
 	while (n < 4 && p)
 		parts[n++] = strsep(&p, ":");
 	*access = NSLAB_DEV_RWM;
@@ -81,13 +81,13 @@ static int split(const char *arg, struct nslab_device *dev, unsigned *access, st
 		parts[1] = NULL;
 	}
 	if (n == 4 || !*parts[0] || (n == 3 && !parse_perms(parts[2], access)))
-		return nslab_fail(e, EINVAL, "--device",
-				  "'%s' is not HOST[:CONTAINER][:PERMS] (PERMS: 1-3 of r, w, m)", arg);
+		return nslab_bad_input(e, "--device",
+				       "'%s' is not HOST[:CONTAINER][:PERMS] (PERMS: 1-3 of r, w, m)", arg);
 	target = parts[1] ? parts[1] : parts[0];
 	if (snprintf(dev->host, sizeof(dev->host), "%s", parts[0]) >= (int)sizeof(dev->host))
-		return nslab_fail(e, ENAMETOOLONG, "--device", "%s: path too long", parts[0]);
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, ENAMETOOLONG, "--device", "%s: path too long", parts[0]);
 	if (snprintf(dev->path, sizeof(dev->path), "%s", target) >= (int)sizeof(dev->path))
-		return nslab_fail(e, ENAMETOOLONG, "--device", "%s: path too long", target);
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, ENAMETOOLONG, "--device", "%s: path too long", target);
 	return 0;
 }
 
@@ -99,18 +99,18 @@ int nslab_device_parse(const char *arg, struct nslab_devices *d, struct nslab_er
 	int ret;
 
 	if (d->n >= NSLAB_MAX_DEVICES)
-		return nslab_fail(e, E2BIG, "--device", "at most %d devices", NSLAB_MAX_DEVICES);
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, E2BIG, "--device", "at most %d devices", NSLAB_MAX_DEVICES);
 	dev = &d->dev[d->n];
 	ret = split(arg, dev, &access, e);
 	if (ret)
 		return ret;
 	if (stat(dev->host, &st) < 0)
-		return nslab_fail(e, errno, "--device", "%s: %s", dev->host, strerror(errno));
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, errno, "--device", "%s: %s", dev->host, strerror(errno));
 	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
-		return nslab_fail(e, ENODEV, "--device", "%s is not a device node", dev->host);
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, ENODEV, "--device", "%s is not a device node", dev->host);
 	if (!valid_target(dev->path))
-		return nslab_fail(e, EINVAL, "--device", "'%s': the container's path must be below /dev/",
-				  dev->path);
+		return nslab_bad_input(e, "--device", "'%s': the container's path must be below /dev/",
+				       dev->path);
 	dev->rule = (struct nslab_dev_rule){ S_ISBLK(st.st_mode) ? 'b' : 'c', major(st.st_rdev),
 					     minor(st.st_rdev), access };
 	d->n++;

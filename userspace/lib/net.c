@@ -284,23 +284,23 @@ int nslab_net_check(struct nslab_spec *spec, struct nslab_error *e)
 	struct stat st;
 
 	if (net->bridge && net->mode != NSLAB_NET_VETH)
-		return nslab_fail(e, EINVAL, "--bridge", "needs --net veth");
+		return nslab_bad_input(e, "--bridge", "needs --net veth");
 	if (net->mode != NSLAB_NET_VETH)
 		return 0;
 	if (!(spec->ns & NSLAB_NS_BIT(NSLAB_NS_NET)))
-		return nslab_fail(e, EINVAL, "--net", "veth needs a new network namespace (net in --ns, no --join net)");
+		return nslab_bad_input(e, "--net", "veth needs a new network namespace (net in --ns, no --join net)");
 	snprintf(net->host_if, sizeof(net->host_if), "nsl%08x", name_hash(spec->name));
 	if (if_nametoindex(net->host_if))
-		return nslab_fail(e, EEXIST, "--net", "interface %s already exists (name clash)",
-				  net->host_if);
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, EEXIST, "--net", "interface %s already exists (name clash)",
+				     net->host_if);
 	if (!net->bridge)
 		return 0;
 	if (net->n_peer)
-		return nslab_fail(e, EINVAL, "--bridge", "the bridge, not the veth's host end, carries addresses");
+		return nslab_bad_input(e, "--bridge", "the bridge, not the veth's host end, carries addresses");
 	if (strlen(net->bridge) >= IFNAMSIZ || !if_nametoindex(net->bridge))
-		return nslab_fail(e, ENODEV, "--bridge", "no interface '%s'", net->bridge);
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, ENODEV, "--bridge", "no interface '%s'", net->bridge);
 	snprintf(path, sizeof(path), "/sys/class/net/%s/bridge", net->bridge);
 	if (stat(path, &st) < 0)
-		return nslab_fail(e, EINVAL, "--bridge", "'%s' is not a bridge", net->bridge);
+		return nslab_bad_input(e, "--bridge", "'%s' is not a bridge", net->bridge);
 	return 0;
 }

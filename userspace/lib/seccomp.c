@@ -25,7 +25,7 @@ static int read_text(const char *path, char **text, struct nslab_error *e)
 	int err = 0;
 
 	if (fd < 0)
-		return nslab_fail(e, errno, "--seccomp", "%s: %s", path, strerror(errno));
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, errno, "--seccomp", "%s: %s", path, strerror(errno));
 	*text = NULL;
 	if (fstat(fd, &st) == 0 && st.st_size > PROFILE_MAX)
 		err = E2BIG;
@@ -38,7 +38,7 @@ static int read_text(const char *path, char **text, struct nslab_error *e)
 	close(fd);
 	if (err) {
 		free(*text);
-		return nslab_fail(e, err, "--seccomp", "%s: %s", path, strerror(err));
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, err, "--seccomp", "%s: %s", path, strerror(err));
 	}
 	(*text)[n] = '\0';
 	return 0;
@@ -58,11 +58,11 @@ static int read_line(char *line, const char *file, int lineno, char **name,
 	word = strtok_r(NULL, " \t\r", &save);
 	if (!word || strtok_r(NULL, " \t\r", &save) ||
 	    (strcmp(action, "deny") != 0 && strcmp(action, "allow") != 0))
-		return nslab_fail(e, EINVAL, "--seccomp", "%s:%d: expected 'deny NAME' or 'allow NAME'",
-				  file, lineno);
+		return nslab_bad_input(e, "--seccomp", "%s:%d: expected 'deny NAME' or 'allow NAME'",
+				       file, lineno);
 	if (seccomp_syscall_resolve_name(word) == __NR_SCMP_ERROR)
-		return nslab_fail(e, EINVAL, "--seccomp", "%s:%d: unknown system call '%s'", file,
-				  lineno, word);
+		return nslab_bad_input(e, "--seccomp", "%s:%d: unknown system call '%s'", file,
+				       lineno, word);
 	if (strcmp(action, "deny") == 0)
 		*name = word;
 	return 0;
@@ -133,7 +133,7 @@ static int read_profile(struct nslab_seccomp *sc, struct nslab_error *e)
 int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_error *e)
 {
 	if (!*arg)
-		return nslab_fail(e, EINVAL, "--seccomp", "unconfined or a file");
+		return nslab_bad_input(e, "--seccomp", "unconfined or a file");
 	nslab_seccomp_release(sc);
 	if (strcmp(arg, "unconfined") == 0) {
 		sc->mode = NSLAB_SECCOMP_UNCONFINED;

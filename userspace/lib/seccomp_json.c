@@ -38,7 +38,7 @@ static int bad(struct jctx *j, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	return nslab_fail(j->e, EINVAL, "--seccomp", "%s: %s: %s", j->file, field, why);
+	return nslab_bad_input(j->e, "--seccomp", "%s: %s: %s", j->file, field, why);
 }
 
 /* @at.@key, the field's name in errors. */
@@ -385,9 +385,9 @@ int nslab_sc_parse_json(const char *text, const char *file, struct nslab_sc_prof
 	if (!top) {
 		for (size_t i = 0; i < end && text[i]; i++)
 			line += text[i] == '\n';
-		ret = nslab_fail(e, EINVAL, "--seccomp", "%s:%d: not JSON: %s", file, line,
-				 json_tokener_get_error(tok) == json_tokener_success ? "text after the end" :
-				 json_tokener_error_desc(json_tokener_get_error(tok)));
+		ret = nslab_bad_input(e, "--seccomp", "%s:%d: not JSON: %s", file, line,
+				      json_tokener_get_error(tok) == json_tokener_success ? "text after the end" :
+				      json_tokener_error_desc(json_tokener_get_error(tok)));
 	} else if (!json_object_is_type(top, json_type_object)) {
 		ret = bad(&j, "(top)", "expected an object");
 	} else {

@@ -34,7 +34,7 @@ int nslab_parse_idmap(const char *arg, struct nslab_idmap *map, int *n, struct n
 	long long v[3];
 
 	if (*n >= NSLAB_MAX_MAPS)
-		return nslab_fail(e, EINVAL, opt, "at most %d ranges", NSLAB_MAX_MAPS);
+		return nslab_bad_input(e, opt, "at most %d ranges", NSLAB_MAX_MAPS);
 	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
 		goto bad;
 	in = buf;
@@ -51,19 +51,19 @@ int nslab_parse_idmap(const char *arg, struct nslab_idmap *map, int *n, struct n
 	    nslab_parse_number(len, 1, UINT_MAX, &v[2]))
 		goto bad;
 	if (v[0] + v[2] > UINT_MAX || v[1] + v[2] > UINT_MAX)
-		return nslab_fail(e, EINVAL, opt, "range '%s' runs past the last id", arg);
+		return nslab_bad_input(e, opt, "range '%s' runs past the last id", arg);
 	for (int i = 0; i < *n; i++) {
 		const struct nslab_idmap *m = &map[i];
 
 		if ((v[0] < m->inside + m->count && m->inside < v[0] + v[2]) ||
 		    (v[1] < m->outside + m->count && m->outside < v[1] + v[2]))
-			return nslab_fail(e, EINVAL, opt, "range '%s' overlaps another", arg);
+			return nslab_bad_input(e, opt, "range '%s' overlaps another", arg);
 	}
 	map[*n] = (struct nslab_idmap){ v[0], v[1], v[2] };
 	(*n)++;
 	return 0;
 bad:
-	return nslab_fail(e, EINVAL, opt, "'%s' is not INSIDE:OUTSIDE:COUNT", arg);
+	return nslab_bad_input(e, opt, "'%s' is not INSIDE:OUTSIDE:COUNT", arg);
 }
 
 int nslab_parse_user(const char *arg, uid_t *uid, gid_t *gid, struct nslab_error *e)
@@ -85,7 +85,7 @@ int nslab_parse_user(const char *arg, uid_t *uid, gid_t *gid, struct nslab_error
 	*gid = g;
 	return 0;
 bad:
-	return nslab_fail(e, EINVAL, "--user", "'%s' is not UID[:GID]", arg);
+	return nslab_bad_input(e, "--user", "'%s' is not UID[:GID]", arg);
 }
 
 int nslab_parse_time_offsets(const char *arg, long long offs[NSLAB_CLOCK_COUNT],
@@ -98,26 +98,26 @@ int nslab_parse_time_offsets(const char *arg, long long offs[NSLAB_CLOCK_COUNT],
 	char buf[128], *save, *item;
 
 	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf) || !*buf)
-		return nslab_fail(e, EINVAL, "--time-offset", "'%s' is not CLOCK=SECONDS[,...]", arg);
+		return nslab_bad_input(e, "--time-offset", "'%s' is not CLOCK=SECONDS[,...]", arg);
 	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(item, '=');
 		int c;
 
 		if (!eq)
-			return nslab_fail(e, EINVAL, "--time-offset", "'%s' is not CLOCK=SECONDS", item);
+			return nslab_bad_input(e, "--time-offset", "'%s' is not CLOCK=SECONDS", item);
 		*eq++ = '\0';
 		for (c = 0; c < NSLAB_CLOCK_COUNT; c++)
 			if (strcmp(item, clocks[c]) == 0)
 				break;
 		if (c == NSLAB_CLOCK_COUNT)
-			return nslab_fail(e, EINVAL, "--time-offset",
-					  "unknown clock '%s' (monotonic or boottime)", item);
+			return nslab_bad_input(e, "--time-offset",
+					       "unknown clock '%s' (monotonic or boottime)", item);
 		if (seen[c])
-			return nslab_fail(e, EINVAL, "--time-offset", "clock '%s' given twice", item);
+			return nslab_bad_input(e, "--time-offset", "clock '%s' given twice", item);
 		seen[c] = true;
 		if (nslab_parse_number(eq, -limit, limit, &offs[c]))
-			return nslab_fail(e, EINVAL, "--time-offset",
-					  "'%s' is not a number of seconds within +-%lld", eq, limit);
+			return nslab_bad_input(e, "--time-offset",
+					       "'%s' is not a number of seconds within +-%lld", eq, limit);
 	}
 	return 0;
 }
@@ -129,13 +129,13 @@ int nslab_parse_join(const char *arg, const char *join[NSLAB_NS_COUNT], struct n
 	int t;
 
 	if (!eq || eq == arg || !eq[1] || eq - arg >= (int)sizeof(type))
-		return nslab_fail(e, EINVAL, "--join", "'%s' is not TYPE=PATH", arg);
+		return nslab_bad_input(e, "--join", "'%s' is not TYPE=PATH", arg);
 	snprintf(type, sizeof(type), "%.*s", (int)(eq - arg), arg);
 	t = nslab_ns_from_name(type);
 	if (t < 0)
-		return nslab_fail(e, EINVAL, "--join", "unknown namespace '%s'", type);
+		return nslab_bad_input(e, "--join", "unknown namespace '%s'", type);
 	if (join[t])
-		return nslab_fail(e, EINVAL, "--join", "namespace '%s' given twice", type);
+		return nslab_bad_input(e, "--join", "namespace '%s' given twice", type);
 	join[t] = eq + 1;
 	return 0;
 }
@@ -178,15 +178,15 @@ int nslab_parse_net(const char *arg, struct nslab_net *net, struct nslab_error *
 	}
 	/* "veth,mtu=N" and "veth,peer=..." are veth with no address of its own. */
 	if (strncmp(arg, "veth", 4) != 0 || (arg[4] && arg[4] != '=' && arg[4] != ','))
-		return nslab_fail(e, EINVAL, "--net", "unknown mode '%s' (none, loopback or veth=...)", arg);
+		return nslab_bad_input(e, "--net", "unknown mode '%s' (none, loopback or veth=...)", arg);
 	net->mode = NSLAB_NET_VETH;
 	net->n_addr = net->n_peer = 0;
 	if (!arg[4])
 		return 0;
 	if (snprintf(buf, sizeof(buf), "%s", arg + 5) >= (int)sizeof(buf))
-		return nslab_fail(e, EINVAL, "--net", "too long");
+		return nslab_bad_input(e, "--net", "too long");
 	if (!buf[0] || buf[0] == ',' || buf[strlen(buf) - 1] == ',' || strstr(buf, ",,"))
-		return nslab_fail(e, EINVAL, "--net", "'%s' has an empty item", arg);
+		return nslab_bad_input(e, "--net", "'%s' has an empty item", arg);
 	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		bool peer = strncmp(item, "peer=", 5) == 0;
 		struct nslab_net_addr *list = peer ? net->peer : net->addr;
@@ -195,15 +195,15 @@ int nslab_parse_net(const char *arg, struct nslab_net *net, struct nslab_error *
 
 		if (strncmp(item, "mtu=", 4) == 0) {
 			if (nslab_parse_number(item + 4, 68, 65535, &mtu))
-				return nslab_fail(e, EINVAL, "--net", "'%s' is not an MTU (68-65535)", item + 4);
+				return nslab_bad_input(e, "--net", "'%s' is not an MTU (68-65535)", item + 4);
 			net->mtu = mtu;
 			continue;
 		}
 		if (*n == NSLAB_NET_MAX_ADDRS)
-			return nslab_fail(e, EINVAL, "--net", "at most %d addresses per end",
-					  NSLAB_NET_MAX_ADDRS);
+			return nslab_bad_input(e, "--net", "at most %d addresses per end",
+					       NSLAB_NET_MAX_ADDRS);
 		if (parse_addr(peer ? item + 5 : item, &list[*n]))
-			return nslab_fail(e, EINVAL, "--net", "'%s' is not ADDRESS/PREFIX", item);
+			return nslab_bad_input(e, "--net", "'%s' is not ADDRESS/PREFIX", item);
 		(*n)++;
 	}
 	return 0;
@@ -297,7 +297,7 @@ static int check_user(struct nslab_spec *spec, struct nslab_error *e)
 
 	if (!userns) {
 		if (spec->n_uid_map || spec->n_gid_map)
-			return nslab_fail(e, EINVAL, "--uid-map", "id maps need the user namespace");
+			return nslab_bad_input(e, "--uid-map", "id maps need the user namespace");
 		return 0;
 	}
 	/* An explicit map shows the image's owners as that map makes them. */
@@ -318,11 +318,11 @@ static int check_user(struct nslab_spec *spec, struct nslab_error *e)
 	}
 	spec->map_helpers = needs_helpers(spec);
 	if (!nslab_id_mapped(spec->uid_map, spec->n_uid_map, spec->user_set ? spec->uid : 0))
-		return nslab_fail(e, EINVAL, "--user", "uid %u is not mapped in the user namespace",
-				  (unsigned)(spec->user_set ? spec->uid : 0));
+		return nslab_bad_input(e, "--user", "uid %u is not mapped in the user namespace",
+				       (unsigned)(spec->user_set ? spec->uid : 0));
 	if (!nslab_id_mapped(spec->gid_map, spec->n_gid_map, spec->user_set ? spec->gid : 0))
-		return nslab_fail(e, EINVAL, "--user", "gid %u is not mapped in the user namespace",
-				  (unsigned)(spec->user_set ? spec->gid : 0));
+		return nslab_bad_input(e, "--user", "gid %u is not mapped in the user namespace",
+				       (unsigned)(spec->user_set ? spec->gid : 0));
 	return 0;
 }
 
@@ -336,13 +336,13 @@ static int check_time(struct nslab_spec *spec, struct nslab_error *e)
 		if (!spec->time_offset[c])
 			continue;
 		if (!(spec->ns & NSLAB_NS_BIT(NSLAB_NS_TIME)))
-			return nslab_fail(e, EINVAL, "--time-offset", "offsets need the time namespace");
+			return nslab_bad_input(e, "--time-offset", "offsets need the time namespace");
 		clock_gettime(ids[c], &now);
 		/* The kernel refuses an offset that would make the clock negative inside. */
 		if (spec->time_offset[c] < 0 && -spec->time_offset[c] > now.tv_sec)
-			return nslab_fail(e, EINVAL, "--time-offset",
-					  "offset %lld would make the clock negative (uptime %llds)",
-					  spec->time_offset[c], (long long)now.tv_sec);
+			return nslab_bad_input(e, "--time-offset",
+					       "offset %lld would make the clock negative (uptime %llds)",
+					       spec->time_offset[c], (long long)now.tv_sec);
 	}
 	return 0;
 }
@@ -355,13 +355,13 @@ static int check_joins(struct nslab_spec *spec, struct nslab_error *e)
 		if (!spec->join[t])
 			continue;
 		if (t == NSLAB_NS_USER || t == NSLAB_NS_MNT || t == NSLAB_NS_PID)
-			return nslab_fail(e, EINVAL, "--join", "joining a %s namespace is not supported",
-					  nslab_ns_types[t].name);
+			return nslab_bad_input(e, "--join", "joining a %s namespace is not supported",
+					       nslab_ns_types[t].name);
 		fd = nslab_ns_open_checked(spec->join[t], t);
 		if (fd < 0)
-			return nslab_fail(e, -fd, "--join", "%s: %s", spec->join[t],
-					  fd == -EINVAL ? "not a namespace file of that type" :
-					  strerror(-fd));
+			return nslab_fail_as(e, NSLAB_ERR_INPUT, -fd, "--join", "%s: %s", spec->join[t],
+					     fd == -EINVAL ? "not a namespace file of that type" :
+					     strerror(-fd));
 		close(fd);
 		spec->ns &= ~NSLAB_NS_BIT(t);
 	}
@@ -376,16 +376,16 @@ int nslab_parse_persist(const char *arg, struct nslab_spec *spec, struct nslab_e
 
 	if (!eq) {
 		if (spec->persist_dir)
-			return nslab_fail(e, EINVAL, "--persist", "one directory only");
+			return nslab_bad_input(e, "--persist", "one directory only");
 		spec->persist_dir = arg;
 		return 0;
 	}
 	snprintf(type, sizeof(type), "%.*s", (int)(eq - arg), arg);
 	t = nslab_ns_from_name(type);
 	if (t < 0 || eq - arg >= (int)sizeof(type))
-		return nslab_fail(e, EINVAL, "--persist", "unknown namespace '%s' (DIR or TYPE=PATH)", type);
+		return nslab_bad_input(e, "--persist", "unknown namespace '%s' (DIR or TYPE=PATH)", type);
 	if (!eq[1] || spec->persist_path[t])
-		return nslab_fail(e, EINVAL, "--persist", "'%s' needs one path per type", arg);
+		return nslab_bad_input(e, "--persist", "'%s' needs one path per type", arg);
 	spec->persist_path[t] = eq + 1;
 	return 0;
 }
@@ -421,16 +421,16 @@ static int check_persist(const struct nslab_spec *spec, struct nslab_error *e)
 		struct stat st;
 
 		if (spec->persist_path[t] && !(spec->ns & NSLAB_NS_BIT(t)))
-			return nslab_fail(e, EINVAL, "--persist", "namespace '%s' is not created here",
-					  nslab_ns_types[t].name);
+			return nslab_bad_input(e, "--persist", "namespace '%s' is not created here",
+					       nslab_ns_types[t].name);
 		if (!path || !(spec->ns & NSLAB_NS_BIT(t)))
 			continue;
 		if (lstat(path, &st) == 0)
-			return nslab_fail(e, EEXIST, "--persist", "%s already exists", path);
+			return nslab_fail_as(e, NSLAB_ERR_INPUT, EEXIST, "--persist", "%s already exists", path);
 		snprintf(parent, sizeof(parent), "%s", path);
 		*(strrchr(parent, '/') ? strrchr(parent, '/') : parent) = '\0';
 		if (parent[0] && (stat(parent, &st) < 0 || !S_ISDIR(st.st_mode)))
-			return nslab_fail(e, ENOTDIR, "--persist", "%s is not a directory", parent);
+			return nslab_fail_as(e, NSLAB_ERR_INPUT, ENOTDIR, "--persist", "%s is not a directory", parent);
 	}
 	return 0;
 }
@@ -449,12 +449,12 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 		snprintf(spec->name, sizeof(spec->name), "nslab-%02x%02x%02x%02x",
 			 rnd[0], rnd[1], rnd[2], rnd[3]);
 	} else if (!nslab_name_valid(spec->name)) {
-		return nslab_fail(e, EINVAL, "--name",
-				  "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
-				  spec->name, NSLAB_NAME_MAX);
+		return nslab_bad_input(e, "--name",
+				       "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
+				       spec->name, NSLAB_NAME_MAX);
 	}
 	if (!(spec->ns & NSLAB_NS_BIT(NSLAB_NS_MNT)))
-		return nslab_fail(e, EINVAL, "--ns", "the mount namespace is required (mnt)");
+		return nslab_bad_input(e, "--ns", "the mount namespace is required (mnt)");
 	ret = check_joins(spec, e);
 	if (!ret)
 		ret = check_rootfs(spec, e);
@@ -470,16 +470,16 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 	if (!ret && spec->cgroup_parent &&
 	    (!*spec->cgroup_parent || spec->cgroup_parent[0] == '/' ||
 	     strstr(spec->cgroup_parent, "..") || strlen(spec->cgroup_parent) > 512))
-		ret = nslab_fail(e, EINVAL, "--cgroup-parent",
-				 "'%s' must be a relative path without '..'", spec->cgroup_parent);
+		ret = nslab_bad_input(e, "--cgroup-parent",
+				      "'%s' must be a relative path without '..'", spec->cgroup_parent);
 	if (ret)
 		return ret;
 	if ((spec->hostname || spec->domainname) && !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_UTS)))
-		return nslab_fail(e, EINVAL, "--hostname", "a hostname needs the uts namespace");
+		return nslab_bad_input(e, "--hostname", "a hostname needs the uts namespace");
 	if (spec->hostname && (strlen(spec->hostname) > 64 || !*spec->hostname))
-		return nslab_fail(e, EINVAL, "--hostname", "must be 1-64 characters");
+		return nslab_bad_input(e, "--hostname", "must be 1-64 characters");
 	if (spec->domainname && strlen(spec->domainname) > 64)
-		return nslab_fail(e, EINVAL, "--domainname", "must be at most 64 characters");
+		return nslab_bad_input(e, "--domainname", "must be at most 64 characters");
 	if (!spec->hostname && (spec->ns & NSLAB_NS_BIT(NSLAB_NS_UTS)))
 		spec->hostname = spec->name;
 	ret = nslab_net_check(spec, e);
@@ -489,8 +489,8 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 		struct stat st;
 
 		if (stat(spec->persist_dir, &st) < 0 || !S_ISDIR(st.st_mode))
-			return nslab_fail(e, ENOTDIR, "--persist", "%s is not a directory",
-					  spec->persist_dir);
+			return nslab_fail_as(e, NSLAB_ERR_INPUT, ENOTDIR, "--persist", "%s is not a directory",
+					     spec->persist_dir);
 	}
 	return check_persist(spec, e);
 }
