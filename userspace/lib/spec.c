@@ -234,7 +234,8 @@ static int check_rootfs(struct nslab_spec *spec, struct nslab_error *e)
 	}
 	dfd = open(spec->rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
-		return nslab_fail(e, errno, "rootfs", "%s: %s", spec->rootfs, strerror(errno));
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, errno, "rootfs", "%s: %s", spec->rootfs,
+				     strerror(errno));
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		int ret = fstatat(dfd, needed[i], &st, AT_SYMLINK_NOFOLLOW);
 		bool missing = ret < 0 && errno == ENOENT;
@@ -242,8 +243,8 @@ static int check_rootfs(struct nslab_spec *spec, struct nslab_error *e)
 		if (ret < 0 || !S_ISDIR(st.st_mode)) {
 			/* A symlink here could point the runtime's own mounts at the host (M6). */
 			close(dfd);
-			return nslab_fail(e, EINVAL, "rootfs", "%s/%s is %s", spec->rootfs, needed[i],
-					  missing ? "missing" : "not a directory");
+			return nslab_bad_input(e, "rootfs", "%s/%s is %s", spec->rootfs, needed[i],
+					       missing ? "missing" : "not a directory");
 		}
 	}
 	close(dfd);
