@@ -2,22 +2,39 @@
 #ifndef NSLAB_CLI_H
 #define NSLAB_CLI_H
 
+#include "process.h"
 #include "util.h"
 #include "version.h"
 
-/* Exit codes of the subcommands other than run and exec. */
-enum { CLI_OK = 0, CLI_ERROR = 1, CLI_USAGE = 2 };
+/* Exit codes of the subcommands other than run and exec (process.h has the table). */
+enum { CLI_OK = 0, CLI_ERROR = NSLAB_EXIT_FAILURE, CLI_USAGE = NSLAB_EXIT_USAGE };
 
-/* Prints `nslab: <what>: <why>` on stderr. */
+/* Prints `nslab: <what>: <why>` on stderr: the one way an error reaches the user. */
 void cli_error(const struct nslab_error *e);
-/* Formats and prints an error in one call; returns @code. */
-int cli_fail(int code, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * Print @e and return the exit code its kind gives: cli_exit for the
+ * subcommands other than run and exec (nslab_manage_failure_code), cli_exit_run
+ * for run and exec (nslab_failure_code).
+ */
+int cli_exit(const struct nslab_error *e);
+int cli_exit_run(const struct nslab_error *e);
+/*
+ * A failure the CLI finds itself: records an error of @kind (nslab_vfail)
+ * and returns @exit_with's code for it, which prints it.  Called as
+ * cli_fail(kind, err, what, fmt, ...) for the subcommands other than run and
+ * exec, cli_fail_run(...) for those two.
+ */
+int cli_fail_with(int (*exit_with)(const struct nslab_error *e), enum nslab_err_kind kind,
+		  int err, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+#define cli_fail(...) cli_fail_with(cli_exit, __VA_ARGS__)
+#define cli_fail_run(...) cli_fail_with(cli_exit_run, __VA_ARGS__)
 
 struct nslab_state;
 struct nslab_cgroup;
 /*
  * Finds container @name (or host pid) and its cgroup; prints the error and
- * returns CLI_USAGE if there is none, CLI_ERROR on other failures, else 0.
+ * returns cli_exit's code (2 if there is none, else 1) on failure, else 0.
  */
 int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg);
 /*

@@ -137,21 +137,19 @@ int cmd_counters(int argc, char **argv)
 		} else if (strcmp(argv[i], "--watch") == 0 && i + 1 < argc) {
 			watch = strtol(argv[++i], &end, 10);
 			if (*end || watch <= 0 || watch > 86400)
-				return cli_fail(CLI_USAGE, "usage", "--watch takes whole seconds, 1 to 86400");
+				return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "--watch takes whole seconds, 1 to 86400");
 		} else if (strcmp(argv[i], "--help") == 0) {
 			printf("usage: %s\n"
 			       "per namespace type: created, destroyed, live, peak since the nscount\n"
 			       "module was loaded, and in-kernel creation latency (log2 ns buckets)\n", USAGE);
 			return CLI_OK;
 		} else {
-			return cli_fail(CLI_USAGE, "usage", USAGE);
+			return cli_fail(NSLAB_ERR_INPUT, 0, "usage", USAGE);
 		}
 	}
 	for (;;) {
-		if (nslab_counters_dump(&c, &e)) {
-			cli_error(&e);
-			return CLI_ERROR;
-		}
+		if (nslab_counters_dump(&c, &e))
+			return cli_exit(&e);
 		if (json) {
 			print_json(&c);
 		} else {

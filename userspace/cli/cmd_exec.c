@@ -96,8 +96,7 @@ static int relay_or_wait(const struct exec_opts *o, int master, pid_t pid)
 	if (o->interactive && nslab_tty_raw(0, &e)) {
 		kill(pid, SIGKILL);
 		nslab_wait_forwarding(pid);
-		cli_error(&e);
-		return NSLAB_EXIT_SETUP;
+		return cli_exit_run(&e);
 	}
 	code = nslab_tty_relay(master, o->interactive ? 0 : -1, pid, -1);
 	nslab_tty_restore();
@@ -117,17 +116,15 @@ static int fork_command(const struct nslab_state *st, const struct exec_opts *o,
 
 	gethostname(host, sizeof(host) - 1);
 	/* Here, in the container's mount namespace: the pty is one of its own devpts. */
-	if (o->tty && nslab_pty_open(&master, &slave, &e)) {
-		cli_error(&e);
-		return NSLAB_EXIT_SETUP;
-	}
+	if (o->tty && nslab_pty_open(&master, &slave, &e))
+		return cli_exit_run(&e);
 	if (pipe2(rep, O_CLOEXEC) < 0) {
-		code = cli_fail(NSLAB_EXIT_SETUP, "exec", "pipe: %m");
+		code = cli_fail_run(NSLAB_ERR_SYSTEM, errno, "exec", "pipe: %s", strerror(errno));
 		goto out;
 	}
 	pid = fork();
 	if (pid < 0) {
-		code = cli_fail(NSLAB_EXIT_SETUP, "exec", "fork: %m");
+		code = cli_fail_run(NSLAB_ERR_SYSTEM, errno, "exec", "fork: %s", strerror(errno));
 		close(rep[0]);
 		close(rep[1]);
 		goto out;
@@ -141,8 +138,7 @@ static int fork_command(const struct nslab_state *st, const struct exec_opts *o,
 	close(rep[0]);
 	if (n == sizeof(r)) {
 		nslab_wait_forwarding(pid);
-		cli_error(&r.error);
-		code = nslab_failure_code(&r.error);
+		code = cli_exit_run(&r.error);
 		goto out;
 	}
 	if (slave >= 0)
@@ -170,26 +166,24 @@ static int enter_and_run(const struct nslab_state *st, const struct exec_opts *o
 	ret = nslab_container_cgroup(st, &cg);
 	if (!ret && cg.layout.mode != NSLAB_CG_NONE) {
 		if (nslab_cg_is_frozen(&cg))
-			return cli_fail(NSLAB_EXIT_SETUP, "exec",
-					"container '%s' is frozen (nslab thaw %s)", st->name, st->name);
+			return cli_fail_run(NSLAB_ERR_SYSTEM, 0, "exec",
+					    "container '%s' is frozen (nslab thaw %s)", st->name, st->name);
 		cg.made = true;
 		ret = nslab_cg_enter_self(&cg);
 	}
 	if (ret)
-		return cli_fail(NSLAB_EXIT_SETUP, "cgroup", "%s: %s", st->name, strerror(-ret));
+		return cli_fail_run(NSLAB_ERR_SYSTEM, ret, "cgroup", "%s: %s", st->name, strerror(-ret));
 	/* A profile file is a host path: read it before we stand in the container's root. */
 	sc = seccomp_of(st);
-	if (nslab_seccomp_check(&sc, st->caps, &e)) {
-		cli_error(&e);
-		return NSLAB_EXIT_SETUP;
-	}
+	if (nslab_seccomp_check(&sc, st->caps, &e))
+		return cli_exit_run(&e);
 	ret = nslab_fault("setns") ? -EIO : nslab_ns_enter(st->pid, st->ns);
 	if (ret)
-		return cli_fail(NSLAB_EXIT_SETUP, "setns", "%s: %s", st->name, strerror(-ret));
+		return cli_fail_run(NSLAB_ERR_SYSTEM, ret, "setns", "%s: %s", st->name, strerror(-ret));
 	if (st->ns & NSLAB_NS_BIT(NSLAB_NS_USER)) {
 		ret = nslab_user_switch(0, 0);
 		if (ret)
-			return cli_fail(NSLAB_EXIT_SETUP, "user", "%s", strerror(-ret));
+			return cli_fail_run(NSLAB_ERR_SYSTEM, ret, "user", "%s", strerror(-ret));
 	}
 	return fork_command(st, o, &sc, argv);
 }
@@ -209,15 +203,13 @@ int cmd_exec(int argc, char **argv)
 			fputs(exec_usage, stdout);
 			return 0;
 		case 'u':
-			if (nslab_parse_user(optarg, &o.uid, &o.gid, &e)) {
-				cli_error(&e);
-				return NSLAB_EXIT_SETUP;
-			}
+			if (nslab_parse_user(optarg, &o.uid, &o.gid, &e))
+				return cli_exit_run(&e);
 			o.user_set = true;
 			break;
 		case 'e':
 			if (!strchr(optarg, '=') || optarg[0] == '=' || o.n_env >= NSLAB_MAX_ENV)
-				return cli_fail(NSLAB_EXIT_SETUP, "--env", "'%s' is not KEY=VALUE", optarg);
+				return cli_fail_run(NSLAB_ERR_INPUT, 0, "--env", "'%s' is not KEY=VALUE", optarg);
 			o.env[o.n_env++] = optarg;
 			break;
 		case 't':
@@ -227,10 +219,10 @@ int cmd_exec(int argc, char **argv)
 			o.interactive = true;
 			break;
 		case ':':
-			return cli_fail(NSLAB_EXIT_SETUP, "usage", "%s needs a value", argv[optind - 1]);
+			return cli_fail_run(NSLAB_ERR_INPUT, 0, "usage", "%s needs a value", argv[optind - 1]);
 		default:
-			return cli_fail(NSLAB_EXIT_SETUP, "usage", "bad option '%s' (try 'nslab exec --help')",
-					argv[optind - 1]);
+			return cli_fail_run(NSLAB_ERR_INPUT, 0, "usage", "bad option '%s' (try 'nslab exec --help')",
+					    argv[optind - 1]);
 		}
 	}
 	target = optind++;
@@ -238,13 +230,13 @@ int cmd_exec(int argc, char **argv)
 	if (optind < argc && strcmp(argv[optind], "--") == 0)
 		optind++;
 	if (target >= argc || optind >= argc)
-		return cli_fail(NSLAB_EXIT_SETUP, "usage", "nslab exec NAME|PID [--] CMD [ARG...]");
+		return cli_fail_run(NSLAB_ERR_INPUT, 0, "usage", "nslab exec NAME|PID [--] CMD [ARG...]");
 	ret = nslab_state_find(argv[target], &st);
 	if (ret == -ENOENT)
-		return cli_fail(NSLAB_EXIT_SETUP, "exec", "no container '%s'", argv[target]);
+		return cli_fail_run(NSLAB_ERR_NOT_FOUND, ENOENT, "exec", "no container '%s'", argv[target]);
 	if (ret)
-		return cli_fail(NSLAB_EXIT_SETUP, "exec", "%s: %s", argv[target], strerror(-ret));
+		return cli_fail_run(NSLAB_ERR_SYSTEM, ret, "exec", "%s: %s", argv[target], strerror(-ret));
 	if (nslab_state_status(&st) != NSLAB_RUNNING)
-		return cli_fail(NSLAB_EXIT_SETUP, "exec", "container '%s' is not running", st.name);
+		return cli_fail_run(NSLAB_ERR_SYSTEM, 0, "exec", "container '%s' is not running", st.name);
 	return enter_and_run(&st, &o, argv + optind);
 }

@@ -18,16 +18,16 @@ int cmd_freeze(int argc, char **argv)
 		return CLI_OK;
 	}
 	if (argc != 2 || argv[1][0] == '-')
-		return cli_fail(CLI_USAGE, "usage", "nslab %s NAME|PID", argv[0]);
+		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "nslab %s NAME|PID", argv[0]);
 	ret = cli_find(argv[1], &st, &cg);
 	if (!ret)
 		ret = cli_need_cgroup(argv[0], &st, &cg);
 	if (ret)
 		return ret;
 	if (nslab_state_status(&st) != NSLAB_RUNNING)
-		return cli_fail(CLI_ERROR, argv[0], "container '%s' is not running", st.name);
+		return cli_fail(NSLAB_ERR_SYSTEM, 0, argv[0], "container '%s' is not running", st.name);
 	ret = nslab_cg_freeze(&cg, freeze);
 	if (ret)
-		return cli_fail(CLI_ERROR, argv[0], "%s: %s", st.name, strerror(-ret));
+		return cli_fail(NSLAB_ERR_SYSTEM, ret, argv[0], "%s: %s", st.name, strerror(-ret));
 	return CLI_OK;
 }

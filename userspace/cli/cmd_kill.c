@@ -72,20 +72,20 @@ int cmd_kill(int argc, char **argv)
 		return CLI_OK;
 	}
 	if (argc < 2 || argc > 3 || argv[1][0] == '-')
-		return cli_fail(CLI_USAGE, "usage", "nslab kill NAME|PID [SIGNAL]");
+		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "nslab kill NAME|PID [SIGNAL]");
 	if (argc == 3 && (sig = parse_signal(argv[2])) < 0)
-		return cli_fail(CLI_USAGE, "kill", "unknown signal '%s'", argv[2]);
+		return cli_fail(NSLAB_ERR_INPUT, 0, "kill", "unknown signal '%s'", argv[2]);
 	ret = cli_find(argv[1], &st, &cg);
 	if (ret)
 		return ret;
 	if (nslab_state_status(&st) != NSLAB_RUNNING)
-		return cli_fail(CLI_ERROR, "kill", "container '%s' is not running", st.name);
+		return cli_fail(NSLAB_ERR_SYSTEM, 0, "kill", "container '%s' is not running", st.name);
 	/* The first process alone is not the container: say so rather than leave the rest. */
 	if (sig == SIGKILL && cg.layout.mode == NSLAB_CG_NONE && !(st.ns & NSLAB_NS_BIT(NSLAB_NS_PID)))
-		return cli_fail(CLI_ERROR, "kill", "container '%s' has neither a cgroup nor a pid "
+		return cli_fail(NSLAB_ERR_SYSTEM, 0, "kill", "container '%s' has neither a cgroup nor a pid "
 				"namespace: KILL cannot reach all its processes", st.name);
 	ret = signal_all(&cg, &st, sig);
 	if (ret)
-		return cli_fail(CLI_ERROR, "kill", "%s: %s", st.name, strerror(-ret));
+		return cli_fail(NSLAB_ERR_SYSTEM, ret, "kill", "%s: %s", st.name, strerror(-ret));
 	return CLI_OK;
 }

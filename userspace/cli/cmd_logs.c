@@ -90,20 +90,20 @@ static int print_log(const struct nslab_state *st, bool following)
 	int ret, log, pidfd;
 
 	if (nslab_state_path(path, sizeof(path), st->name, "log"))
-		return cli_fail(CLI_ERROR, "logs", "%s: %s", st->name, strerror(ENAMETOOLONG));
+		return cli_fail(NSLAB_ERR_SYSTEM, ENAMETOOLONG, "logs", "%s: %s", st->name, strerror(ENAMETOOLONG));
 	log = open(path, O_RDONLY | O_CLOEXEC);
 	if (log < 0 && errno == ENOENT)
-		return cli_fail(CLI_ERROR, "logs", "container '%s' has no log: only a detached one (-d) keeps its output",
+		return cli_fail(NSLAB_ERR_SYSTEM, 0, "logs", "container '%s' has no log: only a detached one (-d) keeps its output",
 				st->name);
 	if (log < 0)
-		return cli_fail(CLI_ERROR, "logs", "%s: %m", path);
+		return cli_fail(NSLAB_ERR_SYSTEM, errno, "logs", "%s: %s", path, strerror(errno));
 	pidfd = following ? supervisor_pidfd(st) : -1;
 	ret = pidfd >= 0 ? follow(log, path, pidfd) : copy_out(log);
 	if (pidfd >= 0)
 		close(pidfd);
 	close(log);
 	if (ret)
-		return cli_fail(CLI_ERROR, "logs", "%s: %s", st->name, strerror(-ret));
+		return cli_fail(NSLAB_ERR_SYSTEM, ret, "logs", "%s: %s", st->name, strerror(-ret));
 	return CLI_OK;
 }
 
@@ -122,13 +122,13 @@ int cmd_logs(int argc, char **argv)
 			     "  -f, --follow   go on printing as it grows, until the container exits");
 			return CLI_OK;
 		} else if (argv[i][0] == '-' || name) {
-			return cli_fail(CLI_USAGE, "usage", USAGE);
+			return cli_fail(NSLAB_ERR_INPUT, 0, "usage", USAGE);
 		} else {
 			name = argv[i];
 		}
 	}
 	if (!name)
-		return cli_fail(CLI_USAGE, "usage", USAGE);
+		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", USAGE);
 	ret = cli_find(name, &st, NULL);
 	return ret ? ret : print_log(&st, following);
 }

@@ -20,10 +20,8 @@ static int status(const char *path, bool json)
 	struct utsname u;
 	bool have_file;
 
-	if (nslab_kmod_status(MODULE_NAME, &st, &e)) {
-		cli_error(&e);
-		return CLI_ERROR;
-	}
+	if (nslab_kmod_status(MODULE_NAME, &st, &e))
+		return cli_exit(&e);
 	uname(&u);
 	have_file = nslab_kmod_modinfo(path, &info, &file_err) == 0;
 	if (json) {
@@ -77,7 +75,7 @@ int cmd_module(int argc, char **argv)
 		} else if (strcmp(argv[i], "--json") == 0) {
 			json = true;
 		} else if (argv[i][0] == '-' || (action && path)) {
-			return cli_fail(CLI_USAGE, "usage", USAGE);
+			return cli_fail(NSLAB_ERR_INPUT, 0, "usage", USAGE);
 		} else if (!action) {
 			action = argv[i];
 		} else {
@@ -85,23 +83,21 @@ int cmd_module(int argc, char **argv)
 		}
 	}
 	if (!action)
-		return cli_fail(CLI_USAGE, "usage", USAGE);
+		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", USAGE);
 	if (!path)
 		path = nslab_kmod_default_path(fallback, sizeof(fallback));
 
 	if (strcmp(action, "status") == 0)
 		return status(path, json);
 	if (json)
-		return cli_fail(CLI_USAGE, "usage", "--json goes with status only");
+		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "--json goes with status only");
 	if (strcmp(action, "load") == 0)
 		ret = nslab_kmod_load(path, &e);
 	else if (strcmp(action, "unload") == 0)
 		ret = nslab_kmod_unload(MODULE_NAME, &e);
 	else
-		return cli_fail(CLI_USAGE, "usage", USAGE);
-	if (ret) {
-		cli_error(&e);
-		return CLI_ERROR;
-	}
+		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", USAGE);
+	if (ret)
+		return cli_exit(&e);
 	return CLI_OK;
 }

@@ -120,7 +120,7 @@ int cmd_ps(int argc, char **argv)
 			     "  -a, --all   exited containers too (kept until `nslab rm`)");
 			return CLI_OK;
 		} else
-			return cli_fail(CLI_USAGE, "usage", "bad argument '%s' (nslab ps [-a] [--json])",
+			return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "bad argument '%s' (nslab ps [-a] [--json])",
 					argv[i]);
 	}
 	if (out.json) {
@@ -134,6 +134,6 @@ int cmd_ps(int argc, char **argv)
 	if (out.json)
 		nslab_json_close(&out.j, ']');
 	if (ret)
-		return cli_fail(CLI_ERROR, "ps", "%s: %s", nslab_state_root(), strerror(-ret));
+		return cli_fail(NSLAB_ERR_SYSTEM, ret, "ps", "%s: %s", nslab_state_root(), strerror(-ret));
 	return CLI_OK;
 }

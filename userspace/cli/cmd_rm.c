@@ -44,9 +44,9 @@ static int remove_one(const char *name, bool force)
 	int ret = nslab_state_find(name, &st);
 
 	if (ret == -ENOENT)
-		return cli_fail(CLI_USAGE, "rm", "no container '%s'", name);
+		return cli_fail(NSLAB_ERR_NOT_FOUND, ENOENT, "rm", "no container '%s'", name);
 	if (ret)
-		return cli_fail(CLI_ERROR, "rm", "%s: %s", name, strerror(-ret));
+		return cli_fail(NSLAB_ERR_SYSTEM, ret, "rm", "%s: %s", name, strerror(-ret));
 	status = nslab_state_status(&st);
 	/* Dead or exited: nothing runs, the state says what is left. */
 	if (status != NSLAB_DEAD && status != NSLAB_EXITED) {
@@ -59,11 +59,11 @@ static int remove_one(const char *name, bool force)
 		bool exiting = status == NSLAB_CREATED && st.pid;
 
 		if (!force && !exiting)
-			return cli_fail(CLI_ERROR, "rm", "container '%s' is %s (use -f to kill it)",
+			return cli_fail(NSLAB_ERR_SYSTEM, 0, "rm", "container '%s' is %s (use -f to kill it)",
 					st.name, nslab_status_name(status));
 		ret = stop_supervised(&st);
 		if (ret)
-			return cli_fail(CLI_ERROR, "rm", "%s: %s", st.name, strerror(-ret));
+			return cli_fail(NSLAB_ERR_SYSTEM, ret, "rm", "%s: %s", st.name, strerror(-ret));
 		/*
 		 * It may have got further (a veth, ns files) since we read its
 		 * state, or cleaned up after itself; and the name may be another
@@ -74,13 +74,13 @@ static int remove_one(const char *name, bool force)
 						now.supervisor_start != st.supervisor_start)))
 			return CLI_OK;
 		if (ret)
-			return cli_fail(CLI_ERROR, "rm", "%s: %s", st.name, strerror(-ret));
+			return cli_fail(NSLAB_ERR_SYSTEM, ret, "rm", "%s: %s", st.name, strerror(-ret));
 		st = now;
 	}
 	/* Whatever the supervisor did not get to (it may have been SIGKILLed). */
 	ret = nslab_container_remove(&st);
 	if (ret)
-		return cli_fail(CLI_ERROR, "rm", "%s: %s", st.name, strerror(-ret));
+		return cli_fail(NSLAB_ERR_SYSTEM, ret, "rm", "%s: %s", st.name, strerror(-ret));
 	return CLI_OK;
 }
 
@@ -96,11 +96,11 @@ int cmd_rm(int argc, char **argv)
 			puts("usage: nslab rm [-f|--force] NAME|PID...");
 			return CLI_OK;
 		} else {
-			return cli_fail(CLI_USAGE, "usage", "bad option '%s' (nslab rm [-f] NAME...)", argv[i]);
+			return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "bad option '%s' (nslab rm [-f] NAME...)", argv[i]);
 		}
 	}
 	if (i == argc)
-		return cli_fail(CLI_USAGE, "usage", "nslab rm [-f] NAME|PID...");
+		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "nslab rm [-f] NAME|PID...");
 	for (; i < argc; i++) {
 		int ret = remove_one(argv[i], force);
 

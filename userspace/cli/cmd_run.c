@@ -129,22 +129,22 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 		else if (strcmp(arg, "false") == 0)
 			spec->no_new_privs = false;
 		else
-			return nslab_fail(e, EINVAL, "--no-new-privs", "'%s' is not true or false", arg);
+			return nslab_bad_input(e, "--no-new-privs", "'%s' is not true or false", arg);
 		return 0;
 	case OPT_SECCOMP: return nslab_seccomp_parse(arg, &spec->seccomp, e);
 	case OPT_NAME:
 		if (strlen(arg) > NSLAB_NAME_MAX)
-			return nslab_fail(e, EINVAL, "--name", "'%.16s...' is %zu characters long, at most %d",
-					  arg, strlen(arg), NSLAB_NAME_MAX);
+			return nslab_bad_input(e, "--name", "'%.16s...' is %zu characters long, at most %d",
+					       arg, strlen(arg), NSLAB_NAME_MAX);
 		if (!nslab_name_valid(arg))
-			return nslab_fail(e, EINVAL, "--name",
-					  "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
-					  arg, NSLAB_NAME_MAX);
+			return nslab_bad_input(e, "--name",
+					       "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
+					       arg, NSLAB_NAME_MAX);
 		strcpy(spec->name, arg);
 		return 0;
 	case OPT_NS:
 		if (nslab_ns_parse_list(arg, &spec->ns, &bad))
-			return nslab_fail(e, EINVAL, "--ns", "unknown namespace '%s' (uts ipc pid mnt net user cgroup time)", bad);
+			return nslab_bad_input(e, "--ns", "unknown namespace '%s' (uts ipc pid mnt net user cgroup time)", bad);
 		return 0;
 	case OPT_ROOTFS: spec->rootfs = arg; return 0;
 	case OPT_NO_OVERLAY: spec->overlay = false; return 0;
@@ -166,8 +166,8 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 		long long s;
 
 		if (nslab_parse_number(arg, 0, 86400, &s))
-			return nslab_fail(e, EINVAL, "--stop-timeout", "'%s' is not a number of seconds (0-86400)",
-					  arg);
+			return nslab_bad_input(e, "--stop-timeout", "'%s' is not a number of seconds (0-86400)",
+					       arg);
 		spec->stop_timeout = s;
 		return 0;
 	}
@@ -177,13 +177,13 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 	case 'i': spec->interactive = true; return 0;
 	case 'e':
 		if (!strchr(arg, '=') || arg[0] == '=')
-			return nslab_fail(e, EINVAL, "--env", "'%s' is not KEY=VALUE", arg);
+			return nslab_bad_input(e, "--env", "'%s' is not KEY=VALUE", arg);
 		if (spec->n_env >= NSLAB_MAX_ENV)
-			return nslab_fail(e, EINVAL, "--env", "at most %d variables", NSLAB_MAX_ENV);
+			return nslab_bad_input(e, "--env", "at most %d variables", NSLAB_MAX_ENV);
 		spec->env[spec->n_env++] = arg;
 		return 0;
 	}
-	return nslab_fail(e, EINVAL, "usage", "bad option");
+	return nslab_bad_input(e, "usage", "bad option");
 }
 
 /*
@@ -220,20 +220,18 @@ static int run_detached(struct nslab_spec *spec)
 	ssize_t n;
 
 	if (pipe2(ready, O_CLOEXEC) < 0)
-		return cli_fail(NSLAB_EXIT_SETUP, "detach", "pipe: %m");
+		return cli_fail_run(NSLAB_ERR_SYSTEM, errno, "detach", "pipe: %s", strerror(errno));
 	pid = fork();
 	if (pid < 0)
-		return cli_fail(NSLAB_EXIT_SETUP, "detach", "fork: %m");
+		return cli_fail_run(NSLAB_ERR_SYSTEM, errno, "detach", "fork: %s", strerror(errno));
 	if (pid > 0) {
 		close(ready[1]);
 		n = nslab_read_all(ready[0], &r, sizeof(r));
 		close(ready[0]);
 		if (n != sizeof(r))
-			return cli_fail(NSLAB_EXIT_SETUP, "detach", "the supervisor died during setup");
-		if (!r.ready) {
-			cli_error(&r.error);
-			return nslab_failure_code(&r.error);
-		}
+			return cli_fail_run(NSLAB_ERR_SYSTEM, EPIPE, "detach", "the supervisor died during setup");
+		if (!r.ready)
+			return cli_exit_run(&r.error);
 		printf("%s\n", spec->name);
 		return 0;
 	}
@@ -255,10 +253,10 @@ static int leak_check_begin(const struct nslab_spec *spec, struct nslab_counters
 			    struct nslab_error *e)
 {
 	if (spec->detach)
-		return nslab_fail(e, EINVAL, "--check-leaks", "not with --detach");
+		return nslab_bad_input(e, "--check-leaks", "not with --detach");
 	if (nslab_spec_keeps_record(spec))
-		return nslab_fail(e, EINVAL, "--check-leaks",
-				  "persisted namespaces outlive the run: add --rm");
+		return nslab_bad_input(e, "--check-leaks",
+				       "persisted namespaces outlive the run: add --rm");
 	return nslab_counters_snapshot(before, e);
 }
 
@@ -285,24 +283,18 @@ int cmd_run(int argc, char **argv)
 			continue;
 		}
 		if (opt == ':')
-			return cli_fail(NSLAB_EXIT_SETUP, "usage", "%s needs a value", argv[optind - 1]);
+			return cli_fail_run(NSLAB_ERR_INPUT, 0, "usage", "%s needs a value", argv[optind - 1]);
 		if (opt == '?')
-			return cli_fail(NSLAB_EXIT_SETUP, "usage", "bad option '%s' (try 'nslab run --help')",
-					argv[optind - 1]);
-		if (parse_option(&spec, opt, index, optarg, &e)) {
-			cli_error(&e);
-			return NSLAB_EXIT_SETUP;
-		}
+			return cli_fail_run(NSLAB_ERR_INPUT, 0, "usage", "bad option '%s' (try 'nslab run --help')",
+					    argv[optind - 1]);
+		if (parse_option(&spec, opt, index, optarg, &e))
+			return cli_exit_run(&e);
 	}
 	spec.argv = argv + optind;
-	if (nslab_spec_finish(&spec, &e)) {
-		cli_error(&e);
-		return NSLAB_EXIT_SETUP;
-	}
-	if (check_leaks && leak_check_begin(&spec, &before, &e)) {
-		cli_error(&e);
-		return NSLAB_EXIT_SETUP;
-	}
+	if (nslab_spec_finish(&spec, &e))
+		return cli_exit_run(&e);
+	if (check_leaks && leak_check_begin(&spec, &before, &e))
+		return cli_exit_run(&e);
 	/*
 	 * The container gets 0-2 only, and the supervisor needs none of the
 	 * caller's other fds: held for the container's life, a pipe would keep
@@ -311,15 +303,13 @@ int cmd_run(int argc, char **argv)
 	close_range(3, ~0U, 0);
 	if (spec.detach)
 		return run_detached(&spec);
-	if (nslab_container_start(&c, &spec, &e) < 0) {
-		cli_error(&e);
-		return nslab_failure_code(&e);
-	}
+	if (nslab_container_start(&c, &spec, &e) < 0)
+		return cli_exit_run(&e);
 	code = finish(&c);
 	/* Lagging frees (net, ipc, user on a workqueue; pid after RCU) get a bounded wait. */
 	if (check_leaks && nslab_counters_wait_baseline(&before, 10000, NULL, &e)) {
 		cli_error(&e);
-		return code ? code : NSLAB_EXIT_SETUP;
+		return code ? code : nslab_failure_code(&e);
 	}
 	return code;
 }

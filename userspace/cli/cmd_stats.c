@@ -41,24 +41,24 @@ int cmd_stats(int argc, char **argv)
 				printf("  %s\n", fields[f].name);
 			return CLI_OK;
 		} else if (argv[i][0] == '-' || name) {
-			return cli_fail(CLI_USAGE, "usage", "nslab stats [--json] NAME|PID");
+			return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "nslab stats [--json] NAME|PID");
 		} else {
 			name = argv[i];
 		}
 	}
 	if (!name)
-		return cli_fail(CLI_USAGE, "usage", "nslab stats [--json] NAME|PID");
+		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "nslab stats [--json] NAME|PID");
 	ret = cli_find(name, &st, &cg);
 	if (!ret)
 		ret = cli_need_cgroup("stats", &st, &cg);
 	if (ret)
 		return ret;
 	if (st.exited)
-		return cli_fail(CLI_ERROR, "stats", "container '%s' has exited: its cgroup is gone",
+		return cli_fail(NSLAB_ERR_SYSTEM, 0, "stats", "container '%s' has exited: its cgroup is gone",
 				st.name);
 	ret = nslab_cg_stats(&cg, &s);
 	if (ret)
-		return cli_fail(CLI_ERROR, "stats", "%s: %s", st.name, strerror(-ret));
+		return cli_fail(NSLAB_ERR_SYSTEM, ret, "stats", "%s: %s", st.name, strerror(-ret));
 	if (json) {
 		struct nslab_json j;
 

@@ -32,17 +32,28 @@ void cli_error(const struct nslab_error *e)
 	fprintf(stderr, "nslab: %s: %s\n", e->what, e->why);
 }
 
-int cli_fail(int code, const char *what, const char *fmt, ...)
+int cli_exit(const struct nslab_error *e)
 {
-	struct nslab_error e = { .err = 0 };
+	cli_error(e);
+	return nslab_manage_failure_code(e);
+}
+
+int cli_exit_run(const struct nslab_error *e)
+{
+	cli_error(e);
+	return nslab_failure_code(e);
+}
+
+int cli_fail_with(int (*exit_with)(const struct nslab_error *e), enum nslab_err_kind kind,
+		  int err, const char *what, const char *fmt, ...)
+{
+	struct nslab_error e;
 	va_list ap;
 
-	snprintf(e.what, sizeof(e.what), "%s", what);
 	va_start(ap, fmt);
-	vsnprintf(e.why, sizeof(e.why), fmt, ap);
+	nslab_vfail(&e, kind, err, what, fmt, ap);
 	va_end(ap);
-	cli_error(&e);
-	return code;
+	return exit_with(&e);
 }
 
 int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg)
@@ -50,11 +61,11 @@ int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg)
 	int ret = nslab_state_find(name, st);
 
 	if (ret == -ENOENT)
-		return cli_fail(CLI_USAGE, "container", "no container '%s'", name);
+		return cli_fail(NSLAB_ERR_NOT_FOUND, ENOENT, "container", "no container '%s'", name);
 	if (!ret && cg)
 		ret = nslab_container_cgroup(st, cg);
 	if (ret)
-		return cli_fail(CLI_ERROR, "container", "%s: %s", name, strerror(-ret));
+		return cli_fail(NSLAB_ERR_SYSTEM, ret, "container", "%s: %s", name, strerror(-ret));
 	return 0;
 }
 
@@ -62,7 +73,7 @@ int cli_need_cgroup(const char *cmd, const struct nslab_state *st, const struct 
 {
 	if (cg->layout.mode != NSLAB_CG_NONE)
 		return 0;
-	return cli_fail(CLI_ERROR, cmd, "container '%s' has no cgroup (%s)", st->name,
+	return cli_fail(NSLAB_ERR_SYSTEM, 0, cmd, "container '%s' has no cgroup (%s)", st->name,
 			geteuid() != 0 ? "nslab makes one only when run as root" :
 			"no cgroup filesystem is mounted");
 }
@@ -82,7 +93,7 @@ static int run_command(const char *name, int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(name, commands[i].name) == 0)
 			return commands[i].fn(argc, argv);
-	return cli_fail(CLI_USAGE, "usage", "unknown command '%s' (try 'nslab --help')", name);
+	return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "unknown command '%s' (try 'nslab --help')", name);
 }
 
 /* `nslab help CMD` is `nslab CMD --help`. */
