@@ -67,6 +67,11 @@ struct rusage;
 struct nslab_counters;
 
 /* nsbench.c */
+/*
+ * Both print `nsbench: <what>: <why>` and exit with the code of the error's
+ * kind (nslab_manage_failure_code): usage_error records bad input (2), die
+ * the failed step @what with errno (1).
+ */
 __attribute__((format(printf, 2, 3), noreturn)) void usage_error(const char *what,
 								 const char *fmt, ...);
 __attribute__((noreturn)) void die(const char *what);

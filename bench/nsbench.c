@@ -7,6 +7,7 @@
  */
 #include "bench_int.h"
 #include "counters.h"
+#include "process.h"
 #include "version.h"
 
 #include <errno.h>
@@ -17,23 +18,36 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+/* nsbench's one way to report an error (the library's struct, as nslab's CLI). */
+static void nsb_error(const struct nslab_error *e)
+{
+	fprintf(stderr, "nsbench: %s: %s\n", e->what, e->why);
+}
+
+static __attribute__((noreturn)) void nsb_exit(const struct nslab_error *e)
+{
+	nsb_error(e);
+	exit(nslab_manage_failure_code(e));
+}
+
 __attribute__((format(printf, 2, 3), noreturn)) void usage_error(const char *what,
 								 const char *fmt, ...)
 {
+	struct nslab_error e;
 	va_list ap;
 
-	fprintf(stderr, "nsbench: %s: ", what);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	nslab_vfail(&e, NSLAB_ERR_INPUT, EINVAL, what, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
+	nsb_exit(&e);
 }
 
 __attribute__((noreturn)) void die(const char *what)
 {
-	fprintf(stderr, "nsbench: %s: %s\n", what, strerror(errno));
-	exit(1);
+	struct nslab_error e;
+
+	nslab_fail(&e, errno, what, NULL);
+	nsb_exit(&e);
 }
 
 struct nsb_row *add_row(struct rows *rows, enum nsb_kind kind, const char *op,
@@ -291,6 +305,7 @@ int main(int argc, char **argv)
 			  "waitpid; none: the same op without a namespace",
 	};
 	char kernel[128], cpu[128];
+	struct nslab_error e;
 	struct opts o;
 
 	parse_args(argc, argv, &o);
@@ -339,7 +354,8 @@ int main(int argc, char **argv)
 	if (o.report)
 		write_report(o.report, &m, &rows);
 	if (o.plot && plot(o.plot, rows.v, rows.n)) {
-		fprintf(stderr, "nsbench: --plot: gnuplot failed to draw %s\n", o.plot);
+		nslab_fail(&e, 0, "--plot", "gnuplot failed to draw %s", o.plot);
+		nsb_error(&e);
 		rows.failed = true;
 	}
 	free(rows.v);
