@@ -163,14 +163,18 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 	 */
 	if (c->cg.dir_fd < 0) {
 		ret = nslab_fault("cgroup-enter") ? -EIO : nslab_cg_enter_self(&c->cg);
-		if (ret && nslab_fail(&e, ret, "cgroup-enter", NULL))
+		if (ret) {
+			nslab_fail(&e, ret, "cgroup-enter", NULL);
 			child_fail(report_fd, &e);
+		}
 	}
 	/* Become the mapped root: the host's uid 0 must not own what we create. */
 	if (has_ns(spec, NSLAB_NS_USER)) {
 		ret = nslab_fault("setuid") ? -EIO : nslab_user_switch(0, 0);
-		if (ret && nslab_fail(&e, ret, "setuid", NULL))
+		if (ret) {
+			nslab_fail(&e, ret, "setuid", NULL);
 			child_fail(report_fd, &e);
+		}
 		arm_deathsig(supervisor_pidfd);
 		/*
 		 * The uid change made us non-dumpable, which hands our /proc files
@@ -180,9 +184,10 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		prctl(PR_SET_DUMPABLE, 1);
 	}
 	/* Only now, inside its cgroup, so that the namespace's root is that cgroup. */
-	if (has_ns(spec, NSLAB_NS_CGROUP) && (nslab_fault("cgroupns") || unshare(CLONE_NEWCGROUP) < 0) &&
-	    nslab_fail(&e, errno, "cgroupns", NULL))
+	if (has_ns(spec, NSLAB_NS_CGROUP) && (nslab_fault("cgroupns") || unshare(CLONE_NEWCGROUP) < 0)) {
+		nslab_fail(&e, errno, "cgroupns", NULL);
 		child_fail(report_fd, &e);
+	}
 	if (nslab_timens_setup(spec, &e))
 		child_fail(report_fd, &e);
 	if (nslab_write_all(report_fd, &ready, sizeof(ready)) || wait_root(c, sync_fd))
@@ -202,8 +207,10 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		child_fail(report_fd, &e);
 	if (has_ns(spec, NSLAB_NS_NET) && spec->net.mode != NSLAB_NET_NONE) {
 		ret = nslab_fault("net") ? -EIO : nslab_net_lo_up();
-		if (ret && nslab_fail(&e, ret, "net", "lo: %s", strerror(-ret)))
+		if (ret) {
+			nslab_fail(&e, ret, "net", "lo: %s", strerror(-ret));
 			child_fail(report_fd, &e);
+		}
 	}
 	/* Not the caller's session: no way to its terminal's input (TIOCSTI, CVE-2017-5226). */
 	if (child_session(console, &e))
