@@ -24,7 +24,7 @@ int cli_exit_run(const struct nslab_error *e);
  * cli_fail(kind, err, what, fmt, ...) for the subcommands other than run and
  * exec, cli_fail_run(...) for those two.
  */
-int cli_fail_with(int (*exit_with)(const struct nslab_error *e), enum nslab_err_kind kind,
+int cli_fail_with(int (*exit_with)(const struct nslab_error *), enum nslab_err_kind kind,
 		  int err, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 #define cli_fail(...) cli_fail_with(cli_exit, __VA_ARGS__)

@@ -44,7 +44,7 @@ int cli_exit_run(const struct nslab_error *e)
 	return nslab_failure_code(e);
 }
 
-int cli_fail_with(int (*exit_with)(const struct nslab_error *e), enum nslab_err_kind kind,
+int cli_fail_with(int (*exit_with)(const struct nslab_error *), enum nslab_err_kind kind,
 		  int err, const char *what, const char *fmt, ...)
 {
 	struct nslab_error e;
