@@ -239,11 +239,13 @@ int cmd_exec(int argc, char **argv)
 		optind++;
 	if (target >= argc || optind >= argc)
 		return cli_fail(NSLAB_EXIT_SETUP, "usage", "nslab exec NAME|PID [--] CMD [ARG...]");
-	ret = nslab_state_find(argv[target], &st);
+	ret = nslab_state_find(argv[target], &st, &e);
 	if (ret == -ENOENT)
 		return cli_fail(NSLAB_EXIT_SETUP, "exec", "no container '%s'", argv[target]);
-	if (ret)
-		return cli_fail(NSLAB_EXIT_SETUP, "exec", "%s: %s", argv[target], strerror(-ret));
+	if (ret) {
+		cli_error(&e);
+		return NSLAB_EXIT_SETUP;
+	}
 	if (nslab_state_status(&st) != NSLAB_RUNNING)
 		return cli_fail(NSLAB_EXIT_SETUP, "exec", "container '%s' is not running", st.name);
 	return enter_and_run(&st, &o, argv + optind);

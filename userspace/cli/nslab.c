@@ -47,11 +47,16 @@ int cli_fail(int code, const char *what, const char *fmt, ...)
 
 int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg)
 {
-	int ret = nslab_state_find(name, st);
+	struct nslab_error e;
+	int ret = nslab_state_find(name, st, &e);
 
 	if (ret == -ENOENT)
 		return cli_fail(CLI_USAGE, "container", "no container '%s'", name);
-	if (!ret && cg)
+	if (ret) {
+		cli_error(&e);
+		return CLI_ERROR;
+	}
+	if (cg)
 		ret = nslab_container_cgroup(st, cg);
 	if (ret)
 		return cli_fail(CLI_ERROR, "container", "%s: %s", name, strerror(-ret));
