@@ -69,9 +69,16 @@ Test(state, write_read_round_trip)
 	struct stat sb;
 
 	sample(&in, "box-1");
+	/* --cap-add ALL: every bit, written as the signed -1 an older nslab wrote too. */
+	in.caps = ~0ULL;
+	in.no_new_privs = false;
+	snprintf(in.seccomp, sizeof(in.seccomp), "/etc/nslab/profile \"1\".json");
 	cr_assert_eq(nslab_state_create(in.name), 0);
 	cr_assert_eq(nslab_state_write(&in), 0);
 	cr_assert_eq(nslab_state_read("box-1", &out), 0);
+	cr_assert_eq(out.caps, in.caps);
+	cr_assert_not(out.no_new_privs);
+	cr_assert_str_eq(out.seccomp, in.seccomp);
 	cr_assert_str_eq(out.name, in.name);
 	cr_assert_eq(out.pid, in.pid);
 	cr_assert_eq(out.pid_start, in.pid_start);

@@ -23,6 +23,11 @@ static const struct {
 	{ "io_write_bytes", offsetof(struct nslab_cg_stats, io_write_bytes) },
 };
 
+static long long value(const struct nslab_cg_stats *s, size_t f)
+{
+	return *(const long long *)((const char *)s + fields[f].offset);
+}
+
 int cmd_stats(int argc, char **argv)
 {
 	const char *name = NULL;
@@ -69,12 +74,11 @@ int cmd_stats(int argc, char **argv)
 		json_object_object_add(o, "cgroup_mode",
 				       json_object_new_string(nslab_cg_mode_name(cg.layout.mode)));
 		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
-			json_object_object_add(o, fields[f].name, json_object_new_int64(
-				*(long long *)((char *)&s + fields[f].offset)));
+			json_object_object_add(o, fields[f].name, json_object_new_int64(value(&s, f)));
 		return nslab_json_print(stdout, o) ? CLI_ERROR : CLI_OK;
 	}
 	printf("%-22s %s\n%-22s %s\n", "name", st.name, "cgroup_mode", nslab_cg_mode_name(cg.layout.mode));
 	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
-		printf("%-22s %lld\n", fields[f].name, *(long long *)((char *)&s + fields[f].offset));
+		printf("%-22s %lld\n", fields[f].name, value(&s, f));
 	return CLI_OK;
 }

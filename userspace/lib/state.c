@@ -212,9 +212,9 @@ static int field(const struct state_doc *d, const char *key, json_type type, boo
 	return 0;
 }
 
-/* A whole number in [0, @max]; absent leaves *@out as it was. */
-static int get_int(const struct state_doc *d, const char *key, bool required, long long max,
-		   long long *out)
+/* A whole number in [@min, @max]; absent leaves *@out as it was. */
+static int get_int(const struct state_doc *d, const char *key, bool required, long long min,
+		   long long max, long long *out)
 {
 	json_object *v;
 	int ret = field(d, key, json_type_int, required, &v);
@@ -223,8 +223,9 @@ static int get_int(const struct state_doc *d, const char *key, bool required, lo
 	if (ret || !v)
 		return ret;
 	n = json_object_get_int64(v);
-	if (n < 0 || n > max)
-		return bad_field(d, key, "%s is out of range 0..%lld", json_object_get_string(v), max);
+	if (n < min || n > max)
+		return bad_field(d, key, "%s is out of range %lld..%lld", json_object_get_string(v), min,
+				 max);
 	*out = n;
 	return 0;
 }
@@ -282,11 +283,11 @@ static int read_fields(const struct state_doc *d, struct nslab_state *st)
 	long long v[8] = { 0 };
 
 	if (get_str(d, "name", true, st->name, sizeof(st->name)) ||
-	    get_int(d, "pid", true, INT_MAX, &v[0]) ||
-	    get_int(d, "pid_start", true, LLONG_MAX, &v[1]) ||
-	    get_int(d, "supervisor", true, INT_MAX, &v[2]) ||
-	    get_int(d, "supervisor_start", true, LLONG_MAX, &v[3]) ||
-	    get_int(d, "created", true, LLONG_MAX, &v[4]) ||
+	    get_int(d, "pid", true, 0, INT_MAX, &v[0]) ||
+	    get_int(d, "pid_start", true, 0, LLONG_MAX, &v[1]) ||
+	    get_int(d, "supervisor", true, 0, INT_MAX, &v[2]) ||
+	    get_int(d, "supervisor_start", true, 0, LLONG_MAX, &v[3]) ||
+	    get_int(d, "created", true, 0, LLONG_MAX, &v[4]) ||
 	    get_str(d, "rootfs", true, st->rootfs, sizeof(st->rootfs)) ||
 	    get_str(d, "command", true, st->command, sizeof(st->command)) ||
 	    each_str(d, "namespaces", st, add_ns) ||
@@ -296,18 +297,19 @@ static int read_fields(const struct state_doc *d, struct nslab_state *st)
 	 * Fields added since the first release: a container started by an
 	 * older nslab must still be listed, entered and removed.
 	 */
+	/* caps is the mask's 64 bits as a signed number: "ALL" is -1. */
 	v[5] = (long long)nslab_caps_default();
 	st->no_new_privs = true;
 	strcpy(st->seccomp, "default");
 	if (get_str(d, "cgroup_parent", false, st->cgroup_parent, sizeof(st->cgroup_parent)) ||
 	    get_str(d, "host_if", false, st->host_if, sizeof(st->host_if)) ||
 	    get_str(d, "addresses", false, st->addresses, sizeof(st->addresses)) ||
-	    get_int(d, "caps", false, LLONG_MAX, &v[5]) ||
+	    get_int(d, "caps", false, LLONG_MIN, LLONG_MAX, &v[5]) ||
 	    get_bool(d, "no_new_privs", &st->no_new_privs) ||
 	    get_str(d, "seccomp", false, st->seccomp, sizeof(st->seccomp)) ||
 	    get_bool(d, "exited", &st->exited) ||
-	    get_int(d, "exit_code", false, INT_MAX, &v[6]) ||
-	    get_int(d, "finished", false, LLONG_MAX, &v[7]))
+	    get_int(d, "exit_code", false, INT_MIN, INT_MAX, &v[6]) ||
+	    get_int(d, "finished", false, 0, LLONG_MAX, &v[7]))
 		return -EINVAL;
 	st->pid = v[0];
 	st->pid_start = v[1];
