@@ -7,7 +7,7 @@
 #                        build/bench/check.md: nsbench's stability and its
 #                        agreement with crosscheck (bench/check.sh)
 #
-# The statistics, parsers and report writers (plain libc) are also linked
+# The statistics, parsers and report writers (libc, json-c) are also linked
 # into the unit tests (tests/unit/nsbench_test.c).
 
 NSBENCH        := $(O)/nsbench

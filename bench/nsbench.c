@@ -274,12 +274,22 @@ static FILE *report_file(const char *dir, const char *name)
 	return f;
 }
 
+static void json_or_die(FILE *f, const struct nsb_meta *m, const struct rows *rows, const char *what)
+{
+	int ret = nsb_write_json(f, m, rows->v, rows->n);
+
+	if (ret) {
+		errno = -ret;
+		die(what);
+	}
+}
+
 /* The JSON and a Markdown page around the table, the plot beside them. */
 static void write_report(const char *dir, const struct nsb_meta *m, const struct rows *rows)
 {
 	FILE *f = report_file(dir, "report.json");
 
-	nsb_write_json(f, m, rows->v, rows->n);
+	json_or_die(f, m, rows, "report.json");
 	if (fclose(f))
 		die("report.json");
 	f = report_file(dir, "report.md");
@@ -345,7 +355,7 @@ int main(int argc, char **argv)
 		run_compare(&o, &rows);
 
 	if (o.fmt == FMT_JSON)
-		nsb_write_json(stdout, &m, rows.v, rows.n);
+		json_or_die(stdout, &m, &rows, "--json");
 	else if (o.fmt == FMT_CSV)
 		nsb_write_csv(stdout, rows.v, rows.n);
 	else

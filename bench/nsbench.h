@@ -94,7 +94,8 @@ struct nsb_meta {
 };
 
 void nsb_write_table(FILE *out, const struct nsb_meta *m, const struct nsb_row *rows, size_t n);
-void nsb_write_json(FILE *out, const struct nsb_meta *m, const struct nsb_row *rows, size_t n);
+/* One line of compact JSON, as nslab's --json; 0, -ENOMEM or -EIO. */
+int nsb_write_json(FILE *out, const struct nsb_meta *m, const struct nsb_row *rows, size_t n);
 void nsb_write_csv(FILE *out, const struct nsb_row *rows, size_t n);
 const char *nsb_kind_name(enum nsb_kind k);
 

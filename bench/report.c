@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nsbench's report: an aligned table for people, JSON and CSV for scripts (values in ns). */
+/* nsbench's report: an aligned table for people, JSON (json-c) and CSV for scripts (values in ns). */
 #include "nsbench.h"
+#include "json.h"
 
+#include <errno.h>
 #include <string.h>
 
 static const char *const kind_names[NSB_K_PEER + 1] = {
@@ -121,30 +123,15 @@ void nsb_write_table(FILE *out, const struct nsb_meta *m, const struct nsb_row *
 	}
 }
 
-static void json_str(FILE *out, const char *s)
+/* A number with @prec decimals, or JSON null when @v < 0 (absent). */
+static json_object *json_num(double v, int prec)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	char text[64];
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-/* A number with @prec decimals, or null when @v < 0 (absent). */
-static void json_num(FILE *out, const char *key, double v, int prec)
-{
-	fprintf(out, ", \"%s\": ", key);
 	if (v < 0)
-		fputs("null", out);
-	else
-		fprintf(out, "%.*f", prec, v);
+		return NULL;
+	snprintf(text, sizeof(text), "%.*f", prec, v);
+	return json_object_new_double_s(v, text);
 }
 
 /* The numeric fields of a row, in JSON and CSV order; absent ones are < 0. */
@@ -177,38 +164,62 @@ static void row_values(const struct nsb_row *r, double v[NFIELDS])
 	v[14] = (double)r->rss_kb;
 }
 
-void nsb_write_json(FILE *out, const struct nsb_meta *m, const struct nsb_row *rows, size_t n)
+static json_object *meta_json(const struct nsb_meta *m)
 {
-	double v[NFIELDS];
-	size_t i, f;
+	json_object *doc = json_object_new_object(), *machine = json_object_new_object(),
+		    *timer = json_object_new_object();
 
-	fputs("{\"machine\": {\"kernel\": ", out);
-	json_str(out, m->kernel);
-	fputs(", \"cpu\": ", out);
-	json_str(out, m->machine);
-	fprintf(out, ", \"cpus\": %d, \"pinned_cpu\": %d, \"root\": %s},\n", m->cpus,
-		m->pinned_cpu, m->root ? "true" : "false");
-	fprintf(out, " \"timer\": {\"p50_ns\": %.1f, \"min_ns\": %.1f},\n \"nscount\": ",
-		m->timer_ns, m->timer_min_ns);
-	json_str(out, m->nscount);
-	fputs(",\n \"method\": ", out);
-	json_str(out, m->method);
-	fputs(",\n \"results\": [", out);
-	for (i = 0; i < n; i++) {
-		const struct nsb_row *r = &rows[i];
-
-		fprintf(out, "%s\n  {\"kind\": \"%s\", \"op\": ", i ? "," : "", kind_names[r->kind]);
-		json_str(out, r->op);
-		fprintf(out, ", \"%s\": ", r->kind == NSB_K_PEER ? "peer" : "type");
-		json_str(out, r->what);
-		row_values(r, v);
-		for (f = 0; fields[f].name; f++)
-			json_num(out, fields[f].name, v[f], fields[f].prec);
-		fputs(", \"note\": ", out);
-		json_str(out, r->note);
-		fputc('}', out);
+	if (!doc || !machine || !timer) {
+		json_object_put(doc);
+		json_object_put(machine);
+		json_object_put(timer);
+		return NULL;
 	}
-	fputs("\n ]\n}\n", out);
+	json_object_object_add(machine, "kernel", json_object_new_string(m->kernel));
+	json_object_object_add(machine, "cpu", json_object_new_string(m->machine));
+	json_object_object_add(machine, "cpus", json_object_new_int(m->cpus));
+	json_object_object_add(machine, "pinned_cpu", json_object_new_int(m->pinned_cpu));
+	json_object_object_add(machine, "root", json_object_new_boolean(m->root));
+	json_object_object_add(doc, "machine", machine);
+	json_object_object_add(timer, "p50_ns", json_num(m->timer_ns, 1));
+	json_object_object_add(timer, "min_ns", json_num(m->timer_min_ns, 1));
+	json_object_object_add(doc, "timer", timer);
+	json_object_object_add(doc, "nscount", json_object_new_string(m->nscount));
+	json_object_object_add(doc, "method", json_object_new_string(m->method));
+	return doc;
+}
+
+static json_object *row_json(const struct nsb_row *r)
+{
+	json_object *o = json_object_new_object();
+	double v[NFIELDS];
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "kind", json_object_new_string(kind_names[r->kind]));
+	json_object_object_add(o, "op", json_object_new_string(r->op));
+	json_object_object_add(o, r->kind == NSB_K_PEER ? "peer" : "type",
+			       json_object_new_string(r->what));
+	row_values(r, v);
+	for (size_t f = 0; fields[f].name; f++)
+		json_object_object_add(o, fields[f].name, json_num(v[f], fields[f].prec));
+	json_object_object_add(o, "note", json_object_new_string(r->note));
+	return o;
+}
+
+int nsb_write_json(FILE *out, const struct nsb_meta *m, const struct nsb_row *rows, size_t n)
+{
+	json_object *doc = meta_json(m), *results = json_object_new_array();
+
+	if (!doc || !results) {
+		json_object_put(doc);
+		json_object_put(results);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(results, row_json(&rows[i]));
+	json_object_object_add(doc, "results", results);
+	return nslab_json_print(out, doc);
 }
 
 /* Empty when absent: spreadsheets read that as a missing value. */

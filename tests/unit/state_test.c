@@ -69,9 +69,16 @@ Test(state, write_read_round_trip)
 	struct stat sb;
 
 	sample(&in, "box-1");
+	/* --cap-add ALL: every bit, written as the signed -1 an older nslab wrote too. */
+	in.caps = ~0ULL;
+	in.no_new_privs = false;
+	snprintf(in.seccomp, sizeof(in.seccomp), "/etc/nslab/profile \"1\".json");
 	cr_assert_eq(nslab_state_create(in.name), 0);
 	cr_assert_eq(nslab_state_write(&in), 0);
 	cr_assert_eq(nslab_state_read("box-1", &out), 0);
+	cr_assert_eq(out.caps, in.caps);
+	cr_assert_not(out.no_new_privs);
+	cr_assert_str_eq(out.seccomp, in.seccomp);
 	cr_assert_str_eq(out.name, in.name);
 	cr_assert_eq(out.pid, in.pid);
 	cr_assert_eq(out.pid_start, in.pid_start);
@@ -156,6 +163,124 @@ Test(state, exit_fields_of_the_wrong_type_refused)
 		cr_assert_eq(nslab_write_atomic(path, doc, n, 0600), 0);
 		cr_assert_eq(nslab_state_read("typed", &st), -EINVAL, "%s accepted", bad[i]);
 	}
+}
+
+/* Writes @doc as @name's state.json, as a hand-edited or older file would be. */
+static void put_doc(const char *name, const char *doc)
+{
+	char path[PATH_MAX];
+
+	if (nslab_state_create(name) != 0)
+		cr_assert_eq(errno, EEXIST);
+	cr_assert_eq(nslab_state_path(path, sizeof(path), name, "state.json"), 0);
+	cr_assert_eq(nslab_write_atomic(path, doc, strlen(doc), 0600), 0);
+}
+
+#define REQUIRED_BUT_PID "\"name\":\"t\",\"pid_start\":0,\"supervisor\":4,\"supervisor_start\":5," \
+	"\"created\":6,\"rootfs\":\"/r\",\"namespaces\":[],\"persisted\":[]"
+
+/* A "pid" inside a string value or a nested object is not the top-level field. */
+Test(state, only_the_top_level_field_counts)
+{
+	struct nslab_error e = { 0 };
+	struct nslab_state st;
+
+	put_doc("t", "{\"command\":\"sh -c '{\\\"pid\\\": 5}' \\\"pid\\\": 5,\",\"inner\":{\"pid\":5},"
+		     "\"list\":[{\"pid\":5}]," REQUIRED_BUT_PID ",\"pid\":7}");
+	cr_assert_eq(nslab_state_read("t", &st), 0);
+	cr_assert_eq(st.pid, 7, "a quoted or nested pid was taken");
+	cr_assert_str_eq(st.command, "sh -c '{\"pid\": 5}' \"pid\": 5,");
+	/* Without the top-level one, the nested and quoted ones do not stand in for it. */
+	put_doc("t", "{\"command\":\"\\\"pid\\\": 5\",\"inner\":{\"pid\":5}," REQUIRED_BUT_PID "}");
+	cr_assert_eq(nslab_state_find("t", &st, &e), -EINVAL);
+	cr_assert_str_eq(e.what, "state");
+	cr_assert_str_eq(e.why, "t/state.json: field 'pid': missing");
+}
+
+/* A command with quotes, backslashes, control characters and non-ASCII comes back byte for byte. */
+Test(state, command_escaping_round_trip)
+{
+	static const char cmd[] = "sh -c 'printf \"%s\\n\" \"a\\\\b\" /x/y'\n\ttab\r\x01"
+				  "\xc3\xa4\xe2\x82\xac \"}, \"pid\": 1";
+	struct nslab_state in, out;
+	char path[PATH_MAX], text[8192];
+
+	sample(&in, "esc");
+	snprintf(in.command, sizeof(in.command), "%s", cmd);
+	cr_assert_eq(nslab_state_create(in.name), 0);
+	cr_assert_eq(nslab_state_write(&in), 0);
+	cr_assert_eq(nslab_state_read("esc", &out), 0);
+	cr_assert_str_eq(out.command, cmd);
+	cr_assert_eq(out.pid, in.pid);
+	/* One line, paths readable: '/' is not escaped, UTF-8 passes as it is. */
+	cr_assert_eq(nslab_state_path(path, sizeof(path), "esc", "state.json"), 0);
+	cr_assert_gt(nslab_read_file(path, text, sizeof(text)), 0);
+	cr_assert_eq(strchr(text, '\n'), text + strlen(text) - 1, "%s", text);
+	cr_assert_not_null(strstr(text, "/x/y"), "%s", text);
+	cr_assert_not_null(strstr(text, "\xc3\xa4\xe2\x82\xac"), "%s", text);
+}
+
+/*
+ * A state.json written by another JSON tool: \u escapes (ASCII-only writers,
+ * surrogate pairs), the short \r \b \f \/ forms.  The hand-written reader
+ * took one byte from each \u and refused \r.
+ */
+Test(state, reads_every_json_escape)
+{
+	struct nslab_state st;
+
+	put_doc("u", "{" REQUIRED_BUT_PID ",\"pid\":1,"
+		     "\"command\":\"\\u00e4\\u20ac\\ud83d\\ude00 \\r\\b\\f\\/ \\\"\\\\\"}");
+	cr_assert_eq(nslab_state_read("u", &st), 0);
+	cr_assert_str_eq(st.command, "\xc3\xa4\xe2\x82\xac\xf0\x9f\x98\x80 \r\b\f/ \"\\");
+	/* Control: a \u0000 would cut the string short, and is refused. */
+	put_doc("u", "{" REQUIRED_BUT_PID ",\"pid\":1,\"command\":\"sh\\u0000 -c x\"}");
+	cr_assert_eq(nslab_state_read("u", &st), -EINVAL);
+}
+
+/* One document: what follows it is not passed over (the hand-written reader did). */
+Test(state, text_after_the_document_refused)
+{
+	struct nslab_error e = { 0 };
+	struct nslab_state st;
+
+	put_doc("two", "{" REQUIRED_BUT_PID ",\"pid\":1,\"command\":\"c\"}\n{\"pid\":2}");
+	cr_assert_eq(nslab_state_find("two", &st, &e), -EINVAL);
+	cr_assert_str_eq(e.why, "two/state.json:2: not JSON: text after the end");
+	/* Control: without the second document it reads. */
+	put_doc("two", "{" REQUIRED_BUT_PID ",\"pid\":1,\"command\":\"c\"}\n");
+	cr_assert_eq(nslab_state_find("two", &st, &e), 0);
+}
+
+/* A field of the wrong type is refused, and the error names it. */
+Test(state, wrong_type_names_the_field)
+{
+	static const struct {
+		const char *field, *why;
+	} bad[] = {
+		{ "\"pid\":\"5\"", "field 'pid': expected int, not string" },
+		{ "\"pid\":-1", "field 'pid': -1 is out of range 0..2147483647" },
+		{ "\"pid\":5,\"no_new_privs\":\"yes\"", "field 'no_new_privs': expected boolean, not string" },
+		{ "\"pid\":5,\"caps\":1.5", "field 'caps': expected int, not double" },
+		{ "\"pid\":5,\"seccomp\":null", "field 'seccomp': expected string, not null" },
+		{ "\"pid\":5,\"host_if\":[\"x\"]", "field 'host_if': expected string, not array" },
+	};
+	struct nslab_error e;
+	struct nslab_state st;
+	char doc[512], want[128];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(doc, sizeof(doc), "{" REQUIRED_BUT_PID ",\"command\":\"c\",%s}", bad[i].field);
+		put_doc("w", doc);
+		memset(&e, 0, sizeof(e));
+		cr_expect_eq(nslab_state_find("w", &st, &e), -EINVAL, "%s accepted", bad[i].field);
+		snprintf(want, sizeof(want), "w/state.json: %s", bad[i].why);
+		cr_expect_str_eq(e.why, want);
+	}
+	/* Control: the same document with the right type reads. */
+	put_doc("w", "{" REQUIRED_BUT_PID ",\"command\":\"c\",\"pid\":5}");
+	cr_assert_eq(nslab_state_find("w", &st, &e), 0);
+	cr_assert_eq(st.pid, 5);
 }
 
 Test(state, create_is_exclusive)
@@ -253,18 +378,18 @@ Test(state, find_each_and_remove)
 
 	cr_assert_eq(nslab_state_each(count, &n), 0);
 	cr_assert_eq(n, 2);
-	cr_assert_eq(nslab_state_find("beta", &found), 0);
+	cr_assert_eq(nslab_state_find("beta", &found, NULL), 0);
 	cr_assert_str_eq(found.name, "beta");
 	snprintf(pid, sizeof(pid), "%d", (int)b.pid);
-	cr_assert_eq(nslab_state_find(pid, &found), 0);
+	cr_assert_eq(nslab_state_find(pid, &found, NULL), 0);
 	cr_assert_str_eq(found.name, "beta", "found by pid %s", pid);
-	cr_assert_eq(nslab_state_find("gamma", &found), -ENOENT);
-	cr_assert_eq(nslab_state_find("999999999", &found), -ENOENT);
+	cr_assert_eq(nslab_state_find("gamma", &found, NULL), -ENOENT);
+	cr_assert_eq(nslab_state_find("999999999", &found, NULL), -ENOENT);
 
 	cr_assert_eq(nslab_state_remove("alpha"), 0);
 	cr_assert_eq(nslab_state_path(dir, sizeof(dir), "alpha", NULL), 0);
 	cr_assert_neq(access(dir, F_OK), 0, "%s still there", dir);
-	cr_assert_eq(nslab_state_find("alpha", &found), -ENOENT);
+	cr_assert_eq(nslab_state_find("alpha", &found, NULL), -ENOENT);
 	cr_assert_eq(nslab_state_remove("alpha"), 0, "removing twice is fine");
 	n = 0;
 	cr_assert_eq(nslab_state_each(count, &n), 0);

@@ -4,6 +4,7 @@
 #include "counters.h"
 #include "json.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,54 +13,78 @@
 
 #define USAGE "nslab counters [--json] [--watch SEC]"
 
-static void print_json(const struct nslab_counters *c)
+static json_object *latency_json(const struct nslab_ns_counter *t)
 {
-	struct nslab_json j;
+	json_object *o = json_object_new_object(), *buckets = json_object_new_array();
 
-	nslab_json_init(&j, stdout);
-	nslab_json_open(&j, NULL, '{');
-	nslab_json_open(&j, "types", '[');
-	for (unsigned int i = 0; i < c->n; i++) {
-		const struct nslab_ns_counter *t = &c->type[i];
-		bool count = !(t->flags & NSCOUNT_F_NO_COUNT), lat = !(t->flags & NSCOUNT_F_NO_LATENCY);
-
-		nslab_json_open(&j, NULL, '{');
-		nslab_json_str(&j, "type", t->name);
-		nslab_json_bool(&j, "count_supported", count);
-		nslab_json_bool(&j, "latency_supported", lat);
-		if (count) {
-			nslab_json_int(&j, "created", t->created);
-			nslab_json_int(&j, "destroyed", t->destroyed);
-			nslab_json_int(&j, "live", t->live);
-			nslab_json_int(&j, "peak", t->peak);
-			nslab_json_int(&j, "missed", t->missed);
-		}
-		if (t->has_attempts) {
-			nslab_json_int(&j, "failed", t->failed);
-			nslab_json_int(&j, "cloned", t->cloned);
-		}
-		if (lat) {
-			nslab_json_open(&j, "latency", '{');
-			nslab_json_int(&j, "samples", t->lat_samples);
-			nslab_json_int(&j, "sum_ns", t->lat_sum_ns);
-			nslab_json_int(&j, "missed", t->lat_missed);
-			nslab_json_open(&j, "log2_ns_buckets", '[');
-			for (int b = 0; b < NSCOUNT_LAT_BUCKETS; b++)
-				nslab_json_int(&j, NULL, t->lat_hist[b]);
-			nslab_json_close(&j, ']');
-			nslab_json_close(&j, '}');
-		}
-		if (t->has_pernet) {
-			nslab_json_open(&j, "pernet", '{');
-			nslab_json_int(&j, "created", t->pernet_created);
-			nslab_json_int(&j, "destroyed", t->pernet_destroyed);
-			nslab_json_int(&j, "live", t->pernet_live);
-			nslab_json_close(&j, '}');
-		}
-		nslab_json_close(&j, '}');
+	if (!o || !buckets) {
+		json_object_put(o);
+		json_object_put(buckets);
+		return NULL;
 	}
-	nslab_json_close(&j, ']');
-	nslab_json_close(&j, '}');
+	json_object_object_add(o, "samples", json_object_new_int64(t->lat_samples));
+	json_object_object_add(o, "sum_ns", json_object_new_int64(t->lat_sum_ns));
+	json_object_object_add(o, "missed", json_object_new_int64(t->lat_missed));
+	for (int b = 0; b < NSCOUNT_LAT_BUCKETS; b++)
+		json_object_array_add(buckets, json_object_new_int64(t->lat_hist[b]));
+	json_object_object_add(o, "log2_ns_buckets", buckets);
+	return o;
+}
+
+static json_object *pernet_json(const struct nslab_ns_counter *t)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "created", json_object_new_int64(t->pernet_created));
+	json_object_object_add(o, "destroyed", json_object_new_int64(t->pernet_destroyed));
+	json_object_object_add(o, "live", json_object_new_int64(t->pernet_live));
+	return o;
+}
+
+/* One type's object: the groups the module does not support for it are left out. */
+static json_object *type_json(const struct nslab_ns_counter *t)
+{
+	bool count = !(t->flags & NSCOUNT_F_NO_COUNT), lat = !(t->flags & NSCOUNT_F_NO_LATENCY);
+	json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "type", json_object_new_string(t->name));
+	json_object_object_add(o, "count_supported", json_object_new_boolean(count));
+	json_object_object_add(o, "latency_supported", json_object_new_boolean(lat));
+	if (count) {
+		json_object_object_add(o, "created", json_object_new_int64(t->created));
+		json_object_object_add(o, "destroyed", json_object_new_int64(t->destroyed));
+		json_object_object_add(o, "live", json_object_new_int64(t->live));
+		json_object_object_add(o, "peak", json_object_new_int64(t->peak));
+		json_object_object_add(o, "missed", json_object_new_int64(t->missed));
+	}
+	if (t->has_attempts) {
+		json_object_object_add(o, "failed", json_object_new_int64(t->failed));
+		json_object_object_add(o, "cloned", json_object_new_int64(t->cloned));
+	}
+	if (lat)
+		json_object_object_add(o, "latency", latency_json(t));
+	if (t->has_pernet)
+		json_object_object_add(o, "pernet", pernet_json(t));
+	return o;
+}
+
+static int print_json(const struct nslab_counters *c)
+{
+	json_object *doc = json_object_new_object(), *types = json_object_new_array();
+
+	if (!doc || !types) {
+		json_object_put(doc);
+		json_object_put(types);
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < c->n; i++)
+		json_object_array_add(types, type_json(&c->type[i]));
+	json_object_object_add(doc, "types", types);
+	return nslab_json_print(stdout, doc);
 }
 
 /* Median of the log2 histogram, as the lower bound of its bucket. */
@@ -151,7 +176,10 @@ int cmd_counters(int argc, char **argv)
 		if (nslab_counters_dump(&c, &e))
 			return cli_exit(&e);
 		if (json) {
-			print_json(&c);
+			int ret = print_json(&c);
+
+			if (ret)
+				return cli_fail(NSLAB_ERR_SYSTEM, -ret, "counters", "%s", strerror(-ret));
 		} else {
 			if (watch) {
 				time_t now = time(NULL);

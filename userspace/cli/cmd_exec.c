@@ -231,11 +231,11 @@ int cmd_exec(int argc, char **argv)
 		optind++;
 	if (target >= argc || optind >= argc)
 		return cli_fail_run(NSLAB_ERR_INPUT, 0, "usage", "nslab exec NAME|PID [--] CMD [ARG...]");
-	ret = nslab_state_find(argv[target], &st);
+	ret = nslab_state_find(argv[target], &st, &e);
 	if (ret == -ENOENT)
 		return cli_fail_run(NSLAB_ERR_NOT_FOUND, ENOENT, "exec", "no container '%s'", argv[target]);
 	if (ret)
-		return cli_fail_run(NSLAB_ERR_SYSTEM, ret, "exec", "%s: %s", argv[target], strerror(-ret));
+		return cli_exit_run(&e);
 	if (nslab_state_status(&st) != NSLAB_RUNNING)
 		return cli_fail_run(NSLAB_ERR_SYSTEM, 0, "exec", "container '%s' is not running", st.name);
 	return enter_and_run(&st, &o, argv + optind);

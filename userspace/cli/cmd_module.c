@@ -4,6 +4,7 @@
 #include "json.h"
 #include "kmod.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,23 +26,24 @@ static int status(const char *path, bool json)
 	uname(&u);
 	have_file = nslab_kmod_modinfo(path, &info, &file_err) == 0;
 	if (json) {
-		struct nslab_json j;
+		json_object *o = json_object_new_object();
 
-		nslab_json_init(&j, stdout);
-		nslab_json_open(&j, NULL, '{');
-		nslab_json_str(&j, "module", MODULE_NAME);
-		nslab_json_bool(&j, "loaded", st.loaded);
+		if (!o)
+			return cli_fail(NSLAB_ERR_SYSTEM, ENOMEM, "module", "%s", strerror(ENOMEM));
+		json_object_object_add(o, "module", json_object_new_string(MODULE_NAME));
+		json_object_object_add(o, "loaded", json_object_new_boolean(st.loaded));
 		if (st.loaded) {
-			nslab_json_str(&j, "state", st.state);
-			nslab_json_int(&j, "refcnt", st.refcnt);
-			nslab_json_str(&j, "taint", st.taint);
-			nslab_json_str(&j, "srcversion", st.srcversion);
+			json_object_object_add(o, "state", json_object_new_string(st.state));
+			json_object_object_add(o, "refcnt", json_object_new_int64(st.refcnt));
+			json_object_object_add(o, "taint", json_object_new_string(st.taint));
+			json_object_object_add(o, "srcversion", json_object_new_string(st.srcversion));
 		}
-		nslab_json_str(&j, "kernel", u.release);
-		nslab_json_str(&j, "path", path);
-		nslab_json_str(&j, "built_for", have_file ? info.release : NULL);
-		nslab_json_close(&j, '}');
-		return CLI_OK;
+		json_object_object_add(o, "kernel", json_object_new_string(u.release));
+		json_object_object_add(o, "path", json_object_new_string(path));
+		/* JSON null when there is no file to tell. */
+		json_object_object_add(o, "built_for",
+				       have_file ? json_object_new_string(info.release) : NULL);
+		return nslab_json_print(stdout, o) ? CLI_ERROR : CLI_OK;
 	}
 	if (st.loaded)
 		printf("%s: loaded (%s), refcnt %ld, taint '%s'%s%s\n", MODULE_NAME, st.state,

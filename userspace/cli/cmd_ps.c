@@ -4,6 +4,7 @@
 #include "json.h"
 #include "state.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -11,7 +12,7 @@
 struct ps_out {
 	bool json;
 	bool all;		/* -a: exited ones too */
-	struct nslab_json j;
+	json_object *list;	/* with --json, of one object per container */
 };
 
 static void ns_list(const struct nslab_state *st, char *buf, size_t size)
@@ -63,11 +64,51 @@ static void print_text(const struct nslab_state *st, const char *status, const c
 	       persisted, st->command);
 }
 
+/* The namespaces it made, or with @files the paths of its persisted ones. */
+static json_object *ns_json(const struct nslab_state *st, bool files)
+{
+	json_object *list = json_object_new_array();
+
+	for (int t = 0; list && t < NSLAB_NS_COUNT; t++) {
+		if (files && st->persisted[t][0])
+			json_object_array_add(list, json_object_new_string(st->persisted[t]));
+		else if (!files && (st->ns & NSLAB_NS_BIT(t)))
+			json_object_array_add(list, json_object_new_string(nslab_ns_types[t].name));
+	}
+	return list;
+}
+
+static json_object *entry_json(const struct nslab_state *st, const char *status, const char *created)
+{
+	json_object *o = json_object_new_object();
+	char finished[32];
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "name", json_object_new_string(st->name));
+	json_object_object_add(o, "pid", json_object_new_int64(st->pid));
+	json_object_object_add(o, "supervisor", json_object_new_int64(st->supervisor));
+	json_object_object_add(o, "status", json_object_new_string(status));
+	if (st->exited) {
+		utc(st->finished, finished);
+		json_object_object_add(o, "exit_code", json_object_new_int64(st->exit_code));
+		json_object_object_add(o, "finished", json_object_new_string(finished));
+	}
+	json_object_object_add(o, "created", json_object_new_string(created));
+	json_object_object_add(o, "rootfs", json_object_new_string(st->rootfs));
+	json_object_object_add(o, "command", json_object_new_string(st->command));
+	json_object_object_add(o, "host_if", json_object_new_string(st->host_if));
+	json_object_object_add(o, "addresses", json_object_new_string(st->addresses));
+	json_object_object_add(o, "namespaces", ns_json(st, false));
+	json_object_object_add(o, "persisted", ns_json(st, true));
+	return o;
+}
+
 static int print_one(const struct nslab_state *st, void *arg)
 {
 	struct ps_out *out = arg;
 	const char *status = nslab_status_name(nslab_container_status(st));
-	char created[32], finished[32];
+	char created[32];
 
 	if (st->exited && !out->all)
 		return 0;
@@ -76,32 +117,7 @@ static int print_one(const struct nslab_state *st, void *arg)
 		print_text(st, status, created);
 		return 0;
 	}
-	nslab_json_open(&out->j, NULL, '{');
-	nslab_json_str(&out->j, "name", st->name);
-	nslab_json_int(&out->j, "pid", st->pid);
-	nslab_json_int(&out->j, "supervisor", st->supervisor);
-	nslab_json_str(&out->j, "status", status);
-	if (st->exited) {
-		utc(st->finished, finished);
-		nslab_json_int(&out->j, "exit_code", st->exit_code);
-		nslab_json_str(&out->j, "finished", finished);
-	}
-	nslab_json_str(&out->j, "created", created);
-	nslab_json_str(&out->j, "rootfs", st->rootfs);
-	nslab_json_str(&out->j, "command", st->command);
-	nslab_json_str(&out->j, "host_if", st->host_if);
-	nslab_json_str(&out->j, "addresses", st->addresses);
-	nslab_json_open(&out->j, "namespaces", '[');
-	for (int t = 0; t < NSLAB_NS_COUNT; t++)
-		if (st->ns & NSLAB_NS_BIT(t))
-			nslab_json_str(&out->j, NULL, nslab_ns_types[t].name);
-	nslab_json_close(&out->j, ']');
-	nslab_json_open(&out->j, "persisted", '[');
-	for (int t = 0; t < NSLAB_NS_COUNT; t++)
-		if (st->persisted[t][0])
-			nslab_json_str(&out->j, NULL, st->persisted[t]);
-	nslab_json_close(&out->j, ']');
-	nslab_json_close(&out->j, '}');
+	json_object_array_add(out->list, entry_json(st, status, created));
 	return 0;
 }
 
@@ -124,15 +140,19 @@ int cmd_ps(int argc, char **argv)
 					argv[i]);
 	}
 	if (out.json) {
-		nslab_json_init(&out.j, stdout);
-		nslab_json_open(&out.j, NULL, '[');
+		out.list = json_object_new_array();
+		if (!out.list)
+			return cli_fail(NSLAB_ERR_SYSTEM, ENOMEM, "ps", "%s", strerror(ENOMEM));
 	} else {
 		printf("%-20s %-8s %-12s %-20s %-34s %-24s %s\n", "NAME", "PID", "STATUS", "CREATED",
 		       "NAMESPACES", "PERSISTED", "COMMAND");
 	}
 	ret = nslab_state_each(print_one, &out);
-	if (out.json)
-		nslab_json_close(&out.j, ']');
+	if (out.json) {
+		int printed = nslab_json_print(stdout, out.list);
+
+		ret = ret ? ret : printed;
+	}
 	if (ret)
 		return cli_fail(NSLAB_ERR_SYSTEM, ret, "ps", "%s: %s", nslab_state_root(), strerror(-ret));
 	return CLI_OK;

@@ -40,13 +40,14 @@ static int stop_supervised(const struct nslab_state *st)
 static int remove_one(const char *name, bool force)
 {
 	enum nslab_status status;
+	struct nslab_error e;
 	struct nslab_state st;
-	int ret = nslab_state_find(name, &st);
+	int ret = nslab_state_find(name, &st, &e);
 
 	if (ret == -ENOENT)
 		return cli_fail(NSLAB_ERR_NOT_FOUND, ENOENT, "rm", "no container '%s'", name);
 	if (ret)
-		return cli_fail(NSLAB_ERR_SYSTEM, ret, "rm", "%s: %s", name, strerror(-ret));
+		return cli_exit(&e);
 	status = nslab_state_status(&st);
 	/* Dead or exited: nothing runs, the state says what is left. */
 	if (status != NSLAB_DEAD && status != NSLAB_EXITED) {

@@ -3,6 +3,7 @@
 #include "container.h"
 #include "json.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,11 @@ static const struct {
 	{ "io_read_bytes", offsetof(struct nslab_cg_stats, io_read_bytes) },
 	{ "io_write_bytes", offsetof(struct nslab_cg_stats, io_write_bytes) },
 };
+
+static long long value(const struct nslab_cg_stats *s, size_t f)
+{
+	return *(const long long *)((const char *)s + fields[f].offset);
+}
 
 int cmd_stats(int argc, char **argv)
 {
@@ -60,19 +66,19 @@ int cmd_stats(int argc, char **argv)
 	if (ret)
 		return cli_fail(NSLAB_ERR_SYSTEM, ret, "stats", "%s: %s", st.name, strerror(-ret));
 	if (json) {
-		struct nslab_json j;
+		json_object *o = json_object_new_object();
 
-		nslab_json_init(&j, stdout);
-		nslab_json_open(&j, NULL, '{');
-		nslab_json_str(&j, "name", st.name);
-		nslab_json_str(&j, "cgroup_mode", nslab_cg_mode_name(cg.layout.mode));
+		if (!o)
+			return cli_fail(NSLAB_ERR_SYSTEM, ENOMEM, "stats", "%s", strerror(ENOMEM));
+		json_object_object_add(o, "name", json_object_new_string(st.name));
+		json_object_object_add(o, "cgroup_mode",
+				       json_object_new_string(nslab_cg_mode_name(cg.layout.mode)));
 		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
-			nslab_json_int(&j, fields[f].name, *(long long *)((char *)&s + fields[f].offset));
-		nslab_json_close(&j, '}');
-		return CLI_OK;
+			json_object_object_add(o, fields[f].name, json_object_new_int64(value(&s, f)));
+		return nslab_json_print(stdout, o) ? CLI_ERROR : CLI_OK;
 	}
 	printf("%-22s %s\n%-22s %s\n", "name", st.name, "cgroup_mode", nslab_cg_mode_name(cg.layout.mode));
 	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
-		printf("%-22s %lld\n", fields[f].name, *(long long *)((char *)&s + fields[f].offset));
+		printf("%-22s %lld\n", fields[f].name, value(&s, f));
 	return CLI_OK;
 }

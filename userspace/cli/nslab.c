@@ -58,11 +58,14 @@ int cli_fail_with(int (*exit_with)(const struct nslab_error *), enum nslab_err_k
 
 int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg)
 {
-	int ret = nslab_state_find(name, st);
+	struct nslab_error e;
+	int ret = nslab_state_find(name, st, &e);
 
 	if (ret == -ENOENT)
 		return cli_fail(NSLAB_ERR_NOT_FOUND, ENOENT, "container", "no container '%s'", name);
-	if (!ret && cg)
+	if (ret)
+		return cli_exit(&e);
+	if (cg)
 		ret = nslab_container_cgroup(st, cg);
 	if (ret)
 		return cli_fail(NSLAB_ERR_SYSTEM, ret, "container", "%s: %s", name, strerror(-ret));

@@ -9,7 +9,6 @@
 #include "filter.h"
 
 #include <errno.h>
-#include <json-c/json.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <string.h>
 
 #include "caps.h"
+#include "json.h"
 
 struct jctx {
 	const char *file;
@@ -367,33 +367,18 @@ int nslab_sc_parse_json(const char *text, const char *file, struct nslab_sc_prof
 			struct nslab_error *e)
 {
 	struct jctx j = { .file = file, .e = e };
-	struct json_tokener *tok = json_tokener_new();
+	const char *why;
 	json_object *top;
-	size_t end;
-	int ret, line = 1;
+	int ret, line;
 
 	*p = (struct nslab_sc_profile){ 0 };
-	if (!tok)
-		return nslab_fail(e, ENOMEM, "--seccomp", NULL);
-	top = json_tokener_parse_ex(tok, text, strlen(text) + 1);
-	end = json_tokener_get_parse_end(tok);
-	/* One document: json-c stops after the first and would pass over what follows. */
-	if (top && text[end + strspn(text + end, " \t\r\n")]) {
-		json_object_put(top);
-		top = NULL;
-	}
-	if (!top) {
-		for (size_t i = 0; i < end && text[i]; i++)
-			line += text[i] == '\n';
-		ret = nslab_bad_input(e, "--seccomp", "%s:%d: not JSON: %s", file, line,
-				      json_tokener_get_error(tok) == json_tokener_success ? "text after the end" :
-				      json_tokener_error_desc(json_tokener_get_error(tok)));
-	} else if (!json_object_is_type(top, json_type_object)) {
+	top = nslab_json_parse(text, &line, &why);
+	if (!top)
+		ret = nslab_bad_input(e, "--seccomp", "%s:%d: not JSON: %s", file, line, why);
+	else if (!json_object_is_type(top, json_type_object))
 		ret = bad(&j, "(top)", "expected an object");
-	} else {
+	else
 		ret = read_top(&j, top, p, strlen(text));
-	}
 	json_object_put(top);
-	json_tokener_free(tok);
 	return ret;
 }

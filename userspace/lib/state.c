@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,11 +82,56 @@ int nslab_state_create(const char *name)
 	return 0;
 }
 
+/* The namespaces it made; with @files, "<type>=<path>" for each persisted one instead. */
+static json_object *ns_array(const struct nslab_state *st, bool files)
+{
+	json_object *list = json_object_new_array();
+	char entry[PATH_MAX + 16];
+
+	for (int t = 0; list && t < NSLAB_NS_COUNT; t++) {
+		if (files && st->persisted[t][0]) {
+			snprintf(entry, sizeof(entry), "%s=%s", nslab_ns_types[t].name, st->persisted[t]);
+			json_object_array_add(list, json_object_new_string(entry));
+		} else if (!files && (st->ns & NSLAB_NS_BIT(t))) {
+			json_object_array_add(list, json_object_new_string(nslab_ns_types[t].name));
+		}
+	}
+	return list;
+}
+
+/* In the order of docs/design.md's table: the first ten fields are those of the first release. */
+static json_object *state_doc(const struct nslab_state *st)
+{
+	json_object *doc = json_object_new_object();
+
+	if (!doc)
+		return NULL;
+	json_object_object_add(doc, "name", json_object_new_string(st->name));
+	json_object_object_add(doc, "pid", json_object_new_int64(st->pid));
+	json_object_object_add(doc, "pid_start", json_object_new_int64(st->pid_start));
+	json_object_object_add(doc, "supervisor", json_object_new_int64(st->supervisor));
+	json_object_object_add(doc, "supervisor_start", json_object_new_int64(st->supervisor_start));
+	json_object_object_add(doc, "created", json_object_new_int64(st->created));
+	json_object_object_add(doc, "rootfs", json_object_new_string(st->rootfs));
+	json_object_object_add(doc, "command", json_object_new_string(st->command));
+	json_object_object_add(doc, "cgroup_parent", json_object_new_string(st->cgroup_parent));
+	json_object_object_add(doc, "host_if", json_object_new_string(st->host_if));
+	json_object_object_add(doc, "addresses", json_object_new_string(st->addresses));
+	json_object_object_add(doc, "caps", json_object_new_int64((long long)st->caps));
+	json_object_object_add(doc, "no_new_privs", json_object_new_boolean(st->no_new_privs));
+	json_object_object_add(doc, "seccomp", json_object_new_string(st->seccomp));
+	json_object_object_add(doc, "namespaces", ns_array(st, false));
+	json_object_object_add(doc, "persisted", ns_array(st, true));
+	json_object_object_add(doc, "exited", json_object_new_boolean(st->exited));
+	json_object_object_add(doc, "exit_code", json_object_new_int64(st->exit_code));
+	json_object_object_add(doc, "finished", json_object_new_int64(st->finished));
+	return doc;
+}
+
 int nslab_state_write(const struct nslab_state *st)
 {
 	char path[PATH_MAX], *buf = NULL;
 	size_t len = 0;
-	struct nslab_json j;
 	FILE *out;
 	int ret;
 
@@ -95,53 +141,17 @@ int nslab_state_write(const struct nslab_state *st)
 	out = open_memstream(&buf, &len);
 	if (!out)
 		return -errno;
-	nslab_json_init(&j, out);
-	nslab_json_open(&j, NULL, '{');
-	nslab_json_str(&j, "name", st->name);
-	nslab_json_int(&j, "pid", st->pid);
-	nslab_json_int(&j, "pid_start", st->pid_start);
-	nslab_json_int(&j, "supervisor", st->supervisor);
-	nslab_json_int(&j, "supervisor_start", st->supervisor_start);
-	nslab_json_int(&j, "created", st->created);
-	nslab_json_str(&j, "rootfs", st->rootfs);
-	nslab_json_str(&j, "command", st->command);
-	nslab_json_str(&j, "cgroup_parent", st->cgroup_parent);
-	nslab_json_str(&j, "host_if", st->host_if);
-	nslab_json_str(&j, "addresses", st->addresses);
-	nslab_json_int(&j, "caps", (long long)st->caps);
-	nslab_json_bool(&j, "no_new_privs", st->no_new_privs);
-	nslab_json_str(&j, "seccomp", st->seccomp);
-	nslab_json_open(&j, "namespaces", '[');
-	for (int t = 0; t < NSLAB_NS_COUNT; t++)
-		if (st->ns & NSLAB_NS_BIT(t))
-			nslab_json_str(&j, NULL, nslab_ns_types[t].name);
-	nslab_json_close(&j, ']');
-	nslab_json_open(&j, "persisted", '[');
-	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
-		char entry[PATH_MAX + 16];
-
-		if (!st->persisted[t][0])
-			continue;
-		snprintf(entry, sizeof(entry), "%s=%s", nslab_ns_types[t].name, st->persisted[t]);
-		nslab_json_str(&j, NULL, entry);
-	}
-	nslab_json_close(&j, ']');
-	nslab_json_bool(&j, "exited", st->exited);
-	nslab_json_int(&j, "exit_code", st->exit_code);
-	nslab_json_int(&j, "finished", st->finished);
-	nslab_json_close(&j, '}');
-	if (fclose(out) != 0) {
-		free(buf);
-		return -ENOMEM;
-	}
-	ret = nslab_write_atomic(path, buf, len, 0600);
+	ret = nslab_json_print(out, state_doc(st));
+	if (fclose(out) != 0 && !ret)
+		ret = -ENOMEM;
+	if (!ret)
+		ret = nslab_write_atomic(path, buf, len, 0600);
 	free(buf);
 	return ret;
 }
 
-static int add_ns(const char *s, void *arg)
+static int add_ns(const char *s, struct nslab_state *st)
 {
-	struct nslab_state *st = arg;
 	int t = nslab_ns_from_name(s);
 
 	if (t < 0)
@@ -151,9 +161,8 @@ static int add_ns(const char *s, void *arg)
 }
 
 /* Entries are "<type>=<path>": any path, e.g. /run/netns/<name>. */
-static int add_persisted(const char *s, void *arg)
+static int add_persisted(const char *s, struct nslab_state *st)
 {
-	struct nslab_state *st = arg;
 	const char *eq = strchr(s, '=');
 	char type[16];
 	int t;
@@ -168,56 +177,139 @@ static int add_persisted(const char *s, void *arg)
 	return 0;
 }
 
-static int optional(int ret)
+/* A parsed state.json, and where its errors go. */
+struct state_doc {
+	const char *name;
+	json_object *top;
+	struct nslab_error *e;
+};
+
+static int bad_field(const struct state_doc *d, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bad_field(const struct state_doc *d, const char *key, const char *fmt, ...)
 {
-	return ret == -ENOENT ? 0 : ret;
+	char why[PATH_MAX / 16];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return nslab_fail(d->e, EINVAL, "state", "%s/state.json: field '%s': %s", d->name, key, why);
 }
 
-int nslab_state_read(const char *name, struct nslab_state *st)
+/* The top-level @key into *@val if of @type; absent leaves *@val NULL, an error if @required. */
+static int field(const struct state_doc *d, const char *key, json_type type, bool required,
+		 json_object **val)
 {
-	char path[PATH_MAX], doc[16384];
-	long long v[8] = { 0 };
-	bool nnp_flag, exited = false;
-	ssize_t n;
-	int ret;
+	if (!json_object_object_get_ex(d->top, key, val)) {
+		*val = NULL;
+		return required ? bad_field(d, key, "missing") : 0;
+	}
+	if (!json_object_is_type(*val, type))
+		return bad_field(d, key, "expected %s, not %s", json_type_to_name(type),
+				 json_type_to_name(json_object_get_type(*val)));
+	return 0;
+}
 
-	memset(st, 0, sizeof(*st));
-	if (!nslab_name_valid(name))
-		return -ENOENT;
-	ret = nslab_state_path(path, sizeof(path), name, "state.json");
-	if (ret)
+/* A whole number in [@min, @max]; absent leaves *@out as it was. */
+static int get_int(const struct state_doc *d, const char *key, bool required, long long min,
+		   long long max, long long *out)
+{
+	json_object *v;
+	int ret = field(d, key, json_type_int, required, &v);
+	long long n;
+
+	if (ret || !v)
 		return ret;
-	n = nslab_read_file(path, doc, sizeof(doc));
-	if (n < 0)
-		return n;
-	if (nslab_json_get_str(doc, "name", st->name, sizeof(st->name)) ||
-	    nslab_json_get_int(doc, "pid", &v[0]) ||
-	    nslab_json_get_int(doc, "pid_start", &v[1]) ||
-	    nslab_json_get_int(doc, "supervisor", &v[2]) ||
-	    nslab_json_get_int(doc, "supervisor_start", &v[3]) ||
-	    nslab_json_get_int(doc, "created", &v[4]) ||
-	    nslab_json_get_str(doc, "rootfs", st->rootfs, sizeof(st->rootfs)) ||
-	    nslab_json_get_str(doc, "command", st->command, sizeof(st->command)) ||
-	    nslab_json_each_str(doc, "namespaces", add_ns, st) ||
-	    nslab_json_each_str(doc, "persisted", add_persisted, st))
+	n = json_object_get_int64(v);
+	if (n < min || n > max)
+		return bad_field(d, key, "%s is out of range %lld..%lld", json_object_get_string(v), min,
+				 max);
+	*out = n;
+	return 0;
+}
+
+static int get_bool(const struct state_doc *d, const char *key, bool *out)
+{
+	json_object *v;
+	int ret = field(d, key, json_type_boolean, false, &v);
+
+	if (!ret && v)
+		*out = json_object_get_boolean(v);
+	return ret;
+}
+
+/* A string that fits @size with its NUL, and holds none; absent leaves @buf as it was. */
+static int get_str(const struct state_doc *d, const char *key, bool required, char *buf,
+		   size_t size)
+{
+	json_object *v;
+	int ret = field(d, key, json_type_string, required, &v);
+	size_t len;
+
+	if (ret || !v)
+		return ret;
+	len = json_object_get_string_len(v);
+	if (len >= size)
+		return bad_field(d, key, "longer than %zu bytes", size - 1);
+	if (strlen(json_object_get_string(v)) != len)
+		return bad_field(d, key, "holds a NUL");
+	memcpy(buf, json_object_get_string(v), len + 1);
+	return 0;
+}
+
+/* Calls @fn for each string of the array at @key. */
+static int each_str(const struct state_doc *d, const char *key, struct nslab_state *st,
+		    int (*fn)(const char *s, struct nslab_state *st))
+{
+	json_object *list;
+	int ret = field(d, key, json_type_array, true, &list);
+
+	for (size_t i = 0; !ret && i < json_object_array_length(list); i++) {
+		json_object *item = json_object_array_get_idx(list, i);
+
+		if (!json_object_is_type(item, json_type_string))
+			ret = bad_field(d, key, "item %zu is not a string", i);
+		else if (fn(json_object_get_string(item), st))
+			ret = bad_field(d, key, "bad entry '%s'", json_object_get_string(item));
+	}
+	return ret;
+}
+
+/* Every failure is a bad field, named in d->e: the chains below return -EINVAL. */
+static int read_fields(const struct state_doc *d, struct nslab_state *st)
+{
+	long long v[8] = { 0 };
+
+	if (get_str(d, "name", true, st->name, sizeof(st->name)) ||
+	    get_int(d, "pid", true, 0, INT_MAX, &v[0]) ||
+	    get_int(d, "pid_start", true, 0, LLONG_MAX, &v[1]) ||
+	    get_int(d, "supervisor", true, 0, INT_MAX, &v[2]) ||
+	    get_int(d, "supervisor_start", true, 0, LLONG_MAX, &v[3]) ||
+	    get_int(d, "created", true, 0, LLONG_MAX, &v[4]) ||
+	    get_str(d, "rootfs", true, st->rootfs, sizeof(st->rootfs)) ||
+	    get_str(d, "command", true, st->command, sizeof(st->command)) ||
+	    each_str(d, "namespaces", st, add_ns) ||
+	    each_str(d, "persisted", st, add_persisted))
 		return -EINVAL;
 	/*
 	 * Fields added since the first release: a container started by an
 	 * older nslab must still be listed, entered and removed.
 	 */
+	/* caps is the mask's 64 bits as a signed number: "ALL" is -1. */
 	v[5] = (long long)nslab_caps_default();
-	nnp_flag = true;
+	st->no_new_privs = true;
 	strcpy(st->seccomp, "default");
-	if (optional(nslab_json_get_str(doc, "cgroup_parent", st->cgroup_parent,
-					sizeof(st->cgroup_parent))) ||
-	    optional(nslab_json_get_str(doc, "host_if", st->host_if, sizeof(st->host_if))) ||
-	    optional(nslab_json_get_str(doc, "addresses", st->addresses, sizeof(st->addresses))) ||
-	    optional(nslab_json_get_int(doc, "caps", &v[5])) ||
-	    optional(nslab_json_get_bool(doc, "no_new_privs", &nnp_flag)) ||
-	    optional(nslab_json_get_str(doc, "seccomp", st->seccomp, sizeof(st->seccomp))) ||
-	    optional(nslab_json_get_bool(doc, "exited", &exited)) ||
-	    optional(nslab_json_get_int(doc, "exit_code", &v[6])) ||
-	    optional(nslab_json_get_int(doc, "finished", &v[7])))
+	if (get_str(d, "cgroup_parent", false, st->cgroup_parent, sizeof(st->cgroup_parent)) ||
+	    get_str(d, "host_if", false, st->host_if, sizeof(st->host_if)) ||
+	    get_str(d, "addresses", false, st->addresses, sizeof(st->addresses)) ||
+	    get_int(d, "caps", false, LLONG_MIN, LLONG_MAX, &v[5]) ||
+	    get_bool(d, "no_new_privs", &st->no_new_privs) ||
+	    get_str(d, "seccomp", false, st->seccomp, sizeof(st->seccomp)) ||
+	    get_bool(d, "exited", &st->exited) ||
+	    get_int(d, "exit_code", false, INT_MIN, INT_MAX, &v[6]) ||
+	    get_int(d, "finished", false, 0, LLONG_MAX, &v[7]))
 		return -EINVAL;
 	st->pid = v[0];
 	st->pid_start = v[1];
@@ -225,11 +317,41 @@ int nslab_state_read(const char *name, struct nslab_state *st)
 	st->supervisor_start = v[3];
 	st->created = v[4];
 	st->caps = (unsigned long long)v[5];
-	st->no_new_privs = nnp_flag;
-	st->exited = exited;
 	st->exit_code = v[6];
 	st->finished = v[7];
 	return 0;
+}
+
+static int state_load(const char *name, struct nslab_state *st, struct nslab_error *e)
+{
+	struct state_doc d = { .name = name, .e = e };
+	char path[PATH_MAX], text[16384];
+	const char *why;
+	int ret, line;
+	ssize_t n;
+
+	memset(st, 0, sizeof(*st));
+	if (!nslab_name_valid(name))
+		return nslab_fail_as(e, NSLAB_ERR_NOT_FOUND, ENOENT, "state", "no container '%s'", name);
+	ret = nslab_state_path(path, sizeof(path), name, "state.json");
+	if (!ret && (n = nslab_read_file(path, text, sizeof(text))) < 0)
+		ret = n;
+	if (ret)
+		return nslab_fail(e, ret, "state", "%s/state.json: %s", name, strerror(-ret));
+	d.top = nslab_json_parse(text, &line, &why);
+	if (!d.top)
+		return nslab_fail(e, EINVAL, "state", "%s/state.json:%d: not JSON: %s", name, line, why);
+	if (json_object_is_type(d.top, json_type_object))
+		ret = read_fields(&d, st);
+	else
+		ret = nslab_fail(e, EINVAL, "state", "%s/state.json: not a JSON object", name);
+	json_object_put(d.top);
+	return ret;
+}
+
+int nslab_state_read(const char *name, struct nslab_state *st)
+{
+	return state_load(name, st, NULL);
 }
 
 struct find_pid {
@@ -247,15 +369,17 @@ static int match_pid(const struct nslab_state *st, void *arg)
 	return 1;
 }
 
-int nslab_state_find(const char *name_or_pid, struct nslab_state *st)
+int nslab_state_find(const char *name_or_pid, struct nslab_state *st, struct nslab_error *e)
 {
 	char *end;
 	long pid = strtol(name_or_pid, &end, 10);
-	int ret = nslab_state_read(name_or_pid, st);
+	int ret = state_load(name_or_pid, st, e);
 
 	if (ret != -ENOENT || *end || pid <= 0)
 		return ret;
-	return nslab_state_each(match_pid, &(struct find_pid){ pid, st }) == 1 ? 0 : -ENOENT;
+	if (nslab_state_each(match_pid, &(struct find_pid){ pid, st }) == 1)
+		return 0;
+	return nslab_fail_as(e, NSLAB_ERR_NOT_FOUND, ENOENT, "state", "no container '%s'", name_or_pid);
 }
 
 /* Unmounts the container's rw; @rw gets its path. */

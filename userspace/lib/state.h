@@ -54,9 +54,17 @@ int nslab_state_rw_path(char *buf, size_t size, const char *name, const char *le
 /* Creates the container's directory and its rw; -EEXIST means the name is taken. */
 int nslab_state_create(const char *name);
 int nslab_state_write(const struct nslab_state *st);
+/*
+ * Reads state.json (json-c): -ENOENT when there is none, -EINVAL when it is
+ * not JSON, a required field is missing or a field has the wrong type.
+ */
 int nslab_state_read(const char *name, struct nslab_state *st);
-/* Finds a container by name, or by the host pid of its first process. */
-int nslab_state_find(const char *name_or_pid, struct nslab_state *st);
+/*
+ * Finds a container by name, or by the host pid of its first process; as
+ * nslab_state_read, and @e (may be NULL) says what is wrong, naming the field:
+ * "NAME/state.json: field 'pid': expected int, not string".
+ */
+int nslab_state_find(const char *name_or_pid, struct nslab_state *st, struct nslab_error *e);
 /* Removes the container's directory and everything in it. */
 int nslab_state_remove(const char *name);
 /* Removes only its rw (the tmpfs and the upper layer in it): what an exited record does without. */
