@@ -806,11 +806,14 @@ static bool write_end_held(int p[2])
 /*
  * A second view of H4, from the host, that asks nothing of the processes
  * inside: once a detached container's command runs, nothing holds the write
- * end of a pipe that nslab was started with.
+ * end of a pipe that `nslab run` was started with; nor, once `nslab exec`
+ * returns, one it was started with, though its command left a process
+ * running in the container.
  */
 Test(harden, H4_host_sees_no_process_holding_an_inherited_pipe, .fini = detached_cleanup)
 {
 	char name[DETACHED_NAME_MAX];
+	struct run_result r;
 	int p[2], status;
 	pid_t holder;
 	bool held;
@@ -819,6 +822,11 @@ Test(harden, H4_host_sees_no_process_holding_an_inherited_pipe, .fini = detached
 	inheritable_pipe(p);
 	DETACHED(name, "h4p", "--", "sleep", "60");
 	cr_assert_not(write_end_held(p), "a process holds the pipe %s was started with", name);
+	inheritable_pipe(p);
+	NSLAB(&r, "exec", name, "--", "sh", "-c", "sleep 60 </dev/null >/dev/null 2>&1 &");
+	assert_ran(&r, "exec");
+	cr_assert_not(write_end_held(p), "a process holds the pipe exec into %s was started with",
+		      name);
 
 	/* Negative control: a host process started the same way holds it. */
 	inheritable_pipe(p);
