@@ -414,17 +414,19 @@ Test(mount, M5_read_only_paths_reject_writes)
 }
 
 /* @pid's mountinfo as the host reads it, waiting (bounded) until @pid runs @comm. */
-static char *host_mountinfo_once(pid_t pid, const char *comm)
+static char *host_mountinfo_of_running(pid_t pid, const char *comm)
 {
 	char path[64], want[32], *seen = NULL;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 	snprintf(want, sizeof(want), "%s\n", comm);
-	for (int i = 0; i < 1000; i++, usleep(10000)) {
+	/* Bounded: only ends a test whose command never starts. */
+	for (int i = 0; i < 1000; i++) {
 		free(seen);
 		seen = slurp(path);
 		if (seen && strcmp(seen, want) == 0)
 			break;
+		usleep(10000);
 	}
 	cr_assert(seen && strcmp(seen, want) == 0, "%s is '%s', not %s", path, seen ?: "?", comm);
 	free(seen);
@@ -448,7 +450,7 @@ Test(mount, M5_host_sees_proc_sys_mounted_read_only, .fini = detached_cleanup)
 
 	require_root();
 	pid = DETACHED(name, "m5h", "--", "sleep", "60");
-	info = host_mountinfo_once(pid, "sleep");
+	info = host_mountinfo_of_running(pid, "sleep");
 	cr_assert(find_mount(info, "/proc/sys", &m), "no mount on /proc/sys in %d's mountinfo", (int)pid);
 	cr_assert_eq(strncmp(m.flags, "ro", 2), 0, "/proc/sys is mounted %s", m.flags);
 	free(info);
@@ -460,7 +462,7 @@ Test(mount, M5_host_sees_proc_sys_mounted_read_only, .fini = detached_cleanup)
 	 */
 	pid = DETACHED(name, "m5hc", UNCONFINED, "--ns", lab_ns_without("user"), "--", "sh", "-c",
 		       "umount /proc/sys && exec sleep 60");
-	info = host_mountinfo_once(pid, "sleep");
+	info = host_mountinfo_of_running(pid, "sleep");
 	cr_assert_not(find_mount(info, "/proc/sys", &m), "/proc/sys still mounted %s", m.flags);
 	cr_assert(find_mount(info, "/proc", &m), "no /proc in %d's mountinfo", (int)pid);
 	cr_assert_eq(strncmp(m.flags, "rw", 2), 0, "/proc is mounted %s", m.flags);
