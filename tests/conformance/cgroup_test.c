@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,6 +381,70 @@ Test(cgroup, L2_fork_beyond_pids_fails_with_eagain)
 	cr_assert(v && atoi(v) >= 63, "without --pids the bomb stopped early: %s", r.out);
 	v = lab_value(r.out, "peak");
 	cr_assert(v && atoi(v) > 16, "without --pids the bomb peaked at %s processes", v ?: "?");
+}
+
+/*
+ * A limit file of @pid's cgroup for @c, found from /proc/PID/cgroup as the
+ * host sees it (not from the name nslab gives it): its number, LLONG_MAX for
+ * "max", -1 if unreadable.
+ */
+static long long proc_cg_value(pid_t pid, enum ctrl c, const char *file)
+{
+	char path[64], line[512], dir[PATH_MAX], rel[PATH_MAX], *text;
+	FILE *f;
+	long long v = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	f = fopen(path, "re");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	rel[0] = '\0';
+	while (!rel[0] && fgets(line, sizeof(line), f)) {
+		char ctrls[256], p[PATH_MAX];
+
+		/* "N:ctrl,ctrl:/path" on v1, "0::/path" on v2 */
+		if (sscanf(line, "%*d:%255[^:]:%4095s", ctrls, p) == 2 && !host.v2 &&
+		    has_word(ctrls, ctrl_names[c]))
+			snprintf(rel, sizeof(rel), "%s", p);
+		else if (host.v2 && strncmp(line, "0::", 3) == 0 && sscanf(line + 3, "%4095s", p) == 1)
+			snprintf(rel, sizeof(rel), "%s", p);
+	}
+	fclose(f);
+	cr_assert(rel[0] && hierarchy(c), "no %s cgroup in %s", ctrl_names[c], path);
+	snprintf(dir, sizeof(dir), "%s%s/%s", hierarchy(c), rel, file);
+	text = slurp(dir);
+	if (text)
+		v = strncmp(text, "max", 3) == 0 ? LLONG_MAX : strtoll(text, NULL, 10);
+	free(text);
+	return v;
+}
+
+/*
+ * A second view of L1 and L2, from the host: the limits are in the cgroup
+ * files of the cgroup the container's process is in, while it runs.  L1 and
+ * L2 see their effect from inside.
+ */
+Test(cgroup, L1_L2_host_reads_the_limits_back, .fini = detached_cleanup)
+{
+	char name[DETACHED_NAME_MAX];
+	const char *mem;
+	long long v;
+	pid_t pid;
+
+	require_root();
+	host_layout();
+	mem = host.v2 ? "memory.max" : "memory.limit_in_bytes";
+	pid = DETACHED(name, "l12", "--memory", "32m", "--pids", "16", "--", "sleep", "60");
+	v = proc_cg_value(pid, CG_MEMORY, mem);
+	cr_assert_eq(v, 32LL << 20, "--memory 32m: %s is %lld", mem, v);
+	v = proc_cg_value(pid, CG_PIDS, "pids.max");
+	cr_assert_eq(v, 16, "--pids 16: pids.max is %lld", v);
+
+	/* Negative control: without the options both are unlimited (v1 shows memory's as a huge number). */
+	pid = DETACHED(name, "l12c", "--", "sleep", "60");
+	v = proc_cg_value(pid, CG_MEMORY, mem);
+	cr_assert_geq(v, 1LL << 50, "without --memory: %s is %lld", mem, v);
+	v = proc_cg_value(pid, CG_PIDS, "pids.max");
+	cr_assert_eq(v, LLONG_MAX, "without --pids: pids.max is %lld", v);
 }
 
 /* Up to this many 2 s windows are tried before the host is declared too busy to measure. */

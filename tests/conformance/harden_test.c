@@ -15,11 +15,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
@@ -247,6 +249,62 @@ Test(harden, H2_no_new_privs)
 	NSLAB(&r, "run", "--no-new-privs=false", "--", STATUS_CMD);
 	assert_ran(&r, "--no-new-privs=false");
 	cr_assert_eq(status_field(r.out, "NoNewPrivs", 10), 0, "%s", r.out);
+}
+
+/* @pid's /proc/PID/status as the host reads it, into @out. */
+static void host_status(pid_t pid, char *out, size_t size)
+{
+	char path[64], *text;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	text = slurp(path);
+	cr_assert(text, "%s: %s", path, strerror(errno));
+	snprintf(out, size, "%s", text);
+	free(text);
+}
+
+/* A second view of H2, from the host: the running command's own status. */
+Test(harden, H2_host_sees_no_new_privs_in_the_commands_status, .fini = detached_cleanup)
+{
+	char name[DETACHED_NAME_MAX], status[4096];
+	pid_t pid;
+
+	require_root();
+	pid = DETACHED(name, "h2h", "--", "sleep", "60");
+	host_status(pid, status, sizeof(status));
+	cr_assert_eq(status_field(status, "NoNewPrivs", 10), 1, "%s", status);
+
+	/* Negative control: --no-new-privs=false leaves it 0. */
+	pid = DETACHED(name, "h2hc", "--no-new-privs=false", "--", "sleep", "60");
+	host_status(pid, status, sizeof(status));
+	cr_assert_eq(status_field(status, "NoNewPrivs", 10), 0, "%s", status);
+}
+
+/*
+ * H2's effect, from inside: a non-root user that execs a file with forced
+ * capabilities (+ep) gains nothing under no_new_privs (the kernel caps the
+ * new permitted set at the old one, security/commoncap.c).
+ */
+Test(harden, H2_file_caps_exec_gains_nothing, .fini = lab_cleanup)
+{
+	char root[PATH_MAX];
+	struct run_result r;
+
+	require_root();
+	if (host_sh("command -v setcap >/dev/null", NULL, 0) != 0)
+		cr_skip_test("setcap (libcap2-bin) is not installed");
+	lab_rootfs_copy(root);
+	busybox_with_caps(root, "ep", "cap_net_raw+ep");
+	NSLAB(&r, "run", "--rootfs", root, "--user", "1000", "--", "/opt/ep/busybox", STATUS_CMD);
+	assert_ran(&r, "default");
+	cr_assert_eq(status_field(r.out, "CapEff", 16), 0, "%s", r.out);
+	cr_assert_eq(status_field(r.out, "CapPrm", 16), 0, "%s", r.out);
+
+	/* Negative control: with no_new_privs off the same exec raises NET_RAW. */
+	NSLAB(&r, "run", "--rootfs", root, "--user", "1000", "--no-new-privs=false", "--",
+	      "/opt/ep/busybox", STATUS_CMD);
+	assert_ran(&r, "--no-new-privs=false");
+	cr_assert_eq(status_field(r.out, "CapEff", 16), BIT(CAP_NET_RAW), "%s", r.out);
 }
 
 /* ---- H3 ---- */
@@ -720,6 +778,68 @@ Test(harden, H4_only_std_fds_reach_the_command, .fini = leaked_close)
 		snprintf(fd, sizeof(fd), ",%d", leaked[i]);
 		cr_assert(strstr(r.out, fd), "host: fd %d missing: %s", leaked[i], r.out);
 	}
+}
+
+/* A pipe whose write end (p[1]) every process started next inherits, as CVE-2024-21626's fd. */
+static void inheritable_pipe(int p[2])
+{
+	cr_assert_eq(pipe2(p, O_CLOEXEC | O_NONBLOCK), 0, "pipe2: %s", strerror(errno));
+	cr_assert_eq(fcntl(p[1], F_SETFD, 0), 0);
+}
+
+/*
+ * Closes the test's own write end and asks the read end, without waiting,
+ * whether another process still holds one (EAGAIN) or none does (EOF).
+ */
+static bool write_end_held(int p[2])
+{
+	char c;
+	ssize_t n;
+
+	close(p[1]);
+	n = read(p[0], &c, 1);
+	cr_assert(n == 0 || (n < 0 && errno == EAGAIN), "read: %zd %s", n, strerror(errno));
+	close(p[0]);
+	return n < 0;
+}
+
+/*
+ * A second view of H4, from the host, that asks nothing of the processes
+ * inside: once a detached container's command runs, nothing holds the write
+ * end of a pipe that `nslab run` was started with; nor, once `nslab exec`
+ * returns, one it was started with, though its command left a process
+ * running in the container.
+ */
+Test(harden, H4_host_sees_no_process_holding_an_inherited_pipe, .fini = detached_cleanup)
+{
+	char name[DETACHED_NAME_MAX];
+	struct run_result r;
+	int p[2], status;
+	pid_t holder;
+	bool held;
+
+	require_root();
+	inheritable_pipe(p);
+	DETACHED(name, "h4p", "--", "sleep", "60");
+	cr_assert_not(write_end_held(p), "a process holds the pipe %s was started with", name);
+	inheritable_pipe(p);
+	NSLAB(&r, "exec", name, "--", "sh", "-c", "sleep 60 </dev/null >/dev/null 2>&1 &");
+	assert_ran(&r, "exec");
+	cr_assert_not(write_end_held(p), "a process holds the pipe exec into %s was started with",
+		      name);
+
+	/* Negative control: a host process started the same way holds it. */
+	inheritable_pipe(p);
+	holder = fork();
+	cr_assert_geq(holder, 0);
+	if (holder == 0) {
+		execlp("sleep", "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	held = write_end_held(p);
+	kill(holder, SIGKILL);
+	waitpid(holder, &status, 0);
+	cr_assert(held, "a host process holding the write end was not seen");
 }
 
 Test(harden, H4_cwd_is_the_container_root, .fini = detached_cleanup)

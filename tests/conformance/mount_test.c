@@ -413,6 +413,62 @@ Test(mount, M5_read_only_paths_reject_writes)
 		     "control: writable on the host: %s", strerror(errno));
 }
 
+/* @pid's mountinfo as the host reads it, waiting (bounded) until @pid runs @comm. */
+static char *host_mountinfo_of_running(pid_t pid, const char *comm)
+{
+	char path[64], want[32], *seen = NULL;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	snprintf(want, sizeof(want), "%s\n", comm);
+	/* Bounded: only ends a test whose command never starts. */
+	for (int i = 0; i < 1000; i++) {
+		free(seen);
+		seen = slurp(path);
+		if (seen && strcmp(seen, want) == 0)
+			break;
+		usleep(10000);
+	}
+	cr_assert(seen && strcmp(seen, want) == 0, "%s is '%s', not %s", path, seen ?: "?", comm);
+	free(seen);
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+	seen = slurp(path);
+	cr_assert(seen, "%s: %s", path, strerror(errno));
+	return seen;
+}
+
+/*
+ * A second view of M5's /proc/sys, from the host: the container's own mount
+ * table (/proc/PID/mountinfo) has a read-only mount on /proc/sys while its
+ * command runs, whatever the command could or could not do.
+ */
+Test(mount, M5_host_sees_proc_sys_mounted_read_only, .fini = detached_cleanup)
+{
+	char name[DETACHED_NAME_MAX];
+	struct mount_line m;
+	char *info;
+	pid_t pid;
+
+	require_root();
+	pid = DETACHED(name, "m5h", "--", "sleep", "60");
+	info = host_mountinfo_of_running(pid, "sleep");
+	cr_assert(find_mount(info, "/proc/sys", &m), "no mount on /proc/sys in %d's mountinfo", (int)pid);
+	cr_assert_eq(strncmp(m.flags, "ro", 2), 0, "/proc/sys is mounted %s", m.flags);
+	free(info);
+
+	/*
+	 * Negative control: real root, unconfined, takes the read-only mount
+	 * off (H6's control) before its command runs: the host then sees the
+	 * read-write /proc under /proc/sys.
+	 */
+	pid = DETACHED(name, "m5hc", UNCONFINED, "--ns", lab_ns_without("user"), "--", "sh", "-c",
+		       "umount /proc/sys && exec sleep 60");
+	info = host_mountinfo_of_running(pid, "sleep");
+	cr_assert_not(find_mount(info, "/proc/sys", &m), "/proc/sys still mounted %s", m.flags);
+	cr_assert(find_mount(info, "/proc", &m), "no /proc in %d's mountinfo", (int)pid);
+	cr_assert_eq(strncmp(m.flags, "rw", 2), 0, "/proc is mounted %s", m.flags);
+	free(info);
+}
+
 /* ---- M6, M7 ---- */
 
 /* A rootfs whose @dir is a symlink (to the host's /etc) is refused, with nothing left behind. */

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Time namespace, docs/conformance.md T1-T2. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "detached.h"
 #include "harness.h"
+#include "lab.h"
 
 #define NSEC 1000000000LL
 /* Offsets far larger than any test run, so a shift cannot be mistaken for elapsed time. */
@@ -86,6 +90,45 @@ Test(timens, T1_clocks_shifted_by_offsets)
 	cr_assert_eq(r.code, 0, "nslab failed: %s", r.err);
 	parse_clocks(r.out, &in, &uptime);
 	assert_shift(&before, &after, &in, uptime, 0, 0);
+}
+
+/* The offsets of @pid's time namespace as the host reads them, in seconds. */
+static void host_offsets(pid_t pid, long long *mono, long long *boot)
+{
+	char path[64], *text;
+	long mono_ns, boot_ns;
+
+	snprintf(path, sizeof(path), "/proc/%d/timens_offsets", (int)pid);
+	text = slurp(path);
+	cr_assert(text, "%s: %s", path, strerror(errno));
+	cr_assert_eq(sscanf(text, "monotonic %lld %ld\nboottime %lld %ld", mono, &mono_ns, boot,
+			    &boot_ns), 4, "%s: %s", path, text);
+	cr_assert(mono_ns == 0 && boot_ns == 0, "%s: %s", path, text);
+	free(text);
+}
+
+/*
+ * A second view of T1, from the host: the offsets nslab wrote are those of
+ * the namespace the container's command runs in (/proc/PID/timens_offsets),
+ * not a reading of the clocks inside.
+ */
+Test(timens, T1_host_reads_the_offsets_of_the_containers_namespace, .fini = detached_cleanup)
+{
+	char name[DETACHED_NAME_MAX], offsets[64];
+	long long mono, boot;
+	pid_t pid;
+
+	require_root();
+	snprintf(offsets, sizeof(offsets), "monotonic=%lld,boottime=%lld", MONO_OFFSET, BOOT_OFFSET);
+	pid = DETACHED(name, "t1h", "--time-offset", offsets, "--", "sleep", "60");
+	host_offsets(pid, &mono, &boot);
+	cr_assert(mono == MONO_OFFSET && boot == BOOT_OFFSET, "offsets %lld %lld, given %s", mono,
+		  boot, offsets);
+
+	/* Negative control: without the time namespace the container is in the host's, at 0 0. */
+	pid = DETACHED(name, "t1hc", "--ns", lab_ns_without("time"), "--", "sleep", "60");
+	host_offsets(pid, &mono, &boot);
+	cr_assert(mono == 0 && boot == 0, "without a time namespace: offsets %lld %lld", mono, boot);
 }
 
 static void assert_rejected(const char *offsets)

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-/* UTS isolation, docs/conformance.md U1-U5. */
+/* UTS isolation, docs/conformance.md U1-U6. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <unistd.h>
 
 #include "child.h"
 #include "detached.h"
 #include "harness.h"
+#include "lab.h"
 
 static void host_name(char name[65])
 {
@@ -154,4 +157,72 @@ Test(uts, U5_sethostname_without_cap_sys_admin)
 	NSLAB(&r, "run", UNCONFINED, "--", "sh", "-c", "nslab-probe sethostname u5-x && hostname");
 	cr_assert_eq(r.code, 0, "nslab failed: %s", r.err);
 	cr_assert_str_eq(r.out, "ok\nu5-x\n");
+}
+
+struct u6_result {
+	pid_t box;
+	char name[65];
+	int step;	/* the first step that failed, 0 if none */
+};
+
+/*
+ * The sysctl, not gethostname(): /proc/sys/kernel/hostname answers for the
+ * reader's uts namespace, entered here through a pidfd of the container.
+ */
+static void u6_read(void *arg)
+{
+	struct u6_result *res = arg;
+	int pidfd = pidfd_open(res->box, 0);
+	char *text;
+
+	if (pidfd < 0 || setns(pidfd, CLONE_NEWUTS) < 0) {
+		res->step = 1;
+		return;
+	}
+	text = slurp("/proc/sys/kernel/hostname");
+	if (!text) {
+		res->step = 2;
+		return;
+	}
+	snprintf(res->name, sizeof(res->name), "%s", text);
+	free(text);
+}
+
+/* The name of @pid's uts namespace as the host reads it; asserts it could. */
+static void u6_host_reads(pid_t pid, char name[65])
+{
+	struct u6_result *res = shared_alloc(sizeof(*res));
+
+	res->box = pid;
+	cr_assert_eq(run_in_child(u6_read, res), 0);
+	cr_assert_eq(res->step, 0, "step %d failed (1 setns by pidfd, 2 read the sysctl)", res->step);
+	snprintf(name, 65, "%s", res->name);
+	shared_free(res, sizeof(*res));
+}
+
+/*
+ * A second view of U1, from the host: what the runtime set is in the
+ * container's namespace before its command runs, not something the command
+ * said.  And from inside through `exec`, by the sysctl file.
+ */
+Test(uts, U6_host_reads_the_configured_name_in_the_containers_namespace, .fini = detached_cleanup)
+{
+	char name[DETACHED_NAME_MAX], seen[65], host[65], line[70];
+	struct run_result r;
+	pid_t pid;
+
+	require_root();
+	pid = DETACHED(name, "u6", "--hostname", "u6-box", "--", "sleep", "60");
+	u6_host_reads(pid, seen);
+	cr_assert_str_eq(seen, "u6-box\n", "the host reads '%s' in the container's uts namespace", seen);
+	NSLAB(&r, "exec", name, "--", "cat", "/proc/sys/kernel/hostname");
+	cr_assert_eq(r.code, 0, "exec failed: %s", r.err);
+	cr_assert_str_eq(r.out, "u6-box\n");
+
+	/* Negative control: a container without a uts namespace shows the host's name there. */
+	host_name(host);
+	snprintf(line, sizeof(line), "%s\n", host);
+	pid = DETACHED(name, "u6c", "--ns", lab_ns_without("uts"), "--", "sleep", "60");
+	u6_host_reads(pid, seen);
+	cr_assert_str_eq(seen, line, "without a uts namespace: '%s', host is '%s'", seen, host);
 }
