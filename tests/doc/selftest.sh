@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # selftest.sh: doctest.sh must be able to fail.  Runs it on fixtures/: every
-# block of match.md must be ok (or skipped), every block of mismatch.md not ok,
+# block of match.md must be ok (or skipped), every block of mismatch.md (output
+# that differs, a bad fence or need, a network namespace left behind) not ok,
 # and a page with an output block after no sh block must fail as a whole.
 # Says TAP.
 set -u
@@ -35,7 +36,8 @@ check 1 "matching output passes, a need that fails skips" \
 	test "$rc" -eq 0 -a "$(counts ok)" -eq "$(blocks match.md)" -a "$(grep -c '# SKIP needs module' "$out")" -eq 1
 sh "$dir/doctest.sh" "$dir/fixtures/mismatch.md" > "$out" 2>&1
 rc=$?
-check 2 "each mismatch, unknown need and bad fence fails" \
+ip netns del doctest-selftest-left
+check 2 "each mismatch, unknown need, bad fence and leftover fails" \
 	test "$rc" -ne 0 -a "$(counts 'not ok')" -eq "$(blocks mismatch.md)" -a "$(counts ok)" -eq 0
 sh "$dir/doctest.sh" "$dir/fixtures/orphan.md" > "$out" 2>&1
 rc=$?
