@@ -129,14 +129,31 @@ matches() {
 }
 
 # What a block must not add to: links, network namespace files, containers.
-# Only additions count, and not a container's veth (nsl + 8 hex digits):
-# other containers on this machine, outside our NSLAB_STATE_DIR, come and go
-# meanwhile, and ours are in that directory until nslab has removed them
-# with their veths.
 host_state() {
-	ip -o link show | awk -F': ' '$2 !~ /^nsl[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f](@|$)/ { print $2 }'
-	ls /run/netns 2>/dev/null
-	ls "$NSLAB_STATE_DIR" 2>/dev/null
+	ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print "link", $2 }'
+	ls /run/netns 2>/dev/null | sed 's/^/netns /'
+	ls "$NSLAB_STATE_DIR" 2>/dev/null | sed 's/^/container /'
+}
+
+# Prints what block N added (host_state's lines in AFTER that are not in
+# BEFORE): every container, as NSLAB_STATE_DIR is ours alone, but only the
+# links and network namespace files the block names, since other work on this
+# machine makes and removes its own meanwhile (a container's veth goes with
+# its record, which is counted).
+added() {
+	awk -v block="$work/block.$1" '
+		# Whether the block has NAME as a word of its own.
+		function named(name,   t, i) {
+			for (t = text; (i = index(t, name)) > 0; t = substr(t, i + length(name)))
+				if (substr(t, i - 1, 1) !~ /[A-Za-z0-9_.-]/ &&
+				    substr(t, i + length(name), 1) !~ /[A-Za-z0-9_.-]/)
+					return 1
+			return 0
+		}
+		BEGIN { while ((getline l < block) > 0) text = text "\n" l "\n" }
+		NR == FNR { seen[$0] = 1; next }
+		!seen[$0] && $2 != "" && ($1 == "container" || named($2)) { print $2 }
+	' "$work/before" "$work/after"
 }
 
 # Runs block N and says its TAP line; 0 when it is ok or skipped.
@@ -156,8 +173,7 @@ run_block() {
 	host_state > "$work/after"
 	if [ "$rc" -ne 0 ]; then
 		echo "not ok $n $where # exit $rc"
-	elif left=$(awk 'NR == FNR { seen[$0] = 1; next } !seen[$0]' "$work/before" "$work/after") &&
-		[ -n "$left" ]; then
+	elif left=$(added "$n") && [ -n "$left" ]; then
 		echo "not ok $n $where # left behind: $(echo "$left" | tr '\n' ' ')"
 	elif [ -e "$work/expect.$n" ] && ! matches "$work/expect.$n" < "$work/out"; then
 		echo "not ok $n $where # output differs from the page's (shown, then printed):"
