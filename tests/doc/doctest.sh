@@ -7,10 +7,11 @@
 # as in the VM guest; `nslab` and `nsbench` being $NSLAB and $NSBENCH, else
 # the ones built in build/; a command of its own on each line, since -e does
 # not see the failure of an && list's first command), one after the other,
-# and says TAP: a block that fails, runs over its time, shows other output
-# than its page says, or leaves a link, a network namespace file or a
-# container behind is not ok.  Blocks fenced otherwise (the CLI's synopsis,
-# the two top-level make commands that CI runs itself) are shown only.
+# and says TAP: a block that fails, runs over its time (120 s), shows other
+# output than its page says, or leaves a container, or a link or network
+# namespace file that it names, behind is not ok.  Blocks fenced otherwise
+# (the CLI's synopsis, the two top-level make commands that CI runs itself)
+# are shown only.  The VM guest runs docs/lab.md too (vm/suites.conf).
 #
 # Fences:
 #   ```sh                  run it
