@@ -162,9 +162,13 @@ asan-test: deps rootfs man
 unit-test:
 	NSLAB=$(abspath $(NSLAB)) $(UNIT_BIN) --verbose --jobs 2
 
-# Every ```sh block of the README and docs/, run as a reader would (tests/doc/doctest.sh).
+# Every ```sh block of the README and docs/, run as a reader would, its output
+# checked against the page's (tests/doc/doctest.sh); first the runner's own
+# test, that it fails on output that differs.
 doc-test:
-	sh tests/doc/doctest.sh README.md $(wildcard docs/*.md)
+	sh tests/doc/selftest.sh
+	NSLAB=$(abspath $(NSLAB)) NSBENCH=$(abspath $(NSBENCH)) \
+		sh tests/doc/doctest.sh README.md $(wildcard docs/*.md)
 
 conformance-test:
 	NSLAB=$(abspath $(NSLAB)) $(CONF_BIN) --verbose --jobs 1
