@@ -4,8 +4,8 @@
  * any subset, as unshare(1) takes it.  Without mnt the command runs on the
  * host's root (the host's /proc, /sys and /dev too), so it is named by its
  * host path; each check sets the namespace alone against a run without it.
- * `--join` of pid and mnt namespaces, and the refusals where there is no
- * root of its own or the kernel would refuse.
+ * `--join` of pid, mnt and user namespaces, and the refusals where there
+ * is no root of its own or the kernel would refuse.
  */
 #include <criterion/criterion.h>
 #include <limits.h>
@@ -336,8 +336,62 @@ Test(single, J2_join_mnt_sees_that_root_and_exec_too)
 	cr_assert_neq(r.code, 0, "the marker is seen without the join: %s", r.out);
 }
 
-Test(single, J3_join_user_refused)
+/* The (dev, ino) of /proc/@pid/ns/user as nslab-probe ns-ids prints it. */
+static void user_id_of(pid_t pid, char *id, size_t size)
 {
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	cr_assert_eq(stat(path, &st), 0, "%s: %m", path);
+	snprintf(id, size, "%u:%lu", (unsigned)st.st_dev, (unsigned long)st.st_ino);
+}
+
+Test(single, J3_join_user_takes_its_maps)
+{
+	static const char cmd[] = "nslab-probe ns-ids; id -u; awk '{print $1, $2, $3}' /proc/self/uid_map";
+	char a[DETACHED_NAME_MAX], b[DETACHED_NAME_MAX], join[64], id[64];
+	struct run_result r;
+	const char *in;
+	pid_t pid;
+
 	require_root();
-	NO_ROOT("--join", "user namespace", "run", "--join", "user=/proc/self/ns/user", "--", "true");
+	pid = DETACHED(a, "j3a", "--uid-map", "0:200000:65536", "--gid-map", "0:200000:65536", "--",
+		       "sleep", "60");
+	user_id_of(pid, id, sizeof(id));
+	snprintf(join, sizeof(join), "user=/proc/%d/ns/user", (int)pid);
+	NSLAB(&r, "run", "--join", join, "--", "sh", "-c", cmd);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	in = lab_value(r.out, "user");
+	cr_assert(in && strcmp(in, id) == 0, "not the joined user namespace: %s (%s)", r.out, id);
+	cr_assert_not_null(strstr(r.out, "\n0\n0 200000 65536\n"), "not its root, by its map: %s",
+			   r.out);
+	/* exec enters it too. */
+	DETACHED(b, "j3b", "--join", join, "--", "sleep", "60");
+	NSLAB(&r, "exec", b, "--", "sh", "-c", cmd);
+	cr_assert_not_null(strstr(r.out, "\n0\n0 200000 65536\n"), "exec: %s %s", r.out, r.err);
+
+	/* Control: without the join, a user namespace of its own with nslab's default map. */
+	NSLAB(&r, "run", "--", "sh", "-c", cmd);
+	in = lab_value(r.out, "user");
+	cr_assert(in && strcmp(in, id) != 0, "the same user namespace without the join: %s", r.out);
+	cr_assert_not_null(strstr(r.out, "\n0\n0 100000 65536\n"), "%s", r.out);
+}
+
+Test(single, J3_join_user_refused_where_it_cannot_be)
+{
+	char a[DETACHED_NAME_MAX], join[64];
+	struct run_result r;
+	pid_t pid;
+
+	require_root();
+	/* The kernel's refusal: nslab is in the host's user namespace already. */
+	NO_ROOT("join", "already", "run", "--join", "user=/proc/self/ns/user", "--", "true");
+	pid = DETACHED(a, "j3r", "--", "sleep", "60");
+	snprintf(join, sizeof(join), "user=/proc/%d/ns/user", (int)pid);
+	NO_ROOT("--uid-map", "its own maps", "run", "--join", join, "--uid-map", "0:300000:1", "--",
+		"true");
+	/* Control: the same join without the map runs. */
+	NSLAB(&r, "run", "--join", join, "--", "true");
+	cr_assert_eq(r.code, 0, "%s", r.err);
 }

@@ -613,10 +613,16 @@ Test(spec_finish, joins_are_checked)
 		spec.join[t] = "/proc/self/ns/net";
 		expect_refused(&spec, "--join");
 	}
-	/* A joined user namespace: the supervisor could not come back from it. */
+	/* A joined user namespace has its own maps: none may be given. */
 	good_spec(&spec);
 	spec.join[NSLAB_NS_USER] = "/proc/self/ns/user";
-	expect_refused(&spec, "--join");
+	cr_assert_eq(nslab_spec_finish(&spec, &e), 0, "%s: %s", e.what, e.why);
+	cr_assert_eq(spec.n_uid_map, 0);
+	cr_assert_not(spec.idmap_root);
+	good_spec(&spec);
+	spec.join[NSLAB_NS_USER] = "/proc/self/ns/user";
+	cr_assert_eq(nslab_parse_idmap("0:100000:1", spec.uid_map, &spec.n_uid_map, &e, "--uid-map"), 0);
+	expect_refused(&spec, "--uid-map");
 	/* pid and mnt are joined; a joined mnt namespace's root is the root, so no --rootfs. */
 	nslab_spec_init(&spec);
 	spec.argv = true_argv;

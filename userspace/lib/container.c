@@ -180,7 +180,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 			child_fail(report_fd, &(struct nslab_error){ -ret, "cgroup-enter", "" });
 	}
 	/* Become the mapped root: the host's uid 0 must not own what we create. */
-	if (has_ns(spec, NSLAB_NS_USER)) {
+	if (nslab_spec_userns(spec)) {
 		ret = nslab_fault("setuid") ? -EIO : nslab_user_switch(0, 0);
 		if (ret)
 			child_fail(report_fd, &(struct nslab_error){ -ret, "setuid", "" });
@@ -361,9 +361,18 @@ static int enter_joined(const struct nslab_spec *spec, int saved[NSLAB_NS_COUNT]
 		else if (saved[t] < 0)
 			ret = nslab_fail(e, errno, "join", "%s: %s", self, strerror(errno));
 	}
-	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
+	/*
+	 * The user namespace last (t runs from the type after it round to it):
+	 * root may enter the others from the host's, and once in the joined one
+	 * it could enter only those that namespace owns (nsenter's second pass).
+	 */
+	for (int i = 1; i <= NSLAB_NS_COUNT; i++) {
+		int t = (NSLAB_NS_USER + i) % NSLAB_NS_COUNT;
+
 		if (!ret && fds[t] >= 0 && setns(fds[t], nslab_ns_types[t].clone_flag) < 0)
-			ret = nslab_fail(e, errno, "join", "%s: %s", spec->join[t], strerror(errno));
+			ret = nslab_fail(e, errno, "join", "%s: %s%s", spec->join[t], strerror(errno),
+					 t == NSLAB_NS_USER && errno == EINVAL ?
+					 " (nslab is in that user namespace already)" : "");
 		if (fds[t] >= 0)
 			close(fds[t]);
 	}
@@ -422,6 +431,14 @@ static int clone_child(struct nslab_container *c, const int sync[2], const int r
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = c->cg.dir_fd;
 	}
+	/*
+	 * From the helper in a joined user namespace (spawn_in_user): the child
+	 * is the supervisor's, and takes the helper's exit signal (SIGCHLD).
+	 */
+	if (c->spec->join[NSLAB_NS_USER]) {
+		args.flags |= CLONE_PARENT;
+		args.exit_signal = 0;
+	}
 	if (nslab_fault("clone"))
 		return nslab_fail(e, EIO, "clone", NULL);
 	c->pid = syscall(SYS_clone3, &args, sizeof(args));
@@ -440,6 +457,68 @@ static int clone_child(struct nslab_container *c, const int sync[2], const int r
 	return nslab_fail(e, errno, "clone", "%s%s", strerror(errno), clone_hint(c->spec, errno));
 }
 
+/* Enters the joined namespaces (@saved: ours) and clones the child there. */
+static int clone_joined(struct nslab_container *c, const int sync[2], const int rep[2],
+			const int console[2], const int fds[2], int saved[NSLAB_NS_COUNT],
+			struct nslab_error *e)
+{
+	int ret = enter_joined(c->spec, saved, e);
+
+	if (!ret && c->spec->join[NSLAB_NS_NET] && nslab_spec_own_root(c->spec)) {
+		c->sys_fd = nslab_sysfs_open();
+		if (c->sys_fd < 0)
+			ret = nslab_fail(e, c->sys_fd, "sys", "sysfs of the joined network: %s",
+					 strerror(-c->sys_fd));
+	}
+	return ret ? ret : clone_child(c, sync, rep, console, fds, e);
+}
+
+/* What the helper of spawn_in_user tells the supervisor: the child's pid, or why none. */
+struct spawn_result {
+	pid_t pid;
+	struct nslab_error error;
+};
+
+/*
+ * A joined user namespace cannot be left again (the way back needs the
+ * host's CAP_SYS_ADMIN), so a forked helper joins, clones the child with
+ * CLONE_PARENT (the supervisor's child, its new namespaces owned by the
+ * joined user namespace) and exits.
+ */
+static int spawn_in_user(struct nslab_container *c, const int sync[2], const int rep[2],
+			 const int console[2], const int fds[2], struct nslab_error *e)
+{
+	struct spawn_result r = { 0 };
+	int res[2];
+	pid_t helper;
+
+	if (pipe2(res, O_CLOEXEC) < 0)
+		return nslab_fail(e, errno, "clone", NULL);
+	helper = fork();
+	if (helper == 0) {
+		int saved[NSLAB_NS_COUNT];
+
+		close(res[0]);
+		clone_joined(c, sync, rep, console, fds, saved, &r.error);
+		r.pid = c->pid;
+		_exit(nslab_write_all(res[1], &r, sizeof(r)) ? 1 : 0);
+	}
+	close(res[1]);
+	if (helper > 0 && nslab_read_all(res[0], &r, sizeof(r)) != sizeof(r))
+		r = (struct spawn_result){ 0, { EPROTO, "clone", "the helper died" } };
+	close(res[0]);
+	if (helper < 0)
+		return nslab_fail(e, errno, "clone", "fork: %s", strerror(errno));
+	waitpid(helper, NULL, 0);
+	if (r.pid <= 0) {
+		*e = r.error;
+		return -e->err;
+	}
+	c->pid = r.pid;
+	c->pidfd = pidfd_open(c->pid, 0);
+	return c->pidfd < 0 ? nslab_fail(e, errno, "clone", "pidfd_open: %s", strerror(errno)) : 0;
+}
+
 static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
 		 const int console[2], struct nslab_error *e)
 {
@@ -450,20 +529,16 @@ static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
 	if (fds[0] < 0 || fds[1] < 0 || (c->spec->join[NSLAB_NS_MNT] &&
 					 (cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0))
 		ret = nslab_fail(e, errno, "clone", "%s", strerror(errno));
-	if (ret) {
-		close_pair(fds);
-		return ret;
+	if (!ret && c->spec->join[NSLAB_NS_USER]) {
+		ret = spawn_in_user(c, sync, rep, console, fds, e);
+	} else if (!ret) {
+		/* The way back to our own namespaces, the cwd too, whatever came of the clone. */
+		ret = clone_joined(c, sync, rep, console, fds, saved, e);
+		leave_joined(saved, cwd);
+		cwd = -1;
 	}
-	ret = enter_joined(c->spec, saved, e);
-	if (!ret && c->spec->join[NSLAB_NS_NET] && nslab_spec_own_root(c->spec)) {
-		c->sys_fd = nslab_sysfs_open();
-		if (c->sys_fd < 0)
-			ret = nslab_fail(e, c->sys_fd, "sys", "sysfs of the joined network: %s",
-					 strerror(-c->sys_fd));
-	}
-	if (!ret)
-		ret = clone_child(c, sync, rep, console, fds, e);
-	leave_joined(saved, cwd);
+	if (cwd >= 0)
+		close(cwd);
 	close_pair(fds);
 	return ret;
 }

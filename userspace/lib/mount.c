@@ -170,7 +170,7 @@ static int fill_dev(int dev_fd, struct nslab_error *e)
 /* devpts, shm and mqueue on the directories fill_dev made. */
 static int dev_mounts(const struct nslab_spec *spec, int dev_fd, struct nslab_error *e)
 {
-	bool userns = spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER);
+	bool userns = nslab_spec_userns(spec);
 	char opts[128];
 	int ret;
 

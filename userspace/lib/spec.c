@@ -296,6 +296,8 @@ static int check_user(struct nslab_spec *spec, struct nslab_error *e)
 	bool userns = spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER);
 
 	if (!userns) {
+		if ((spec->n_uid_map || spec->n_gid_map) && spec->join[NSLAB_NS_USER])
+			return nslab_fail(e, EINVAL, "--uid-map", "a joined user namespace has its own maps");
 		if (spec->n_uid_map || spec->n_gid_map)
 			return nslab_fail(e, EINVAL, "--uid-map", "id maps need the user namespace");
 		return 0;
@@ -348,6 +350,11 @@ static int check_time(struct nslab_spec *spec, struct nslab_error *e)
 	return 0;
 }
 
+bool nslab_spec_userns(const struct nslab_spec *spec)
+{
+	return (spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER)) || spec->join[NSLAB_NS_USER];
+}
+
 bool nslab_spec_own_root(const struct nslab_spec *spec)
 {
 	return spec->ns & NSLAB_NS_BIT(NSLAB_NS_MNT);
@@ -376,9 +383,6 @@ static int check_joins(struct nslab_spec *spec, struct nslab_error *e)
 
 		if (!spec->join[t])
 			continue;
-		/* The supervisor could not come back from it to the host's user namespace. */
-		if (t == NSLAB_NS_USER)
-			return nslab_fail(e, EINVAL, "--join", "joining a user namespace is not supported");
 		fd = nslab_ns_open_checked(spec->join[t], t);
 		if (fd < 0)
 			return nslab_fail(e, -fd, "--join", "%s: %s", spec->join[t],

@@ -120,6 +120,8 @@ bool nslab_spec_keeps_record(const struct nslab_spec *spec);
  * masks, pivot.  Without one the command runs on the root it finds.
  */
 bool nslab_spec_own_root(const struct nslab_spec *spec);
+/* Whether the container is in a user namespace other than the host's: created or joined. */
+bool nslab_spec_userns(const struct nslab_spec *spec);
 /* Whether @id has a mapping among the @n ranges of @map. */
 bool nslab_id_mapped(const struct nslab_idmap *map, int n, unsigned id);
 
