@@ -15,7 +15,9 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "child.h"
 #include "detached.h"
@@ -393,5 +395,48 @@ Test(single, J3_join_user_refused_where_it_cannot_be)
 		"true");
 	/* Control: the same join without the map runs. */
 	NSLAB(&r, "run", "--join", join, "--", "true");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+}
+
+/* A fault at @fault in a run joining @join: one line naming @step, exit @code, nothing left. */
+static void join_fault(const char *join, const char *fault, const char *step, int code)
+{
+	char env[64], context[128];
+	struct leak_snapshot before;
+	struct run_result r;
+
+	snprintf(env, sizeof(env), "NSLAB_FAULT=%s", fault);
+	snprintf(context, sizeof(context), "--join %s, fault %s", join, fault);
+	leak_take(&before);
+	nslab_run_env(&r, (const char *const[]){ env, NULL },
+		      (const char *const[]){ "run", "--join", join, "--", "true", NULL });
+	assert_one_error(&r, code, step, context);
+	assert_unchanged(&before, context);
+	leak_free(&before);
+}
+
+/* The steps a join adds: the helper of a joined user namespace, v1's move into the cgroup. */
+Test(single, J4_join_faults_leave_nothing)
+{
+	char a[DETACHED_NAME_MAX], mnt[64], user[64];
+	struct run_result r;
+	struct statfs fs;
+	pid_t pid;
+
+	require_root();
+	pid = DETACHED(a, "j4", "--", "sleep", "60");
+	snprintf(mnt, sizeof(mnt), "mnt=/proc/%d/ns/mnt", (int)pid);
+	snprintf(user, sizeof(user), "user=/proc/%d/ns/user", (int)pid);
+	join_fault(user, "clone", "clone", 125);
+	join_fault(user, "setuid", "setuid", 125);
+	join_fault(mnt, "clone", "clone", 125);
+	/* v2 clones straight into the cgroup: no move. */
+	if (statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type != CGROUP2_SUPER_MAGIC)
+		join_fault(mnt, "cgroup-enter", "cgroup-enter", 125);
+	join_fault(mnt, "exec", "exec", 126);
+	/* Control: the same runs without a fault. */
+	NSLAB(&r, "run", "--join", user, "--", "true");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	NSLAB(&r, "run", "--join", mnt, "--", "true");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 }

@@ -540,6 +540,10 @@ static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
 	if (cwd >= 0)
 		close(cwd);
 	close_pair(fds);
+	/* v1, born in a joined mount namespace: it cannot reach the host's cgroupfs, we move it. */
+	if (!ret && c->cg.dir_fd < 0 && c->spec->join[NSLAB_NS_MNT] &&
+	    (ret = nslab_fault("cgroup-enter") ? -EIO : nslab_cg_enter(&c->cg, c->pid)))
+		nslab_fail(e, -ret, "cgroup-enter", NULL);
 	return ret;
 }
 
@@ -736,14 +740,6 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	if (ret)
 		goto fail;
 
-	/* Born in a joined mount namespace, it cannot reach the host's cgroupfs: we move it. */
-	if (c->cg.dir_fd < 0 && spec->join[NSLAB_NS_MNT]) {
-		ret = nslab_fault("cgroup-enter") ? -EIO : nslab_cg_enter(&c->cg, c->pid);
-		if (ret) {
-			nslab_fail(e, -ret, "cgroup-enter", NULL);
-			goto fail;
-		}
-	}
 	if (has_ns(spec, NSLAB_NS_USER)) {
 		ret = nslab_fault("uid_map") ? nslab_fail(e, EIO, "uid_map", NULL) :
 		      nslab_user_write_maps(c->pid, spec, e);
