@@ -495,6 +495,11 @@ static int spawn_in_user(struct nslab_container *c, const int sync[2], const int
 	if (pipe2(res, O_CLOEXEC) < 0)
 		return nslab_fail(e, errno, "clone", NULL);
 	helper = fork();
+	if (helper < 0) {
+		nslab_fail(e, errno, "clone", "fork: %s", strerror(errno));
+		close_pair(res);
+		return -e->err;
+	}
 	if (helper == 0) {
 		int saved[NSLAB_NS_COUNT];
 
@@ -504,11 +509,11 @@ static int spawn_in_user(struct nslab_container *c, const int sync[2], const int
 		_exit(nslab_write_all(res[1], &r, sizeof(r)) ? 1 : 0);
 	}
 	close(res[1]);
-	if (helper > 0 && nslab_read_all(res[0], &r, sizeof(r)) != sizeof(r))
-		r = (struct spawn_result){ 0, { EPROTO, "clone", "the helper died" } };
+	if (nslab_read_all(res[0], &r, sizeof(r)) != sizeof(r)) {
+		r.pid = 0;
+		nslab_fail(&r.error, EPROTO, "clone", "the helper died");
+	}
 	close(res[0]);
-	if (helper < 0)
-		return nslab_fail(e, errno, "clone", "fork: %s", strerror(errno));
 	waitpid(helper, NULL, 0);
 	if (r.pid <= 0) {
 		*e = r.error;
