@@ -78,10 +78,11 @@ Test(cleanup, X3_unknown_namespace_refused)
 	REFUSED(125, "--ns", "run", "--ns", "uts,bogus,mnt", "--", "true");
 	REFUSED(125, "--ns", "run", "--ns", "uts,,mnt", "--", "true");
 	REFUSED(125, "--ns", "run", "--ns", "", "--", "true");
-	REFUSED(125, "--ns", "run", "--ns", "uts,pid", "--", "true");
 	REFUSED(125, "--join", "run", "--join", "bogus=/proc/self/ns/net", "--", "true");
 	REFUSED(125, "--join", "run", "--join", "net=/etc/passwd", "--", "true");
 	RUNS("run", "--ns", "uts,mnt", "--", "true");
+	/* Any subset, as unshare(1) takes it: without mnt, on the host's root (single/S*). */
+	RUNS("run", "--ns", "uts,pid", "--", "true");
 }
 
 Test(cleanup, X3_malformed_map_refused)
@@ -271,17 +272,18 @@ static const struct fault_step {
 	int code;		/* 125, or 126: the exec itself failed (exit codes: docs/design.md) */
 	bool in_exec;		/* a step of `nslab exec`, not of `run` */
 	bool v1_only;		/* v2 clones straight into the cgroup: no separate step */
+	bool own_root;		/* a step of the container's own root: none without mnt */
 } fault_steps[] = {
 	{ .step = "state" },
 	{ .step = "state-early", .reported = "state" },
 	{ .step = "cgroup" },
 	{ .step = "devices" },
-	{ .step = "overlay" },
+	{ .step = "overlay", .own_root = true },
 	{ .step = "clone" },
 	{ .step = "child-death", .reported = "setup" },
 	{ .step = "cgroup-enter", .v1_only = true },
 	{ .step = "uid_map" },
-	{ .step = "idmap" },
+	{ .step = "idmap", .own_root = true },
 	{ .step = "veth", .reported = "net", .opt = { "--net", "veth" } },
 	{ .step = "veth-config", .reported = "net", .opt = { "--net", "veth" } },
 	{ .step = "state-veth", .reported = "state", .opt = { "--net", "veth" } },
@@ -290,15 +292,15 @@ static const struct fault_step {
 	{ .step = "timens" },
 	{ .step = "persist" },
 	{ .step = "state-write", .reported = "state" },
-	{ .step = "mount-private" },
-	{ .step = "rootfs" },
-	{ .step = "proc" },
-	{ .step = "sys" },
-	{ .step = "cgroupfs" },
-	{ .step = "dev" },
-	{ .step = "mask" },
-	{ .step = "pivot_root" },
-	{ .step = "read-only", .opt = { "--read-only" } },
+	{ .step = "mount-private", .own_root = true },
+	{ .step = "rootfs", .own_root = true },
+	{ .step = "proc", .own_root = true },
+	{ .step = "sys", .own_root = true },
+	{ .step = "cgroupfs", .own_root = true },
+	{ .step = "dev", .own_root = true },
+	{ .step = "mask", .own_root = true },
+	{ .step = "pivot_root", .own_root = true },
+	{ .step = "read-only", .opt = { "--read-only" }, .own_root = true },
 	{ .step = "hostname" },
 	{ .step = "net" },
 	{ .step = "setsid" },
@@ -351,23 +353,20 @@ static void exec_fault(const struct fault_step *f)
 	cr_assert_eq(nslab_state_status(&st), NSLAB_RUNNING, "a failed exec hurt the container");
 }
 
-ParameterizedTest(int *i, cleanup, X1_fault_at_every_step)
+/* `nslab run` with the fault at @f, with `--ns @ns` unless NULL. */
+static void run_fault(const struct fault_step *f, const char *ns)
 {
-	const struct fault_step *f = &fault_steps[*i];
-	const char *argv[8] = { "run", "--persist", NULL };
+	const char *argv[10] = { "run", "--persist", NULL };
 	struct leak_snapshot before;
 	struct run_result r;
 	char env[64];
 	int n = 3;
 
-	require_root();
-	if (f->v1_only && cgroup2_only())
-		cr_skip_test("%s: cgroup v2 starts the child in its cgroup (CLONE_INTO_CGROUP)", f->step);
-	if (f->in_exec) {
-		exec_fault(f);
-		return;
-	}
 	argv[2] = persist_dir_make();
+	if (ns) {
+		argv[n++] = "--ns";
+		argv[n++] = ns;
+	}
 	for (int o = 0; o < 2 && f->opt[o]; o++)
 		argv[n++] = f->opt[o];
 	argv[n++] = "--";
@@ -380,6 +379,41 @@ ParameterizedTest(int *i, cleanup, X1_fault_at_every_step)
 	assert_unchanged(&before, f->step);
 	leak_free(&before);
 	cr_assert_eq(persist_dir_count(), 0, "%s: ns files left in %s", f->step, argv[2]);
+}
+
+ParameterizedTest(int *i, cleanup, X1_fault_at_every_step)
+{
+	const struct fault_step *f = &fault_steps[*i];
+
+	require_root();
+	if (f->v1_only && cgroup2_only())
+		cr_skip_test("%s: cgroup v2 starts the child in its cgroup (CLONE_INTO_CGROUP)", f->step);
+	if (f->in_exec)
+		exec_fault(f);
+	else
+		run_fault(f, NULL);
+}
+
+ParameterizedTestParameters(cleanup, X1_fault_at_every_step_without_mnt)
+{
+	static int idx[N_FAULT_STEPS];
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_FAULT_STEPS; i++)
+		if (!fault_steps[i].own_root && !fault_steps[i].in_exec)
+			idx[n++] = i;
+	return cr_make_param_array(int, idx, n);
+}
+
+/* The same faults on the host's root: every other namespace, no mnt (single/S*). */
+ParameterizedTest(int *i, cleanup, X1_fault_at_every_step_without_mnt)
+{
+	const struct fault_step *f = &fault_steps[*i];
+
+	require_root();
+	if (f->v1_only && cgroup2_only())
+		cr_skip_test("%s: cgroup v2 starts the child in its cgroup (CLONE_INTO_CGROUP)", f->step);
+	run_fault(f, "uts,ipc,pid,net,user,cgroup,time");
 }
 
 /* Control: the runs above succeed without the fault, and a step nobody has changes nothing. */
@@ -398,6 +432,14 @@ Test(cleanup, X1_fault_control)
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	cr_assert_str_eq(r.err, "");
 	/* Its ns files keep its record (X1_persisted_ns_files_present_after_exit_gone_after_rm). */
+	detached_rm_exited(name);
+	/* And without mnt, as X1_fault_at_every_step_without_mnt runs it (-t: a host pty). */
+	nslab_run_env(&r, (const char *const[]){ "NSLAB_FAULT=no-such-step", NULL },
+		      (const char *const[]){ "run", "--name", name, "--persist", dir, "--ns",
+					     "uts,ipc,pid,net,user,cgroup,time", "--net", "veth",
+					     "-t", "--", "true", NULL });
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_str_eq(r.err, "");
 	detached_rm_exited(name);
 }
 

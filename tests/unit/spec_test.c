@@ -424,13 +424,30 @@ Test(spec_finish, bad_name)
 	expect_refused(&spec, "--name");
 }
 
-Test(spec_finish, mount_namespace_required)
+/* Without mnt: the host's root, so no rootfs, and each option that needs a root of its own refused. */
+Test(spec_finish, without_mnt_no_root_of_its_own)
 {
 	struct nslab_spec spec;
+	struct nslab_error e = { 0 };
 
+	nslab_spec_init(&spec);
+	spec.argv = true_argv;
+	spec.ns = NSLAB_NS_BIT(NSLAB_NS_UTS);
+	cr_assert_eq(nslab_spec_finish(&spec, &e), 0, "%s: %s", e.what, e.why);
+	cr_assert_null(spec.rootfs, "a rootfs was chosen: %s", spec.rootfs);
 	good_spec(&spec);
 	spec.ns = NSLAB_NS_ALL & ~NSLAB_NS_BIT(NSLAB_NS_MNT);
-	expect_refused(&spec, "--ns");
+	expect_refused(&spec, "--rootfs");
+	nslab_spec_init(&spec);
+	spec.argv = true_argv;
+	spec.ns = NSLAB_NS_ALL & ~NSLAB_NS_BIT(NSLAB_NS_MNT);
+	cr_assert_eq(nslab_spec_finish(&spec, &e), 0, "%s: %s", e.what, e.why);
+	cr_assert_not(spec.idmap_root, "no root to idmap");
+	spec.overlay = false;
+	expect_refused(&spec, "--no-overlay");
+	spec.overlay = true;
+	spec.read_only = true;
+	expect_refused(&spec, "--read-only");
 }
 
 Test(spec_finish, maps_need_user_namespace)
@@ -596,6 +613,25 @@ Test(spec_finish, joins_are_checked)
 		spec.join[t] = "/proc/self/ns/net";
 		expect_refused(&spec, "--join");
 	}
+	/* A joined user namespace has its own maps: none may be given. */
+	good_spec(&spec);
+	spec.join[NSLAB_NS_USER] = "/proc/self/ns/user";
+	cr_assert_eq(nslab_spec_finish(&spec, &e), 0, "%s: %s", e.what, e.why);
+	cr_assert_eq(spec.n_uid_map, 0);
+	cr_assert_not(spec.idmap_root);
+	good_spec(&spec);
+	spec.join[NSLAB_NS_USER] = "/proc/self/ns/user";
+	cr_assert_eq(nslab_parse_idmap("0:100000:1", spec.uid_map, &spec.n_uid_map, &e, "--uid-map"), 0);
+	expect_refused(&spec, "--uid-map");
+	/* pid and mnt are joined; a joined mnt namespace's root is the root, so no --rootfs. */
+	nslab_spec_init(&spec);
+	spec.argv = true_argv;
+	spec.join[NSLAB_NS_PID] = "/proc/self/ns/pid";
+	spec.join[NSLAB_NS_MNT] = "/proc/self/ns/mnt";
+	cr_assert_eq(nslab_spec_finish(&spec, &e), 0, "%s: %s", e.what, e.why);
+	cr_assert_eq(spec.ns, NSLAB_NS_ALL & ~NSLAB_NS_BIT(NSLAB_NS_PID) & ~NSLAB_NS_BIT(NSLAB_NS_MNT));
+	spec.rootfs = rootfs;
+	expect_refused(&spec, "--rootfs");
 	/* A joined namespace is entered, not created. */
 	good_spec(&spec);
 	spec.join[NSLAB_NS_NET] = "/proc/self/ns/net";

@@ -160,6 +160,7 @@ static int enter_and_run(const struct nslab_state *st, const struct exec_opts *o
 	struct nslab_seccomp sc;
 	struct nslab_cgroup cg;
 	struct nslab_error e;
+	unsigned mask;
 	int ret;
 
 	/* Into its cgroup first, while we still have the host's rights over the tree. */
@@ -177,10 +178,12 @@ static int enter_and_run(const struct nslab_state *st, const struct exec_opts *o
 	sc = seccomp_of(st);
 	if (nslab_seccomp_check(&sc, st->caps, &e))
 		return cli_exit_run(&e);
-	ret = nslab_fault("setns") ? -EIO : nslab_ns_enter(st->pid, st->ns);
+	/* Joined namespaces too: the container's are those its first process is in. */
+	mask = nslab_ns_differing(st->pid);
+	ret = nslab_fault("setns") ? -EIO : nslab_ns_enter(st->pid, mask);
 	if (ret)
 		return cli_fail_run(NSLAB_ERR_SYSTEM, ret, "setns", "%s: %s", st->name, strerror(-ret));
-	if (st->ns & NSLAB_NS_BIT(NSLAB_NS_USER)) {
+	if (mask & NSLAB_NS_BIT(NSLAB_NS_USER)) {
 		ret = nslab_user_switch(0, 0);
 		if (ret)
 			return cli_fail_run(NSLAB_ERR_SYSTEM, ret, "user", "%s", strerror(-ret));

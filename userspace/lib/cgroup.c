@@ -282,7 +282,12 @@ int nslab_cg_devices(const struct nslab_cgroup *cg, const struct nslab_devices *
 
 int nslab_cg_enter_self(const struct nslab_cgroup *cg)
 {
-	return cg->made ? ops(cg)->enter_self(cg) : 0;
+	return nslab_cg_enter(cg, 0);
+}
+
+int nslab_cg_enter(const struct nslab_cgroup *cg, pid_t pid)
+{
+	return cg->made ? ops(cg)->enter(cg, pid) : 0;
 }
 
 int nslab_cg_destroy(struct nslab_cgroup *cg)

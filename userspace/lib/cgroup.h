@@ -99,6 +99,12 @@ int nslab_cg_devices(const struct nslab_cgroup *cg, const struct nslab_devices *
  * test host).  Kernels 5.4-6.3 still wait once, in cpuset's own attach lock.
  */
 int nslab_cg_enter_self(const struct nslab_cgroup *cg);
+/*
+ * Moves the single-threaded process @pid (0: the caller) into the cgroup:
+ * for a first process that cannot reach the host's cgroupfs by path (it
+ * was born in a joined mount namespace).
+ */
+int nslab_cg_enter(const struct nslab_cgroup *cg, pid_t pid);
 /* Removes the cgroup once empty (bounded wait) and its parent if that empties too. */
 int nslab_cg_destroy(struct nslab_cgroup *cg);
 int nslab_cg_stats(const struct nslab_cgroup *cg, struct nslab_cg_stats *st);
@@ -111,7 +117,7 @@ int nslab_cg_kill(const struct nslab_cgroup *cg);
 struct nslab_cg_ops {
 	int (*create)(struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e);
 	int (*devices)(const struct nslab_cgroup *cg, const struct nslab_devices *d);
-	int (*enter_self)(const struct nslab_cgroup *cg);
+	int (*enter)(const struct nslab_cgroup *cg, pid_t pid);
 	int (*destroy)(struct nslab_cgroup *cg);
 	int (*stats)(const struct nslab_cgroup *cg, struct nslab_cg_stats *st);
 	int (*freeze)(const struct nslab_cgroup *cg, bool frozen);

@@ -154,7 +154,8 @@ static int v1_devices(const struct nslab_cgroup *cg, const struct nslab_devices 
 	return ret;
 }
 
-static int v1_enter_self(const struct nslab_cgroup *cg)
+/* A thread's move (tasks): for a single-threaded process, the whole of it. */
+static int v1_enter(const struct nslab_cgroup *cg, pid_t pid)
 {
 	for (int c = 0; c < NSLAB_CG_NCTRL; c++) {
 		char dir[PATH_MAX];
@@ -163,7 +164,7 @@ static int v1_enter_self(const struct nslab_cgroup *cg)
 		if (!first_of_mount(cg, c))
 			continue;
 		path_of(cg, c, cg->rel, dir);
-		ret = nslab_cg_write(dir, "tasks", "0");
+		ret = nslab_cg_write(dir, "tasks", "%d", (int)pid);
 		if (ret)
 			return ret;
 	}
@@ -349,7 +350,7 @@ static int v1_kill(const struct nslab_cgroup *cg)
 const struct nslab_cg_ops nslab_cg_v1_ops = {
 	.create = v1_create,
 	.devices = v1_devices,
-	.enter_self = v1_enter_self,
+	.enter = v1_enter,
 	.destroy = v1_destroy,
 	.stats = v1_stats,
 	.freeze = v1_freeze,

@@ -121,12 +121,12 @@ static int v2_devices(const struct nslab_cgroup *cg, const struct nslab_devices 
 	return ret == -ENOSYS ? -ENODEV : ret;
 }
 
-static int v2_enter_self(const struct nslab_cgroup *cg)
+static int v2_enter(const struct nslab_cgroup *cg, pid_t pid)
 {
 	char dir[PATH_MAX];
 
 	path_of(cg, cg->rel, dir);
-	return nslab_cg_write(dir, "cgroup.procs", "0");
+	return nslab_cg_write(dir, "cgroup.procs", "%d", (int)pid);
 }
 
 static int v2_destroy(struct nslab_cgroup *cg)
@@ -226,7 +226,7 @@ static int v2_kill(const struct nslab_cgroup *cg)
 const struct nslab_cg_ops nslab_cg_v2_ops = {
 	.create = v2_create,
 	.devices = v2_devices,
-	.enter_self = v2_enter_self,
+	.enter = v2_enter,
 	.destroy = v2_destroy,
 	.stats = v2_stats,
 	.freeze = v2_freeze,

@@ -86,6 +86,18 @@ static int child_overlay(struct nslab_container *c, struct nslab_error *e)
 			  " (the kernel refuses overlayfs to an unprivileged user: use --no-overlay)" : "");
 }
 
+/* The root of its own, pivoted into; without a mount namespace of its own, none. */
+static int child_root(struct nslab_container *c, struct nslab_error *e)
+{
+	char newroot[PATH_MAX];
+
+	if (c->spec->overlay && c->ovl_fd < 0 && child_overlay(c, e))
+		return -e->err;
+	if (rw_path(c, "root", newroot))
+		return nslab_fail(e, ENAMETOOLONG, "rootfs", NULL);
+	return nslab_rootfs_setup(c->spec, newroot, c->ovl_fd, c->sys_fd, &c->cg.layout, e);
+}
+
 static int wait_release(int sync_fd)
 {
 	char byte;
@@ -141,13 +153,14 @@ static void arm_deathsig(int supervisor_pidfd)
 		_exit(NSLAB_EXIT_SETUP);
 }
 
+/* @proc_fd: the host's /proc, which a joined mount namespace's /proc may not replace. */
 static __attribute__((noreturn)) void child_main(struct nslab_container *c, int sync_fd,
-						   int report_fd, int console, int supervisor_pidfd)
+						   int report_fd, int console, int supervisor_pidfd,
+						   int proc_fd)
 {
 	const struct nslab_spec *spec = c->spec;
 	struct nslab_report ready = { .ready = 1 };
 	struct nslab_error e = { 0 };
-	char newroot[PATH_MAX];
 	int ret;
 
 	arm_deathsig(supervisor_pidfd);
@@ -161,7 +174,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 	 * than being moved (see nslab_cg_enter_self).  Still the host's uid 0,
 	 * so the host's cgroup files are ours to write.
 	 */
-	if (c->cg.dir_fd < 0) {
+	if (c->cg.dir_fd < 0 && !spec->join[NSLAB_NS_MNT]) {
 		ret = nslab_fault("cgroup-enter") ? -EIO : nslab_cg_enter_self(&c->cg);
 		if (ret) {
 			nslab_fail(&e, ret, "cgroup-enter", NULL);
@@ -169,7 +182,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		}
 	}
 	/* Become the mapped root: the host's uid 0 must not own what we create. */
-	if (has_ns(spec, NSLAB_NS_USER)) {
+	if (nslab_spec_userns(spec)) {
 		ret = nslab_fault("setuid") ? -EIO : nslab_user_switch(0, 0);
 		if (ret) {
 			nslab_fail(&e, ret, "setuid", NULL);
@@ -188,16 +201,14 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		nslab_fail(&e, errno, "cgroupns", NULL);
 		child_fail(report_fd, &e);
 	}
-	if (nslab_timens_setup(spec, &e))
+	if (nslab_timens_setup(spec, proc_fd, &e))
 		child_fail(report_fd, &e);
+	close(proc_fd);
 	if (nslab_write_all(report_fd, &ready, sizeof(ready)) || wait_root(c, sync_fd))
 		_exit(NSLAB_EXIT_SETUP);
 	close(sync_fd);
 
-	if (c->spec->overlay && c->ovl_fd < 0 && child_overlay(c, &e))
-		child_fail(report_fd, &e);
-	if (rw_path(c, "root", newroot) ||
-	    nslab_rootfs_setup(spec, newroot, c->ovl_fd, c->sys_fd, &c->cg.layout, &e))
+	if (nslab_spec_own_root(spec) && child_root(c, &e))
 		child_fail(report_fd, &e);
 	if (c->ovl_fd >= 0)
 		close(c->ovl_fd);
@@ -336,34 +347,48 @@ static int redirect_stdio(struct nslab_container *c, struct nslab_error *e)
  * Joined namespaces are entered by the parent around clone3, so the child
  * starts in them and only creates the rest (a child already in its new user
  * namespace could not enter namespaces that the host's user namespace owns).
+ * Every file is opened first: once in a joined mount namespace, the paths
+ * given would name its files, not the caller's.
  */
 static int enter_joined(const struct nslab_spec *spec, int saved[NSLAB_NS_COUNT],
 			struct nslab_error *e)
 {
-	int ret = 0;
+	int fds[NSLAB_NS_COUNT], ret = 0;
 
-	for (int t = 0; t < NSLAB_NS_COUNT; t++)
-		saved[t] = -1;
-	for (int t = 0; t < NSLAB_NS_COUNT && !ret; t++) {
+	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
 		char self[64];
-		int fd;
 
-		if (!spec->join[t])
+		saved[t] = fds[t] = -1;
+		if (!spec->join[t] || ret)
 			continue;
 		snprintf(self, sizeof(self), "/proc/self/ns/%s", nslab_ns_types[t].name);
 		saved[t] = open(self, O_RDONLY | O_CLOEXEC);
-		fd = nslab_ns_open_checked(spec->join[t], t);
-		if (fd < 0)
-			ret = nslab_fail(e, fd, "join", "%s: %s", spec->join[t], strerror(-fd));
-		else if (saved[t] < 0 || setns(fd, nslab_ns_types[t].clone_flag) < 0)
-			ret = nslab_fail(e, errno, "join", "%s: %s", spec->join[t], strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		fds[t] = nslab_ns_open_checked(spec->join[t], t);
+		if (fds[t] < 0)
+			ret = nslab_fail(e, -fds[t], "join", "%s: %s", spec->join[t], strerror(-fds[t]));
+		else if (saved[t] < 0)
+			ret = nslab_fail(e, errno, "join", "%s: %s", self, strerror(errno));
+	}
+	/*
+	 * The user namespace last (t runs from the type after it round to it):
+	 * root may enter the others from the host's, and once in the joined one
+	 * it could enter only those that namespace owns (nsenter's second pass).
+	 */
+	for (int i = 1; i <= NSLAB_NS_COUNT; i++) {
+		int t = (NSLAB_NS_USER + i) % NSLAB_NS_COUNT;
+
+		if (!ret && fds[t] >= 0 && setns(fds[t], nslab_ns_types[t].clone_flag) < 0)
+			ret = nslab_fail(e, errno, "join", "%s: %s%s", spec->join[t], strerror(errno),
+					 t == NSLAB_NS_USER && errno == EINVAL ?
+					 " (nslab is in that user namespace already)" : "");
+		if (fds[t] >= 0)
+			close(fds[t]);
 	}
 	return ret;
 }
 
-static void leave_joined(int saved[NSLAB_NS_COUNT])
+/* Back in our own namespaces; the mount namespace's return took us to its root, so cwd too. */
+static void leave_joined(int saved[NSLAB_NS_COUNT], int cwd)
 {
 	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
 		if (saved[t] < 0)
@@ -372,10 +397,36 @@ static void leave_joined(int saved[NSLAB_NS_COUNT])
 			abort();	/* the supervisor would go on in the wrong namespace */
 		close(saved[t]);
 	}
+	if (cwd >= 0 && fchdir(cwd) < 0)
+		abort();	/* relative paths (--persist) would name other files */
+	if (cwd >= 0)
+		close(cwd);
 }
 
-static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
-		 const int console[2], struct nslab_error *e)
+/* Why clone3 failed, in the words of the case at hand. */
+static const char *clone_hint(const struct nslab_spec *spec, int err)
+{
+	/* alloc_pid refuses a pid namespace whose init has exited. */
+	if (err == ENOMEM && spec->join[NSLAB_NS_PID])
+		return " (the joined pid namespace's init has exited: nothing can enter it)";
+	if (err != EPERM || geteuid() == 0)
+		return "";
+	return !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER)) ?
+		" (without a user namespace, namespaces need root)" :
+		" (the kernel refuses user namespaces to unprivileged users here)";
+}
+
+static void close_pair(int fds[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	fds[0] = fds[1] = -1;
+}
+
+/* clone3, in the namespaces joined; the child does not return. */
+static int clone_child(struct nslab_container *c, const int sync[2], const int rep[2],
+		       const int console[2], const int fds[2], struct nslab_error *e)
 {
 	struct clone_args args = {
 		.flags = CLONE_PIDFD | nslab_ns_clone_flags(c->spec->ns & ~LATE_NS),
@@ -388,42 +439,124 @@ static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = c->cg.dir_fd;
 	}
-	int saved[NSLAB_NS_COUNT], self_pidfd, ret;
+	/*
+	 * From the helper in a joined user namespace (spawn_in_user): the child
+	 * is the supervisor's, and takes the helper's exit signal (SIGCHLD).
+	 */
+	if (c->spec->join[NSLAB_NS_USER]) {
+		args.flags |= CLONE_PARENT;
+		args.exit_signal = 0;
+	}
+	if (nslab_fault("clone"))
+		return nslab_fail(e, EIO, "clone", NULL);
+	c->pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (c->pid == 0) {
+		/* The parent's ends: holding them would hide the parent's death. */
+		close(sync[1]);
+		close(rep[0]);
+		if (console[0] >= 0)
+			close(console[0]);
+		child_main(c, sync[0], rep[1], console[1], fds[0], fds[1]);
+	}
+	if (c->pid > 0)
+		return 0;
+	c->pid = 0;
+	c->pidfd = -1;
+	return nslab_fail(e, errno, "clone", "%s%s", strerror(errno), clone_hint(c->spec, errno));
+}
 
-	self_pidfd = pidfd_open(getpid(), 0);
-	if (self_pidfd < 0)
-		return nslab_fail(e, errno, "clone", "pidfd_open: %s", strerror(errno));
-	ret = enter_joined(c->spec, saved, e);
-	if (!ret && c->spec->join[NSLAB_NS_NET]) {
+/* Enters the joined namespaces (@saved: ours) and clones the child there. */
+static int clone_joined(struct nslab_container *c, const int sync[2], const int rep[2],
+			const int console[2], const int fds[2], int saved[NSLAB_NS_COUNT],
+			struct nslab_error *e)
+{
+	int ret = enter_joined(c->spec, saved, e);
+
+	if (!ret && c->spec->join[NSLAB_NS_NET] && nslab_spec_own_root(c->spec)) {
 		c->sys_fd = nslab_sysfs_open();
 		if (c->sys_fd < 0)
 			ret = nslab_fail(e, c->sys_fd, "sys", "sysfs of the joined network: %s",
 					 strerror(-c->sys_fd));
 	}
-	if (!ret && nslab_fault("clone"))
-		ret = nslab_fail(e, EIO, "clone", NULL);
-	if (!ret) {
-		c->pid = syscall(SYS_clone3, &args, sizeof(args));
-		if (c->pid == 0) {
-			/* The parent's ends: holding them would hide the parent's death. */
-			close(sync[1]);
-			close(rep[0]);
-			if (console[0] >= 0)
-				close(console[0]);
-			child_main(c, sync[0], rep[1], console[1], self_pidfd);
-		}
-		if (c->pid < 0) {
-			c->pid = 0;
-			c->pidfd = -1;
-			ret = nslab_fail(e, errno, "clone", "%s%s", strerror(errno),
-					 errno != EPERM || geteuid() == 0 ? "" :
-					 !has_ns(c->spec, NSLAB_NS_USER) ?
-					 " (without a user namespace, namespaces need root)" :
-					 " (the kernel refuses user namespaces to unprivileged users here)");
-		}
+	return ret ? ret : clone_child(c, sync, rep, console, fds, e);
+}
+
+/* What the helper of spawn_in_user tells the supervisor: the child's pid, or why none. */
+struct spawn_result {
+	pid_t pid;
+	struct nslab_error error;
+};
+
+/*
+ * A joined user namespace cannot be left again (the way back needs the
+ * host's CAP_SYS_ADMIN), so a forked helper joins, clones the child with
+ * CLONE_PARENT (the supervisor's child, its new namespaces owned by the
+ * joined user namespace) and exits.
+ */
+static int spawn_in_user(struct nslab_container *c, const int sync[2], const int rep[2],
+			 const int console[2], const int fds[2], struct nslab_error *e)
+{
+	struct spawn_result r = { 0 };
+	int res[2];
+	pid_t helper;
+
+	if (pipe2(res, O_CLOEXEC) < 0)
+		return nslab_fail(e, errno, "clone", NULL);
+	helper = fork();
+	if (helper < 0) {
+		nslab_fail(e, errno, "clone", "fork: %s", strerror(errno));
+		close_pair(res);
+		return -e->err;
 	}
-	leave_joined(saved);
-	close(self_pidfd);
+	if (helper == 0) {
+		int saved[NSLAB_NS_COUNT];
+
+		close(res[0]);
+		clone_joined(c, sync, rep, console, fds, saved, &r.error);
+		r.pid = c->pid;
+		_exit(nslab_write_all(res[1], &r, sizeof(r)) ? 1 : 0);
+	}
+	close(res[1]);
+	if (nslab_read_all(res[0], &r, sizeof(r)) != sizeof(r)) {
+		r.pid = 0;
+		nslab_fail(&r.error, EPROTO, "clone", "the helper died");
+	}
+	close(res[0]);
+	waitpid(helper, NULL, 0);
+	if (r.pid <= 0) {
+		*e = r.error;
+		return -e->err;
+	}
+	c->pid = r.pid;
+	c->pidfd = pidfd_open(c->pid, 0);
+	return c->pidfd < 0 ? nslab_fail(e, errno, "clone", "pidfd_open: %s", strerror(errno)) : 0;
+}
+
+static int spawn(struct nslab_container *c, const int sync[2], const int rep[2],
+		 const int console[2], struct nslab_error *e)
+{
+	/* The supervisor's pidfd and the host's /proc, for the child. */
+	int fds[2] = { pidfd_open(getpid(), 0), open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC) };
+	int saved[NSLAB_NS_COUNT], ret = 0, cwd = -1;
+
+	if (fds[0] < 0 || fds[1] < 0 || (c->spec->join[NSLAB_NS_MNT] &&
+					 (cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0))
+		ret = nslab_fail(e, errno, "clone", "%s", strerror(errno));
+	if (!ret && c->spec->join[NSLAB_NS_USER]) {
+		ret = spawn_in_user(c, sync, rep, console, fds, e);
+	} else if (!ret) {
+		/* The way back to our own namespaces, the cwd too, whatever came of the clone. */
+		ret = clone_joined(c, sync, rep, console, fds, saved, e);
+		leave_joined(saved, cwd);
+		cwd = -1;
+	}
+	if (cwd >= 0)
+		close(cwd);
+	close_pair(fds);
+	/* v1, born in a joined mount namespace: it cannot reach the host's cgroupfs, we move it. */
+	if (!ret && c->cg.dir_fd < 0 && c->spec->join[NSLAB_NS_MNT] &&
+	    (ret = nslab_fault("cgroup-enter") ? -EIO : nslab_cg_enter(&c->cg, c->pid)))
+		nslab_fail(e, -ret, "cgroup-enter", NULL);
 	return ret;
 }
 
@@ -467,7 +600,7 @@ static void fill_state(struct nslab_container *c)
 	size_t len = 0;
 
 	snprintf(st->name, sizeof(st->name), "%s", c->spec->name);
-	snprintf(st->rootfs, sizeof(st->rootfs), "%s", c->spec->rootfs);
+	snprintf(st->rootfs, sizeof(st->rootfs), "%s", c->spec->rootfs ? c->spec->rootfs : "");
 	snprintf(st->cgroup_parent, sizeof(st->cgroup_parent), "%s", c->cg.parent);
 	st->caps = c->spec->caps;
 	st->no_new_privs = c->spec->no_new_privs;
@@ -533,14 +666,6 @@ static int take_pty(struct nslab_container *c, int console, struct nslab_error *
 	return c->spec->interactive ? nslab_tty_raw(0, e) : 0;
 }
 
-static void close_pair(int fds[2])
-{
-	for (int i = 0; i < 2; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	fds[0] = fds[1] = -1;
-}
-
 /* As Docker: an exited container holds its name until it is removed, which the error says. */
 static int name_taken(const char *name, struct nslab_error *e)
 {
@@ -597,7 +722,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	/* Before any process enters: v1's first one moves itself in, v2's is born inside. */
 	if (!ret)
 		ret = nslab_cg_devices(&c->cg, &spec->devices, e);
-	if (!ret)
+	if (!ret && nslab_spec_own_root(spec))
 		ret = prepare_root(c, e);
 	if (!ret && spec->detach)
 		ret = redirect_stdio(c, e);

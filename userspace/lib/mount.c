@@ -50,9 +50,10 @@ int nslab_mount_proc(const struct nslab_spec *spec, int root_fd, struct nslab_er
 	mnt = nslab_fs_mount("proc", "proc", NULL, SPECIAL_ATTRS);
 	/*
 	 * A user namespace may mount proc only for a pid namespace it owns; with
-	 * the host's pid namespace the host's view is all there is to show.
+	 * the host's pid namespace the host's view is all there is to show (not
+	 * with a joined one: it would show the wrong pids).
 	 */
-	if (mnt == -EPERM && !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_PID)))
+	if (mnt == -EPERM && !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_PID)) && !spec->join[NSLAB_NS_PID])
 		mnt = nslab_clone_tree(AT_FDCWD, "/proc", AT_RECURSIVE);
 	mnt = kept(mnt, nslab_mount_at(mnt, root_fd, "proc", NSLAB_MOUNT_DIR));
 	return mnt < 0 ? nslab_fail(e, mnt, "proc", NULL) : mnt;
@@ -169,7 +170,7 @@ static int fill_dev(int dev_fd, struct nslab_error *e)
 /* devpts, shm and mqueue on the directories fill_dev made. */
 static int dev_mounts(const struct nslab_spec *spec, int dev_fd, struct nslab_error *e)
 {
-	bool userns = spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER);
+	bool userns = nslab_spec_userns(spec);
 	char opts[128];
 	int ret;
 

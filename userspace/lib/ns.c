@@ -109,6 +109,22 @@ int nslab_ns_id(pid_t pid, enum nslab_ns type, dev_t *dev, ino_t *ino)
 	return 0;
 }
 
+unsigned nslab_ns_differing(pid_t pid)
+{
+	unsigned mask = 0;
+
+	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
+		dev_t dev, self_dev;
+		ino_t ino, self_ino;
+
+		/* One we cannot compare is entered: setns then says why not. */
+		if (nslab_ns_id(pid, t, &dev, &ino) || nslab_ns_id(0, t, &self_dev, &self_ino) ||
+		    dev != self_dev || ino != self_ino)
+			mask |= NSLAB_NS_BIT(t);
+	}
+	return mask;
+}
+
 int nslab_ns_persist(pid_t pid, enum nslab_ns type, const char *path)
 {
 	char src[64];

@@ -40,6 +40,12 @@ int nslab_ns_clone_flags(unsigned mask);
 /* Identity of /proc/<pid>/ns/<type> (pid 0: self) as (dev, ino). */
 int nslab_ns_id(pid_t pid, enum nslab_ns type, dev_t *dev, ino_t *ino);
 
+/*
+ * The namespaces of process @pid that are not the caller's: what `nslab
+ * exec` enters, created by the container or joined by it alike.
+ */
+unsigned nslab_ns_differing(pid_t pid);
+
 /* Bind-mounts /proc/<pid>/ns/<type> onto @path, creating the file. */
 int nslab_ns_persist(pid_t pid, enum nslab_ns type, const char *path);
 

@@ -148,7 +148,7 @@ static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd
 	 * one, /sys/fs/cgroup stays an empty directory.
 	 */
 	if (!ret && (spec->ns & NSLAB_NS_BIT(NSLAB_NS_NET)) &&
-	    ((spec->ns & NSLAB_NS_BIT(NSLAB_NS_CGROUP)) || !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER))))
+	    ((spec->ns & NSLAB_NS_BIT(NSLAB_NS_CGROUP)) || !nslab_spec_userns(spec)))
 		ret = nslab_mount_cgroupfs(cgroups, sys, e);
 	if (!ret)
 		ret = nslab_mount_dev(spec, root_fd, e);

@@ -297,12 +297,15 @@ static int check_user(struct nslab_spec *spec, struct nslab_error *e)
 	bool userns = spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER);
 
 	if (!userns) {
+		if ((spec->n_uid_map || spec->n_gid_map) && spec->join[NSLAB_NS_USER])
+			return nslab_bad_input(e, "--uid-map", "a joined user namespace has its own maps");
 		if (spec->n_uid_map || spec->n_gid_map)
 			return nslab_bad_input(e, "--uid-map", "id maps need the user namespace");
 		return 0;
 	}
 	/* An explicit map shows the image's owners as that map makes them. */
-	spec->idmap_root = geteuid() == 0 && !spec->n_uid_map && !spec->n_gid_map;
+	spec->idmap_root = geteuid() == 0 && !spec->n_uid_map && !spec->n_gid_map &&
+			   nslab_spec_own_root(spec);
 	if (geteuid() != 0 && !spec->n_uid_map && !spec->n_gid_map)
 		user_default_maps(spec);
 	if (!spec->n_uid_map) {
@@ -348,6 +351,32 @@ static int check_time(struct nslab_spec *spec, struct nslab_error *e)
 	return 0;
 }
 
+bool nslab_spec_userns(const struct nslab_spec *spec)
+{
+	return (spec->ns & NSLAB_NS_BIT(NSLAB_NS_USER)) || spec->join[NSLAB_NS_USER];
+}
+
+bool nslab_spec_own_root(const struct nslab_spec *spec)
+{
+	return spec->ns & NSLAB_NS_BIT(NSLAB_NS_MNT);
+}
+
+/*
+ * Without a mount namespace of its own the command runs on the host's root
+ * (or the joined namespace's), as under unshare(1): an option that would
+ * build or change a root of its own is refused rather than ignored.
+ */
+static int check_no_root(const struct nslab_spec *spec, struct nslab_error *e)
+{
+	const char *opt = spec->rootfs ? "--rootfs" : !spec->overlay ? "--no-overlay" :
+			  spec->read_only ? "--read-only" : spec->devices.n ? "--device" : NULL;
+
+	if (!opt)
+		return 0;
+	return nslab_bad_input(e, opt, "needs a mnt namespace of its own (%s)",
+			  spec->join[NSLAB_NS_MNT] ? "not --join mnt" : "add mnt to --ns");
+}
+
 static int check_joins(struct nslab_spec *spec, struct nslab_error *e)
 {
 	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
@@ -355,9 +384,6 @@ static int check_joins(struct nslab_spec *spec, struct nslab_error *e)
 
 		if (!spec->join[t])
 			continue;
-		if (t == NSLAB_NS_USER || t == NSLAB_NS_MNT || t == NSLAB_NS_PID)
-			return nslab_bad_input(e, "--join", "joining a %s namespace is not supported",
-					       nslab_ns_types[t].name);
 		fd = nslab_ns_open_checked(spec->join[t], t);
 		if (fd < 0)
 			return nslab_fail_as(e, NSLAB_ERR_INPUT, -fd, "--join", "%s: %s", spec->join[t],
@@ -441,7 +467,7 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 	int ret;
 
 	if (!spec->argv || !spec->argv[0])
-		return nslab_fail(e, EINVAL, "run", "no command given");
+		return nslab_bad_input(e, "run", "no command given");
 	if (!spec->name[0]) {
 		unsigned char rnd[4] = { 0 };
 
@@ -454,11 +480,9 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 				       "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
 				       spec->name, NSLAB_NAME_MAX);
 	}
-	if (!(spec->ns & NSLAB_NS_BIT(NSLAB_NS_MNT)))
-		return nslab_bad_input(e, "--ns", "the mount namespace is required (mnt)");
 	ret = check_joins(spec, e);
 	if (!ret)
-		ret = check_rootfs(spec, e);
+		ret = nslab_spec_own_root(spec) ? check_rootfs(spec, e) : check_no_root(spec, e);
 	if (!ret)
 		ret = check_user(spec, e);
 	if (!ret)

@@ -114,6 +114,14 @@ bool nslab_name_valid(const char *name);
  * namespaces (else their files would go with it), and not --rm.
  */
 bool nslab_spec_keeps_record(const struct nslab_spec *spec);
+/*
+ * Whether the container has a mount namespace of its own (mnt created, not
+ * joined), and so a root of its own: rootfs, overlay, /proc, /sys, /dev,
+ * masks, pivot.  Without one the command runs on the root it finds.
+ */
+bool nslab_spec_own_root(const struct nslab_spec *spec);
+/* Whether the container is in a user namespace other than the host's: created or joined. */
+bool nslab_spec_userns(const struct nslab_spec *spec);
 /* Whether @id has a mapping among the @n ranges of @map. */
 bool nslab_id_mapped(const struct nslab_idmap *map, int n, unsigned id);
 

@@ -16,7 +16,16 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-int nslab_timens_setup(const struct nslab_spec *spec, struct nslab_error *e)
+/* /proc/self/@leaf, through the host's /proc @proc_fd: a joined mount namespace's may not show us. */
+static int open_self(int proc_fd, const char *leaf, int flags)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "self/%s", leaf);
+	return openat(proc_fd, path, flags | O_CLOEXEC);
+}
+
+int nslab_timens_setup(const struct nslab_spec *spec, int proc_fd, struct nslab_error *e)
 {
 	char buf[128];
 	int fd, len, ret;
@@ -28,10 +37,13 @@ int nslab_timens_setup(const struct nslab_spec *spec, struct nslab_error *e)
 	len = snprintf(buf, sizeof(buf), "monotonic %lld 0\nboottime %lld 0\n",
 		       spec->time_offset[NSLAB_CLOCK_MONOTONIC],
 		       spec->time_offset[NSLAB_CLOCK_BOOTTIME]);
-	ret = nslab_write_file("/proc/self/timens_offsets", buf, len);
+	fd = open_self(proc_fd, "timens_offsets", O_WRONLY);
+	ret = fd < 0 ? -errno : nslab_write_all(fd, buf, len);
+	if (fd >= 0)
+		close(fd);
 	if (ret)
 		return nslab_fail(e, ret, "time-offset", NULL);
-	fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	fd = open_self(proc_fd, "ns/time_for_children", O_RDONLY);
 	if (fd < 0)
 		return nslab_fail(e, errno, "timens", NULL);
 	ret = setns(fd, CLONE_NEWTIME) < 0 ? -errno : 0;
