@@ -104,9 +104,10 @@ debian-rootfs: $(DEB_ROOTFS)/.built
 $(DEB_ROOTFS)/.built: userspace/mkdebroot.sh
 	sh userspace/mkdebroot.sh $(DEB_ROOTFS)
 
-$(PROBE_BIN): $(PROBE_SRCS) userspace/probe/probe.h
+# It links no library: of userspace/lib it takes two headers, N_ELEMENTS and the namespace table.
+$(PROBE_BIN): $(PROBE_SRCS) userspace/probe/probe.h userspace/lib/util.h userspace/lib/ns.h
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $(PROBE_SRCS)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuserspace/lib -static -o $@ $(PROBE_SRCS)
 
 # A fresh machine fails here, naming what to install, rather than at the first missing header.
 $(O)/obj/%.o: %.c | check-deps

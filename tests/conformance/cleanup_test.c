@@ -312,7 +312,7 @@ static const struct fault_step {
 	{ .step = "setsid", .in_exec = true },
 	{ .step = "cwd", .in_exec = true },
 };
-#define N_FAULT_STEPS (sizeof(fault_steps) / sizeof(fault_steps[0]))
+#define N_FAULT_STEPS N_ELEMENTS(fault_steps)
 
 ParameterizedTestParameters(cleanup, X1_fault_at_every_step)
 {
@@ -540,7 +540,7 @@ Test(cleanup, X1_hundred_runs_leave_nothing)
 			break;
 		default:
 			snprintf(fault, sizeof(fault), "NSLAB_FAULT=%s",
-				 faults[(i / 4) % (sizeof(faults) / sizeof(faults[0]))]);
+				 faults[(i / 4) % (N_ELEMENTS(faults))]);
 			nslab_run_env(&r, (const char *const[]){ fault, NULL },
 				      (const char *const[]){ "run", "--", "true", NULL });
 			cr_assert_eq(r.code, 125, "%s, run %d: %s", fault, i, r.err);

@@ -183,7 +183,7 @@ Test(user, R4_no_privileged_mount)
 	require_root();
 	cr_assert(filesystems, "cannot read /proc/filesystems");
 	/* Filesystems that only the host's root may mount: they show the whole kernel. */
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && !type; i++) {
+	for (size_t i = 0; i < N_ELEMENTS(types) && !type; i++) {
 		snprintf(want, sizeof(want), "\t%s\n", types[i]);
 		if (strstr(filesystems, want))
 			type = types[i];

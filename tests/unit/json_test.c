@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "util.h"
 
 /* Writes a document with @build into a malloc'd string. */
 static char *write_doc(void (*build)(struct nslab_json *j))
@@ -200,7 +201,7 @@ Test(json_reader, malformed_documents)
 		"{\"a\":\"\\u12", "{\"a\":[1 2],\"k\":1}",
 	};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		long long v;
 
 		cr_expect_eq(nslab_json_get_int(bad[i], "k", &v), -EINVAL, "accepted: %s", bad[i]);

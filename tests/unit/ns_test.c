@@ -6,10 +6,6 @@
 
 #include "ns.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
 Test(ns_parse, all_and_subsets)
 {
 	const char *bad = NULL;

@@ -324,7 +324,7 @@ Test(nsbench_cli, bad_input_exits_2_with_one_line)
 	char cmd[PATH_MAX + 64], out[1024];
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+	for (i = 0; i < N_ELEMENTS(bad); i++) {
 		snprintf(cmd, sizeof(cmd), "%s %s 2>&1", bin, bad[i][0]);
 		cr_expect_eq(host_sh(cmd, out, sizeof(out)), 2, "%s", cmd);
 		cr_expect_eq(strncmp(out, bad[i][1], strlen(bad[i][1])), 0, "%s: %s", cmd, out);

@@ -36,7 +36,7 @@ Test(spec_idmap, rejects_malformed)
 		"0:100000:65536000000000000000000000000000000000000000000000000000000000000",
 	};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		struct nslab_idmap map[NSLAB_MAX_MAPS];
 		struct nslab_error e = { 0 };
 		int n = 0;
@@ -79,7 +79,7 @@ Test(spec_idmap, rejects_overlaps_inside_and_outside)
 		"0:100000:10",		/* the same range again */
 	};
 
-	for (size_t i = 0; i < sizeof(overlapping) / sizeof(overlapping[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(overlapping); i++) {
 		struct nslab_idmap map[NSLAB_MAX_MAPS];
 		struct nslab_error e = { 0 };
 		int n = 0;
@@ -144,7 +144,7 @@ Test(spec_user, rejects_malformed)
 		"99999999999999999999", "1:2:3", " 1",
 	};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		struct nslab_error e = { 0 };
 		uid_t uid = 42;
 		gid_t gid = 42;
@@ -179,7 +179,7 @@ Test(spec_time, rejects_bad_offsets)
 		"monotonic=+1",
 	};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		long long offs[NSLAB_CLOCK_COUNT] = { 0 };
 		struct nslab_error e = { 0 };
 
@@ -211,7 +211,7 @@ Test(spec_join, rejects_bad_items)
 	const char *join[NSLAB_NS_COUNT] = { NULL };
 	struct nslab_error e = { 0 };
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		cr_expect_eq(nslab_parse_join(bad[i], join, &e), -EINVAL, "'%s' accepted", bad[i]);
 		cr_expect_str_eq(e.what, "--join");
 	}
@@ -275,7 +275,7 @@ Test(spec_net, veth_rejects_malformed)
 		"veth=198.51.100.2/-1", "veth=,", "veth,", "veth,,mtu=1400",
 	};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		struct nslab_net net = { .mode = NSLAB_NET_NONE };
 		struct nslab_error e = { 0 };
 
@@ -293,9 +293,9 @@ Test(spec_name, valid_and_invalid)
 	static const char *const bad[] = { "", "-a", ".a", "_a", "../x", "a/b", "a b", "a\n",
 		"ä", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw" /* 49 */, "a:b", "." };
 
-	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(good); i++)
 		cr_expect(nslab_name_valid(good[i]), "'%s' refused", good[i]);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++)
 		cr_expect_not(nslab_name_valid(bad[i]), "'%s' accepted", bad[i]);
 }
 

@@ -147,7 +147,7 @@ Test(state, exit_fields_of_the_wrong_type_refused)
 
 	cr_assert_eq(nslab_state_create("typed"), 0);
 	cr_assert_eq(nslab_state_path(path, sizeof(path), "typed", "state.json"), 0);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		int n = snprintf(doc, sizeof(doc),
 				 "{\"name\":\"typed\",\"pid\":0,\"pid_start\":0,\"supervisor\":4,"
 				 "\"supervisor_start\":5,\"created\":6,\"rootfs\":\"/r\",\"command\":\"c\","

@@ -37,7 +37,7 @@ int cmd_stats(int argc, char **argv)
 		} else if (strcmp(argv[i], "--help") == 0) {
 			puts("usage: nslab stats [--json] NAME|PID\n"
 			     "fields (-1: not reported by this kernel or cgroup layout):");
-			for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+			for (size_t f = 0; f < N_ELEMENTS(fields); f++)
 				printf("  %s\n", fields[f].name);
 			return CLI_OK;
 		} else if (argv[i][0] == '-' || name) {
@@ -66,13 +66,13 @@ int cmd_stats(int argc, char **argv)
 		nslab_json_open(&j, NULL, '{');
 		nslab_json_str(&j, "name", st.name);
 		nslab_json_str(&j, "cgroup_mode", nslab_cg_mode_name(cg.layout.mode));
-		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+		for (size_t f = 0; f < N_ELEMENTS(fields); f++)
 			nslab_json_int(&j, fields[f].name, *(long long *)((char *)&s + fields[f].offset));
 		nslab_json_close(&j, '}');
 		return CLI_OK;
 	}
 	printf("%-22s %s\n%-22s %s\n", "name", st.name, "cgroup_mode", nslab_cg_mode_name(cg.layout.mode));
-	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+	for (size_t f = 0; f < N_ELEMENTS(fields); f++)
 		printf("%-22s %lld\n", fields[f].name, *(long long *)((char *)&s + fields[f].offset));
 	return CLI_OK;
 }

@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* The number of elements of the array @a (not of a pointer). */
+#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
 /*
  * What failed and why, for the one-line `nslab: <what>: <why>` report.  It is
  * a plain struct so the container's child can send it to the parent whole.
