@@ -131,6 +131,8 @@ static void assert_probe(const char *out, const char *key, const char *want, con
 		  got ? got : "(none)", want, out);
 }
 
+TestSuite(devices, .timeout = 120);
+
 Test(devices, H12_host_disk_cannot_be_opened, .fini = disk_release)
 {
 	const char *const mknod_open[] = { "nslab-probe", "mknod-open", "b", disk.major, disk.minor, NULL };

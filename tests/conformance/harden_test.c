@@ -82,6 +82,8 @@ static void assert_ran(const struct run_result *r, const char *context)
 
 #define STATUS_CMD "grep", "-E", "^(Uid|Gid|Cap|NoNewPrivs|Seccomp:)", "/proc/self/status"
 
+TestSuite(harden, .timeout = 120);
+
 /* ---- H1 ---- */
 
 Test(harden, H1_default_caps_are_dockers)

@@ -102,6 +102,8 @@ static bool mountinfo_has(pid_t pid, const char *source)
 	return found;
 }
 
+TestSuite(mount, .timeout = 120);
+
 /*
  * The container's root is a bind of a rootfs copy that the test makes a
  * shared mount on the host: without private propagation, mounts would

@@ -179,6 +179,8 @@ static void assert_no_injection(const char *context, const char *const argv[])
 	pty_close(&j);
 }
 
+TestSuite(tty, .timeout = 120);
+
 Test(tty, H10_run_cannot_push_into_the_callers_terminal)
 {
 	require_root();

@@ -129,7 +129,7 @@ static void assert_ran(const struct run_result *r)
 	cr_assert_eq(r->code, 0, "nslab failed (%d): %s%s", r->code, r->out, r->err);
 }
 
-TestSuite(unpriv, .init = unpriv_init, .fini = unpriv_fini);
+TestSuite(unpriv, .init = unpriv_init, .fini = unpriv_fini, .timeout = 120);
 
 Test(unpriv, Q1_state_in_xdg_runtime_dir)
 {

@@ -54,6 +54,8 @@ static void maps_inside(const char *const opts[], char uid_map[256], char gid_ma
 	normalise_map(sep + 2, gid_map, 256);
 }
 
+TestSuite(user, .timeout = 120);
+
 Test(user, R1_id_maps_are_configured)
 {
 	char uid_map[256], gid_map[256];

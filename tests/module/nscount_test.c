@@ -199,6 +199,8 @@ static void hold_release(struct holders *h)
 	h->n = 0;
 }
 
+TestSuite(nscount, .timeout = 300);
+
 Test(nscount, host_without_module_support_fails_clearly)
 {
 	static const char *const cmds[][4] = {

@@ -15,6 +15,8 @@
 
 #define BIT(c) (1ULL << (c))
 
+TestSuite(caps, .timeout = 60);
+
 /* ---- capabilities ---- */
 
 Test(caps, default_is_dockers_fourteen)
@@ -111,7 +113,7 @@ static void no_cache(void)
 	setenv("NSLAB_CACHE_DIR", "/dev/null/nslab", 1);
 }
 
-TestSuite(seccomp_file, .init = no_cache);
+TestSuite(seccomp_file, .init = no_cache, .timeout = 60);
 
 static void profile_remove(void)
 {

@@ -21,6 +21,8 @@ static void list(const struct nslab_devices *d, char *buf, size_t size)
 	}
 }
 
+TestSuite(devices, .timeout = 60);
+
 Test(devices, default_is_runcs_allowed_devices_without_tun)
 {
 	struct nslab_devices d = { .n = 0 };

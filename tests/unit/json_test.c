@@ -35,6 +35,8 @@ static void build_flat(struct nslab_json *j)
 	nslab_json_close(j, '}');
 }
 
+TestSuite(json_writer, .timeout = 60);
+
 Test(json_writer, commas_and_literals)
 {
 	char *doc = write_doc(build_flat);
@@ -111,6 +113,8 @@ static int collect(const char *s, void *arg)
 	return 0;
 }
 
+TestSuite(json_roundtrip, .timeout = 60);
+
 Test(json_roundtrip, strings_ints_and_arrays)
 {
 	char *doc = write_doc(build_nasty);
@@ -132,6 +136,8 @@ Test(json_roundtrip, strings_ints_and_arrays)
 	cr_assert_str_eq(c.items[1], "");
 	free(doc);
 }
+
+TestSuite(json_reader, .timeout = 60);
 
 Test(json_reader, white_space_and_order)
 {

@@ -112,6 +112,8 @@ static void help_of(struct run_result *r, const char *cmd)
 	cr_assert_eq(r->code, 0, "nslab %s --help: %d %s", cmd ? cmd : "", r->code, r->err);
 }
 
+TestSuite(man, .timeout = 120);
+
 Test(man, M1_pages_render_without_warnings)
 {
 	static const char *const pages[] = { "man/nslab.1", "man/nsbench.1" };
@@ -228,6 +230,8 @@ static bool offers(const char *out, const char *word)
 	return false;
 }
 
+TestSuite(completion, .timeout = 120);
+
 Test(completion, C1_commands_and_the_options_of_run_and_exec)
 {
 	struct run_result *r = malloc(sizeof(*r));
@@ -317,6 +321,8 @@ static bool installed(const char *root, const char *path)
 	snprintf(full, sizeof(full), "%s%s", root, path);
 	return access(full, R_OK) == 0;
 }
+
+TestSuite(install, .timeout = 120);
 
 Test(install, I1_make_install_puts_each_file_in_place)
 {

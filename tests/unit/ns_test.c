@@ -6,6 +6,8 @@
 
 #include "ns.h"
 
+TestSuite(ns_parse, .timeout = 60);
+
 Test(ns_parse, all_and_subsets)
 {
 	const char *bad = NULL;

@@ -20,6 +20,8 @@ static void near(double got, double want)
 	cr_assert(fabs(got - want) < 1e-6 * (fabs(want) + 1), "got %.9f, want %.9f", got, want);
 }
 
+TestSuite(nsbench_stats, .timeout = 60);
+
 Test(nsbench_stats, percentiles_on_1_to_100)
 {
 	double v[100];
@@ -81,6 +83,8 @@ Test(nsbench_stats, large_offsets_keep_their_spread)
 	nsb_stats_compute(v, 3, &st);
 	near(st.sd, 1);
 }
+
+TestSuite(nsbench_parse, .timeout = 60);
 
 Test(nsbench_parse, types_and_ops)
 {
@@ -219,6 +223,8 @@ static int csv_fields(const char **p, char fields[][64], int max)
 	return n + 1;
 }
 
+TestSuite(nsbench_report, .timeout = 60);
+
 Test(nsbench_report, csv_reads_back)
 {
 	struct nsb_row rows[2];
@@ -307,6 +313,8 @@ Test(nsbench_report, table_sections)
 	cr_assert_not_null(strstr(doc, "crun      unavailable: exit 1"));
 	free(doc);
 }
+
+TestSuite(nsbench_cli, .timeout = 120);
 
 Test(nsbench_cli, bad_input_exits_2_with_one_line)
 {

@@ -13,6 +13,8 @@
 
 #include "spec.h"
 
+TestSuite(spec_idmap, .timeout = 60);
+
 /* ---- id maps ---- */
 
 Test(spec_idmap, parses_ranges_in_order)
@@ -121,6 +123,8 @@ Test(spec_idmap, id_mapped)
 	cr_assert_not(nslab_id_mapped(map, 0, 0));
 }
 
+TestSuite(spec_user, .timeout = 60);
+
 /* ---- --user ---- */
 
 Test(spec_user, uid_and_optional_gid)
@@ -155,6 +159,8 @@ Test(spec_user, rejects_malformed)
 	}
 }
 
+TestSuite(spec_time, .timeout = 60);
+
 /* ---- --time-offset ---- */
 
 Test(spec_time, one_or_both_clocks)
@@ -187,6 +193,8 @@ Test(spec_time, rejects_bad_offsets)
 		cr_expect_str_eq(e.what, "--time-offset");
 	}
 }
+
+TestSuite(spec_join, .timeout = 60);
 
 /* ---- --join and --net ---- */
 
@@ -221,6 +229,8 @@ Test(spec_join, rejects_bad_items)
 	cr_assert_eq(nslab_parse_join("ipc=/b", join, &e), -EINVAL, "a type given twice");
 	cr_assert_str_eq(join[NSLAB_NS_IPC], "/a");
 }
+
+TestSuite(spec_net, .timeout = 60);
 
 Test(spec_net, modes)
 {
@@ -284,6 +294,8 @@ Test(spec_net, veth_rejects_malformed)
 	}
 }
 
+TestSuite(spec_name, .timeout = 60);
+
 /* ---- names ---- */
 
 Test(spec_name, valid_and_invalid)
@@ -300,6 +312,8 @@ Test(spec_name, valid_and_invalid)
 }
 
 /* ---- the record kept at exit ---- */
+
+TestSuite(spec_record, .timeout = 60);
 
 /* Docker's docker run -d keeps the exited container; foreground runs keep only what holds ns files. */
 Test(spec_record, kept_when_detached_or_persisting_unless_rm)
@@ -348,7 +362,7 @@ static void remove_rootfs(void)
 	cr_expect_eq(system(cmd), 0);
 }
 
-TestSuite(spec_finish, .init = make_rootfs, .fini = remove_rootfs);
+TestSuite(spec_finish, .init = make_rootfs, .fini = remove_rootfs, .timeout = 60);
 
 static void good_spec(struct nslab_spec *spec)
 {

@@ -39,7 +39,7 @@ static void remove_root(void)
 	cr_expect_eq(nslab_rm_rf(root), 0);
 }
 
-TestSuite(state, .init = make_root, .fini = remove_root);
+TestSuite(state, .init = make_root, .fini = remove_root, .timeout = 60);
 
 /* A state with every field set to something distinguishable, alive as this process. */
 static void sample(struct nslab_state *st, const char *name)
