@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The eight namespace types: names, clone flags, identity, persist and join. */
+/* The eight namespace types: names, clone flags, persist and join. */
 #ifndef NSLAB_NS_H
 #define NSLAB_NS_H
 
@@ -14,8 +14,8 @@
 /*
  * The one table of the eight namespace types, X(ID, name, CLONE_ flag): the
  * name is as in --ns, nsenter and /proc/PID/ns/<name>.  It makes enum
- * nslab_ns and nslab_ns_types here, and nsbench's types and the probe's list
- * (the probe links no library, so it expands the table itself).
+ * nslab_ns and nslab_ns_types here, nsbench's types, and the lists of the
+ * probe and crosscheck (which link no library, so they expand it themselves).
  */
 #define NSLAB_NS_TABLE(X)			\
 	X(UTS, "uts", CLONE_NEWUTS)		\
