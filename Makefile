@@ -15,10 +15,12 @@ PREFIX   ?= /usr/local
 
 PKGS     := libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libseccomp json-c criterion
 OPTFLAGS ?= -O2 -g
+# Every C program of the tree (nslab, the probe, nsbench, the suites) builds with these.
+WARNINGS := -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror
 # -Wformat-truncation cannot see the bounds we enforce on path parts (a cgroup
 # mount point and a container's cgroup path are each capped at 1 KiB), so it
 # is off; paths that could otherwise truncate are checked where they are built.
-CFLAGS   += $(OPTFLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE \
+CFLAGS   += $(OPTFLAGS) -std=gnu11 $(WARNINGS) -Wno-format-truncation -D_GNU_SOURCE \
             -Iuserspace/lib -Imodule -Itests/helpers \
             -DNSLAB_DEFAULT_ROOTFS='"$(abspath $(ROOTFS))"' \
             -DNSLAB_DEBIAN_ROOTFS='"$(abspath $(DEB_ROOTFS))"' \
@@ -104,9 +106,10 @@ debian-rootfs: $(DEB_ROOTFS)/.built
 $(DEB_ROOTFS)/.built: userspace/mkdebroot.sh
 	sh userspace/mkdebroot.sh $(DEB_ROOTFS)
 
-$(PROBE_BIN): $(PROBE_SRCS) userspace/probe/probe.h
+# It links no library: of userspace/lib it takes two headers, N_ELEMENTS and the namespace table.
+$(PROBE_BIN): $(PROBE_SRCS) userspace/probe/probe.h userspace/lib/util.h userspace/lib/ns.h
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $(PROBE_SRCS)
+	$(CC) -O2 -g -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Iuserspace/lib -static -o $@ $(PROBE_SRCS)
 
 # A fresh machine fails here, naming what to install, rather than at the first missing header.
 $(O)/obj/%.o: %.c | check-deps

@@ -23,18 +23,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
+#include "ns.h"
+#include "util.h"
 
+/* The library's namespace table (a header: crosscheck links nothing of nslab). */
+#define TYPE(id, name, flag) { name, flag },
 static const struct {
 	const char *name;
 	int flag;
-} types[] = {
-	{ "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC }, { "pid", CLONE_NEWPID },
-	{ "mnt", CLONE_NEWNS }, { "net", CLONE_NEWNET }, { "user", CLONE_NEWUSER },
-	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
-};
+} types[] = { NSLAB_NS_TABLE(TYPE) };
+#undef TYPE
 
 static long long mono_ns(void)
 {
@@ -108,7 +106,7 @@ int main(int argc, char **argv)
 	v = calloc(samples, sizeof(*v));
 	if (!v)
 		return 1;
-	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+	for (size_t t = 0; t < N_ELEMENTS(types); t++) {
 		int n = 0;
 
 		if (!wanted(types[t].name, argc, argv))

@@ -12,11 +12,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The 8 namespace types, then "all" of them, then "none": the baseline of each op. */
+#include "ns.h"
+#include "util.h"
+
+/* The 8 namespace types (ns.h's table), then "all" of them, then "none": the baseline of each op. */
+#define NSB_TYPE(id, name, flag) NSB_##id = NSLAB_NS_##id,
 enum nsb_type {
-	NSB_UTS, NSB_IPC, NSB_PID, NSB_MNT, NSB_NET, NSB_USER, NSB_CGROUP, NSB_TIME,
-	NSB_ALL, NSB_NONE, NSB_NTYPES
+	NSLAB_NS_TABLE(NSB_TYPE)
+	NSB_ALL = NSLAB_NS_COUNT, NSB_NONE, NSB_NTYPES
 };
+#undef NSB_TYPE
 
 /*
  * unshare:   the unshare(2) call alone, in a fresh forked worker per sample
@@ -97,6 +102,5 @@ void nsb_write_table(FILE *out, const struct nsb_meta *m, const struct nsb_row *
 /* One line of compact JSON, as nslab's --json; 0, -ENOMEM or -EIO. */
 int nsb_write_json(FILE *out, const struct nsb_meta *m, const struct nsb_row *rows, size_t n);
 void nsb_write_csv(FILE *out, const struct nsb_row *rows, size_t n);
-const char *nsb_kind_name(enum nsb_kind k);
 
 #endif

@@ -17,14 +17,15 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#define TYPE_FLAG(id, name, flag) [NSB_##id] = flag,
+#define OR_FLAG(id, name, flag) flag |
 static const uint64_t type_flags[NSB_NTYPES] = {
-	[NSB_UTS] = CLONE_NEWUTS, [NSB_IPC] = CLONE_NEWIPC, [NSB_PID] = CLONE_NEWPID,
-	[NSB_MNT] = CLONE_NEWNS, [NSB_NET] = CLONE_NEWNET, [NSB_USER] = CLONE_NEWUSER,
-	[NSB_CGROUP] = CLONE_NEWCGROUP, [NSB_TIME] = CLONE_NEWTIME,
-	[NSB_ALL] = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET |
-		    CLONE_NEWUSER | CLONE_NEWCGROUP | CLONE_NEWTIME,
+	NSLAB_NS_TABLE(TYPE_FLAG)
+	[NSB_ALL] = NSLAB_NS_TABLE(OR_FLAG) 0,
 	[NSB_NONE] = 0,
 };
+#undef TYPE_FLAG
+#undef OR_FLAG
 
 /*
  * A page shared with the children a sample forks: the child writes its
@@ -260,7 +261,7 @@ void run_matrix(const struct opts *o, struct kview *kv, struct rows *rows)
 	for (op = 0; op < NSB_NOPS; op++) {
 		double base = -1;
 
-		for (i = 0; i < sizeof(matrix_order) / sizeof(*matrix_order); i++) {
+		for (i = 0; i < N_ELEMENTS(matrix_order); i++) {
 			struct cell c = { .op = op, .type = matrix_order[i], .tg = &tg };
 			struct nsb_row *r;
 			uint64_t window;

@@ -156,7 +156,7 @@ void run_compare(const struct opts *o, struct rows *rows)
 		{ .name = "nslab" }, { .name = "unshare" }, { .name = "bwrap" },
 		{ .name = "runc", .oci = true }, { .name = "crun", .oci = true },
 	};
-	size_t np = sizeof(peers) / sizeof(*peers), i, k;
+	size_t np = N_ELEMENTS(peers), i, k;
 	char buf[PATH_MAX], truebin[PATH_MAX], bundle[64] = "", id[48];
 	const char *nslab = o->nslab ? o->nslab : getenv("NSLAB");
 	double nslab_p50 = -1;

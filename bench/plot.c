@@ -100,7 +100,7 @@ int plot(const char *file, const struct nsb_row *rows, size_t n)
 	bool svg = strlen(file) > 4 && !strcmp(file + strlen(file) - 4, ".svg");
 	FILE *g;
 
-	for (i = 0; i < sizeof(panels) / sizeof(*panels); i++)
+	for (i = 0; i < N_ELEMENTS(panels); i++)
 		shown += has_kind(rows, n, &panels[i]);
 	if (!shown)
 		return 0;
@@ -109,7 +109,7 @@ int plot(const char *file, const struct nsb_row *rows, size_t n)
 		die("gnuplot");
 	fprintf(g, "set terminal %s size %zu,450\nset output '%s'\nset key top left\nset grid\n"
 		"set multiplot layout 1,%zu\n", svg ? "svg dynamic" : "png", 520 * shown, file, shown);
-	for (i = 0; i < sizeof(panels) / sizeof(*panels); i++)
+	for (i = 0; i < N_ELEMENTS(panels); i++)
 		if (has_kind(rows, n, &panels[i]))
 			plot_panel(g, &panels[i], rows, n);
 	fputs("unset multiplot\n", g);

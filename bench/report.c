@@ -20,11 +20,6 @@ static const char *const param_names[NSB_K_PEER + 1] = {
 	[NSB_K_POPULATION] = "population",
 };
 
-const char *nsb_kind_name(enum nsb_kind k)
-{
-	return kind_names[k];
-}
-
 void nsb_row_init(struct nsb_row *r, enum nsb_kind kind, const char *op, const char *what,
 		  long param)
 {
@@ -155,7 +150,7 @@ static void row_values(const struct nsb_row *r, double v[NFIELDS])
 
 	v[0] = (double)r->param;
 	v[1] = (double)s->n;
-	for (i = 0; i < sizeof(stats) / sizeof(*stats); i++)
+	for (i = 0; i < N_ELEMENTS(stats); i++)
 		v[2 + i] = s->n ? stats[i] : -1;
 	v[10] = r->base_p50;
 	v[11] = r->kern_ns;

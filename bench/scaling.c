@@ -90,7 +90,7 @@ void run_scaling(const struct opts *o, struct rows *rows)
 
 	target_open(&tg);
 	for (op = 0; op < NSB_NOPS; op++)
-		for (i = 0; i < sizeof(matrix_order) / sizeof(*matrix_order); i++) {
+		for (i = 0; i < N_ELEMENTS(matrix_order); i++) {
 			struct cell c = { .op = op, .type = matrix_order[i], .tg = &tg };
 
 			if (!(ops & (1u << op)) ||

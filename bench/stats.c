@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const nsb_type_names[NSB_NTYPES] = {
-	"uts", "ipc", "pid", "mnt", "net", "user", "cgroup", "time", "all", "none",
-};
+#define TYPE_NAME(id, name, flag) name,
+const char *const nsb_type_names[NSB_NTYPES] = { NSLAB_NS_TABLE(TYPE_NAME) "all", "none" };
+#undef TYPE_NAME
 
 const char *const nsb_op_names[NSB_NOPS] = {
 	"unshare", "clone", "lifecycle", "setns", "pidfd",

@@ -284,6 +284,8 @@ static void assert_refused(struct run_result *r, const char *step, const char *c
 #define REFUSED(r, step, ...) \
 	assert_refused((r), (step), (const char *const[]){ __VA_ARGS__, NULL })
 
+TestSuite(cgroup, .timeout = 120);
+
 Test(cgroup, L1_memory_hog_is_oom_killed)
 {
 	char name[64], state[PATH_MAX];

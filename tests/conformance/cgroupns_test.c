@@ -34,6 +34,8 @@ static bool same_hierarchies(const char *seen, const char *host, int *non_root)
 	return !*seen && !*host;
 }
 
+TestSuite(cgroupns, .timeout = 120);
+
 Test(cgroupns, G1_proc_self_cgroup_is_root)
 {
 	char *host = slurp("/proc/self/cgroup");

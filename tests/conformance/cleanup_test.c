@@ -34,7 +34,7 @@ static void cleanup(void)
 	persist_dir_remove();
 }
 
-TestSuite(cleanup, .fini = cleanup);
+TestSuite(cleanup, .fini = cleanup, .timeout = 120);
 
 /* ---- X3: refused before anything is created ---- */
 
@@ -57,10 +57,157 @@ static void expect_refused(int code, const char *step, const char *says, const c
 		cr_assert_not_null(strstr(r.err, says), "%s: the error does not say '%s': %s", context,
 				   says, r.err);
 }
-#define REFUSED(code, step, ...) \
-	expect_refused((code), (step), NULL, (const char *const[]){ __VA_ARGS__, NULL })
-#define REFUSED_SAYING(code, step, says, ...) \
-	expect_refused((code), (step), (says), (const char *const[]){ __VA_ARGS__, NULL })
+/*
+ * The X3 cases, one row each: the test that runs it, the exit code, the step
+ * the error names, words it must say (or NULL) and the arguments.  An
+ * argument "@..." is a value made at run time (x3_arg).
+ */
+static const struct refused_case {
+	const char *test;
+	int code;
+	const char *step, *says;
+	const char *argv[12];
+} refused_cases[] = {
+	{ "unknown_namespace", 125, "--ns", NULL,
+	  { "run", "--ns", "uts,bogus,mnt", "--", "true" } },
+	{ "unknown_namespace", 125, "--ns", NULL, { "run", "--ns", "uts,,mnt", "--", "true" } },
+	{ "unknown_namespace", 125, "--ns", NULL, { "run", "--ns", "", "--", "true" } },
+	{ "unknown_namespace", 125, "--join", NULL,
+	  { "run", "--join", "bogus=/proc/self/ns/net", "--", "true" } },
+	{ "unknown_namespace", 125, "--join", NULL,
+	  { "run", "--join", "net=/etc/passwd", "--", "true" } },
+	{ "malformed_map", 125, "--uid-map", NULL,
+	  { "run", "--uid-map", "0:100000", "--", "true" } },
+	{ "malformed_map", 125, "--gid-map", NULL, { "run", "--gid-map", "a:b:c", "--", "true" } },
+	{ "malformed_map", 125, "--uid-map", NULL,
+	  { "run", "--uid-map", "0:100000:0", "--", "true" } },
+	{ "malformed_map", 125, "--uid-map", NULL,
+	  { "run", "--uid-map", "0:100000:1:1", "--", "true" } },
+	/* Maps without the user namespace they would apply to. */
+	{ "malformed_map", 125, "--uid-map", NULL,
+	  { "run", "--ns", "mnt,pid", "--uid-map", "0:100000:1", "--", "true" } },
+	{ "overlapping_map", 125, "--uid-map", NULL,
+	  { "run", "--uid-map", "0:100000:10", "--uid-map", "5:200000:10", "--", "true" } },
+	{ "overlapping_map", 125, "--gid-map", NULL,
+	  { "run", "--gid-map", "0:100000:10", "--gid-map", "100:100005:10", "--", "true" } },
+	{ "bad_time_offset", 125, "--time-offset", NULL,
+	  { "run", "--time-offset", "monotonic=abc", "--", "true" } },
+	{ "bad_time_offset", 125, "--time-offset", NULL,
+	  { "run", "--time-offset", "realtime=5", "--", "true" } },
+	{ "bad_time_offset", 125, "--time-offset", NULL,
+	  { "run", "--time-offset", "monotonic=1,monotonic=2", "--", "true" } },
+	{ "bad_time_offset", 125, "--time-offset", NULL,
+	  { "run", "--time-offset", "monotonic", "--", "true" } },
+	{ "bad_time_offset", 125, "--time-offset", NULL,
+	  { "run", "--ns", "mnt,pid", "--time-offset", "monotonic=5", "--", "true" } },
+	{ "negative_and_absurd_values", 125, "--uid-map", NULL,
+	  { "run", "--uid-map", "-1:100000:1", "--", "true" } },
+	{ "negative_and_absurd_values", 125, "--uid-map", NULL,
+	  { "run", "--uid-map", "0:4294967295:2", "--", "true" } },
+	{ "negative_and_absurd_values", 125, "--uid-map", NULL,
+	  { "run", "--uid-map", "0:100000:99999999999999999999", "--", "true" } },
+	{ "negative_and_absurd_values", 125, "--time-offset", NULL,
+	  { "run", "--time-offset", "boottime=99999999999999", "--", "true" } },
+	/* Within the parser's bounds, but it would put the clock before boot. */
+	{ "negative_and_absurd_values", 125, "--time-offset", NULL,
+	  { "run", "--time-offset", "monotonic=-4294967296", "--", "true" } },
+	{ "negative_and_absurd_values", 125, "--user", NULL,
+	  { "run", "--user", "-5", "--", "true" } },
+	{ "negative_and_absurd_values", 125, "--user", NULL,
+	  { "run", "--user", "4294967295", "--", "true" } },
+	/* Not in the default map (0..65535). */
+	{ "negative_and_absurd_values", 125, "--user", NULL,
+	  { "run", "--user", "70000", "--", "true" } },
+	{ "negative_and_absurd_values", 125, "--hostname", NULL,
+	  { "run", "--hostname", "@host65", "--", "true" } },
+	{ "negative_and_absurd_values", 125, "--env", NULL, { "run", "-e", "=x", "--", "true" } },
+	{ "bad_rootfs", 125, "rootfs", NULL,
+	  { "run", "--rootfs", "/nonexistent/nslab-rootfs", "--", "true" } },
+	{ "bad_rootfs", 125, "rootfs", NULL, { "run", "--rootfs", "/etc/passwd", "--", "true" } },
+	/* A directory, but not a root filesystem: no /proc, /dev, /sys to mount on. */
+	{ "bad_rootfs", 125, "rootfs", NULL, { "run", "--rootfs", "@empty_dir", "--", "true" } },
+	{ "bad_rootfs", 125, "--persist", NULL,
+	  { "run", "--persist", "/etc/passwd", "--", "true" } },
+	{ "name_clash", 125, "name", NULL, { "run", "--name", "@held", "--", "true" } },
+	{ "name_clash", 125, "name", NULL, { "run", "-d", "--name", "@held", "--", "true" } },
+	{ "bad_name", 125, "--name", NULL, { "run", "--name", "../evil", "--", "true" } },
+	{ "bad_name", 125, "--name", NULL, { "run", "--name", "-x", "--", "true" } },
+	{ "bad_name", 125, "--name", NULL, { "run", "--name", "a b", "--", "true" } },
+	{ "bad_name", 125, "--name", NULL, { "run", "--name", "", "--", "true" } },
+	{ "bad_name", 125, "--name", NULL,
+	  { "run", "--name", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw" /* 49 */, "--", "true" } },
+	/* A name too long to quote whole still gets its reason through. */
+	{ "bad_name", 125, "--name", "300 characters long, at most 48",
+	  { "run", "--name", "@name300", "--", "true" } },
+	{ "unknown_option_and_no_command", 125, "usage", NULL, { "run", "--bogus", "--", "true" } },
+	{ "unknown_option_and_no_command", 125, "usage", "--name needs a value",
+	  { "run", "--name" } },
+	{ "unknown_option_and_no_command", 125, "usage", "--memory needs a value",
+	  { "run", "--memory" } },
+	{ "unknown_option_and_no_command", 125, "usage", "--user needs a value",
+	  { "exec", "--user" } },
+	{ "unknown_option_and_no_command", 125, "usage", "bad option '--bogus'",
+	  { "run", "--bogus", "--", "true" } },
+	{ "unknown_option_and_no_command", 125, "usage", NULL, { "exec", "--bogus", "x", "true" } },
+	{ "unknown_option_and_no_command", 125, "run", NULL, { "run" } },
+	{ "unknown_option_and_no_command", 125, "run", NULL, { "run", "--" } },
+	{ "unknown_option_and_no_command", 125, "run", NULL, { "run", "--hostname", "h" } },
+	{ "exec_of_missing_container", 125, "exec", NULL, { "exec", "@absent", "true" } },
+	{ "exec_of_missing_container", 125, "exec", NULL, { "exec", "999999999", "true" } },
+	{ "exec_of_missing_container", 125, "exec", NULL, { "exec", "../etc", "true" } },
+	{ "exec_of_missing_container", 125, "usage", NULL, { "exec" } },
+	{ "exec_of_missing_container", 125, "usage", NULL, { "exec", "@absent" } },
+	{ "other_subcommands", 2, "rm", NULL, { "rm", "@absent" } },
+	{ "other_subcommands", 2, "usage", NULL, { "rm" } },
+	{ "other_subcommands", 2, "usage", NULL, { "rm", "--bogus", "@absent" } },
+	{ "other_subcommands", 2, "usage", NULL, { "ps", "--bogus" } },
+	{ "other_subcommands", 2, "usage", NULL, { "ps", "extra" } },
+	{ "other_subcommands", 2, "usage", NULL, { "no-such-command" } },
+};
+
+/* The values of the "@..." arguments; @empty_dir and @held are set by their tests. */
+static struct {
+	char host65[66], name300[301], absent[64], empty_dir[32], held[DETACHED_NAME_MAX];
+} x3;
+
+/* @arg, or the value it names when it is one of the "@..." placeholders. */
+static const char *x3_arg(const char *arg)
+{
+	static const struct {
+		const char *name;
+		const char *value;
+	} values[] = {
+		{ "@host65", x3.host65 }, { "@name300", x3.name300 }, { "@absent", x3.absent },
+		{ "@empty_dir", x3.empty_dir }, { "@held", x3.held },
+	};
+
+	memset(x3.host65, 'h', sizeof(x3.host65) - 1);
+	memset(x3.name300, 'a', sizeof(x3.name300) - 1);
+	snprintf(x3.absent, sizeof(x3.absent), "x3-absent-%d", (int)getpid());
+	for (size_t i = 0; arg[0] == '@' && i < N_ELEMENTS(values); i++)
+		if (strcmp(arg, values[i].name) == 0)
+			return values[i].value;
+	return arg;
+}
+
+/* Runs every case of refused_cases that belongs to @test. */
+static void refuse_cases_of(const char *test)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < N_ELEMENTS(refused_cases); i++) {
+		const struct refused_case *c = &refused_cases[i];
+		const char *argv[N_ELEMENTS(c->argv) + 1] = { NULL };
+
+		if (strcmp(c->test, test) != 0)
+			continue;
+		for (size_t a = 0; c->argv[a]; a++)
+			argv[a] = x3_arg(c->argv[a]);
+		expect_refused(c->code, c->step, c->says, argv);
+		n++;
+	}
+	cr_assert_gt(n, 0, "no X3 case is for %s", test);
+}
 
 /* Control for the X3 cases: the input they spoil, as given, runs. */
 static void expect_runs(const char *const argv[])
@@ -75,11 +222,7 @@ static void expect_runs(const char *const argv[])
 Test(cleanup, X3_unknown_namespace_refused)
 {
 	require_root();
-	REFUSED(125, "--ns", "run", "--ns", "uts,bogus,mnt", "--", "true");
-	REFUSED(125, "--ns", "run", "--ns", "uts,,mnt", "--", "true");
-	REFUSED(125, "--ns", "run", "--ns", "", "--", "true");
-	REFUSED(125, "--join", "run", "--join", "bogus=/proc/self/ns/net", "--", "true");
-	REFUSED(125, "--join", "run", "--join", "net=/etc/passwd", "--", "true");
+	refuse_cases_of("unknown_namespace");
 	RUNS("run", "--ns", "uts,mnt", "--", "true");
 	/* Any subset, as unshare(1) takes it: without mnt, on the host's root (single/S*). */
 	RUNS("run", "--ns", "uts,pid", "--", "true");
@@ -88,86 +231,51 @@ Test(cleanup, X3_unknown_namespace_refused)
 Test(cleanup, X3_malformed_map_refused)
 {
 	require_root();
-	REFUSED(125, "--uid-map", "run", "--uid-map", "0:100000", "--", "true");
-	REFUSED(125, "--gid-map", "run", "--gid-map", "a:b:c", "--", "true");
-	REFUSED(125, "--uid-map", "run", "--uid-map", "0:100000:0", "--", "true");
-	REFUSED(125, "--uid-map", "run", "--uid-map", "0:100000:1:1", "--", "true");
-	/* Maps without the user namespace they would apply to. */
-	REFUSED(125, "--uid-map", "run", "--ns", "mnt,pid", "--uid-map", "0:100000:1", "--", "true");
+	refuse_cases_of("malformed_map");
 	RUNS("run", "--uid-map", "0:100000:65536", "--", "true");
 }
 
 Test(cleanup, X3_overlapping_map_refused)
 {
 	require_root();
-	REFUSED(125, "--uid-map", "run", "--uid-map", "0:100000:10", "--uid-map", "5:200000:10",
-		"--", "true");
-	REFUSED(125, "--gid-map", "run", "--gid-map", "0:100000:10", "--gid-map", "100:100005:10",
-		"--", "true");
+	refuse_cases_of("overlapping_map");
 	RUNS("run", "--uid-map", "0:100000:10", "--uid-map", "10:200000:10", "--", "true");
 }
 
 Test(cleanup, X3_bad_time_offset_refused)
 {
 	require_root();
-	REFUSED(125, "--time-offset", "run", "--time-offset", "monotonic=abc", "--", "true");
-	REFUSED(125, "--time-offset", "run", "--time-offset", "realtime=5", "--", "true");
-	REFUSED(125, "--time-offset", "run", "--time-offset", "monotonic=1,monotonic=2", "--", "true");
-	REFUSED(125, "--time-offset", "run", "--time-offset", "monotonic", "--", "true");
-	REFUSED(125, "--time-offset", "run", "--ns", "mnt,pid", "--time-offset", "monotonic=5",
-		"--", "true");
+	refuse_cases_of("bad_time_offset");
 	RUNS("run", "--time-offset", "monotonic=5,boottime=7", "--", "true");
 }
 
 Test(cleanup, X3_negative_and_absurd_values_refused)
 {
-	char long_host[80];
-
 	require_root();
-	memset(long_host, 'h', 65);
-	long_host[65] = '\0';
-	REFUSED(125, "--uid-map", "run", "--uid-map", "-1:100000:1", "--", "true");
-	REFUSED(125, "--uid-map", "run", "--uid-map", "0:4294967295:2", "--", "true");
-	REFUSED(125, "--uid-map", "run", "--uid-map", "0:100000:99999999999999999999", "--", "true");
-	REFUSED(125, "--time-offset", "run", "--time-offset", "boottime=99999999999999", "--", "true");
-	/* Within the parser's bounds, but it would put the clock before boot. */
-	REFUSED(125, "--time-offset", "run", "--time-offset", "monotonic=-4294967296", "--", "true");
-	REFUSED(125, "--user", "run", "--user", "-5", "--", "true");
-	REFUSED(125, "--user", "run", "--user", "4294967295", "--", "true");
-	/* Not in the default map (0..65535). */
-	REFUSED(125, "--user", "run", "--user", "70000", "--", "true");
-	REFUSED(125, "--hostname", "run", "--hostname", long_host, "--", "true");
-	REFUSED(125, "--env", "run", "-e", "=x", "--", "true");
+	refuse_cases_of("negative_and_absurd_values");
 	RUNS("run", "--user", "1000:1000", "--time-offset", "monotonic=-1", "--", "true");
 }
 
 Test(cleanup, X3_bad_rootfs_refused)
 {
-	char empty[] = "/tmp/nslab-x3-rootfs-XXXXXX";
-
 	require_root();
-	REFUSED(125, "rootfs", "run", "--rootfs", "/nonexistent/nslab-rootfs", "--", "true");
-	REFUSED(125, "rootfs", "run", "--rootfs", "/etc/passwd", "--", "true");
-	/* A directory, but not a root filesystem: no /proc, /dev, /sys to mount on. */
-	cr_assert_not_null(mkdtemp(empty));
-	REFUSED(125, "rootfs", "run", "--rootfs", empty, "--", "true");
-	rmdir(empty);
-	REFUSED(125, "--persist", "run", "--persist", "/etc/passwd", "--", "true");
+	snprintf(x3.empty_dir, sizeof(x3.empty_dir), "/tmp/nslab-x3-rootfs-XXXXXX");
+	cr_assert_not_null(mkdtemp(x3.empty_dir));
+	refuse_cases_of("bad_rootfs");
+	rmdir(x3.empty_dir);
 	RUNS("run", "--rootfs", lab_default_rootfs(), "--", "true");
 }
 
 Test(cleanup, X3_name_clash_refused)
 {
 	struct nslab_state st;
-	char name[DETACHED_NAME_MAX];
 	pid_t pid;
 
 	require_root();
-	pid = DETACHED(name, "x3clash", "--", "sleep", "60");
-	REFUSED(125, "name", "run", "--name", name, "--", "true");
-	REFUSED(125, "name", "run", "-d", "--name", name, "--", "true");
+	pid = DETACHED(x3.held, "x3clash", "--", "sleep", "60");
+	refuse_cases_of("name_clash");
 	/* The container that holds the name is untouched. */
-	cr_assert_eq(nslab_state_read(name, &st), 0);
+	cr_assert_eq(nslab_state_read(x3.held, &st), 0);
 	cr_assert_eq(st.pid, pid);
 	cr_assert_eq(nslab_state_status(&st), NSLAB_RUNNING);
 }
@@ -175,60 +283,25 @@ Test(cleanup, X3_name_clash_refused)
 Test(cleanup, X3_bad_name_refused)
 {
 	require_root();
-	REFUSED(125, "--name", "run", "--name", "../evil", "--", "true");
-	REFUSED(125, "--name", "run", "--name", "-x", "--", "true");
-	REFUSED(125, "--name", "run", "--name", "a b", "--", "true");
-	REFUSED(125, "--name", "run", "--name", "", "--", "true");
-	REFUSED(125, "--name", "run", "--name",
-		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw" /* 49 */, "--", "true");
-	/* A name too long to quote whole still gets its reason through. */
-	char long_name[301];
-
-	memset(long_name, 'a', 300);
-	long_name[300] = '\0';
-	REFUSED_SAYING(125, "--name", "300 characters long, at most 48", "run", "--name", long_name,
-		       "--", "true");
+	refuse_cases_of("bad_name");
 }
 
 Test(cleanup, X3_unknown_option_and_no_command_refused)
 {
 	require_root();
-	REFUSED(125, "usage", "run", "--bogus", "--", "true");
-	REFUSED_SAYING(125, "usage", "--name needs a value", "run", "--name");
-	REFUSED_SAYING(125, "usage", "--memory needs a value", "run", "--memory");
-	REFUSED_SAYING(125, "usage", "--user needs a value", "exec", "--user");
-	REFUSED_SAYING(125, "usage", "bad option '--bogus'", "run", "--bogus", "--", "true");
-	REFUSED(125, "usage", "exec", "--bogus", "x", "true");
-	REFUSED(125, "run", "run");
-	REFUSED(125, "run", "run", "--");
-	REFUSED(125, "run", "run", "--hostname", "h");
+	refuse_cases_of("unknown_option_and_no_command");
 }
 
 Test(cleanup, X3_exec_of_missing_container_refused)
 {
-	char name[64];
-
 	require_root();
-	snprintf(name, sizeof(name), "x3-absent-%d", (int)getpid());
-	REFUSED(125, "exec", "exec", name, "true");
-	REFUSED(125, "exec", "exec", "999999999", "true");
-	REFUSED(125, "exec", "exec", "../etc", "true");
-	REFUSED(125, "usage", "exec");
-	REFUSED(125, "usage", "exec", name);
+	refuse_cases_of("exec_of_missing_container");
 }
 
 Test(cleanup, X3_other_subcommands_exit_2_on_bad_usage)
 {
-	char name[64];
-
 	require_root();
-	snprintf(name, sizeof(name), "x3-absent-%d", (int)getpid());
-	REFUSED(2, "rm", "rm", name);
-	REFUSED(2, "usage", "rm");
-	REFUSED(2, "usage", "rm", "--bogus", name);
-	REFUSED(2, "usage", "ps", "--bogus");
-	REFUSED(2, "usage", "ps", "extra");
-	REFUSED(2, "usage", "no-such-command");
+	refuse_cases_of("other_subcommands");
 	/* Control: the same commands used correctly succeed. */
 	RUNS("ps");
 	RUNS("ps", "--json");
@@ -314,7 +387,7 @@ static const struct fault_step {
 	{ .step = "setsid", .in_exec = true },
 	{ .step = "cwd", .in_exec = true },
 };
-#define N_FAULT_STEPS (sizeof(fault_steps) / sizeof(fault_steps[0]))
+#define N_FAULT_STEPS N_ELEMENTS(fault_steps)
 
 ParameterizedTestParameters(cleanup, X1_fault_at_every_step)
 {
@@ -549,7 +622,7 @@ Test(cleanup, X1_persisted_ns_files_gone_after_exit_with_rm)
  * host exactly as before.  200 runs take a few seconds here; NSLAB_STRESS_RUNS
  * changes the count of each kind.
  */
-Test(cleanup, X1_hundred_runs_leave_nothing)
+Test(cleanup, X1_hundred_runs_leave_nothing, .timeout = 600)
 {
 	static const char *const faults[] = { "overlay", "clone", "uid_map", "proc", "dev",
 					      "pivot_root", "hostname", "state-write" };
@@ -582,7 +655,7 @@ Test(cleanup, X1_hundred_runs_leave_nothing)
 			break;
 		default:
 			snprintf(fault, sizeof(fault), "NSLAB_FAULT=%s",
-				 faults[(i / 4) % (sizeof(faults) / sizeof(faults[0]))]);
+				 faults[(i / 4) % (N_ELEMENTS(faults))]);
 			nslab_run_env(&r, (const char *const[]){ fault, NULL },
 				      (const char *const[]){ "run", "--", "true", NULL });
 			cr_assert_eq(r.code, 125, "%s, run %d: %s", fault, i, r.err);

@@ -21,6 +21,7 @@
 
 #include "detached.h"
 #include "devices.h"
+#include "devices_bpf.h"
 #include "harness.h"
 #include "lab.h"
 #include "leaks.h"
@@ -130,6 +131,8 @@ static void assert_probe(const char *out, const char *key, const char *want, con
 		  got ? got : "(none)", want, out);
 }
 
+TestSuite(devices, .timeout = 120);
+
 Test(devices, H12_host_disk_cannot_be_opened, .fini = disk_release)
 {
 	const char *const mknod_open[] = { "nslab-probe", "mknod-open", "b", disk.major, disk.minor, NULL };
@@ -220,7 +223,7 @@ Test(devices, H12_only_dockers_char_devices)
 	struct run_result r;
 
 	require_root();
-	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(allowed); i++) {
 		run_real_root(&r, (const char *[2]){ NULL },
 			      (const char *const[]){ "nslab-probe", "mknod-open", "c", allowed[i][0],
 						     allowed[i][1], NULL });
@@ -321,7 +324,7 @@ Test(devices, X3_bad_device_refused)
 	struct run_result r;
 
 	require_root();
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++)
 		assert_refused(bad[i]);
 
 	/* Negative control: the good forms start a container. */

@@ -31,6 +31,7 @@
 #include "hostprobe.h"
 #include "lab.h"
 #include "leaks.h"
+#include "util.h"
 
 #define BIT(c) (1ULL << (c))
 
@@ -65,7 +66,7 @@ static void assert_cap_sets_of(const char *out, int uid, unsigned long long want
 	const unsigned long long wanted[] = { 0, uid ? 0 : want, uid ? 0 : want, want, 0 };
 
 	cr_assert_eq(status_field(out, "Uid", 10), uid, "%s: %s", context, out);
-	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(sets); i++)
 		cr_assert_eq(status_field(out, sets[i], 16), wanted[i],
 			     "%s: %s is %llx, wanted %llx", context, sets[i],
 			     status_field(out, sets[i], 16), wanted[i]);
@@ -82,6 +83,8 @@ static void assert_ran(const struct run_result *r, const char *context)
 }
 
 #define STATUS_CMD "grep", "-E", "^(Uid|Gid|Cap|NoNewPrivs|Seccomp:)", "/proc/self/status"
+
+TestSuite(harden, .timeout = 120);
 
 /* ---- H1 ---- */
 
@@ -167,7 +170,7 @@ Test(harden, H1_user_switch_survives_dropping_setuid_setgid)
 	struct run_result r;
 
 	require_root();
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
 		NSLAB(&r, "run", "--user", "1000:1000", "--cap-drop", cases[i].drop, "--", STATUS_CMD);
 		assert_ran(&r, cases[i].drop);
 		assert_cap_sets_of(r.out, 1000, cases[i].bounding, cases[i].drop);
@@ -332,9 +335,9 @@ static const char *const capped[] = {
 	"finit_module", "delete_module", "open_by_handle_at", "acct", "reboot",
 };
 
-#define N_NEVER (sizeof(never) / sizeof(never[0]))
-#define N_MOUNT (sizeof(mount_group) / sizeof(mount_group[0]))
-#define N_CAPPED (sizeof(capped) / sizeof(capped[0]))
+#define N_NEVER N_ELEMENTS(never)
+#define N_MOUNT N_ELEMENTS(mount_group)
+#define N_CAPPED N_ELEMENTS(capped)
 
 static bool sysctl_is(const char *path, const char *value)
 {
@@ -426,7 +429,7 @@ static void assert_calls(const char *out, const char *const names[], size_t n, b
 }
 
 #define ASSERT_CALLS(out, list, eperm, context) \
-	assert_calls((out), (list), sizeof(list) / sizeof((list)[0]), (eperm), (context))
+	assert_calls((out), (list), N_ELEMENTS(list), (eperm), (context))
 
 Test(harden, H3_default_profile_is_dockers_allowlist)
 {
@@ -1141,7 +1144,7 @@ Test(harden, X3_bad_caps_and_seccomp_refused, .fini = sc_file_remove)
 	REFUSED("--seccomp", "--seccomp", "");
 	sc_file_write("deny mkdir\ndeny frobnicate\n");
 	REFUSED("--seccomp", "--seccomp", sc_file);
-	for (size_t i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(malformed); i++) {
 		sc_file_write(malformed[i]);
 		REFUSED("--seccomp", "--seccomp", sc_file);
 	}
@@ -1170,7 +1173,7 @@ Test(harden, H11_malformed_json_profile_refused, .fini = sc_file_remove)
 	struct run_result r;
 
 	require_root();
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		sc_file_write(bad[i].text);
 		REFUSED("--seccomp", "--seccomp", sc_file);
 		/* The one line names the file and the field. */

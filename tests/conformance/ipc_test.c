@@ -57,7 +57,7 @@ static const char *host_queue(int slot, const char *tag)
 	return host_queues[slot];
 }
 
-TestSuite(ipc, .fini = remove_host_ipc);
+TestSuite(ipc, .fini = remove_host_ipc, .timeout = 120);
 
 Test(ipc, I1_host_sysv_key_invisible)
 {

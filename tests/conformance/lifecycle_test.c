@@ -39,7 +39,7 @@ static void cleanup(void)
 	persist_dir_remove();
 }
 
-TestSuite(lifecycle, .fini = cleanup);
+TestSuite(lifecycle, .fini = cleanup, .timeout = 120);
 
 /* The `ps --json` object of @name (up to its closing brace), or NULL. */
 static const char *ps_entry(const char *ps, const char *name, char *buf, size_t size)

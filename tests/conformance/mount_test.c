@@ -17,6 +17,7 @@
 #include "detached.h"
 #include "harness.h"
 #include "lab.h"
+#include "util.h"
 
 static void assert_ran(const struct run_result *r)
 {
@@ -100,6 +101,8 @@ static bool mountinfo_has(pid_t pid, const char *source)
 	free(info);
 	return found;
 }
+
+TestSuite(mount, .timeout = 120);
 
 /*
  * The container's root is a bind of a rootfs copy that the test makes a
@@ -263,7 +266,7 @@ static const char *docker_mismatch(const char *info)
 {
 	static char why[512];
 
-	for (size_t i = 0; i < sizeof(docker_mounts) / sizeof(docker_mounts[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(docker_mounts); i++) {
 		struct mount_line m;
 
 		if (!find_mount(info, docker_mounts[i].point, &m)) {

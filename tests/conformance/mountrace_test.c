@@ -24,6 +24,7 @@
 
 #include "harness.h"
 #include "lab.h"
+#include "util.h"
 
 /* The starts the issue asks for, and a bound on the time they may take. */
 #define STARTS 200
@@ -69,7 +70,7 @@ static void race_setup(void)
 	lab_rootfs_copy(rootfs);
 	cr_assert(mkdtemp(tmp), "mkdtemp: %s", strerror(errno));
 	snprintf(scratch, sizeof(scratch), "%s", tmp);
-	for (size_t i = 0; i < sizeof(swapped) / sizeof(swapped[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(swapped); i++) {
 		snprintf(link, sizeof(link), "%s/%s.swap", rootfs, swapped[i]);
 		cr_assert_eq(symlink(scratch, link), 0, "symlink %s: %s", link, strerror(errno));
 	}

@@ -36,6 +36,8 @@ static bool host_has_others(void)
 	return others;
 }
 
+TestSuite(net, .timeout = 120);
+
 Test(net, N1_fresh_netns_has_only_lo)
 {
 	struct run_result r;

@@ -63,7 +63,7 @@ static int link_del(const char *name)
 
 static void link_remember(const char *name)
 {
-	for (size_t i = 0; i < sizeof(made_link) / sizeof(made_link[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(made_link); i++) {
 		if (!made_link[i][0]) {
 			snprintf(made_link[i], IF_NAMESIZE, "%s", name);
 			return;
@@ -101,7 +101,7 @@ static void bridge_add(const char *name)
 /* `ip netns add`-style namespace names this test made or had nslab persist. */
 static void netns_remember(const char *name)
 {
-	for (size_t i = 0; i < sizeof(made_netns) / sizeof(made_netns[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(made_netns); i++) {
 		if (!made_netns[i][0]) {
 			snprintf(made_netns[i], sizeof(made_netns[i]), "%s", name);
 			return;
@@ -113,12 +113,12 @@ static void netns_remember(const char *name)
 static void net_cleanup(void)
 {
 	detached_cleanup();
-	for (size_t i = 0; i < sizeof(made_link) / sizeof(made_link[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(made_link); i++) {
 		if (made_link[i][0])
 			link_del(made_link[i]);
 		made_link[i][0] = '\0';
 	}
-	for (size_t i = 0; i < sizeof(made_netns) / sizeof(made_netns[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(made_netns); i++) {
 		char path[96];
 
 		if (!made_netns[i][0])
@@ -460,7 +460,7 @@ Test(net, N6_failed_start_leaves_no_veth)
 	snprintf(name, sizeof(name), "n6f-%d", (int)getpid());
 	host_if_of(name, host_if);
 	leak_take(&before);
-	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(faults); i++) {
 		nslab_run_env(&r, (const char *const[]){ faults[i], NULL }, argv);
 		assert_one_error(&r, 125, "net", faults[i]);
 		cr_assert_eq(if_nametoindex(host_if), 0, "%s: %s left on the host", faults[i], host_if);
@@ -620,7 +620,7 @@ Test(net, X3_malformed_address_or_prefix_refused)
 
 	require_root();
 	snprintf(name, sizeof(name), "x3n-%d", (int)getpid());
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++)
 		assert_refused((const char *const[]){ "run", "--name", name, "--net", bad[i], "--", "true", NULL },
 			       "--net", bad[i]);
 	/* Control: a well-formed one of each kind runs, and gets what it asked for. */

@@ -72,6 +72,8 @@ static uint64_t hash_tree(const char *root)
 	return tree_hash;
 }
 
+TestSuite(overlay, .timeout = 600);
+
 Test(overlay, C1_writes_leave_the_image_unchanged, .fini = lab_cleanup)
 {
 	const char *no_user = lab_ns_without("user");

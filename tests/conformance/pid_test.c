@@ -43,6 +43,8 @@ static long value_num(const char *out, const char *key)
 	return strtol(v, NULL, 10);
 }
 
+TestSuite(pid, .timeout = 120);
+
 Test(pid, P1_init_is_pid_1)
 {
 	struct run_result r;

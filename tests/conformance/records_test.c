@@ -45,7 +45,7 @@ static void cleanup(void)
 	persist_dir_remove();
 }
 
-TestSuite(records, .fini = cleanup);
+TestSuite(records, .fini = cleanup, .timeout = 120);
 
 /* The `ps [-a] --json` object of @name (up to its closing brace) in @buf, or NULL. */
 static const char *ps_json(bool all, const char *name, char *buf, size_t size)

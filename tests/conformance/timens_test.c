@@ -63,6 +63,8 @@ static void assert_shift(const struct clocks *before, const struct clocks *after
 		  (long long)boot_off, (long long)before->boot, (long long)after->boot);
 }
 
+TestSuite(timens, .timeout = 120);
+
 Test(timens, T1_clocks_shifted_by_offsets)
 {
 	struct clocks before, after, in;

@@ -179,6 +179,8 @@ static void assert_no_injection(const char *context, const char *const argv[])
 	pty_close(&j);
 }
 
+TestSuite(tty, .timeout = 120);
+
 Test(tty, H10_run_cannot_push_into_the_callers_terminal)
 {
 	require_root();
@@ -439,13 +441,13 @@ Test(tty, H10_tty_fault_at_every_step, .fini = detached_cleanup)
 
 	require_root();
 	snprintf(run_name, sizeof(run_name), "h10fault-run-%d", getpid());
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(steps); i++) {
 		assert_tty_fault(steps[i], (const char *const[]){
 			nslab_bin(), "run", "-t", "-i", "--name", run_name, "--", "true", NULL });
 		assert_nothing_named(run_name, steps[i]);
 	}
 	DETACHED(name, "h10fault", "--", "sleep", "60");
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(steps); i++) {
 		if (strcmp(steps[i], "pty-recv") == 0)
 			continue;	/* exec opens the pty itself */
 		assert_tty_fault(steps[i], (const char *const[]){

@@ -27,6 +27,7 @@
 #include "harness.h"
 #include "lab.h"
 #include "leaks.h"
+#include "util.h"
 
 #define USER_ID 65534
 #define OTHER_ID 65533
@@ -128,7 +129,7 @@ static void assert_ran(const struct run_result *r)
 	cr_assert_eq(r->code, 0, "nslab failed (%d): %s%s", r->code, r->out, r->err);
 }
 
-TestSuite(unpriv, .init = unpriv_init, .fini = unpriv_fini);
+TestSuite(unpriv, .init = unpriv_init, .fini = unpriv_fini, .timeout = 120);
 
 Test(unpriv, Q1_state_in_xdg_runtime_dir)
 {
@@ -191,7 +192,7 @@ Test(unpriv, Q3_stats_and_freeze_say_why)
 	struct as_user *u;
 
 	start_sleeper("q3");
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(cmds); i++) {
 		u = AS_USER(.argv = { cmds[i], "q3" });
 		assert_one_error(&u->r, 1, cmds[i], cmds[i]);
 		cr_assert_not_null(strstr(u->r.err, "has no cgroup"), "%s", u->r.err);
@@ -317,7 +318,7 @@ Test(unpriv, Q7_failures_leave_nothing)
 					     "setuid", "rootfs", "pivot_root", "state-write" };
 	struct as_user *u;
 
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(steps); i++) {
 		u = AS_USER(.fault = steps[i], .argv = { "run", "--", "true" });
 		cr_assert_eq(u->r.code, 125, "%s: exit %d: %s", steps[i], u->r.code, u->r.err);
 		done(u);

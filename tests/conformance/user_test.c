@@ -54,6 +54,8 @@ static void maps_inside(const char *const opts[], char uid_map[256], char gid_ma
 	normalise_map(sep + 2, gid_map, 256);
 }
 
+TestSuite(user, .timeout = 120);
+
 Test(user, R1_id_maps_are_configured)
 {
 	char uid_map[256], gid_map[256];
@@ -183,7 +185,7 @@ Test(user, R4_no_privileged_mount)
 	require_root();
 	cr_assert(filesystems, "cannot read /proc/filesystems");
 	/* Filesystems that only the host's root may mount: they show the whole kernel. */
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && !type; i++) {
+	for (size_t i = 0; i < N_ELEMENTS(types) && !type; i++) {
 		snprintf(want, sizeof(want), "\t%s\n", types[i]);
 		if (strstr(filesystems, want))
 			type = types[i];

@@ -20,6 +20,8 @@ static void host_name(char name[65])
 	gethostname(name, 64);
 }
 
+TestSuite(uts, .timeout = 120);
+
 Test(uts, U1_hostname_is_configured)
 {
 	struct run_result r;

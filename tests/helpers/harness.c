@@ -8,10 +8,13 @@
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *nslab_bin(void)
@@ -52,20 +55,40 @@ void require_root(void)
 		cr_skip_test("needs root (namespaces, mounts and cgroups of the host)");
 }
 
-static void drain(int out_fd, int err_fd, struct run_result *r)
+/*
+ * How long one nslab command may keep its output open: far above any the
+ * suites run, even in a TCG guest, so that only a hang reaches it.
+ */
+#define RUN_TIMEOUT_S 300
+
+static int ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (deadline->tv_sec - now.tv_sec) * 1000LL + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? (int)ms : 0;
+}
+
+/* Reads both pipes to their ends into @r; false if they are still open after RUN_TIMEOUT_S. */
+static bool drain(int out_fd, int err_fd, struct run_result *r)
 {
 	struct pollfd p[2] = { { .fd = out_fd, .events = POLLIN }, { .fd = err_fd, .events = POLLIN } };
 	size_t got[2] = { 0, 0 };
 	char *buf[2] = { r->out, r->err };
 	size_t cap[2] = { sizeof(r->out) - 1, sizeof(r->err) - 1 };
-	int open_fds = 2;
+	int open_fds = 2, ready = 0;
+	struct timespec deadline;
 
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += RUN_TIMEOUT_S;
 	while (open_fds) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+		ready = poll(p, 2, ms_left(&deadline));
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0)
 			break;
-		}
 		for (int i = 0; i < 2; i++) {
 			char scratch[4096];
 			ssize_t n;
@@ -85,8 +108,12 @@ static void drain(int out_fd, int err_fd, struct run_result *r)
 			}
 		}
 	}
+	for (int i = 0; i < 2; i++)
+		if (p[i].fd >= 0)
+			close(p[i].fd);
 	r->out[got[0]] = '\0';
 	r->err[got[1]] = '\0';
+	return ready >= 0 && !open_fds;
 }
 
 void nslab_run_env(struct run_result *r, const char *const env[], const char *const argv[])
@@ -115,7 +142,12 @@ void nslab_run_env(struct run_result *r, const char *const env[], const char *co
 	}
 	close(out[1]);
 	close(err[1]);
-	drain(out[0], err[0], r);
+	if (!drain(out[0], err[0], r)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		cr_assert_fail("nslab %s: output still open after %d s: %s", n ? argv[0] : "", RUN_TIMEOUT_S,
+			       r->err);
+	}
 	cr_assert(waitpid(pid, &status, 0) == pid);
 	r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -199,6 +199,8 @@ static void hold_release(struct holders *h)
 	h->n = 0;
 }
 
+TestSuite(nscount, .timeout = 300);
+
 Test(nscount, host_without_module_support_fails_clearly)
 {
 	static const char *const cmds[][4] = {
@@ -211,7 +213,7 @@ Test(nscount, host_without_module_support_fails_clearly)
 
 	if (nslab_kmod_supported())
 		cr_skip_test("this kernel loads modules; the no-module-support message is for kernels without");
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(cmds); i++) {
 		NSLAB(&r, cmds[i][1], cmds[i][2], cmds[i][3]);
 		assert_one_error(&r, 1, cmds[i][0], cmds[i][0]);
 		cr_assert(strstr(r.err, "no loadable module support"), "nslab %s: %s", cmds[i][0], r.err);

@@ -17,6 +17,8 @@ static void deps_script(char path[PATH_MAX])
 	snprintf(path, PATH_MAX, "%s/userspace/deps.sh", top);
 }
 
+TestSuite(build, .timeout = 120);
+
 Test(build, missing_package_is_named_with_make_deps)
 {
 	char script[PATH_MAX], cmd[PATH_MAX + 64], out[512];

@@ -15,6 +15,8 @@
 
 #define BIT(c) (1ULL << (c))
 
+TestSuite(caps, .timeout = 60);
+
 /* ---- capabilities ---- */
 
 Test(caps, default_is_dockers_fourteen)
@@ -37,7 +39,7 @@ Test(caps, names_match_the_kernel_numbers)
 		{ "CHECKPOINT_RESTORE", CAP_CHECKPOINT_RESTORE }, { "BPF", CAP_BPF },
 	};
 
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(known); i++) {
 		cr_expect_eq(nslab_cap_from_name(known[i].name), known[i].cap, "%s", known[i].name);
 		cr_expect_str_eq(nslab_cap_name(known[i].cap), known[i].name);
 	}
@@ -58,7 +60,7 @@ Test(caps, unknown_names_rejected)
 	static const char *const bad[] = { "", "CAP_", "NET_ADMINX", "NETADMIN", "CAP_CAP_CHOWN",
 					   " CHOWN", "CHOWN ", "41", "ALL_" };
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		struct nslab_error e = { 0 };
 		uint64_t add = 0, drop = 0;
 
@@ -111,7 +113,7 @@ static void no_cache(void)
 	setenv("NSLAB_CACHE_DIR", "/dev/null/nslab", 1);
 }
 
-TestSuite(seccomp_file, .init = no_cache);
+TestSuite(seccomp_file, .init = no_cache, .timeout = 60);
 
 static void profile_remove(void)
 {
@@ -188,7 +190,7 @@ Test(seccomp_file, malformed_lines_rejected_with_their_number, .fini = profile_r
 		{ "allow nosuchcall\n", ":1: unknown system call" },
 	};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		struct nslab_seccomp sc = { 0 };
 		struct nslab_error e = { 0 };
 

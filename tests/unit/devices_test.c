@@ -21,6 +21,8 @@ static void list(const struct nslab_devices *d, char *buf, size_t size)
 	}
 }
 
+TestSuite(devices, .timeout = 60);
+
 Test(devices, default_is_runcs_allowed_devices_without_tun)
 {
 	struct nslab_devices d = { .n = 0 };
@@ -42,7 +44,7 @@ Test(devices, device_forms_as_docker_parses_them)
 	struct nslab_devices d = { .n = 0 };
 	struct nslab_error e = { 0 };
 
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(ok); i++) {
 		char line[64];
 
 		cr_assert_eq(nslab_device_parse(ok[i].arg, &d, &e), 0, "%s: %s", ok[i].arg, e.why);
@@ -61,7 +63,7 @@ Test(devices, bad_device_names_the_option)
 	};
 	struct nslab_devices d = { .n = 0 };
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		struct nslab_error e = { 0 };
 
 		cr_assert_lt(nslab_device_parse(bad[i], &d, &e), 0, "'%s' accepted", bad[i]);

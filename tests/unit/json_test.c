@@ -25,6 +25,9 @@ static char *print_doc(json_object *doc)
 /* Every byte that needs escaping, a path, and UTF-8 that must pass through untouched. */
 static const char nasty[] = "q\"b\\s/n\nt\tr\rc\x01\x1f" "\xc3\xa4\xe2\x82\xac end";
 
+TestSuite(json_print, .timeout = 60);
+TestSuite(json_parse, .timeout = 60);
+
 Test(json_print, compact_one_line_in_insertion_order)
 {
 	json_object *doc = json_object_new_object(), *list = json_object_new_array();

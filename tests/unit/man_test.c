@@ -112,13 +112,15 @@ static void help_of(struct run_result *r, const char *cmd)
 	cr_assert_eq(r->code, 0, "nslab %s --help: %d %s", cmd ? cmd : "", r->code, r->err);
 }
 
+TestSuite(man, .timeout = 120);
+
 Test(man, M1_pages_render_without_warnings)
 {
 	static const char *const pages[] = { "man/nslab.1", "man/nsbench.1" };
 	char page[PATH_MAX], cmd[PATH_MAX + 128], out[4096];
 
 	need_tool("man");
-	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(pages); i++) {
 		built(page, pages[i]);
 		snprintf(cmd, sizeof(cmd), "MANWIDTH=80 man --warnings -l '%s' 2>&1 >/dev/null", page);
 		host_sh(cmd, out, sizeof(out));
@@ -149,11 +151,11 @@ Test(man, M2_every_option_and_command_of_nslab_is_documented)
 	cr_assert_not_null(r);
 	help_of(r, NULL);
 	n += missing_options(r->out, text, missing, sizeof(missing));
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(commands); i++) {
 		cr_expect(has_word(r->out, commands[i]), "nslab --help lacks %s", commands[i]);
 		cr_expect(has_word(text, commands[i]), "the man page lacks the command %s", commands[i]);
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(commands); i++) {
 		help_of(r, commands[i]);
 		n += missing_options(r->out, text, missing, sizeof(missing));
 	}
@@ -228,6 +230,8 @@ static bool offers(const char *out, const char *word)
 	return false;
 }
 
+TestSuite(completion, .timeout = 120);
+
 Test(completion, C1_commands_and_the_options_of_run_and_exec)
 {
 	struct run_result *r = malloc(sizeof(*r));
@@ -235,7 +239,7 @@ Test(completion, C1_commands_and_the_options_of_run_and_exec)
 
 	cr_assert_not_null(r);
 	complete("\"\"", 1, out, sizeof(out));
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(commands); i++)
 		cr_expect(offers(out, commands[i]), "no %s in:\n%s", commands[i], out);
 	complete("run --ca", 2, out, sizeof(out));
 	cr_expect(offers(out, "--cap-add") && offers(out, "--cap-drop"), "%s", out);
@@ -318,6 +322,8 @@ static bool installed(const char *root, const char *path)
 	return access(full, R_OK) == 0;
 }
 
+TestSuite(install, .timeout = 120);
+
 Test(install, I1_make_install_puts_each_file_in_place)
 {
 	static const char *const files[] = {
@@ -337,7 +343,7 @@ Test(install, I1_make_install_puts_each_file_in_place)
 		 "env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s -C '%s' -o all O='%s' "
 		 "DESTDIR=%s PREFIX=/usr install 2>&1", top, bin + strlen(top) + 1, dest);
 	cr_assert_eq(host_sh(cmd, out, sizeof(out)), 0, "%s: %s", cmd, out);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(files); i++)
 		cr_expect(installed(dest, files[i]), "%s%s is missing", dest, files[i]);
 	/* Control: the check sees a file that is not there. */
 	cr_expect(!installed(dest, "/usr/share/man/man1/nslab-none.1"));

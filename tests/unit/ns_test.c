@@ -6,9 +6,7 @@
 
 #include "ns.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
+TestSuite(ns_parse, .timeout = 60);
 
 Test(ns_parse, all_and_subsets)
 {

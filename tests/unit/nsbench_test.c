@@ -21,6 +21,8 @@ static void near(double got, double want)
 	cr_assert(fabs(got - want) < 1e-6 * (fabs(want) + 1), "got %.9f, want %.9f", got, want);
 }
 
+TestSuite(nsbench_stats, .timeout = 60);
+
 Test(nsbench_stats, percentiles_on_1_to_100)
 {
 	double v[100];
@@ -82,6 +84,8 @@ Test(nsbench_stats, large_offsets_keep_their_spread)
 	nsb_stats_compute(v, 3, &st);
 	near(st.sd, 1);
 }
+
+TestSuite(nsbench_parse, .timeout = 60);
 
 Test(nsbench_parse, types_and_ops)
 {
@@ -220,6 +224,8 @@ static int csv_fields(const char **p, char fields[][64], int max)
 	return n + 1;
 }
 
+TestSuite(nsbench_report, .timeout = 60);
+
 Test(nsbench_report, csv_reads_back)
 {
 	struct nsb_row rows[2];
@@ -329,6 +335,8 @@ Test(nsbench_report, table_sections)
 	free(doc);
 }
 
+TestSuite(nsbench_cli, .timeout = 120);
+
 Test(nsbench_cli, bad_input_exits_2_with_one_line)
 {
 	static const char *const bad[][2] = {
@@ -345,7 +353,7 @@ Test(nsbench_cli, bad_input_exits_2_with_one_line)
 	char cmd[PATH_MAX + 64], out[1024];
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+	for (i = 0; i < N_ELEMENTS(bad); i++) {
 		snprintf(cmd, sizeof(cmd), "%s %s 2>&1", bin, bad[i][0]);
 		cr_expect_eq(host_sh(cmd, out, sizeof(out)), 2, "%s", cmd);
 		cr_expect_eq(strncmp(out, bad[i][1], strlen(bad[i][1])), 0, "%s: %s", cmd, out);

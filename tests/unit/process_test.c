@@ -30,6 +30,8 @@ static int status_of(int code, int sig)
 	return status;
 }
 
+TestSuite(process, .timeout = 60);
+
 Test(process, exit_code_mirrors_status)
 {
 	cr_assert_eq(nslab_exit_code(status_of(0, 0)), 0);
@@ -127,6 +129,8 @@ Test(process, fail_records_kind_step_and_reason)
 	cr_assert_eq(e.kind, NSLAB_ERR_EXEC);
 	cr_assert_eq(e.err, ENOENT);
 }
+
+TestSuite(user_idmap, .timeout = 60);
 
 Test(user_idmap, format_as_the_kernel_reads_it)
 {

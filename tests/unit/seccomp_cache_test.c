@@ -28,7 +28,7 @@ static void cache_remove(void)
 	nslab_rm_rf(dir);
 }
 
-TestSuite(seccomp_cache, .init = cache_make, .fini = cache_remove);
+TestSuite(seccomp_cache, .init = cache_make, .fini = cache_remove, .timeout = 60);
 
 /* The file nslab_seccomp_check keeps the default profile's program in, for @caps. */
 static void cached_file(uint64_t caps, char path[PATH_MAX])

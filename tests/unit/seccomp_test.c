@@ -33,6 +33,8 @@ static const char good[] =
 	"      \"includes\": { \"caps\": [\"CAP_NO_SUCH_THING\"] } }\n"
 	"  ] }\n";
 
+TestSuite(seccomp_json, .timeout = 60);
+
 Test(seccomp_json, reads_every_field)
 {
 	struct nslab_sc_profile p;
@@ -197,6 +199,8 @@ static const struct nslab_sc_rule *default_rule(const char *name, uint32_t actio
 	}
 	return NULL;
 }
+
+TestSuite(seccomp_default, .timeout = 60);
 
 Test(seccomp_default, is_dockers_allowlist)
 {

@@ -13,6 +13,8 @@
 
 #include "spec.h"
 
+TestSuite(spec_idmap, .timeout = 60);
+
 /* ---- id maps ---- */
 
 Test(spec_idmap, parses_ranges_in_order)
@@ -36,7 +38,7 @@ Test(spec_idmap, rejects_malformed)
 		"0:100000:65536000000000000000000000000000000000000000000000000000000000000",
 	};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		struct nslab_idmap map[NSLAB_MAX_MAPS];
 		struct nslab_error e = { 0 };
 		int n = 0;
@@ -79,7 +81,7 @@ Test(spec_idmap, rejects_overlaps_inside_and_outside)
 		"0:100000:10",		/* the same range again */
 	};
 
-	for (size_t i = 0; i < sizeof(overlapping) / sizeof(overlapping[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(overlapping); i++) {
 		struct nslab_idmap map[NSLAB_MAX_MAPS];
 		struct nslab_error e = { 0 };
 		int n = 0;
@@ -121,6 +123,8 @@ Test(spec_idmap, id_mapped)
 	cr_assert_not(nslab_id_mapped(map, 0, 0));
 }
 
+TestSuite(spec_user, .timeout = 60);
+
 /* ---- --user ---- */
 
 Test(spec_user, uid_and_optional_gid)
@@ -144,7 +148,7 @@ Test(spec_user, rejects_malformed)
 		"99999999999999999999", "1:2:3", " 1",
 	};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		struct nslab_error e = { 0 };
 		uid_t uid = 42;
 		gid_t gid = 42;
@@ -154,6 +158,8 @@ Test(spec_user, rejects_malformed)
 		cr_expect_str_eq(e.what, "--user");
 	}
 }
+
+TestSuite(spec_time, .timeout = 60);
 
 /* ---- --time-offset ---- */
 
@@ -179,7 +185,7 @@ Test(spec_time, rejects_bad_offsets)
 		"monotonic=+1",
 	};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		long long offs[NSLAB_CLOCK_COUNT] = { 0 };
 		struct nslab_error e = { 0 };
 
@@ -187,6 +193,8 @@ Test(spec_time, rejects_bad_offsets)
 		cr_expect_str_eq(e.what, "--time-offset");
 	}
 }
+
+TestSuite(spec_join, .timeout = 60);
 
 /* ---- --join and --net ---- */
 
@@ -211,7 +219,7 @@ Test(spec_join, rejects_bad_items)
 	const char *join[NSLAB_NS_COUNT] = { NULL };
 	struct nslab_error e = { 0 };
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		cr_expect_eq(nslab_parse_join(bad[i], join, &e), -EINVAL, "'%s' accepted", bad[i]);
 		cr_expect_str_eq(e.what, "--join");
 	}
@@ -221,6 +229,8 @@ Test(spec_join, rejects_bad_items)
 	cr_assert_eq(nslab_parse_join("ipc=/b", join, &e), -EINVAL, "a type given twice");
 	cr_assert_str_eq(join[NSLAB_NS_IPC], "/a");
 }
+
+TestSuite(spec_net, .timeout = 60);
 
 Test(spec_net, modes)
 {
@@ -275,7 +285,7 @@ Test(spec_net, veth_rejects_malformed)
 		"veth=198.51.100.2/-1", "veth=,", "veth,", "veth,,mtu=1400",
 	};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		struct nslab_net net = { .mode = NSLAB_NET_NONE };
 		struct nslab_error e = { 0 };
 
@@ -283,6 +293,8 @@ Test(spec_net, veth_rejects_malformed)
 		cr_assert_str_eq(e.what, "--net");
 	}
 }
+
+TestSuite(spec_name, .timeout = 60);
 
 /* ---- names ---- */
 
@@ -293,13 +305,15 @@ Test(spec_name, valid_and_invalid)
 	static const char *const bad[] = { "", "-a", ".a", "_a", "../x", "a/b", "a b", "a\n",
 		"ä", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw" /* 49 */, "a:b", "." };
 
-	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(good); i++)
 		cr_expect(nslab_name_valid(good[i]), "'%s' refused", good[i]);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++)
 		cr_expect_not(nslab_name_valid(bad[i]), "'%s' accepted", bad[i]);
 }
 
 /* ---- the record kept at exit ---- */
+
+TestSuite(spec_record, .timeout = 60);
 
 /* Docker's docker run -d keeps the exited container; foreground runs keep only what holds ns files. */
 Test(spec_record, kept_when_detached_or_persisting_unless_rm)
@@ -348,7 +362,7 @@ static void remove_rootfs(void)
 	cr_expect_eq(system(cmd), 0);
 }
 
-TestSuite(spec_finish, .init = make_rootfs, .fini = remove_rootfs);
+TestSuite(spec_finish, .init = make_rootfs, .fini = remove_rootfs, .timeout = 60);
 
 static void good_spec(struct nslab_spec *spec)
 {

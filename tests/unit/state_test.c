@@ -39,7 +39,7 @@ static void remove_root(void)
 	cr_expect_eq(nslab_rm_rf(root), 0);
 }
 
-TestSuite(state, .init = make_root, .fini = remove_root);
+TestSuite(state, .init = make_root, .fini = remove_root, .timeout = 60);
 
 /* A state with every field set to something distinguishable, alive as this process. */
 static void sample(struct nslab_state *st, const char *name)
@@ -154,7 +154,7 @@ Test(state, exit_fields_of_the_wrong_type_refused)
 
 	cr_assert_eq(nslab_state_create("typed"), 0);
 	cr_assert_eq(nslab_state_path(path, sizeof(path), "typed", "state.json"), 0);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		int n = snprintf(doc, sizeof(doc),
 				 "{\"name\":\"typed\",\"pid\":0,\"pid_start\":0,\"supervisor\":4,"
 				 "\"supervisor_start\":5,\"created\":6,\"rootfs\":\"/r\",\"command\":\"c\","

@@ -43,7 +43,7 @@ int cmd_stats(int argc, char **argv)
 		} else if (strcmp(argv[i], "--help") == 0) {
 			puts("usage: nslab stats [--json] NAME|PID\n"
 			     "fields (-1: not reported by this kernel or cgroup layout):");
-			for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+			for (size_t f = 0; f < N_ELEMENTS(fields); f++)
 				printf("  %s\n", fields[f].name);
 			return CLI_OK;
 		} else if (argv[i][0] == '-' || name) {
@@ -73,12 +73,12 @@ int cmd_stats(int argc, char **argv)
 		json_object_object_add(o, "name", json_object_new_string(st.name));
 		json_object_object_add(o, "cgroup_mode",
 				       json_object_new_string(nslab_cg_mode_name(cg.layout.mode)));
-		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+		for (size_t f = 0; f < N_ELEMENTS(fields); f++)
 			json_object_object_add(o, fields[f].name, json_object_new_int64(value(&s, f)));
 		return nslab_json_print(stdout, o) ? CLI_ERROR : CLI_OK;
 	}
 	printf("%-22s %s\n%-22s %s\n", "name", st.name, "cgroup_mode", nslab_cg_mode_name(cg.layout.mode));
-	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+	for (size_t f = 0; f < N_ELEMENTS(fields); f++)
 		printf("%-22s %lld\n", fields[f].name, value(&s, f));
 	return CLI_OK;
 }

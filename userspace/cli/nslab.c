@@ -84,7 +84,7 @@ int cli_need_cgroup(const char *cmd, const struct nslab_state *st, const struct 
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: nslab COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(commands); i++)
 		fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "  %-6s %s\n  %-6s %s\n", "help", "help [COMMAND]: the commands, or one command's options",
 		"version", "the version (also --version)");
@@ -93,7 +93,7 @@ static void usage(FILE *out)
 
 static int run_command(const char *name, int argc, char **argv)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(commands); i++)
 		if (strcmp(name, commands[i].name) == 0)
 			return commands[i].fn(argc, argv);
 	return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "unknown command '%s' (try 'nslab --help')", name);

@@ -20,7 +20,7 @@ static const char *const names[] = {
 	"AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
 	"BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
 };
-#define NAMED_CAPS ((int)(sizeof(names) / sizeof(names[0])))
+#define NAMED_CAPS ((int)N_ELEMENTS(names))
 
 #define BIT(c) (1ULL << (c))
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cgroup v2 driver: one tree, controllers enabled top-down, CLONE_INTO_CGROUP. */
 #include "cgroup.h"
+#include "devices_bpf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +26,7 @@ static void enable_controllers(const char *dir)
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
 	if (nslab_read_file(path, have, sizeof(have)) < 0)
 		return;
-	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(wanted); i++) {
 		char word[16];
 		size_t len = strlen(wanted[i]);
 

@@ -5,7 +5,8 @@
  * is the container's own cgroup, and nothing in it can be changed, which also
  * closes v1's release_agent (CVE-2022-0492).
  */
-#include "rootfs.h"
+#include "cgroupfs.h"
+#include "mountfd.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,10 +9,13 @@
  */
 #include "container.h"
 #include "net.h"
+#include "pid.h"
 #include "process.h"
 #include "rootfs.h"
+#include "timens.h"
 #include "tty.h"
 #include "user.h"
+#include "uts.h"
 
 #include <errno.h>
 #include <fcntl.h>

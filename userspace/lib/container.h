@@ -76,9 +76,4 @@ int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg
  */
 int nslab_container_remove(const struct nslab_state *st);
 
-/* Per-concern steps run by the container's first process. */
-int nslab_uts_setup(const struct nslab_spec *spec, struct nslab_error *e);
-/* @proc_fd: the host's /proc, opened before the clone. */
-int nslab_timens_setup(const struct nslab_spec *spec, int proc_fd, struct nslab_error *e);
-
 #endif

@@ -23,7 +23,7 @@ static const struct nslab_dev_rule defaults[] = {
 	{ 'c', 5, 0, NSLAB_DEV_RWM }, { 'c', 1, 5, NSLAB_DEV_RWM }, { 'c', 1, 9, NSLAB_DEV_RWM },
 	{ 'c', 5, 1, NSLAB_DEV_RWM }, { 'c', 136, W, NSLAB_DEV_RWM }, { 'c', 5, 2, NSLAB_DEV_RWM },
 };
-#define N_DEFAULTS ((int)(sizeof(defaults) / sizeof(defaults[0])))
+#define N_DEFAULTS ((int)N_ELEMENTS(defaults))
 
 /* Docker's validDeviceMode: 1-3 of r, w, m, none twice. */
 static bool parse_perms(const char *s, unsigned *access)

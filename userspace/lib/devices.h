@@ -57,12 +57,4 @@ bool nslab_dev_rule_at(const struct nslab_devices *d, int i, struct nslab_dev_ru
 /* The rule as a devices.allow line, "c 136:* rwm". */
 void nslab_dev_rule_format(const struct nslab_dev_rule *r, char *buf, size_t size);
 
-/*
- * v2: loads a BPF_PROG_TYPE_CGROUP_DEVICE program that allows exactly the
- * rules of @d (and denies the rest) and attaches it to the cgroup @cg_fd with
- * BPF_F_ALLOW_MULTI, as runc does.  The attachment holds the program: it is
- * freed with the cgroup.  Returns 0 or -errno.
- */
-int nslab_dev_bpf_attach(int cg_fd, const struct nslab_devices *d);
-
 #endif

@@ -6,7 +6,7 @@
  * context with 4-byte loads only, which the verifier accepts on every
  * kernel since 4.15.
  */
-#include "devices.h"
+#include "devices_bpf.h"
 
 #include <errno.h>
 #include <string.h>

@@ -84,7 +84,7 @@ static bool compressed(const char *path)
 	static const char *const exts[] = { ".ko.xz", ".ko.zst", ".ko.gz" };
 	size_t len = strlen(path);
 
-	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(exts); i++)
 		if (len > strlen(exts[i]) && strcmp(path + len - strlen(exts[i]), exts[i]) == 0)
 			return true;
 	return false;
@@ -321,8 +321,8 @@ const char *nslab_kmod_default_path(char *buf, size_t size)
 		snprintf(buf, size, "%s", env);
 		return buf;
 	}
-	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
-		for (size_t x = 0; x < sizeof(exts) / sizeof(exts[0]); x++) {
+	for (size_t d = 0; d < N_ELEMENTS(dirs); d++) {
+		for (size_t x = 0; x < N_ELEMENTS(exts); x++) {
 			snprintf(buf, size, "/lib/modules/%s/%s/nscount.ko%s", release(), dirs[d],
 				 exts[x]);
 			if (access(buf, F_OK) == 0)

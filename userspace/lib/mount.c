@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The special filesystems a container expects, with Docker's types and flags. */
-#include "rootfs.h"
+#include "mount.h"
+#include "mountfd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -153,12 +154,12 @@ static int fill_dev(int dev_fd, struct nslab_error *e)
 	};
 	int ret;
 
-	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(devices); i++) {
 		ret = bind_device(dev_fd, devices[i]);
 		if (ret)
 			return nslab_fail(e, ret, "dev", "/dev/%s: %s", devices[i], strerror(-ret));
 	}
-	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(links); i++)
 		if (symlinkat(links[i][0], dev_fd, links[i][1]) < 0)
 			return nslab_fail(e, errno, "dev", "/dev/%s: %s", links[i][1], strerror(errno));
 	if (mkdirat(dev_fd, "pts", 0755) < 0 || mkdirat(dev_fd, "shm", 01777) < 0 ||
@@ -270,14 +271,14 @@ int nslab_mount_masks(int proc_fd, int sys_fd, struct nslab_error *e)
 
 	if (ret)
 		return nslab_fail(e, ret, "mask", NULL);
-	for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(masked); i++) {
 		int dir_fd = in_mount(masked[i], proc_fd, sys_fd, &rel);
 
 		ret = mask(dir_fd, rel);
 		if (ret)
 			return nslab_fail(e, ret, "mask", "/%s: %s", masked[i], strerror(-ret));
 	}
-	for (size_t i = 0; i < sizeof(read_only) / sizeof(read_only[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(read_only); i++) {
 		int dir_fd = in_mount(read_only[i], proc_fd, sys_fd, &rel);
 
 		ret = protect(dir_fd, rel);

@@ -6,7 +6,7 @@
  * root in between (CVE-2019-19921, CVE-2021-30465).  So each target is opened
  * once, resolved inside the root, and the mount goes onto that open file.
  */
-#include "rootfs.h"
+#include "mountfd.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -15,20 +15,9 @@
 #include <unistd.h>
 #include <linux/nsfs.h>
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
-const struct nslab_ns_type nslab_ns_types[NSLAB_NS_COUNT] = {
-	[NSLAB_NS_UTS] = { "uts", CLONE_NEWUTS },
-	[NSLAB_NS_IPC] = { "ipc", CLONE_NEWIPC },
-	[NSLAB_NS_PID] = { "pid", CLONE_NEWPID },
-	[NSLAB_NS_MNT] = { "mnt", CLONE_NEWNS },
-	[NSLAB_NS_NET] = { "net", CLONE_NEWNET },
-	[NSLAB_NS_USER] = { "user", CLONE_NEWUSER },
-	[NSLAB_NS_CGROUP] = { "cgroup", CLONE_NEWCGROUP },
-	[NSLAB_NS_TIME] = { "time", CLONE_NEWTIME },
-};
+#define NS_TYPE(id, name, flag) [NSLAB_NS_##id] = { name, flag },
+const struct nslab_ns_type nslab_ns_types[NSLAB_NS_COUNT] = { NSLAB_NS_TABLE(NS_TYPE) };
+#undef NS_TYPE
 
 int nslab_ns_from_name(const char *name)
 {
@@ -167,44 +156,16 @@ int nslab_ns_open_checked(const char *path, enum nslab_ns type)
 	return fd;
 }
 
-/* The user namespace goes first: the others belong to it, so its caps are what let us in. */
-static const enum nslab_ns enter_order[NSLAB_NS_COUNT] = {
-	NSLAB_NS_USER, NSLAB_NS_IPC, NSLAB_NS_UTS, NSLAB_NS_NET, NSLAB_NS_PID,
-	NSLAB_NS_CGROUP, NSLAB_NS_TIME, NSLAB_NS_MNT,
-};
-
 int nslab_ns_enter(pid_t pid, unsigned mask)
 {
-	int fds[NSLAB_NS_COUNT];
-	int pidfd, ret = 0;
+	int pidfd = pidfd_open(pid, 0);
+	int ret = 0;
 
-	pidfd = pidfd_open(pid, 0);
-	if (pidfd >= 0) {
-		ret = setns(pidfd, nslab_ns_clone_flags(mask)) < 0 ? -errno : 0;
-		close(pidfd);
-		if (ret != -EINVAL)
-			return ret;
-	} else if (errno == ESRCH) {
-		return -ESRCH;
-	}
-
-	/* Kernels before 5.8 take only namespace fds; open all before entering any. */
-	for (int i = 0; i < NSLAB_NS_COUNT; i++) {
-		char path[64];
-
-		fds[i] = -1;
-		if (!(mask & NSLAB_NS_BIT(enter_order[i])))
-			continue;
-		ns_path(path, sizeof(path), pid, enter_order[i]);
-		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
-		if (fds[i] < 0 && !ret)
-			ret = -errno;
-	}
-	for (int i = 0; i < NSLAB_NS_COUNT && !ret; i++)
-		if (fds[i] >= 0 && setns(fds[i], 0) < 0)
-			ret = -errno;
-	for (int i = 0; i < NSLAB_NS_COUNT; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	if (pidfd < 0)
+		return -errno;
+	/* setns(pidfd) refuses an empty set of flags; entering nothing succeeds. */
+	if (mask && setns(pidfd, nslab_ns_clone_flags(mask)) < 0)
+		ret = -errno;
+	close(pidfd);
 	return ret;
 }

@@ -1,22 +1,38 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The eight namespace types: names, clone flags, identity, persist and join. */
+/* The eight namespace types: names, clone flags, persist and join. */
 #ifndef NSLAB_NS_H
 #define NSLAB_NS_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/*
+ * The one table of the eight namespace types, X(ID, name, CLONE_ flag): the
+ * name is as in --ns, nsenter and /proc/PID/ns/<name>.  It makes enum
+ * nslab_ns and nslab_ns_types here, nsbench's types, and the lists of the
+ * probe and crosscheck (which link no library, so they expand it themselves).
+ */
+#define NSLAB_NS_TABLE(X)			\
+	X(UTS, "uts", CLONE_NEWUTS)		\
+	X(IPC, "ipc", CLONE_NEWIPC)		\
+	X(PID, "pid", CLONE_NEWPID)		\
+	X(MNT, "mnt", CLONE_NEWNS)		\
+	X(NET, "net", CLONE_NEWNET)		\
+	X(USER, "user", CLONE_NEWUSER)		\
+	X(CGROUP, "cgroup", CLONE_NEWCGROUP)	\
+	X(TIME, "time", CLONE_NEWTIME)
+
+#define NSLAB_NS_ENUM(id, name, flag) NSLAB_NS_##id,
 enum nslab_ns {
-	NSLAB_NS_UTS,
-	NSLAB_NS_IPC,
-	NSLAB_NS_PID,
-	NSLAB_NS_MNT,
-	NSLAB_NS_NET,
-	NSLAB_NS_USER,
-	NSLAB_NS_CGROUP,
-	NSLAB_NS_TIME,
+	NSLAB_NS_TABLE(NSLAB_NS_ENUM)
 	NSLAB_NS_COUNT
 };
+#undef NSLAB_NS_ENUM
 
 #define NSLAB_NS_ALL ((1u << NSLAB_NS_COUNT) - 1)
 #define NSLAB_NS_BIT(t) (1u << (t))
@@ -54,7 +70,7 @@ int nslab_ns_unpersist(const char *path);
 
 /*
  * Moves the calling process into the namespaces in @mask of process @pid,
- * with one setns(pidfd) where the kernel has it and per-type fds otherwise.
+ * with one setns(pidfd): into all of them, or on failure into none.
  */
 int nslab_ns_enter(pid_t pid, unsigned mask);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* --init: a PID 1 that forwards signals and reaps, since the kernel gives PID 1 no defaults. */
+#include "pid.h"
 #include "process.h"
 
 #include <errno.h>

@@ -136,7 +136,7 @@ void nslab_forward_signals(pid_t pid)
 
 	forward_to = pid;
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(forwarded); i++)
 		sigaction(forwarded[i], &sa, NULL);
 }
 

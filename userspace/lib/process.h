@@ -96,10 +96,4 @@ int nslab_pidfd_wait(int pidfd, int timeout_ms);
 /* Sends a failure report; used by children that then _exit. */
 void nslab_report_failure(int report_fd, const struct nslab_error *e);
 
-/*
- * Becomes a minimal PID 1: runs @argv as a child, forwards every catchable
- * signal to it, reaps all orphans, and returns the child's exit code.
- */
-int nslab_init_run(char *const *argv, char *const *env, const char *hostname, int report_fd);
-
 #endif

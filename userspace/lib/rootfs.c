@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "rootfs.h"
+#include "cgroupfs.h"
+#include "mount.h"
+#include "mountfd.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -122,6 +122,6 @@ const struct nslab_sc_profile nslab_sc_default = {
 	/* As runc builds Docker's archMap on x86_64: 32-bit and x32 calls meet the same rules. */
 	.arches = NSLAB_SC_ADD_X86 | NSLAB_SC_ADD_X32,
 	.refuse_tty_injection = true,
-	.n_rules = sizeof(rules) / sizeof(rules[0]),
+	.n_rules = N_ELEMENTS(rules),
 	.rules = rules,
 };

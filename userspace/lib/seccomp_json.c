@@ -104,7 +104,7 @@ static int action(struct jctx *j, json_object *obj, const char *key, const char 
 	if (ret || (ret = number(j, obj, errno_key, at, 4095, &err, &found)))
 		return ret;
 	s = json_object_get_string(v);
-	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(acts); i++) {
 		if (strcmp(s, acts[i].name) != 0)
 			continue;
 		*act = acts[i].act == SCMP_ACT_ERRNO(0) || acts[i].act == SCMP_ACT_TRACE(0) ?
@@ -151,7 +151,7 @@ static int add_arch(struct jctx *j, const char *s, const char *field, void *arg)
 	name = s + 10;
 	known = strcmp(name, "X86_64") == 0;
 	/* The others are calls of another machine: none reach this one. */
-	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(others); i++)
 		known = known || strcmp(name, others[i]) == 0;
 	if (strcmp(name, "X86") == 0)
 		*arches |= NSLAB_SC_ADD_X86;

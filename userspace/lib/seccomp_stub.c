@@ -93,7 +93,7 @@ static void build_stub(struct stub *s, const uint32_t max_nr[3], bool tty_guard)
 	};
 
 	s->n = 0;
-	for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(blocks); i++)
 		if (tty_guard || blocks[i].max)
 			emit_block(s, &blocks[i], tty_guard);
 	emit(s, BPF_JMP | BPF_JA, 0, 0, TO_PROG);

@@ -236,7 +236,7 @@ static int check_rootfs(struct nslab_spec *spec, struct nslab_error *e)
 	if (dfd < 0)
 		return nslab_fail_as(e, NSLAB_ERR_INPUT, errno, "rootfs", "%s: %s", spec->rootfs,
 				     strerror(errno));
-	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(needed); i++) {
 		int ret = fstatat(dfd, needed[i], &st, AT_SYMLINK_NOFOLLOW);
 		bool missing = ret < 0 && errno == ENOENT;
 

@@ -4,17 +4,13 @@
  * into it, and offsets freeze once a task is inside; so the child unshares,
  * writes its offsets, and then enters the new namespace itself.
  */
-#include "container.h"
+#include "timens.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <unistd.h>
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 /* /proc/self/@leaf, through the host's /proc @proc_fd: a joined mount namespace's may not show us. */
 static int open_self(int proc_fd, const char *leaf, int flags)

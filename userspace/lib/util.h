@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* The number of elements of the array @a (not of a pointer). */
+#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
 /*
  * The kind of a failure: the exit code comes from it, never from the step's
  * name (nslab_failure_code, nslab_manage_failure_code in process.h).

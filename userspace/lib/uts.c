@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "container.h"
+#include "uts.h"
 
 #include <errno.h>
 #include <string.h>

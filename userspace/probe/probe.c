@@ -23,7 +23,7 @@ const char *probe_errno_name(int err)
 		{ EHOSTUNREACH, "EHOSTUNREACH" }, { ENOTTY, "ENOTTY" },
 	};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(names); i++)
 		if (names[i].err == err)
 			return names[i].name;
 	snprintf(other, sizeof(other), "E%d", err);

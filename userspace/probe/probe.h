@@ -11,6 +11,8 @@
 #ifndef NSLAB_PROBE_H
 #define NSLAB_PROBE_H
 
+#include "util.h"
+
 struct probe_cmd {
 	const char *name;
 	const char *usage;	/* arguments, for --help */

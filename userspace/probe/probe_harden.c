@@ -86,7 +86,7 @@ static long call(const char *name)
 		{ "file_getattr", SYS_file_getattr, { -1, 0, 0, 0, 0 } },
 	};
 
-	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(calls); i++)
 		if (strcmp(name, calls[i].name) == 0)
 			return syscall(calls[i].nr, calls[i].a[0], calls[i].a[1], calls[i].a[2],
 				       calls[i].a[3], calls[i].a[4], calls[i].a[5]);
@@ -218,9 +218,9 @@ static int probe_socket_scan(int argc, char **argv)
 	glob_t g;
 	FILE *f;
 
-	for (int i = 0; i < (int)(sizeof(known) / sizeof(known[0])) + argc - 1; i++) {
-		const char *pat = i < (int)(sizeof(known) / sizeof(known[0])) ?
-				  known[i] : argv[i - sizeof(known) / sizeof(known[0]) + 1];
+	for (int i = 0; i < (int)N_ELEMENTS(known) + argc - 1; i++) {
+		const char *pat = i < (int)N_ELEMENTS(known) ?
+				  known[i] : argv[i - N_ELEMENTS(known) + 1];
 
 		if (glob(pat, GLOB_NOSORT, NULL, &g) != 0)
 			continue;

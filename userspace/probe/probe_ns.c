@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "ns.h"
 #include "probe.h"
 
 #include <sched.h>
@@ -8,13 +9,13 @@
 /* Prints "<type>=<dev>:<ino>" for each namespace of the caller (docs/conformance.md "Identity"). */
 static int probe_ns_ids(int argc, char **argv)
 {
-	static const char *const types[] = {
-		"uts", "ipc", "pid", "mnt", "net", "user", "cgroup", "time",
-	};
+#define NS_NAME(id, name, flag) name,
+	static const char *const types[] = { NSLAB_NS_TABLE(NS_NAME) };
+#undef NS_NAME
 
 	(void)argc;
 	(void)argv;
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(types); i++) {
 		char path[64];
 		struct stat st;
 

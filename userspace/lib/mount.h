@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Pieces of nslab_rootfs_setup: /proc, /sys, /dev and Docker's masks. */
+#ifndef NSLAB_MOUNT_H
+#define NSLAB_MOUNT_H
+
+#include "spec.h"
+#include "util.h"
+
+/*
+ * Special filesystems below the root @root_fd.  proc and sys return the fd
+ * of their mount (to be closed by the caller), what lies in them is resolved
+ * from it.
+ */
+int nslab_mount_proc(const struct nslab_spec *spec, int root_fd, struct nslab_error *e);
+int nslab_mount_sys(const struct nslab_spec *spec, int root_fd, int sys_fd,
+		    struct nslab_error *e);
+int nslab_mount_dev(const struct nslab_spec *spec, int root_fd, struct nslab_error *e);
+/* Docker's masked and read-only paths, in the proc @proc_fd and the sysfs @sys_fd. */
+int nslab_mount_masks(int proc_fd, int sys_fd, struct nslab_error *e);
+
+#endif
