@@ -34,7 +34,7 @@
 #include "detached.h"
 #include "counters.h"
 #include "harness.h"
-#include "kmod.h"
+#include "kmod_ops.h"
 #include "lab.h"
 #include "leaks.h"
 #include "ns.h"
@@ -1123,9 +1123,9 @@ static void load_default(void *arg)
 
 /*
  * Issue 19.6: where 6.12's modules_install puts it, updates/nscount.ko.xz,
- * is found and handed to the kernel compressed: Debian's 6.12 decompresses
- * it (CONFIG_MODULE_DECOMPRESS), 6.1 cannot and says so.  Control: without
- * the file the default is extra/nscount.ko, which is not there.
+ * is found and loaded; libkmod decompresses it, so 6.1 (no
+ * CONFIG_MODULE_DECOMPRESS) loads it too.  Control: without the file the
+ * default is extra/nscount.ko, which is not there.
  */
 Test(nscount, compressed_module_in_updates_found_and_loaded, .fini = remove_updates_ko)
 {
@@ -1134,13 +1134,11 @@ Test(nscount, compressed_module_in_updates_found_and_loaded, .fini = remove_upda
 	char path[256], cmd[600];
 	struct run_result r;
 	struct utsname u;
-	int major = 0, minor = 0;
 
 	require_nscount();
 	if (!xz || !ko_path())
 		cr_skip_test("NSCOUNT_KO_XZ is not set: no compressed nscount.ko built for this kernel");
 	uname(&u);
-	sscanf(u.release, "%d.%d", &major, &minor);
 	NSLAB(&r, "module", "unload");
 	cr_assert_eq(r.code, 0, "unload: %s", r.err);
 
@@ -1153,14 +1151,47 @@ Test(nscount, compressed_module_in_updates_found_and_loaded, .fini = remove_upda
 	cr_assert_eq(host_sh(cmd, NULL, 0), 0, "%s", cmd);
 	cr_assert_eq(run_in_child(load_default, d), 0);
 	cr_expect_str_eq(d->path, path);
-	if (major > 6 || (major == 6 && minor >= 12)) {
-		cr_expect_eq(d->ret, 0, "%s: %s", d->path, d->why);
-		cr_expect_eq(access("/sys/module/nscount/initstate", F_OK), 0, "not loaded");
-	} else {
-		cr_expect_neq(d->ret, 0, "6.1 loaded a compressed module");
-		cr_expect(strstr(d->why, "compressed"), "%s", d->why);
-	}
+	cr_expect_eq(d->ret, 0, "%s: %s", d->path, d->why);
+	cr_expect_eq(access("/sys/module/nscount/initstate", F_OK), 0, "not loaded");
 	shared_free(d, sizeof(*d));
+}
+
+#define TRUNCATED_XZ "/tmp/nscount-truncated.ko.xz"
+
+static void remove_truncated_xz(void)
+{
+	unlink(TRUNCATED_XZ);
+}
+
+/*
+ * Issue 14.7: libkmod reads the module file, compressed or not, and its
+ * reasons are nslab's: `nslab module status` tells the kernel a .ko.xz is
+ * built for, and a .ko.xz cut in half is refused with libkmod's xz error
+ * before the kernel sees it.  Control: the whole .ko.xz is read.
+ */
+Test(nscount, compressed_file_read_by_libkmod, .fini = remove_truncated_xz)
+{
+	const char *xz = getenv("NSCOUNT_KO_XZ");
+	char cmd[600], want[300];
+	struct run_result r;
+	struct utsname u;
+
+	require_nscount();
+	if (!xz)
+		cr_skip_test("NSCOUNT_KO_XZ is not set: no compressed nscount.ko built for this kernel");
+	uname(&u);
+	snprintf(want, sizeof(want), "file: %s: built for %s, this kernel\n", xz, u.release);
+	NSLAB(&r, "module", "status", xz);
+	cr_assert_eq(r.code, 0, "status: %s", r.err);
+	cr_expect(strstr(r.out, want), "control, the whole file: %s", r.out);
+
+	snprintf(cmd, sizeof(cmd), "head -c $(($(wc -c < %s) / 2)) %s > %s", xz, xz, TRUNCATED_XZ);
+	cr_assert_eq(host_sh(cmd, NULL, 0), 0, "%s", cmd);
+	NSLAB(&r, "module", "status", TRUNCATED_XZ);
+	cr_expect(strstr(r.out, "file: " TRUNCATED_XZ ": xz: "), "status, cut in half: %s", r.out);
+	NSLAB(&r, "module", "load", TRUNCATED_XZ);
+	assert_one_error(&r, 1, "module load", "load, cut in half");
+	cr_expect(strstr(r.err, TRUNCATED_XZ ": xz: "), "load, cut in half: %s", r.err);
 }
 
 static void persist_cleanup(void)
