@@ -1156,6 +1156,46 @@ Test(nscount, compressed_module_in_updates_found_and_loaded, .fini = remove_upda
 	shared_free(d, sizeof(*d));
 }
 
+/*
+ * Issue 14.7: an unload refused because the module is in use says so with
+ * libkmod's count.  A DUMP left half read holds a reference on nscount (the
+ * kernel keeps the dump, and the family's module, until the rest is read).
+ * Control: once its socket is closed the same unload goes through (within
+ * 5 s: the socket is freed after an RCU grace period).
+ */
+Test(nscount, unload_in_use_names_the_references, .fini = load_again)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct run_result r;
+	int family;
+
+	require_nscount();
+	if (!ko_path())
+		cr_skip_test("NSCOUNT_KO is not set: cannot load it again");
+	NSLAB(&r, "module", "status");
+	cr_assert(strstr(r.out, "refcnt 0,"), "before the dump: %s", r.out);
+	cr_assert_not_null(sk);
+	cr_assert_eq(genl_connect(sk), 0);
+	family = genl_ctrl_resolve(sk, NSCOUNT_GENL_NAME);
+	cr_assert_geq(family, 0, "family %s: %s", NSCOUNT_GENL_NAME, nl_geterror(family));
+	cr_assert_geq(genl_send_simple(sk, family, NSCOUNT_CMD_DUMP, NSCOUNT_GENL_VERSION,
+				       NLM_F_DUMP), 0);
+	NSLAB(&r, "module", "status");
+	cr_expect(strstr(r.out, "refcnt 1,"), "a dump half read: %s", r.out);
+	NSLAB(&r, "module", "unload");
+	assert_one_error(&r, 1, "module unload", "unload in use");
+	cr_expect(strstr(r.err, "nscount is in use (refcnt 1)"), "%s", r.err);
+
+	nl_socket_free(sk);
+	for (int i = 0; i < 50; i++) {
+		NSLAB(&r, "module", "unload");
+		if (r.code == 0)
+			break;
+		usleep(100 * 1000);
+	}
+	cr_expect_eq(r.code, 0, "control, the dump's socket closed: %s", r.err);
+}
+
 #define TRUNCATED_XZ "/tmp/nscount-truncated.ko.xz"
 
 static void remove_truncated_xz(void)

@@ -242,7 +242,7 @@ static int in_use(struct kmod_module *mod, struct nslab_error *e)
 	if (names[0])
 		return nslab_fail(e, EBUSY, "module unload", "%s is in use by: %s",
 				  kmod_module_get_name(mod), names);
-	return nslab_fail(e, EBUSY, "module unload", "%s is in use (%d references)",
+	return nslab_fail(e, EBUSY, "module unload", "%s is in use (refcnt %d)",
 			  kmod_module_get_name(mod), kmod_module_get_refcnt(mod));
 }
 
