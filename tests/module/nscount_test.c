@@ -1204,10 +1204,11 @@ static void remove_truncated_xz(void)
 }
 
 /*
- * Issue 14.7: libkmod reads the module file, compressed or not, and its
- * reasons are nslab's: `nslab module status` tells the kernel a .ko.xz is
- * built for, and a .ko.xz cut in half is refused with libkmod's xz error
- * before the kernel sees it.  Control: the whole .ko.xz is read.
+ * Issue 14.7: libkmod reads the module file, compressed or not: `nslab
+ * module status` tells the kernel a .ko.xz is built for, and a .ko.xz cut
+ * in half is refused in one line before the kernel sees it (libkmod 30 has
+ * no message for it, later ones say "xz: ...").  Control: the whole .ko.xz
+ * is read.
  */
 Test(nscount, compressed_file_read_by_libkmod, .fini = remove_truncated_xz)
 {
@@ -1228,10 +1229,14 @@ Test(nscount, compressed_file_read_by_libkmod, .fini = remove_truncated_xz)
 	snprintf(cmd, sizeof(cmd), "head -c $(($(wc -c < %s) / 2)) %s > %s", xz, xz, TRUNCATED_XZ);
 	cr_assert_eq(host_sh(cmd, NULL, 0), 0, "%s", cmd);
 	NSLAB(&r, "module", "status", TRUNCATED_XZ);
-	cr_expect(strstr(r.out, "file: " TRUNCATED_XZ ": xz: "), "status, cut in half: %s", r.out);
+	cr_expect(strstr(r.out, "file: " TRUNCATED_XZ ": xz: ") ||
+		  strstr(r.out, "file: " TRUNCATED_XZ ": not a kernel module, or a damaged one"),
+		  "status, cut in half: %s", r.out);
+	cr_expect(!strstr(r.out, "built for"), "status, cut in half: %s", r.out);
 	NSLAB(&r, "module", "load", TRUNCATED_XZ);
 	assert_one_error(&r, 1, "module load", "load, cut in half");
-	cr_expect(strstr(r.err, TRUNCATED_XZ ": xz: "), "load, cut in half: %s", r.err);
+	cr_expect(strstr(r.err, TRUNCATED_XZ ": xz: ") || strstr(r.err, "a damaged one"),
+		  "load, cut in half: %s", r.err);
 }
 
 static void persist_cleanup(void)

@@ -92,13 +92,14 @@ static int open_file(struct kmod_ctx *ctx, const char *path, const char *what,
 	ret = kmod_module_new_from_path(ctx, path, mod);
 	if (ret < 0)
 		return nslab_fail(e, -ret, what, "%s: %s", path, strerror(-ret));
+	/* libkmod 30 says nothing of a file it cannot decompress or parse: EINVAL alone. */
 	ret = kmod_module_get_info(*mod, &list);
-	if (ret < 0 && kmod_said[0])
-		return nslab_fail(e, -ret, what, "%s: %s", path, kmod_said);
-	if (ret >= 0)
-		info_copy(list, info);
+	if (ret < 0)
+		return nslab_fail(e, kmod_said[0] ? -ret : ENOEXEC, what, "%s: %s", path,
+				  kmod_said[0] ? kmod_said : "not a kernel module, or a damaged one");
+	info_copy(list, info);
 	kmod_module_info_free_list(list);
-	if (ret < 0 || !info->name[0] || !info->release[0])
+	if (!info->name[0] || !info->release[0])
 		return nslab_fail(e, ENOEXEC, what,
 				  "%s: not a kernel module (no name or vermagic in .modinfo)", path);
 	return 0;
