@@ -12,8 +12,9 @@ ROOTFS   := build/rootfs
 DEB_ROOTFS := build/debian-rootfs
 CC       ?= cc
 PREFIX   ?= /usr/local
+LIBEXEC  := $(PREFIX)/libexec/nslab
 
-PKGS     := libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libseccomp json-c criterion
+PKGS     := libnl-3.0 libnl-route-3.0 libnl-genl-3.0 libseccomp json-c libkmod criterion
 OPTFLAGS ?= -O2 -g
 # Every C program of the tree (nslab, the probe, nsbench, the suites) builds with these.
 WARNINGS := -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror
@@ -21,10 +22,11 @@ WARNINGS := -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror
 # mount point and a container's cgroup path are each capped at 1 KiB), so it
 # is off; paths that could otherwise truncate are checked where they are built.
 CFLAGS   += $(OPTFLAGS) -std=gnu11 $(WARNINGS) -Wno-format-truncation -D_GNU_SOURCE \
-            -Iuserspace/lib -Imodule -Itests/helpers \
+            -Iuserspace/lib -Iuserspace/kmod -Imodule -Itests/helpers \
             -DNSLAB_DEFAULT_ROOTFS='"$(abspath $(ROOTFS))"' \
             -DNSLAB_DEBIAN_ROOTFS='"$(abspath $(DEB_ROOTFS))"' \
             -DNSLAB_MKDEBROOT='"$(abspath userspace/mkdebroot.sh)"' \
+            -DNSLAB_LIBEXEC_DIR='"$(LIBEXEC)"' \
             $(VARIANT_CFLAGS)
 LDFLAGS  += -Wl,--as-needed $(VARIANT_LDFLAGS)
 
@@ -32,7 +34,7 @@ LDFLAGS  += -Wl,--as-needed $(VARIANT_LDFLAGS)
 # installs the missing ones as root and names them otherwise.
 DEB_PKGS := gcc make pkg-config libcriterion-dev libnl-3-dev libnl-route-3-dev \
             libnl-genl-3-dev libseccomp-dev libjson-c-dev busybox-static iproute2 util-linux \
-            libcap2-bin golang-github-containers-common scdoc man-db uidmap
+            libcap2-bin golang-github-containers-common scdoc man-db uidmap libkmod-dev
 
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 CLI_SRCS   := $(wildcard userspace/cli/*.c)
@@ -45,6 +47,10 @@ obj = $(patsubst %.c,$(O)/obj/%.o,$(1))
 
 LIB        := $(O)/libnslab.a
 NSLAB      := $(O)/nslab
+# `nslab module`'s work through libkmod, in a helper of its own: Debian ships
+# no static libkmod.  nslab execs it from its own directory, else $(LIBEXEC).
+KMOD_SRCS  := $(filter-out %/nslab-kmod.c,$(wildcard userspace/kmod/*.c))
+NSLAB_KMOD := $(O)/nslab-kmod
 # The probe is built once, static, and shipped inside the default rootfs.
 PROBE_BIN  := build/nslab-probe
 UNIT_BIN   := $(O)/tests/unit
@@ -59,6 +65,7 @@ PKG_LIBS   = $(shell pkg-config --libs libnl-3.0 libnl-route-3.0 libnl-genl-3.0 
 STATIC    ?= -static
 NSLAB_LIBS = $(if $(STATIC),$(STATIC) $(shell pkg-config --static --libs libnl-route-3.0 libnl-genl-3.0 libseccomp json-c 2>/dev/null),$(PKG_LIBS))
 CR_LIBS    = $(shell pkg-config --libs criterion 2>/dev/null)
+KMOD_LIBS  = $(shell pkg-config --libs libkmod 2>/dev/null)
 
 # The man pages (scdoc) and the bash completion do not depend on the variant:
 # like the rootfs they are made once, in build/.  Both take the release from
@@ -91,7 +98,7 @@ $(COMPLETION): completions/nslab.bash.in userspace/lib/version.h userspace/lib/c
 	@mkdir -p $(dir $@)
 	$(call fill,$(space)) >$@
 
-bins: $(NSLAB)
+bins: $(NSLAB) $(NSLAB_KMOD)
 
 test-bins: bins $(UNIT_BIN) $(CONF_BIN)
 
@@ -129,6 +136,9 @@ link-nslab = $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NSLAB_LIBS) $(1) 2>$@.ld; sta
 
 $(NSLAB): $(call obj,$(CLI_SRCS)) $(LIB)
 	$(call link-nslab)
+
+$(NSLAB_KMOD): $(call obj,userspace/kmod/nslab-kmod.c userspace/cli/error.c $(KMOD_SRCS)) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(KMOD_LIBS)
 
 $(UNIT_BIN): $(call obj,$(UNIT_SRCS) $(HELP_SRCS)) $(LIB)
 	@mkdir -p $(dir $@)
@@ -178,6 +188,7 @@ conformance-test:
 
 install: all
 	install -D -m 0755 $(NSLAB) $(DESTDIR)$(PREFIX)/bin/nslab
+	install -D -m 0755 $(NSLAB_KMOD) $(DESTDIR)$(LIBEXEC)/nslab-kmod
 	install -D -m 0755 $(NSBENCH) $(DESTDIR)$(PREFIX)/bin/nsbench
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1

@@ -74,6 +74,7 @@ test-bins: $(MODTEST_BIN)
 module-test:
 	NSLAB=$(abspath $(NSLAB)) $(MODTEST_BIN) --verbose --jobs 1
 
-$(MODTEST_BIN): $(call obj,$(MODTEST_SRCS) $(HELP_SRCS)) $(LIB)
+# It calls the libkmod code in-process (userspace/kmod), as nslab-kmod does.
+$(MODTEST_BIN): $(call obj,$(MODTEST_SRCS) $(HELP_SRCS) $(KMOD_SRCS)) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CR_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CR_LIBS) $(KMOD_LIBS)

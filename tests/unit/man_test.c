@@ -327,7 +327,8 @@ TestSuite(install, .timeout = 120);
 Test(install, I1_make_install_puts_each_file_in_place)
 {
 	static const char *const files[] = {
-		"/usr/bin/nslab", "/usr/bin/nsbench", "/usr/share/man/man1/nslab.1",
+		"/usr/bin/nslab", "/usr/bin/nsbench", "/usr/libexec/nslab/nslab-kmod",
+		"/usr/share/man/man1/nslab.1",
 		"/usr/share/man/man1/nsbench.1", "/usr/share/bash-completion/completions/nslab",
 	};
 	char top[PATH_MAX], bin[PATH_MAX], page[PATH_MAX], dest[64], cmd[3 * PATH_MAX], out[4096];

@@ -4,7 +4,6 @@
 #include "container.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,35 +25,6 @@ static const struct {
 	{ "counters", cmd_counters, "namespaces created, destroyed, alive, per type (nscount module)" },
 	{ "module", cmd_module, "load, unload or show the nscount kernel module" },
 };
-
-void cli_error(const struct nslab_error *e)
-{
-	fprintf(stderr, "nslab: %s: %s\n", e->what, e->why);
-}
-
-int cli_exit(const struct nslab_error *e)
-{
-	cli_error(e);
-	return nslab_manage_failure_code(e);
-}
-
-int cli_exit_run(const struct nslab_error *e)
-{
-	cli_error(e);
-	return nslab_failure_code(e);
-}
-
-int cli_fail_with(int (*exit_with)(const struct nslab_error *), enum nslab_err_kind kind,
-		  int err, const char *what, const char *fmt, ...)
-{
-	struct nslab_error e;
-	va_list ap;
-
-	va_start(ap, fmt);
-	nslab_vfail(&e, kind, err, what, fmt, ap);
-	va_end(ap);
-	return exit_with(&e);
-}
 
 int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg)
 {

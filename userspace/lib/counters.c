@@ -134,15 +134,13 @@ static int on_done(struct nl_msg *msg, void *arg)
  */
 static int family_missing(int nlerr, struct nslab_error *e)
 {
-	struct nslab_kmod_status st;
-
 	if (nlerr != -NLE_OBJ_NOTFOUND)
 		return nslab_fail(e, EIO, "counters", "resolving the %s family: %s",
 				  NSCOUNT_GENL_NAME, nl_geterror(nlerr));
 	if (!nslab_kmod_supported())
 		return nslab_fail(e, ENOSYS, "counters",
 				  "this kernel has no loadable module support, so nscount cannot run here");
-	if (nslab_kmod_status("nscount", &st, NULL) == 0 && st.loaded)
+	if (nslab_kmod_loaded("nscount"))
 		return nslab_fail(e, ENOENT, "counters",
 				  "nscount is loaded but answers only in the initial network namespace");
 	return nslab_fail(e, ENOENT, "counters",
