@@ -18,7 +18,6 @@
 #   ```sh needs=A,B        run it where A and B hold, else skip it saying why:
 #                          module     nscount can be loaded here and is not yet
 #                          ip-netns   ip has a netns command (iproute2's; not busybox's)
-#                          ns-subset  nslab runs a namespace without mnt (--ns uts)
 #   ```output              right after a sh block (blank lines between): what
 #                          it prints, stdout and stderr together, compared line
 #                          by line.  In it:
@@ -83,9 +82,6 @@ lacks() {
 			echo "no nscount.ko built for this kernel (make module, or NSCOUNT_KO=PATH)"
 		fi ;;
 	ip-netns) ip netns list > /dev/null 2>&1 || echo "this ip has no netns command (iproute2's has)" ;;
-	ns-subset)
-		nslab run --rm --name doctest-probe --ns uts -- true < /dev/null > /dev/null 2>&1 ||
-			echo "this nslab refuses --ns without mnt" ;;
 	*) echo "unknown need '$1'"; return 1 ;;
 	esac
 }
