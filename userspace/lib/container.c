@@ -8,6 +8,7 @@
  * Exec closes `report` (O_CLOEXEC), so EOF there means the command runs.
  */
 #include "container.h"
+#include "cleanup.h"
 #include "net.h"
 #include "process.h"
 #include "rootfs.h"
@@ -112,20 +113,19 @@ static int wait_root(struct nslab_container *c, int sync_fd)
  */
 static int child_session(int console, struct nslab_error *e)
 {
-	int master, slave = -1, ret;
+	_cleanup_close_ int master = -1, slave = -1;
+	int ret;
 
 	if (console >= 0) {
 		if (nslab_pty_open(&master, &slave, e))
 			return -e->err;
 		ret = nslab_fd_send(console, master);
-		close(master);
+		nslab_close_fd(&master);
 		close(console);
-		if (ret) {
-			close(slave);
+		if (ret)
 			return nslab_fail(e, ret, "pty", "sending the master: %s", strerror(-ret));
-		}
 	}
-	return nslab_session_new(slave, e);
+	return nslab_session_new(steal_fd(&slave), e);
 }
 
 /*
@@ -141,13 +141,53 @@ static void arm_deathsig(int supervisor_pidfd)
 		_exit(NSLAB_EXIT_SETUP);
 }
 
+/* The root, set up and pivoted into; the fds it was made from are closed after. */
+static int child_root(struct nslab_container *c, struct nslab_error *e)
+{
+	char newroot[PATH_MAX];
+
+	if (c->spec->overlay && c->ovl_fd < 0 && child_overlay(c, e))
+		return -e->err;
+	if (rw_path(c, "root", newroot) ||
+	    nslab_rootfs_setup(c->spec, newroot, c->ovl_fd, c->sys_fd, &c->cg.layout, e))
+		return -e->err;
+	nslab_close_fd(&c->ovl_fd);
+	nslab_close_fd(&c->sys_fd);
+	return 0;
+}
+
+/* The last steps: dropping what the command may not have, then the command (or --init). */
+static __attribute__((noreturn)) void child_exec(const struct nslab_spec *spec, int report_fd,
+						   int supervisor_pidfd)
+{
+	struct nslab_error e = { 0 };
+
+	/*
+	 * Not dumpable again: with --init this process stays PID 1 running
+	 * nslab's own image, which no container process may reach through
+	 * /proc/1/exe (the CVE-2019-5736 class).  exec decides anew.
+	 */
+	prctl(PR_SET_DUMPABLE, 0);
+	if (nslab_restrict(&(struct nslab_restrictions){
+			.caps = spec->caps, .no_new_privs = spec->no_new_privs,
+			.seccomp = spec->seccomp, .user_set = spec->user_set,
+			.uid = spec->uid, .gid = spec->gid }, &e))
+		child_fail(report_fd, &e);
+	arm_deathsig(supervisor_pidfd);
+	/* Only 0-2 reach the command; report_fd is already close-on-exec. */
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (spec->init)
+		_exit(nslab_init_run(spec->argv, spec->env, spec->hostname, report_fd));
+	nslab_exec_command(spec->argv, spec->env, spec->hostname, report_fd);
+	_exit(NSLAB_EXIT_NOT_FOUND);
+}
+
 static __attribute__((noreturn)) void child_main(struct nslab_container *c, int sync_fd,
 						   int report_fd, int console, int supervisor_pidfd)
 {
 	const struct nslab_spec *spec = c->spec;
 	struct nslab_report ready = { .ready = 1 };
 	struct nslab_error e = { 0 };
-	char newroot[PATH_MAX];
 	int ret;
 
 	arm_deathsig(supervisor_pidfd);
@@ -188,15 +228,8 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		_exit(NSLAB_EXIT_SETUP);
 	close(sync_fd);
 
-	if (c->spec->overlay && c->ovl_fd < 0 && child_overlay(c, &e))
+	if (child_root(c, &e))
 		child_fail(report_fd, &e);
-	if (rw_path(c, "root", newroot) ||
-	    nslab_rootfs_setup(spec, newroot, c->ovl_fd, c->sys_fd, &c->cg.layout, &e))
-		child_fail(report_fd, &e);
-	if (c->ovl_fd >= 0)
-		close(c->ovl_fd);
-	if (c->sys_fd >= 0)
-		close(c->sys_fd);
 	if (nslab_uts_setup(spec, &e))
 		child_fail(report_fd, &e);
 	if (has_ns(spec, NSLAB_NS_NET) && spec->net.mode != NSLAB_NET_NONE) {
@@ -207,24 +240,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 	/* Not the caller's session: no way to its terminal's input (TIOCSTI, CVE-2017-5226). */
 	if (child_session(console, &e))
 		child_fail(report_fd, &e);
-	/*
-	 * Not dumpable again: with --init this process stays PID 1 running
-	 * nslab's own image, which no container process may reach through
-	 * /proc/1/exe (the CVE-2019-5736 class).  exec decides anew.
-	 */
-	prctl(PR_SET_DUMPABLE, 0);
-	if (nslab_restrict(&(struct nslab_restrictions){
-			.caps = spec->caps, .no_new_privs = spec->no_new_privs,
-			.seccomp = spec->seccomp, .user_set = spec->user_set,
-			.uid = spec->uid, .gid = spec->gid }, &e))
-		child_fail(report_fd, &e);
-	arm_deathsig(supervisor_pidfd);
-	/* Only 0-2 reach the command; report_fd is already close-on-exec. */
-	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (spec->init)
-		_exit(nslab_init_run(spec->argv, spec->env, spec->hostname, report_fd));
-	nslab_exec_command(spec->argv, spec->env, spec->hostname, report_fd);
-	_exit(NSLAB_EXIT_NOT_FOUND);
+	child_exec(spec, report_fd, supervisor_pidfd);
 }
 
 /* ---- parent ---- */
@@ -277,20 +293,15 @@ static int idmap_root(struct nslab_container *c, struct nslab_error *e)
 {
 	const struct nslab_spec *spec = c->spec;
 	char lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
-	int root = nslab_idmapped_tree(spec->rootfs, c->pid, !spec->overlay), ovl;
+	_cleanup_close_ int tree = nslab_idmapped_tree(spec->rootfs, c->pid, !spec->overlay);
+	int root = tree;
 
 	if (root < 0 && !cannot_idmap(root))
 		return nslab_fail(e, -root, "idmap", "%s: %s", spec->rootfs, strerror(-root));
-	if (layer_paths(c, lower, upper, work)) {
-		if (root >= 0)
-			close(root);
+	if (layer_paths(c, lower, upper, work))
 		return nslab_fail(e, ENAMETOOLONG, "state", NULL);
-	}
-	if (root >= 0 && spec->overlay) {
-		ovl = nslab_overlay_over(root, lower, upper, work);
-		close(root);
-		root = ovl;
-	}
+	if (root >= 0)
+		root = spec->overlay ? nslab_overlay_over(tree, lower, upper, work) : steal_fd(&tree);
 	if (cannot_idmap(root))
 		root = spec->overlay ? nslab_overlay_open(spec->rootfs, upper, work, false) :
 				       nslab_private_tree(spec->rootfs, true);
@@ -304,23 +315,15 @@ static int idmap_root(struct nslab_container *c, struct nslab_error *e)
 /* A detached container's output goes to a log in its state directory. */
 static int redirect_stdio(struct nslab_container *c, struct nslab_error *e)
 {
+	_cleanup_close_ int in = -1, out = -1;
 	char log[PATH_MAX];
-	int in, out;
 
 	if (nslab_state_path(log, sizeof(log), c->spec->name, "log"))
 		return nslab_fail(e, ENAMETOOLONG, "log", NULL);
 	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) {
-		nslab_fail(e, errno, "log", "%s: %s", log, strerror(errno));
-		if (in >= 0)
-			close(in);
-		if (out >= 0)
-			close(out);
-		return -e->err;
-	}
-	close(in);
-	close(out);
+	if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		return nslab_fail(e, errno, "log", "%s: %s", log, strerror(errno));
 	return 0;
 }
 
@@ -337,8 +340,8 @@ static int enter_joined(const struct nslab_spec *spec, int saved[NSLAB_NS_COUNT]
 	for (int t = 0; t < NSLAB_NS_COUNT; t++)
 		saved[t] = -1;
 	for (int t = 0; t < NSLAB_NS_COUNT && !ret; t++) {
+		_cleanup_close_ int fd = -1;
 		char self[64];
-		int fd;
 
 		if (!spec->join[t])
 			continue;
@@ -349,8 +352,6 @@ static int enter_joined(const struct nslab_spec *spec, int saved[NSLAB_NS_COUNT]
 			ret = nslab_fail(e, fd, "join", "%s: %s", spec->join[t], strerror(-fd));
 		else if (saved[t] < 0 || setns(fd, nslab_ns_types[t].clone_flag) < 0)
 			ret = nslab_fail(e, errno, "join", "%s: %s", spec->join[t], strerror(errno));
-		if (fd >= 0)
-			close(fd);
 	}
 	return ret;
 }
@@ -529,14 +530,6 @@ static int take_pty(struct nslab_container *c, int console, struct nslab_error *
 	return c->spec->interactive ? nslab_tty_raw(0, e) : 0;
 }
 
-static void close_pair(int fds[2])
-{
-	for (int i = 0; i < 2; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	fds[0] = fds[1] = -1;
-}
-
 /* As Docker: an exited container holds its name until it is removed, which the error says. */
 static int name_taken(const char *name, struct nslab_error *e)
 {
@@ -553,12 +546,8 @@ static void on_sigpipe(int sig)
 	(void)sig;
 }
 
-int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
-			  struct nslab_error *e)
+static void container_init(struct nslab_container *c, struct nslab_spec *spec)
 {
-	int sync[2] = { -1, -1 }, rep[2] = { -1, -1 }, console[2] = { -1, -1 };
-	int ret;
-
 	memset(c, 0, sizeof(*c));
 	c->spec = spec;
 	/*
@@ -571,8 +560,14 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	c->sys_fd = -1;
 	c->pidfd = -1;
 	c->tty_master = -1;
+}
 
-	ret = nslab_cg_init(&c->cg, spec->cgroup_parent, spec->name);
+/* The state directory and a first state.json; c->dir_made once there is something to remove. */
+static int create_record(struct nslab_container *c, struct nslab_error *e)
+{
+	const struct nslab_spec *spec = c->spec;
+	int ret = nslab_cg_init(&c->cg, spec->cgroup_parent, spec->name);
+
 	if (ret)
 		return nslab_fail(e, ret, "cgroup", NULL);
 	fill_state(c);
@@ -585,11 +580,16 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 				  " (set NSLAB_STATE_DIR, or XDG_RUNTIME_DIR, to a directory of yours)" : "");
 	c->dir_made = true;
 	/* At once, without a first process yet: "created" while we live. */
-	ret = record_state(c, "state-early", e);
-	if (ret)
-		goto fail;
+	return record_state(c, "state-early", e);
+}
 
-	ret = nslab_cg_create(&c->cg, &spec->limits, e);
+/* What the host makes before the first process exists, and the channels to it. */
+static int prepare_host(struct nslab_container *c, int sync[2], int rep[2], int console[2],
+			struct nslab_error *e)
+{
+	const struct nslab_spec *spec = c->spec;
+	int ret = nslab_cg_create(&c->cg, &spec->limits, e);
+
 	/* Before any process enters: v1's first one moves itself in, v2's is born inside. */
 	if (!ret)
 		ret = nslab_cg_devices(&c->cg, &spec->devices, e);
@@ -602,6 +602,74 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		     pipe2(rep, O_CLOEXEC) < 0 ||
 		     (spec->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)))
 		ret = nslab_fail(e, errno, "pipe", NULL);
+	return ret;
+}
+
+static int add_veth(struct nslab_container *c, struct nslab_error *e)
+{
+	int ret = nslab_net_veth_create(&c->spec->net, c->pid, e);
+
+	if (ret)
+		return ret;
+	snprintf(c->state.host_if, sizeof(c->state.host_if), "%s", c->spec->net.host_if);
+	return record_state(c, "state-veth", e);
+}
+
+/*
+ * What the host does for the first process once it exists (its id maps,
+ * root, veth, persisted namespaces, state), each stage ended by a release.
+ */
+static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
+			struct nslab_error *e)
+{
+	const struct nslab_spec *spec = c->spec;
+	int ret = 0;
+
+	if (has_ns(spec, NSLAB_NS_USER))
+		ret = nslab_fault("uid_map") ? nslab_fail(e, EIO, "uid_map", NULL) :
+		      nslab_user_write_maps(c->pid, spec, e);
+	if (!ret && spec->idmap_root)
+		ret = idmap_root(c, e);
+	if (!ret && spec->net.mode == NSLAB_NET_VETH)
+		ret = add_veth(c, e);
+	if (!ret)
+		ret = release(sync_fd, report_fd, false, -1, e);
+	if (!ret)
+		ret = persist(c, e);
+	if (ret)
+		return ret;
+	c->state.pid = c->pid;
+	nslab_proc_start_time(c->pid, &c->state.pid_start);
+	ret = record_state(c, "state-write", e);
+	if (!ret)
+		ret = release(sync_fd, report_fd, true, spec->idmap_root ? c->ovl_fd : -1, e);
+	return ret;
+}
+
+/* Undoes a start that failed with @ret: its first process, then everything made. */
+static int start_failed(struct nslab_container *c, int ret, struct nslab_error *e)
+{
+	if (!e->err)
+		nslab_fail(e, ret, "setup", NULL);
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+	}
+	nslab_container_teardown(c);
+	return -e->err;
+}
+
+int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
+			  struct nslab_error *e)
+{
+	_cleanup_close_pair_ int sync[2] = { -1, -1 }, rep[2] = { -1, -1 }, console[2] = { -1, -1 };
+	int ret;
+
+	container_init(c, spec);
+	ret = create_record(c, e);
+	if (ret)
+		return c->dir_made ? start_failed(c, ret, e) : ret;
+	ret = prepare_host(c, sync, rep, console, e);
 	if (!ret)
 		ret = spawn(c, sync, rep, console, e);
 	/* As if SIGKILLed, or stuck, mid-setup: the tests of what nslab rm then cleans up. */
@@ -609,72 +677,15 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		raise(SIGKILL);
 	if (!ret && nslab_fault("supervisor-stall"))
 		sleep(60);
-	if (sync[0] >= 0)
-		close(sync[0]);
-	if (rep[1] >= 0)
-		close(rep[1]);
-	/* Ours closed, a child that dies without sending its master gives end of file. */
-	if (console[1] >= 0)
-		close(console[1]);
-	console[1] = -1;
-	if (ret)
-		goto fail;
-
-	if (has_ns(spec, NSLAB_NS_USER)) {
-		ret = nslab_fault("uid_map") ? nslab_fail(e, EIO, "uid_map", NULL) :
-		      nslab_user_write_maps(c->pid, spec, e);
-		if (ret)
-			goto fail;
-	}
-	if (spec->idmap_root) {
-		ret = idmap_root(c, e);
-		if (ret)
-			goto fail;
-	}
-	if (spec->net.mode == NSLAB_NET_VETH) {
-		ret = nslab_net_veth_create(&spec->net, c->pid, e);
-		if (ret)
-			goto fail;
-		snprintf(c->state.host_if, sizeof(c->state.host_if), "%s", spec->net.host_if);
-		ret = record_state(c, "state-veth", e);
-		if (ret)
-			goto fail;
-	}
-	ret = release(sync[1], rep[0], false, -1, e);
-	if (ret)
-		goto fail;
-
-	ret = persist(c, e);
-	if (ret)
-		goto fail;
-	c->state.pid = c->pid;
-	nslab_proc_start_time(c->pid, &c->state.pid_start);
-	ret = record_state(c, "state-write", e);
-	if (ret)
-		goto fail;
-	ret = release(sync[1], rep[0], true, spec->idmap_root ? c->ovl_fd : -1, e);
+	/* The child's ends.  Ours closed, a child that dies without sending its master gives end of file. */
+	nslab_close_fd(&sync[0]);
+	nslab_close_fd(&rep[1]);
+	nslab_close_fd(&console[1]);
+	if (!ret)
+		ret = set_up_child(c, sync[1], rep[0], e);
 	if (!ret && spec->tty)
 		ret = take_pty(c, console[0], e);
-	if (ret)
-		goto fail;
-	close(sync[1]);
-	close(rep[0]);
-	close_pair(console);
-	return 0;
-fail:
-	if (!e->err)
-		nslab_fail(e, ret, "setup", NULL);
-	if (sync[1] >= 0)
-		close(sync[1]);
-	if (rep[0] >= 0)
-		close(rep[0]);
-	close_pair(console);
-	if (c->pid > 0) {
-		kill(c->pid, SIGKILL);
-		waitpid(c->pid, NULL, 0);
-	}
-	nslab_container_teardown(c);
-	return -e->err;
+	return ret ? start_failed(c, ret, e) : 0;
 }
 
 /* What `docker stop` does once its grace is over: every process, through the cgroup where there is one. */
