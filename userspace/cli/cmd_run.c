@@ -108,6 +108,30 @@ static const struct option run_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static int parse_name(struct nslab_spec *spec, const char *arg, struct nslab_error *e)
+{
+	if (strlen(arg) > NSLAB_NAME_MAX)
+		return nslab_fail(e, EINVAL, "--name", "'%.16s...' is %zu characters long, at most %d",
+				  arg, strlen(arg), NSLAB_NAME_MAX);
+	if (!nslab_name_valid(arg))
+		return nslab_fail(e, EINVAL, "--name",
+				  "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
+				  arg, NSLAB_NAME_MAX);
+	strcpy(spec->name, arg);
+	return 0;
+}
+
+static int parse_stop_timeout(struct nslab_spec *spec, const char *arg, struct nslab_error *e)
+{
+	long long s;
+
+	if (nslab_parse_number(arg, 0, 86400, &s))
+		return nslab_fail(e, EINVAL, "--stop-timeout", "'%s' is not a number of seconds (0-86400)",
+				  arg);
+	spec->stop_timeout = s;
+	return 0;
+}
+
 static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 			struct nslab_error *e)
 {
@@ -132,16 +156,7 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 			return nslab_fail(e, EINVAL, "--no-new-privs", "'%s' is not true or false", arg);
 		return 0;
 	case OPT_SECCOMP: return nslab_seccomp_parse(arg, &spec->seccomp, e);
-	case OPT_NAME:
-		if (strlen(arg) > NSLAB_NAME_MAX)
-			return nslab_fail(e, EINVAL, "--name", "'%.16s...' is %zu characters long, at most %d",
-					  arg, strlen(arg), NSLAB_NAME_MAX);
-		if (!nslab_name_valid(arg))
-			return nslab_fail(e, EINVAL, "--name",
-					  "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
-					  arg, NSLAB_NAME_MAX);
-		strcpy(spec->name, arg);
-		return 0;
+	case OPT_NAME: return parse_name(spec, arg, e);
 	case OPT_NS:
 		if (nslab_ns_parse_list(arg, &spec->ns, &bad))
 			return nslab_fail(e, EINVAL, "--ns", "unknown namespace '%s' (uts ipc pid mnt net user cgroup time)", bad);
@@ -162,26 +177,12 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 	case OPT_JOIN: return nslab_parse_join(arg, spec->join, e);
 	case OPT_TIME_OFFSET: return nslab_parse_time_offsets(arg, spec->time_offset, e);
 	case OPT_INIT: spec->init = true; return 0;
-	case OPT_STOP_TIMEOUT: {
-		long long s;
-
-		if (nslab_parse_number(arg, 0, 86400, &s))
-			return nslab_fail(e, EINVAL, "--stop-timeout", "'%s' is not a number of seconds (0-86400)",
-					  arg);
-		spec->stop_timeout = s;
-		return 0;
-	}
+	case OPT_STOP_TIMEOUT: return parse_stop_timeout(spec, arg, e);
 	case 'd': spec->detach = true; return 0;
 	case OPT_RM: spec->remove = true; return 0;
 	case 't': spec->tty = true; return 0;
 	case 'i': spec->interactive = true; return 0;
-	case 'e':
-		if (!strchr(arg, '=') || arg[0] == '=')
-			return nslab_fail(e, EINVAL, "--env", "'%s' is not KEY=VALUE", arg);
-		if (spec->n_env >= NSLAB_MAX_ENV)
-			return nslab_fail(e, EINVAL, "--env", "at most %d variables", NSLAB_MAX_ENV);
-		spec->env[spec->n_env++] = arg;
-		return 0;
+	case 'e': return nslab_env_add(spec->env, &spec->n_env, arg, e);
 	}
 	return nslab_fail(e, EINVAL, "usage", "bad option");
 }
