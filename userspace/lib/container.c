@@ -468,9 +468,7 @@ static void fill_state(struct nslab_container *c)
 	snprintf(st->cgroup_parent, sizeof(st->cgroup_parent), "%s", c->cg.parent);
 	st->caps = c->spec->caps;
 	st->no_new_privs = c->spec->no_new_privs;
-	snprintf(st->seccomp, sizeof(st->seccomp), "%s",
-		 c->spec->seccomp.mode == NSLAB_SECCOMP_UNCONFINED ? "unconfined" :
-		 c->spec->seccomp.mode == NSLAB_SECCOMP_FILE ? c->spec->seccomp.file : "default");
+	snprintf(st->seccomp, sizeof(st->seccomp), "%s", nslab_seccomp_name(&c->spec->seccomp));
 	for (int i = 0; i < c->spec->net.n_addr; i++)
 		snprintf(st->addresses + strlen(st->addresses), sizeof(st->addresses) - strlen(st->addresses),
 			 "%s%s", i ? " " : "", c->spec->net.addr[i].text);

@@ -146,6 +146,23 @@ int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_
 	return 0;
 }
 
+const char *nslab_seccomp_name(const struct nslab_seccomp *sc)
+{
+	return sc->mode == NSLAB_SECCOMP_UNCONFINED ? "unconfined" :
+	       sc->mode == NSLAB_SECCOMP_FILE ? sc->file : "default";
+}
+
+void nslab_seccomp_from_name(const char *name, struct nslab_seccomp *sc)
+{
+	*sc = (struct nslab_seccomp){ .mode = NSLAB_SECCOMP_FILE };
+	if (strcmp(name, "unconfined") == 0)
+		sc->mode = NSLAB_SECCOMP_UNCONFINED;
+	else if (strcmp(name, "default") == 0)
+		sc->mode = NSLAB_SECCOMP_DEFAULT;
+	else
+		snprintf(sc->file, sizeof(sc->file), "%s", name);
+}
+
 void nslab_seccomp_release(struct nslab_seccomp *sc)
 {
 	free(sc->prog.insn);
