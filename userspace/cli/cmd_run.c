@@ -187,25 +187,22 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 	return nslab_fail(e, EINVAL, "usage", "bad option");
 }
 
-/*
- * An exit by SIGKILL says nothing of who sent it: the OOM killer is worth a
- * line, with the limit it enforced.  Read before the teardown removes the cgroup.
- */
+/* How it ended, when that is worth a line: the OOM killer, with the limit it enforced, or a stop. */
 static int finish(struct nslab_container *c)
 {
-	int code = nslab_container_wait(c);
+	struct nslab_exit_status x = nslab_container_wait(c);
 	long long limit = c->spec->limits.memory;
 	char why[64] = "";
 
 	if (limit >= 0)
 		snprintf(why, sizeof(why), " (memory limit %lld MiB)", limit >> 20);
-	if (code == 128 + SIGKILL && nslab_container_oom_killed(c))
+	if (x.oom_killed)
 		fprintf(stderr, "nslab: %s: killed by the OOM killer%s\n", c->spec->name, why);
-	if (c->stopped_by)
+	if (x.stopped_by)
 		fprintf(stderr, "nslab: %s: did not stop on SIG%s: killed\n", c->spec->name,
-			sigabbrev_np(c->stopped_by));
-	nslab_container_exit(c, code);
-	return code;
+			sigabbrev_np(x.stopped_by));
+	nslab_container_exit(c, x.code);
+	return x.code;
 }
 
 /*

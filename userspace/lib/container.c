@@ -686,56 +686,62 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	return ret ? start_failed(c, ret, e) : 0;
 }
 
-/* What `docker stop` does once its grace is over: every process, through the cgroup where there is one. */
-static void kill_all(struct nslab_container *c)
+/*
+ * SIGKILLs every process of the container: through @cg where it has one (a
+ * frozen process cannot die until it is thawed: the cgroup's kill, v2
+ * cgroup.kill or v1 freeze, kill each, thaw, reaches it where a bare
+ * SIGKILL would leave us waiting), and its first process through @pidfd.
+ * 0, or -errno if that signal could not be sent.
+ */
+static int kill_all(const struct nslab_cgroup *cg, int pidfd)
 {
-	if (!c->cg.made || nslab_cg_kill(&c->cg))
-		pidfd_send_signal(c->pidfd, SIGKILL, NULL, 0);
+	if (cg)
+		nslab_cg_kill(cg);
+	return pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH ? -errno : 0;
 }
 
-int nslab_container_wait(struct nslab_container *c)
-{
-	int timeout = c->spec->stop_timeout, code = -ECANCELED;
-
-	nslab_forward_signals(c->pid);
-	if (c->tty_master >= 0) {
-		code = nslab_tty_relay(c->tty_master, c->spec->interactive ? 0 : -1, c->pid, timeout);
-		nslab_tty_restore();
-	} else if (nslab_pidfd_wait_or_stop(c->pidfd, timeout)) {
-		code = nslab_wait_forwarding(c->pid);
-	}
-	if (code == -ECANCELED) {
-		c->stopped_by = nslab_stop_signal();
-		kill_all(c);
-		nslab_wait_forwarding(c->pid);
-		/* As a shell reports a command that its signal ended. */
-		code = 128 + c->stopped_by;
-	}
-	c->pid = 0;
-	return code;
-}
-
-bool nslab_container_oom_killed(const struct nslab_container *c)
+/* Whether the kernel's OOM killer killed a process of the container (its cgroup still exists). */
+static bool oom_killed(const struct nslab_container *c)
 {
 	struct nslab_cg_stats st;
 
 	return c->cg.made && nslab_cg_stats(&c->cg, &st) == 0 && st.oom_kills > 0;
 }
 
+struct nslab_exit_status nslab_container_wait(struct nslab_container *c)
+{
+	struct nslab_exit_status x = { .code = -ECANCELED };
+	int timeout = c->spec->stop_timeout;
+
+	nslab_forward_signals(c->pid);
+	if (c->tty_master >= 0) {
+		x.code = nslab_tty_relay(c->tty_master, c->spec->interactive ? 0 : -1, c->pid, timeout);
+		nslab_tty_restore();
+	} else if (nslab_pidfd_wait_or_stop(c->pidfd, timeout)) {
+		x.code = nslab_wait_forwarding(c->pid);
+	}
+	/* What `docker stop` does once its grace is over. */
+	if (x.code == -ECANCELED) {
+		x.stopped_by = nslab_stop_signal();
+		kill_all(c->cg.made ? &c->cg : NULL, c->pidfd);
+		nslab_wait_forwarding(c->pid);
+		/* As a shell reports a command that its signal ended. */
+		x.code = 128 + x.stopped_by;
+	}
+	c->pid = 0;
+	/* A SIGKILL says nothing of who sent it; read before the teardown removes the cgroup. */
+	x.oom_killed = x.code == 128 + SIGKILL && oom_killed(c);
+	return x;
+}
+
 /* What costs while nothing runs in the container: our fds, its veth, its cgroup. */
 static void free_resources(struct nslab_container *c)
 {
 	nslab_tty_restore();
-	if (c->tty_master >= 0)
-		close(c->tty_master);
-	c->tty_master = -1;
-	if (c->pidfd >= 0)
-		close(c->pidfd);
-	if (c->ovl_fd >= 0)
-		close(c->ovl_fd);
-	if (c->sys_fd >= 0)
-		close(c->sys_fd);
-	c->pidfd = c->ovl_fd = c->sys_fd = -1;
+	nslab_close_fd(&c->tty_master);
+	nslab_close_fd(&c->pidfd);
+	nslab_close_fd(&c->ovl_fd);
+	nslab_close_fd(&c->sys_fd);
 	if (c->state.host_if[0])
 		nslab_net_veth_delete(c->state.host_if);
 	c->state.host_if[0] = '\0';
@@ -745,15 +751,11 @@ static void free_resources(struct nslab_container *c)
 	nslab_cg_destroy(&c->cg);
 }
 
-void nslab_container_teardown(struct nslab_container *c)
+static void unpersist(const struct nslab_state *st)
 {
-	free_resources(c);
 	for (int t = 0; t < NSLAB_NS_COUNT; t++)
-		if (c->state.persisted[t][0])
-			nslab_ns_unpersist(c->state.persisted[t]);
-	if (c->dir_made)
-		nslab_state_remove(c->spec->name);
-	c->dir_made = false;
+		if (st->persisted[t][0])
+			nslab_ns_unpersist(st->persisted[t]);
 }
 
 /*
@@ -761,14 +763,12 @@ void nslab_container_teardown(struct nslab_container *c)
  * has no `start` that could use it again, and it is RAM), the log and the
  * persisted ns files stay.  Written last, so "exited" means torn down.
  */
-static int keep_record(struct nslab_container *c, int code)
+static int record_exit(struct nslab_container *c, int code)
 {
 	struct nslab_state *st = &c->state;
-	int ret;
-
-	free_resources(c);
 	/* The test build's way to show that a record not written leaves nothing, not half. */
-	ret = nslab_fault("state-exit") ? -EIO : nslab_state_drop_rw(st->name);
+	int ret = nslab_fault("state-exit") ? -EIO : nslab_state_drop_rw(st->name);
+
 	if (ret)
 		return ret;
 	st->pid = 0;
@@ -779,43 +779,65 @@ static int keep_record(struct nslab_container *c, int code)
 	return nslab_state_write(st);
 }
 
+/*
+ * The one teardown: what costs while nothing runs, then the whole record
+ * (state directory, persisted ns files) unless @keep_record and it can be
+ * written with @code.
+ */
+static void end(struct nslab_container *c, bool keep_record, int code)
+{
+	free_resources(c);
+	if (keep_record && c->dir_made && record_exit(c, code) == 0)
+		return;
+	unpersist(&c->state);
+	if (c->dir_made)
+		nslab_state_remove(c->spec->name);
+	c->dir_made = false;
+}
+
+void nslab_container_teardown(struct nslab_container *c)
+{
+	end(c, false, 0);
+}
+
 void nslab_container_exit(struct nslab_container *c, int code)
 {
-	if (!c->dir_made || !nslab_spec_keeps_record(c->spec) || keep_record(c, code))
-		nslab_container_teardown(c);
+	end(c, nslab_spec_keeps_record(c->spec), code);
 }
 
 /*
- * A frozen process cannot die until it is thawed: the cgroup's kill (v2
- * cgroup.kill, v1 freeze, kill each, thaw) reaches it where a bare SIGKILL
- * would leave us waiting.  Without a cgroup the signal alone must do.
+ * A pidfd of @pid in *@fd while it is still the process recorded with start
+ * time @start (its pid may have been reused since); -1 there if it is gone
+ * or another's.  Returns 0 or -errno.  Every kill of a recorded process
+ * goes through here.
  */
-static void kill_through_cgroup(const struct nslab_state *st)
-{
-	struct nslab_cgroup cg;
-
-	if (nslab_container_cgroup(st, &cg) == 0 && cg.layout.mode != NSLAB_CG_NONE)
-		nslab_cg_kill(&cg);
-}
-
-int nslab_container_kill(const struct nslab_state *st)
+static int open_recorded(pid_t pid, unsigned long long start, int *fd)
 {
 	unsigned long long now;
-	int ret = 0, fd;
+
+	*fd = pidfd_open(pid, 0);
+	if (*fd < 0)
+		return errno == ESRCH ? 0 : -errno;
+	if (nslab_proc_start_time(pid, &now) || now != start)
+		nslab_close_fd(fd);
+	return 0;
+}
+
+/* SIGKILLs the container's first process if it is still the one recorded, and waits for it. */
+static int kill_recorded(const struct nslab_state *st)
+{
+	_cleanup_close_ int fd = -1;
+	struct nslab_cgroup cg;
+	bool has_cg;
+	int ret;
 
 	if (!st->pid)
 		return 0;	/* the setup had not got that far */
-	fd = pidfd_open(st->pid, 0);
-	if (fd < 0)
-		return errno == ESRCH ? 0 : -errno;
-	/* The pid is ours only while its start time matches: it may have been reused. */
-	if (nslab_proc_start_time(st->pid, &now) == 0 && now == st->pid_start) {
-		kill_through_cgroup(st);
-		if (pidfd_send_signal(fd, SIGKILL, NULL, 0) == 0 || errno == ESRCH)
-			ret = nslab_pidfd_wait(fd, 10000);
-	}
-	close(fd);
-	return ret;
+	ret = open_recorded(st->pid, st->pid_start, &fd);
+	if (ret || fd < 0)
+		return ret;
+	has_cg = nslab_container_cgroup(st, &cg) == 0 && cg.layout.mode != NSLAB_CG_NONE;
+	return kill_all(has_cg ? &cg : NULL, fd) ? 0 : nslab_pidfd_wait(fd, 10000);
 }
 
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg)
@@ -843,7 +865,7 @@ enum nslab_status nslab_container_status(const struct nslab_state *st)
 static int remove_live(const struct nslab_state *st)
 {
 	struct nslab_cgroup cg;
-	int ret = nslab_container_kill(st);
+	int ret = kill_recorded(st);
 
 	if (ret)
 		return ret;
@@ -857,14 +879,85 @@ static int remove_live(const struct nslab_state *st)
 	return 0;
 }
 
-int nslab_container_remove(const struct nslab_state *st)
+/* Cleans up a container from its state alone (its supervisor is gone, or it exited and this is its record). */
+static int remove_from_state(const struct nslab_state *st)
 {
 	int ret = st->exited ? 0 : remove_live(st);
 
 	if (ret)
 		return ret;
-	for (int t = 0; t < NSLAB_NS_COUNT; t++)
-		if (st->persisted[t][0])
-			nslab_ns_unpersist(st->persisted[t]);
+	unpersist(st);
 	return nslab_state_remove(st->name);
+}
+
+/*
+ * A live container is killed; its supervisor then cleans up, and we wait
+ * for that.  One still setting up has no first process to kill yet: the
+ * supervisor itself is, once we know it is still the one recorded.
+ */
+static int stop_supervised(const struct nslab_state *st)
+{
+	_cleanup_close_ int fd = -1;
+	int ret = open_recorded(st->supervisor, st->supervisor_start, &fd);
+
+	if (ret || fd < 0)
+		return ret;	/* gone, or its pid was reused: nothing of ours to stop */
+	if (st->pid)
+		ret = kill_recorded(st);
+	else
+		ret = pidfd_send_signal(fd, SIGKILL, NULL, 0) < 0 && errno != ESRCH ? -errno : 0;
+	return ret ? ret : nslab_pidfd_wait(fd, 10000);
+}
+
+/*
+ * Stops a container that is not dead or exited (@status), with @force or
+ * when it is exiting anyway, and reads its state again into @st; *@gone
+ * when there is nothing left of it for us to remove.
+ */
+static int stop_live(struct nslab_state *st, enum nslab_status status, bool force, bool *gone,
+		     struct nslab_error *e)
+{
+	/* Created with a first process that is gone: it exited and its supervisor is tearing down. */
+	bool exiting = status == NSLAB_CREATED && st->pid;
+	struct nslab_state now;
+	int ret;
+
+	if (!force && !exiting)
+		return nslab_fail(e, EBUSY, "rm", "container '%s' is %s (use -f to kill it)",
+				  st->name, nslab_status_name(status));
+	ret = stop_supervised(st);
+	if (ret)
+		return nslab_fail(e, -ret, "rm", "%s: %s", st->name, strerror(-ret));
+	/*
+	 * It may have got further (a veth, ns files) since we read its
+	 * state, or cleaned up after itself; and the name may be another
+	 * container's by now, which is not ours to remove.
+	 */
+	ret = nslab_state_read(st->name, &now);
+	*gone = ret == -ENOENT || (!ret && (now.supervisor != st->supervisor ||
+					    now.supervisor_start != st->supervisor_start));
+	if (*gone)
+		return 0;
+	if (ret)
+		return nslab_fail(e, -ret, "rm", "%s: %s", st->name, strerror(-ret));
+	*st = now;
+	return 0;
+}
+
+int nslab_container_rm(const struct nslab_state *found, bool force, struct nslab_error *e)
+{
+	enum nslab_status status = nslab_state_status(found);
+	struct nslab_state st = *found;
+	bool gone = false;
+	int ret;
+
+	/* Dead or exited: nothing runs, the state says what is left. */
+	if (status != NSLAB_DEAD && status != NSLAB_EXITED) {
+		ret = stop_live(&st, status, force, &gone, e);
+		if (ret || gone)
+			return ret;
+	}
+	/* Whatever the supervisor did not get to (it may have been SIGKILLed). */
+	ret = remove_from_state(&st);
+	return ret ? nslab_fail(e, -ret, "rm", "%s: %s", st.name, strerror(-ret)) : 0;
 }
