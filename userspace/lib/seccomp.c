@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* --seccomp: reading a profile file, and the one builder every profile goes through. */
 #include "filter.h"
+#include "cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,7 +108,7 @@ void nslab_sc_profile_free(struct nslab_sc_profile *p)
 
 static int read_profile(struct nslab_seccomp *sc, struct nslab_error *e)
 {
-	struct nslab_sc_profile *p = calloc(1, sizeof(*p));
+	_cleanup_free_ struct nslab_sc_profile *p = calloc(1, sizeof(*p));
 	char *text = NULL;
 	int ret;
 
@@ -122,11 +123,9 @@ static int read_profile(struct nslab_seccomp *sc, struct nslab_error *e)
 	} else if (!ret) {
 		ret = read_lines(text, sc->file, p, e);
 	}
-	if (ret) {
-		free(p);
+	if (ret)
 		return ret;
-	}
-	sc->profile = p;
+	sc->profile = steal_ptr(&p);
 	return 0;
 }
 
