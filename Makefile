@@ -82,7 +82,7 @@ comma      := ,
 # $(call fill,SEPARATOR) writes $< to stdout with @VERSION@ and @CAPS@ (joined by SEPARATOR) filled in.
 fill = sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@CAPS@/$(subst $(space),$(1),$(strip $(CAP_NAMES)))/g' $<
 
-.PHONY: all bins test-bins deps check-deps test doc-test asan-test unit-test conformance-test \
+.PHONY: all bins test-bins deps check-deps test doc-test lint-test asan-test unit-test conformance-test \
         rootfs debian-rootfs man install clean
 .DELETE_ON_ERROR:
 
@@ -158,7 +158,7 @@ check-deps:
 # binary to drive.  --verbose lists every test by name (the check IDs) and
 # every skip with its reason.  Conformance tests are serial: several of them
 # compare the host's global state (mountinfo, /run/nslab) before and after a run.
-test: deps all
+test: deps lint-test all
 	$(MAKE) O=build/test VARIANT_CFLAGS=-DNSLAB_FAULT_INJECTION test-bins
 	$(MAKE) O=build/test unit-test conformance-test module-test doc-test
 
@@ -174,6 +174,10 @@ asan-test: deps rootfs man
 
 unit-test:
 	NSLAB=$(abspath $(NSLAB)) $(UNIT_BIN) --verbose --jobs 2
+
+# No function of the library or the CLI over 60 lines (tests/lint/funclen.sh).
+lint-test:
+	sh tests/lint/funclen.sh
 
 # Every ```sh block of the README and docs/, run as a reader would, its output
 # checked against the page's (tests/doc/doctest.sh); first the runner's own

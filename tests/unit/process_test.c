@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "process.h"
+#include "spec.h"
 #include "user.h"
 
 /* The wait status of a real child that exits with @code, or kills itself with @sig. */
@@ -131,6 +132,55 @@ Test(process, fail_records_kind_step_and_reason)
 }
 
 TestSuite(user_idmap, .timeout = 60);
+
+/* run's and exec's -e: KEY=VALUE only, NSLAB_MAX_ENV at most; what is refused is not added. */
+Test(process, env_add_takes_key_value_only)
+{
+	char *env[NSLAB_MAX_ENV + 1] = { 0 }, many[NSLAB_MAX_ENV + 1][8];
+	struct nslab_error e = { 0 };
+	int n = 0;
+
+	cr_assert_eq(nslab_env_add(env, &n, "A=1", &e), 0);
+	cr_assert_eq(nslab_env_add(env, &n, "EMPTY=", &e), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(env[1], "EMPTY=");
+	cr_assert_null(env[2]);
+	/* Negative control: no '=', or no KEY. */
+	cr_assert_eq(nslab_env_add(env, &n, "NOVALUE", &e), -EINVAL);
+	cr_assert_str_eq(e.what, "--env");
+	cr_assert_str_eq(e.why, "'NOVALUE' is not KEY=VALUE");
+	cr_assert_eq(nslab_env_add(env, &n, "=1", &e), -EINVAL);
+	cr_assert_eq(n, 2);
+	for (int i = 0; n < NSLAB_MAX_ENV; i++) {
+		snprintf(many[i], sizeof(many[i]), "K%d=v", i);
+		cr_assert_eq(nslab_env_add(env, &n, many[i], &e), 0);
+	}
+	cr_assert_eq(nslab_env_add(env, &n, "ONE=too many", &e), -EINVAL);
+	cr_assert_str_eq(e.why, "at most 64 variables");
+	cr_assert_eq(n, NSLAB_MAX_ENV);
+	cr_assert_null(env[NSLAB_MAX_ENV]);
+}
+
+/* state.json's seccomp field, written at start and read back by exec. */
+Test(process, seccomp_mode_name_round_trip)
+{
+	struct nslab_seccomp sc = { .mode = NSLAB_SECCOMP_FILE }, back;
+	const char *names[] = { "default", "unconfined", "/etc/nslab/profile.json" };
+
+	snprintf(sc.file, sizeof(sc.file), "/etc/nslab/profile.json");
+	cr_assert_str_eq(nslab_seccomp_name(&sc), "/etc/nslab/profile.json");
+	sc.mode = NSLAB_SECCOMP_UNCONFINED;
+	cr_assert_str_eq(nslab_seccomp_name(&sc), "unconfined");
+	sc.mode = NSLAB_SECCOMP_DEFAULT;
+	cr_assert_str_eq(nslab_seccomp_name(&sc), "default");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		nslab_seccomp_from_name(names[i], &back);
+		cr_assert_str_eq(nslab_seccomp_name(&back), names[i]);
+		cr_assert_null(back.profile);
+	}
+	nslab_seccomp_from_name("unconfined", &back);
+	cr_assert_eq(back.mode, NSLAB_SECCOMP_UNCONFINED);
+}
 
 Test(user_idmap, format_as_the_kernel_reads_it)
 {

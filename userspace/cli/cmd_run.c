@@ -109,6 +109,30 @@ static const struct option run_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static int parse_name(struct nslab_spec *spec, const char *arg, struct nslab_error *e)
+{
+	if (strlen(arg) > NSLAB_NAME_MAX)
+		return nslab_bad_input(e, "--name", "'%.16s...' is %zu characters long, at most %d",
+				  arg, strlen(arg), NSLAB_NAME_MAX);
+	if (!nslab_name_valid(arg))
+		return nslab_bad_input(e, "--name",
+				  "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
+				  arg, NSLAB_NAME_MAX);
+	strcpy(spec->name, arg);
+	return 0;
+}
+
+static int parse_stop_timeout(struct nslab_spec *spec, const char *arg, struct nslab_error *e)
+{
+	long long s;
+
+	if (nslab_parse_number(arg, 0, 86400, &s))
+		return nslab_bad_input(e, "--stop-timeout", "'%s' is not a number of seconds (0-86400)",
+				  arg);
+	spec->stop_timeout = s;
+	return 0;
+}
+
 static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 			struct nslab_error *e)
 {
@@ -133,16 +157,7 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 			return nslab_bad_input(e, "--no-new-privs", "'%s' is not true or false", arg);
 		return 0;
 	case OPT_SECCOMP: return nslab_seccomp_parse(arg, &spec->seccomp, e);
-	case OPT_NAME:
-		if (strlen(arg) > NSLAB_NAME_MAX)
-			return nslab_bad_input(e, "--name", "'%.16s...' is %zu characters long, at most %d",
-					       arg, strlen(arg), NSLAB_NAME_MAX);
-		if (!nslab_name_valid(arg))
-			return nslab_bad_input(e, "--name",
-					       "'%s' must be 1-%d of [A-Za-z0-9_.-], starting alphanumeric",
-					       arg, NSLAB_NAME_MAX);
-		strcpy(spec->name, arg);
-		return 0;
+	case OPT_NAME: return parse_name(spec, arg, e);
 	case OPT_NS:
 		if (nslab_ns_parse_list(arg, &spec->ns, &bad))
 			return nslab_bad_input(e, "--ns", "unknown namespace '%s' (uts ipc pid mnt net user cgroup time)", bad);
@@ -163,49 +178,32 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 	case OPT_JOIN: return nslab_parse_join(arg, spec->join, e);
 	case OPT_TIME_OFFSET: return nslab_parse_time_offsets(arg, spec->time_offset, e);
 	case OPT_INIT: spec->init = true; return 0;
-	case OPT_STOP_TIMEOUT: {
-		long long s;
-
-		if (nslab_parse_number(arg, 0, 86400, &s))
-			return nslab_bad_input(e, "--stop-timeout", "'%s' is not a number of seconds (0-86400)",
-					       arg);
-		spec->stop_timeout = s;
-		return 0;
-	}
+	case OPT_STOP_TIMEOUT: return parse_stop_timeout(spec, arg, e);
 	case 'd': spec->detach = true; return 0;
 	case OPT_RM: spec->remove = true; return 0;
 	case 't': spec->tty = true; return 0;
 	case 'i': spec->interactive = true; return 0;
-	case 'e':
-		if (!strchr(arg, '=') || arg[0] == '=')
-			return nslab_bad_input(e, "--env", "'%s' is not KEY=VALUE", arg);
-		if (spec->n_env >= NSLAB_MAX_ENV)
-			return nslab_bad_input(e, "--env", "at most %d variables", NSLAB_MAX_ENV);
-		spec->env[spec->n_env++] = arg;
-		return 0;
+	case 'e': return nslab_env_add(spec->env, &spec->n_env, arg, e);
 	}
 	return nslab_bad_input(e, "usage", "bad option");
 }
 
-/*
- * An exit by SIGKILL says nothing of who sent it: the OOM killer is worth a
- * line, with the limit it enforced.  Read before the teardown removes the cgroup.
- */
+/* How it ended, when that is worth a line: the OOM killer, with the limit it enforced, or a stop. */
 static int finish(struct nslab_container *c)
 {
-	int code = nslab_container_wait(c);
+	struct nslab_exit_status x = nslab_container_wait(c);
 	long long limit = c->spec->limits.memory;
 	char why[64] = "";
 
 	if (limit >= 0)
 		snprintf(why, sizeof(why), " (memory limit %lld MiB)", limit >> 20);
-	if (code == 128 + SIGKILL && nslab_container_oom_killed(c))
+	if (x.oom_killed)
 		fprintf(stderr, "nslab: %s: killed by the OOM killer%s\n", c->spec->name, why);
-	if (c->stopped_by)
+	if (x.stopped_by)
 		fprintf(stderr, "nslab: %s: did not stop on SIG%s: killed\n", c->spec->name,
-			sigabbrev_np(c->stopped_by));
-	nslab_container_exit(c, code);
-	return code;
+			sigabbrev_np(x.stopped_by));
+	nslab_container_exit(c, x.code);
+	return x.code;
 }
 
 /*

@@ -8,6 +8,7 @@
  * Exec closes `report` (O_CLOEXEC), so EOF there means the command runs.
  */
 #include "container.h"
+#include "cleanup.h"
 #include "net.h"
 #include "pid.h"
 #include "process.h"
@@ -127,20 +128,19 @@ static int wait_root(struct nslab_container *c, int sync_fd)
  */
 static int child_session(int console, struct nslab_error *e)
 {
-	int master, slave = -1, ret;
+	_cleanup_close_ int master = -1, slave = -1;
+	int ret;
 
 	if (console >= 0) {
 		if (nslab_pty_open(&master, &slave, e))
 			return -e->err;
 		ret = nslab_fd_send(console, master);
-		close(master);
+		nslab_close_fd(&master);
 		close(console);
-		if (ret) {
-			close(slave);
+		if (ret)
 			return nslab_fail(e, ret, "pty", "sending the master: %s", strerror(-ret));
-		}
 	}
-	return nslab_session_new(slave, e);
+	return nslab_session_new(steal_fd(&slave), e);
 }
 
 /*
@@ -156,22 +156,42 @@ static void arm_deathsig(int supervisor_pidfd)
 		_exit(NSLAB_EXIT_SETUP);
 }
 
-/* @proc_fd: the host's /proc, which a joined mount namespace's /proc may not replace. */
-static __attribute__((noreturn)) void child_main(struct nslab_container *c, int sync_fd,
-						   int report_fd, int console, int supervisor_pidfd,
-						   int proc_fd)
+/* The last steps: dropping what the command may not have, then the command (or --init). */
+static __attribute__((noreturn)) void child_exec(const struct nslab_spec *spec, int report_fd,
+						   int supervisor_pidfd)
+{
+	struct nslab_error e = { 0 };
+
+	/*
+	 * Not dumpable again: with --init this process stays PID 1 running
+	 * nslab's own image, which no container process may reach through
+	 * /proc/1/exe (the CVE-2019-5736 class).  exec decides anew.
+	 */
+	prctl(PR_SET_DUMPABLE, 0);
+	if (nslab_restrict(&(struct nslab_restrictions){
+			.caps = spec->caps, .no_new_privs = spec->no_new_privs,
+			.seccomp = spec->seccomp, .user_set = spec->user_set,
+			.uid = spec->uid, .gid = spec->gid }, &e))
+		child_fail(report_fd, &e);
+	arm_deathsig(supervisor_pidfd);
+	/* Only 0-2 reach the command; report_fd is already close-on-exec. */
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (spec->init)
+		_exit(nslab_init_run(spec->argv, spec->env, spec->hostname, report_fd));
+	nslab_exec_command(spec->argv, spec->env, spec->hostname, report_fd);
+	_exit(NSLAB_EXIT_NOT_FOUND);
+}
+
+/*
+ * Before the first release: into the cgroup (v1), the mapped root, and the
+ * namespaces that must be made from inside (cgroup).
+ */
+static void child_first_stage(struct nslab_container *c, int report_fd, int supervisor_pidfd)
 {
 	const struct nslab_spec *spec = c->spec;
-	struct nslab_report ready = { .ready = 1 };
 	struct nslab_error e = { 0 };
 	int ret;
 
-	arm_deathsig(supervisor_pidfd);
-	/* As if killed before its release (the OOM killer, a stray kill -9). */
-	if (nslab_fault("child-death"))
-		_exit(NSLAB_EXIT_SETUP);
-	if (wait_release(sync_fd))
-		_exit(NSLAB_EXIT_SETUP);
 	/*
 	 * v1 (v2 was born in its cgroup): we move ourselves, which is cheaper
 	 * than being moved (see nslab_cg_enter_self).  Still the host's uid 0,
@@ -204,6 +224,25 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		nslab_fail(&e, errno, "cgroupns", NULL);
 		child_fail(report_fd, &e);
 	}
+}
+
+/* @proc_fd: the host's /proc, which a joined mount namespace's /proc may not replace. */
+static __attribute__((noreturn)) void child_main(struct nslab_container *c, int sync_fd,
+						   int report_fd, int console, int supervisor_pidfd,
+						   int proc_fd)
+{
+	const struct nslab_spec *spec = c->spec;
+	struct nslab_report ready = { .ready = 1 };
+	struct nslab_error e = { 0 };
+	int ret;
+
+	arm_deathsig(supervisor_pidfd);
+	/* As if killed before its release (the OOM killer, a stray kill -9). */
+	if (nslab_fault("child-death"))
+		_exit(NSLAB_EXIT_SETUP);
+	if (wait_release(sync_fd))
+		_exit(NSLAB_EXIT_SETUP);
+	child_first_stage(c, report_fd, supervisor_pidfd);
 	if (nslab_timens_setup(spec, proc_fd, &e))
 		child_fail(report_fd, &e);
 	close(proc_fd);
@@ -213,10 +252,8 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 
 	if (nslab_spec_own_root(spec) && child_root(c, &e))
 		child_fail(report_fd, &e);
-	if (c->ovl_fd >= 0)
-		close(c->ovl_fd);
-	if (c->sys_fd >= 0)
-		close(c->sys_fd);
+	nslab_close_fd(&c->ovl_fd);
+	nslab_close_fd(&c->sys_fd);
 	if (nslab_uts_setup(spec, &e))
 		child_fail(report_fd, &e);
 	if (has_ns(spec, NSLAB_NS_NET) && spec->net.mode != NSLAB_NET_NONE) {
@@ -229,24 +266,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 	/* Not the caller's session: no way to its terminal's input (TIOCSTI, CVE-2017-5226). */
 	if (child_session(console, &e))
 		child_fail(report_fd, &e);
-	/*
-	 * Not dumpable again: with --init this process stays PID 1 running
-	 * nslab's own image, which no container process may reach through
-	 * /proc/1/exe (the CVE-2019-5736 class).  exec decides anew.
-	 */
-	prctl(PR_SET_DUMPABLE, 0);
-	if (nslab_restrict(&(struct nslab_restrictions){
-			.caps = spec->caps, .no_new_privs = spec->no_new_privs,
-			.seccomp = spec->seccomp, .user_set = spec->user_set,
-			.uid = spec->uid, .gid = spec->gid }, &e))
-		child_fail(report_fd, &e);
-	arm_deathsig(supervisor_pidfd);
-	/* Only 0-2 reach the command; report_fd is already close-on-exec. */
-	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (spec->init)
-		_exit(nslab_init_run(spec->argv, spec->env, spec->hostname, report_fd));
-	nslab_exec_command(spec->argv, spec->env, spec->hostname, report_fd);
-	_exit(NSLAB_EXIT_NOT_FOUND);
+	child_exec(spec, report_fd, supervisor_pidfd);
 }
 
 /* ---- parent ---- */
@@ -299,20 +319,15 @@ static int idmap_root(struct nslab_container *c, struct nslab_error *e)
 {
 	const struct nslab_spec *spec = c->spec;
 	char lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
-	int root = nslab_idmapped_tree(spec->rootfs, c->pid, !spec->overlay), ovl;
+	_cleanup_close_ int tree = nslab_idmapped_tree(spec->rootfs, c->pid, !spec->overlay);
+	int root = tree;
 
 	if (root < 0 && !cannot_idmap(root))
 		return nslab_fail(e, -root, "idmap", "%s: %s", spec->rootfs, strerror(-root));
-	if (layer_paths(c, lower, upper, work)) {
-		if (root >= 0)
-			close(root);
+	if (layer_paths(c, lower, upper, work))
 		return nslab_fail(e, ENAMETOOLONG, "state", NULL);
-	}
-	if (root >= 0 && spec->overlay) {
-		ovl = nslab_overlay_over(root, lower, upper, work);
-		close(root);
-		root = ovl;
-	}
+	if (root >= 0)
+		root = spec->overlay ? nslab_overlay_over(tree, lower, upper, work) : steal_fd(&tree);
 	if (cannot_idmap(root))
 		root = spec->overlay ? nslab_overlay_open(spec->rootfs, upper, work, false) :
 				       nslab_private_tree(spec->rootfs, true);
@@ -326,23 +341,15 @@ static int idmap_root(struct nslab_container *c, struct nslab_error *e)
 /* A detached container's output goes to a log in its state directory. */
 static int redirect_stdio(struct nslab_container *c, struct nslab_error *e)
 {
+	_cleanup_close_ int in = -1, out = -1;
 	char log[PATH_MAX];
-	int in, out;
 
 	if (nslab_state_path(log, sizeof(log), c->spec->name, "log"))
 		return nslab_fail(e, ENAMETOOLONG, "log", NULL);
 	in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) {
-		nslab_fail(e, errno, "log", "%s: %s", log, strerror(errno));
-		if (in >= 0)
-			close(in);
-		if (out >= 0)
-			close(out);
-		return -e->err;
-	}
-	close(in);
-	close(out);
+	if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		return nslab_fail(e, errno, "log", "%s: %s", log, strerror(errno));
 	return 0;
 }
 
@@ -607,9 +614,7 @@ static void fill_state(struct nslab_container *c)
 	snprintf(st->cgroup_parent, sizeof(st->cgroup_parent), "%s", c->cg.parent);
 	st->caps = c->spec->caps;
 	st->no_new_privs = c->spec->no_new_privs;
-	snprintf(st->seccomp, sizeof(st->seccomp), "%s",
-		 c->spec->seccomp.mode == NSLAB_SECCOMP_UNCONFINED ? "unconfined" :
-		 c->spec->seccomp.mode == NSLAB_SECCOMP_FILE ? c->spec->seccomp.file : "default");
+	snprintf(st->seccomp, sizeof(st->seccomp), "%s", nslab_seccomp_name(&c->spec->seccomp));
 	for (int i = 0; i < c->spec->net.n_addr; i++)
 		snprintf(st->addresses + strlen(st->addresses), sizeof(st->addresses) - strlen(st->addresses),
 			 "%s%s", i ? " " : "", c->spec->net.addr[i].text);
@@ -685,12 +690,8 @@ static void on_sigpipe(int sig)
 	(void)sig;
 }
 
-int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
-			  struct nslab_error *e)
+static void container_init(struct nslab_container *c, struct nslab_spec *spec)
 {
-	int sync[2] = { -1, -1 }, rep[2] = { -1, -1 }, console[2] = { -1, -1 };
-	int ret;
-
 	memset(c, 0, sizeof(*c));
 	c->spec = spec;
 	/*
@@ -703,8 +704,14 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	c->sys_fd = -1;
 	c->pidfd = -1;
 	c->tty_master = -1;
+}
 
-	ret = nslab_cg_init(&c->cg, spec->cgroup_parent, spec->name);
+/* The state directory and a first state.json; c->dir_made once there is something to remove. */
+static int create_record(struct nslab_container *c, struct nslab_error *e)
+{
+	const struct nslab_spec *spec = c->spec;
+	int ret = nslab_cg_init(&c->cg, spec->cgroup_parent, spec->name);
+
 	if (ret)
 		return nslab_fail(e, ret, "cgroup", NULL);
 	fill_state(c);
@@ -717,11 +724,16 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 				  " (set NSLAB_STATE_DIR, or XDG_RUNTIME_DIR, to a directory of yours)" : "");
 	c->dir_made = true;
 	/* At once, without a first process yet: "created" while we live. */
-	ret = record_state(c, "state-early", e);
-	if (ret)
-		goto fail;
+	return record_state(c, "state-early", e);
+}
 
-	ret = nslab_cg_create(&c->cg, &spec->limits, e);
+/* What the host makes before the first process exists, and the channels to it. */
+static int prepare_host(struct nslab_container *c, int sync[2], int rep[2], int console[2],
+			struct nslab_error *e)
+{
+	const struct nslab_spec *spec = c->spec;
+	int ret = nslab_cg_create(&c->cg, &spec->limits, e);
+
 	/* Before any process enters: v1's first one moves itself in, v2's is born inside. */
 	if (!ret)
 		ret = nslab_cg_devices(&c->cg, &spec->devices, e);
@@ -734,73 +746,55 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 		     pipe2(rep, O_CLOEXEC) < 0 ||
 		     (spec->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)))
 		ret = nslab_fail(e, errno, "pipe", NULL);
-	if (!ret)
-		ret = spawn(c, sync, rep, console, e);
-	/* As if SIGKILLed, or stuck, mid-setup: the tests of what nslab rm then cleans up. */
-	if (!ret && nslab_fault("supervisor-death"))
-		raise(SIGKILL);
-	if (!ret && nslab_fault("supervisor-stall"))
-		sleep(60);
-	if (sync[0] >= 0)
-		close(sync[0]);
-	if (rep[1] >= 0)
-		close(rep[1]);
-	/* Ours closed, a child that dies without sending its master gives end of file. */
-	if (console[1] >= 0)
-		close(console[1]);
-	console[1] = -1;
-	if (ret)
-		goto fail;
+	return ret;
+}
 
-	if (has_ns(spec, NSLAB_NS_USER)) {
+static int add_veth(struct nslab_container *c, struct nslab_error *e)
+{
+	int ret = nslab_net_veth_create(&c->spec->net, c->pid, e);
+
+	if (ret)
+		return ret;
+	snprintf(c->state.host_if, sizeof(c->state.host_if), "%s", c->spec->net.host_if);
+	return record_state(c, "state-veth", e);
+}
+
+/*
+ * What the host does for the first process once it exists (its id maps,
+ * root, veth, persisted namespaces, state), each stage ended by a release.
+ */
+static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
+			struct nslab_error *e)
+{
+	const struct nslab_spec *spec = c->spec;
+	int ret = 0;
+
+	if (has_ns(spec, NSLAB_NS_USER))
 		ret = nslab_fault("uid_map") ? nslab_fail(e, EIO, "uid_map", NULL) :
 		      nslab_user_write_maps(c->pid, spec, e);
-		if (ret)
-			goto fail;
-	}
-	if (spec->idmap_root) {
+	if (!ret && spec->idmap_root)
 		ret = idmap_root(c, e);
-		if (ret)
-			goto fail;
-	}
-	if (spec->net.mode == NSLAB_NET_VETH) {
-		ret = nslab_net_veth_create(&spec->net, c->pid, e);
-		if (ret)
-			goto fail;
-		snprintf(c->state.host_if, sizeof(c->state.host_if), "%s", spec->net.host_if);
-		ret = record_state(c, "state-veth", e);
-		if (ret)
-			goto fail;
-	}
-	ret = release(sync[1], rep[0], false, -1, e);
+	if (!ret && spec->net.mode == NSLAB_NET_VETH)
+		ret = add_veth(c, e);
+	if (!ret)
+		ret = release(sync_fd, report_fd, false, -1, e);
+	if (!ret)
+		ret = persist(c, e);
 	if (ret)
-		goto fail;
-
-	ret = persist(c, e);
-	if (ret)
-		goto fail;
+		return ret;
 	c->state.pid = c->pid;
 	nslab_proc_start_time(c->pid, &c->state.pid_start);
 	ret = record_state(c, "state-write", e);
-	if (ret)
-		goto fail;
-	ret = release(sync[1], rep[0], true, spec->idmap_root ? c->ovl_fd : -1, e);
-	if (!ret && spec->tty)
-		ret = take_pty(c, console[0], e);
-	if (ret)
-		goto fail;
-	close(sync[1]);
-	close(rep[0]);
-	close_pair(console);
-	return 0;
-fail:
+	if (!ret)
+		ret = release(sync_fd, report_fd, true, spec->idmap_root ? c->ovl_fd : -1, e);
+	return ret;
+}
+
+/* Undoes a start that failed with @ret: its first process, then everything made. */
+static int start_failed(struct nslab_container *c, int ret, struct nslab_error *e)
+{
 	if (!e->err)
 		nslab_fail(e, ret, "setup", NULL);
-	if (sync[1] >= 0)
-		close(sync[1]);
-	if (rep[0] >= 0)
-		close(rep[0]);
-	close_pair(console);
 	if (c->pid > 0) {
 		kill(c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);
@@ -809,56 +803,91 @@ fail:
 	return -e->err;
 }
 
-/* What `docker stop` does once its grace is over: every process, through the cgroup where there is one. */
-static void kill_all(struct nslab_container *c)
+int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
+			  struct nslab_error *e)
 {
-	if (!c->cg.made || nslab_cg_kill(&c->cg))
-		pidfd_send_signal(c->pidfd, SIGKILL, NULL, 0);
+	_cleanup_close_pair_ int sync[2] = { -1, -1 }, rep[2] = { -1, -1 }, console[2] = { -1, -1 };
+	int ret;
+
+	container_init(c, spec);
+	ret = create_record(c, e);
+	if (ret)
+		return c->dir_made ? start_failed(c, ret, e) : ret;
+	ret = prepare_host(c, sync, rep, console, e);
+	if (!ret)
+		ret = spawn(c, sync, rep, console, e);
+	/* As if SIGKILLed, or stuck, mid-setup: the tests of what nslab rm then cleans up. */
+	if (!ret && nslab_fault("supervisor-death"))
+		raise(SIGKILL);
+	if (!ret && nslab_fault("supervisor-stall"))
+		sleep(60);
+	/* The child's ends.  Ours closed, a child that dies without sending its master gives end of file. */
+	nslab_close_fd(&sync[0]);
+	nslab_close_fd(&rep[1]);
+	nslab_close_fd(&console[1]);
+	if (!ret)
+		ret = set_up_child(c, sync[1], rep[0], e);
+	if (!ret && spec->tty)
+		ret = take_pty(c, console[0], e);
+	return ret ? start_failed(c, ret, e) : 0;
 }
 
-int nslab_container_wait(struct nslab_container *c)
+/*
+ * SIGKILLs every process of the container: through @cg where it has one (a
+ * frozen process cannot die until it is thawed: the cgroup's kill, v2
+ * cgroup.kill or v1 freeze, kill each, thaw, reaches it where a bare
+ * SIGKILL would leave us waiting), and its first process through @pidfd.
+ * 0, or -errno if that signal could not be sent.
+ */
+static int kill_all(const struct nslab_cgroup *cg, int pidfd)
 {
-	int timeout = c->spec->stop_timeout, code = -ECANCELED;
-
-	nslab_forward_signals(c->pid);
-	if (c->tty_master >= 0) {
-		code = nslab_tty_relay(c->tty_master, c->spec->interactive ? 0 : -1, c->pid, timeout);
-		nslab_tty_restore();
-	} else if (nslab_pidfd_wait_or_stop(c->pidfd, timeout)) {
-		code = nslab_wait_forwarding(c->pid);
-	}
-	if (code == -ECANCELED) {
-		c->stopped_by = nslab_stop_signal();
-		kill_all(c);
-		nslab_wait_forwarding(c->pid);
-		/* As a shell reports a command that its signal ended. */
-		code = 128 + c->stopped_by;
-	}
-	c->pid = 0;
-	return code;
+	if (cg)
+		nslab_cg_kill(cg);
+	return pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH ? -errno : 0;
 }
 
-bool nslab_container_oom_killed(const struct nslab_container *c)
+/* Whether the kernel's OOM killer killed a process of the container (its cgroup still exists). */
+static bool oom_killed(const struct nslab_container *c)
 {
 	struct nslab_cg_stats st;
 
 	return c->cg.made && nslab_cg_stats(&c->cg, &st) == 0 && st.oom_kills > 0;
 }
 
+struct nslab_exit_status nslab_container_wait(struct nslab_container *c)
+{
+	struct nslab_exit_status x = { .code = -ECANCELED };
+	int timeout = c->spec->stop_timeout;
+
+	nslab_forward_signals(c->pid);
+	if (c->tty_master >= 0) {
+		x.code = nslab_tty_relay(c->tty_master, c->spec->interactive ? 0 : -1, c->pid, timeout);
+		nslab_tty_restore();
+	} else if (nslab_pidfd_wait_or_stop(c->pidfd, timeout)) {
+		x.code = nslab_wait_forwarding(c->pid);
+	}
+	/* What `docker stop` does once its grace is over. */
+	if (x.code == -ECANCELED) {
+		x.stopped_by = nslab_stop_signal();
+		kill_all(c->cg.made ? &c->cg : NULL, c->pidfd);
+		nslab_wait_forwarding(c->pid);
+		/* As a shell reports a command that its signal ended. */
+		x.code = 128 + x.stopped_by;
+	}
+	c->pid = 0;
+	/* A SIGKILL says nothing of who sent it; read before the teardown removes the cgroup. */
+	x.oom_killed = x.code == 128 + SIGKILL && oom_killed(c);
+	return x;
+}
+
 /* What costs while nothing runs in the container: our fds, its veth, its cgroup. */
 static void free_resources(struct nslab_container *c)
 {
 	nslab_tty_restore();
-	if (c->tty_master >= 0)
-		close(c->tty_master);
-	c->tty_master = -1;
-	if (c->pidfd >= 0)
-		close(c->pidfd);
-	if (c->ovl_fd >= 0)
-		close(c->ovl_fd);
-	if (c->sys_fd >= 0)
-		close(c->sys_fd);
-	c->pidfd = c->ovl_fd = c->sys_fd = -1;
+	nslab_close_fd(&c->tty_master);
+	nslab_close_fd(&c->pidfd);
+	nslab_close_fd(&c->ovl_fd);
+	nslab_close_fd(&c->sys_fd);
 	if (c->state.host_if[0])
 		nslab_net_veth_delete(c->state.host_if);
 	c->state.host_if[0] = '\0';
@@ -868,15 +897,11 @@ static void free_resources(struct nslab_container *c)
 	nslab_cg_destroy(&c->cg);
 }
 
-void nslab_container_teardown(struct nslab_container *c)
+static void unpersist(const struct nslab_state *st)
 {
-	free_resources(c);
 	for (int t = 0; t < NSLAB_NS_COUNT; t++)
-		if (c->state.persisted[t][0])
-			nslab_ns_unpersist(c->state.persisted[t]);
-	if (c->dir_made)
-		nslab_state_remove(c->spec->name);
-	c->dir_made = false;
+		if (st->persisted[t][0])
+			nslab_ns_unpersist(st->persisted[t]);
 }
 
 /*
@@ -884,14 +909,12 @@ void nslab_container_teardown(struct nslab_container *c)
  * has no `start` that could use it again, and it is RAM), the log and the
  * persisted ns files stay.  Written last, so "exited" means torn down.
  */
-static int keep_record(struct nslab_container *c, int code)
+static int record_exit(struct nslab_container *c, int code)
 {
 	struct nslab_state *st = &c->state;
-	int ret;
-
-	free_resources(c);
 	/* The test build's way to show that a record not written leaves nothing, not half. */
-	ret = nslab_fault("state-exit") ? -EIO : nslab_state_drop_rw(st->name);
+	int ret = nslab_fault("state-exit") ? -EIO : nslab_state_drop_rw(st->name);
+
 	if (ret)
 		return ret;
 	st->pid = 0;
@@ -902,43 +925,65 @@ static int keep_record(struct nslab_container *c, int code)
 	return nslab_state_write(st);
 }
 
+/*
+ * The one teardown: what costs while nothing runs, then the whole record
+ * (state directory, persisted ns files) unless @keep_record and it can be
+ * written with @code.
+ */
+static void end(struct nslab_container *c, bool keep_record, int code)
+{
+	free_resources(c);
+	if (keep_record && c->dir_made && record_exit(c, code) == 0)
+		return;
+	unpersist(&c->state);
+	if (c->dir_made)
+		nslab_state_remove(c->spec->name);
+	c->dir_made = false;
+}
+
+void nslab_container_teardown(struct nslab_container *c)
+{
+	end(c, false, 0);
+}
+
 void nslab_container_exit(struct nslab_container *c, int code)
 {
-	if (!c->dir_made || !nslab_spec_keeps_record(c->spec) || keep_record(c, code))
-		nslab_container_teardown(c);
+	end(c, nslab_spec_keeps_record(c->spec), code);
 }
 
 /*
- * A frozen process cannot die until it is thawed: the cgroup's kill (v2
- * cgroup.kill, v1 freeze, kill each, thaw) reaches it where a bare SIGKILL
- * would leave us waiting.  Without a cgroup the signal alone must do.
+ * A pidfd of @pid in *@fd while it is still the process recorded with start
+ * time @start (its pid may have been reused since); -1 there if it is gone
+ * or another's.  Returns 0 or -errno.  Every kill of a recorded process
+ * goes through here.
  */
-static void kill_through_cgroup(const struct nslab_state *st)
-{
-	struct nslab_cgroup cg;
-
-	if (nslab_container_cgroup(st, &cg) == 0 && cg.layout.mode != NSLAB_CG_NONE)
-		nslab_cg_kill(&cg);
-}
-
-int nslab_container_kill(const struct nslab_state *st)
+static int open_recorded(pid_t pid, unsigned long long start, int *fd)
 {
 	unsigned long long now;
-	int ret = 0, fd;
+
+	*fd = pidfd_open(pid, 0);
+	if (*fd < 0)
+		return errno == ESRCH ? 0 : -errno;
+	if (nslab_proc_start_time(pid, &now) || now != start)
+		nslab_close_fd(fd);
+	return 0;
+}
+
+/* SIGKILLs the container's first process if it is still the one recorded, and waits for it. */
+static int kill_recorded(const struct nslab_state *st)
+{
+	_cleanup_close_ int fd = -1;
+	struct nslab_cgroup cg;
+	bool has_cg;
+	int ret;
 
 	if (!st->pid)
 		return 0;	/* the setup had not got that far */
-	fd = pidfd_open(st->pid, 0);
-	if (fd < 0)
-		return errno == ESRCH ? 0 : -errno;
-	/* The pid is ours only while its start time matches: it may have been reused. */
-	if (nslab_proc_start_time(st->pid, &now) == 0 && now == st->pid_start) {
-		kill_through_cgroup(st);
-		if (pidfd_send_signal(fd, SIGKILL, NULL, 0) == 0 || errno == ESRCH)
-			ret = nslab_pidfd_wait(fd, 10000);
-	}
-	close(fd);
-	return ret;
+	ret = open_recorded(st->pid, st->pid_start, &fd);
+	if (ret || fd < 0)
+		return ret;
+	has_cg = nslab_container_cgroup(st, &cg) == 0 && cg.layout.mode != NSLAB_CG_NONE;
+	return kill_all(has_cg ? &cg : NULL, fd) ? 0 : nslab_pidfd_wait(fd, 10000);
 }
 
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg)
@@ -966,7 +1011,7 @@ enum nslab_status nslab_container_status(const struct nslab_state *st)
 static int remove_live(const struct nslab_state *st)
 {
 	struct nslab_cgroup cg;
-	int ret = nslab_container_kill(st);
+	int ret = kill_recorded(st);
 
 	if (ret)
 		return ret;
@@ -980,14 +1025,85 @@ static int remove_live(const struct nslab_state *st)
 	return 0;
 }
 
-int nslab_container_remove(const struct nslab_state *st)
+/* Cleans up a container from its state alone (its supervisor is gone, or it exited and this is its record). */
+static int remove_from_state(const struct nslab_state *st)
 {
 	int ret = st->exited ? 0 : remove_live(st);
 
 	if (ret)
 		return ret;
-	for (int t = 0; t < NSLAB_NS_COUNT; t++)
-		if (st->persisted[t][0])
-			nslab_ns_unpersist(st->persisted[t]);
+	unpersist(st);
 	return nslab_state_remove(st->name);
+}
+
+/*
+ * A live container is killed; its supervisor then cleans up, and we wait
+ * for that.  One still setting up has no first process to kill yet: the
+ * supervisor itself is, once we know it is still the one recorded.
+ */
+static int stop_supervised(const struct nslab_state *st)
+{
+	_cleanup_close_ int fd = -1;
+	int ret = open_recorded(st->supervisor, st->supervisor_start, &fd);
+
+	if (ret || fd < 0)
+		return ret;	/* gone, or its pid was reused: nothing of ours to stop */
+	if (st->pid)
+		ret = kill_recorded(st);
+	else
+		ret = pidfd_send_signal(fd, SIGKILL, NULL, 0) < 0 && errno != ESRCH ? -errno : 0;
+	return ret ? ret : nslab_pidfd_wait(fd, 10000);
+}
+
+/*
+ * Stops a container that is not dead or exited (@status), with @force or
+ * when it is exiting anyway, and reads its state again into @st; *@gone
+ * when there is nothing left of it for us to remove.
+ */
+static int stop_live(struct nslab_state *st, enum nslab_status status, bool force, bool *gone,
+		     struct nslab_error *e)
+{
+	/* Created with a first process that is gone: it exited and its supervisor is tearing down. */
+	bool exiting = status == NSLAB_CREATED && st->pid;
+	struct nslab_state now;
+	int ret;
+
+	if (!force && !exiting)
+		return nslab_fail(e, EBUSY, "rm", "container '%s' is %s (use -f to kill it)",
+				  st->name, nslab_status_name(status));
+	ret = stop_supervised(st);
+	if (ret)
+		return nslab_fail(e, -ret, "rm", "%s: %s", st->name, strerror(-ret));
+	/*
+	 * It may have got further (a veth, ns files) since we read its
+	 * state, or cleaned up after itself; and the name may be another
+	 * container's by now, which is not ours to remove.
+	 */
+	ret = nslab_state_read(st->name, &now);
+	*gone = ret == -ENOENT || (!ret && (now.supervisor != st->supervisor ||
+					    now.supervisor_start != st->supervisor_start));
+	if (*gone)
+		return 0;
+	if (ret)
+		return nslab_fail(e, -ret, "rm", "%s: %s", st->name, strerror(-ret));
+	*st = now;
+	return 0;
+}
+
+int nslab_container_rm(const struct nslab_state *found, bool force, struct nslab_error *e)
+{
+	enum nslab_status status = nslab_state_status(found);
+	struct nslab_state st = *found;
+	bool gone = false;
+	int ret;
+
+	/* Dead or exited: nothing runs, the state says what is left. */
+	if (status != NSLAB_DEAD && status != NSLAB_EXITED) {
+		ret = stop_live(&st, status, force, &gone, e);
+		if (ret || gone)
+			return ret;
+	}
+	/* Whatever the supervisor did not get to (it may have been SIGKILLed). */
+	ret = remove_from_state(&st);
+	return ret ? nslab_fail(e, -ret, "rm", "%s: %s", st.name, strerror(-ret)) : 0;
 }

@@ -21,7 +21,6 @@ struct nslab_container {
 	struct nslab_cgroup cg;
 	int pidfd;
 	pid_t pid;
-	int stopped_by;		/* the SIGINT or SIGTERM after which nslab_container_wait killed it */
 	int tty_master;		/* -t: the pty's master, from the first process */
 };
 
@@ -33,14 +32,21 @@ struct nslab_container {
 int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 			  struct nslab_error *e);
 
+/* How a container's first process ended. */
+struct nslab_exit_status {
+	int code;		/* its exit code, or 128 + N when signal N ended it */
+	int stopped_by;		/* the SIGINT or SIGTERM after which nslab killed it, else 0 */
+	bool oom_killed;	/* SIGKILLed, and the kernel's OOM killer killed in its cgroup */
+};
+
 /*
  * Waits for the container to exit, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2
  * (with -t relaying its pty, and giving the caller's terminal its modes back
- * afterwards); returns its exit code.  A second SIGINT or SIGTERM, or
- * spec->stop_timeout seconds after the first, kills it (as `docker stop`):
- * the code is then 128 + that first signal, and c->stopped_by names it.
+ * afterwards).  A second SIGINT or SIGTERM, or spec->stop_timeout seconds
+ * after the first, kills it (as `docker stop`): the code is then 128 + that
+ * first signal, which stopped_by names.
  */
-int nslab_container_wait(struct nslab_container *c);
+struct nslab_exit_status nslab_container_wait(struct nslab_container *c);
 
 /*
  * Removes everything the container made: persisted ns files, veth, cgroup,
@@ -58,12 +64,6 @@ void nslab_container_teardown(struct nslab_container *c);
  */
 void nslab_container_exit(struct nslab_container *c, int code);
 
-/* Whether the kernel's OOM killer killed a process of the container (its cgroup still exists). */
-bool nslab_container_oom_killed(const struct nslab_container *c);
-
-/* SIGKILLs the container's first process if it is still the one recorded, and waits for it. */
-int nslab_container_kill(const struct nslab_state *st);
-
 /* nslab_state_status, and FROZEN for a running container whose cgroup is frozen. */
 enum nslab_status nslab_container_status(const struct nslab_state *st);
 
@@ -71,9 +71,13 @@ enum nslab_status nslab_container_status(const struct nslab_state *st);
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg);
 
 /*
- * Cleans up a container from its state alone (its supervisor is gone, or it
- * exited and this is its record): `nslab rm`.
+ * `nslab rm` of the container whose state is @st.  One that is dead or
+ * exited is cleaned up from its state alone.  A live one is refused unless
+ * @force (or it is exiting already): its first process (or, still setting
+ * up, its supervisor) is killed if it is still the one recorded, its
+ * supervisor cleans up, and we wait for that and remove what is left.
+ * Returns 0 or -errno with @e (step "rm").
  */
-int nslab_container_remove(const struct nslab_state *st);
+int nslab_container_rm(const struct nslab_state *st, bool force, struct nslab_error *e);
 
 #endif

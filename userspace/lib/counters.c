@@ -147,71 +147,84 @@ static int family_missing(int nlerr, struct nslab_error *e)
 			  "the nscount module is not loaded (nslab module load PATH)");
 }
 
+/* libnl's objects, released at the end of their scope as cleanup.h's fds are. */
+static void sock_free(struct nl_sock **sk)
+{
+	nl_socket_free(*sk);
+}
+
+static void msg_free(struct nl_msg **msg)
+{
+	nlmsg_free(*msg);
+}
+
+static void cb_put(struct nl_cb **cb)
+{
+	nl_cb_put(*cb);
+}
+
+/* Connects @sk to generic netlink with extended ACKs; nscount's family id, or -errno. */
+static int connect_family(struct nl_sock *sk, struct nslab_error *e)
+{
+	int one = 1, ret = genl_connect(sk);
+
+	if (ret)
+		return nslab_fail(e, EIO, "counters", "generic netlink: %s", nl_geterror(ret));
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	ret = genl_ctrl_resolve(sk, NSCOUNT_GENL_NAME);
+	return ret < 0 ? family_missing(ret, e) : ret;
+}
+
+/* The module's answer to a request, as the error the caller reports. */
+static int request_result(const struct request *req, struct nslab_error *e)
+{
+	if (req->err == -EPERM)
+		return nslab_fail(e, EPERM, "counters",
+				  "not permitted: the counts are the machine's, reading them needs CAP_NET_ADMIN in the initial user namespace");
+	if (req->err == -EPROTO)
+		return nslab_fail(e, EPROTO, "counters", "malformed reply from the nscount module");
+	if (req->err)
+		return nslab_fail(e, -req->err, "counters", "nscount: %s", req->msg[0] ? req->msg :
+				  strerror(-req->err));
+	return 0;
+}
+
 /* Sends @cmd (with @type unless NULL) and collects every reply into @c. */
 static int request(uint8_t cmd, int flags, const uint32_t *type, struct nslab_counters *c,
 		   struct nslab_error *e)
 {
+	__attribute__((cleanup(sock_free))) struct nl_sock *sk = nl_socket_alloc();
+	__attribute__((cleanup(msg_free))) struct nl_msg *msg = NULL;
+	__attribute__((cleanup(cb_put))) struct nl_cb *cb = NULL;
 	struct request req = { .c = c };
-	struct nl_sock *sk = nl_socket_alloc();
-	struct nl_msg *msg = NULL;
-	struct nl_cb *cb = NULL;
-	int one = 1, family, ret;
+	int family, ret;
 
 	if (!sk)
 		return nslab_fail(e, ENOMEM, "counters", NULL);
-	ret = genl_connect(sk);
-	if (ret) {
-		ret = nslab_fail(e, EIO, "counters", "generic netlink: %s", nl_geterror(ret));
-		goto out;
-	}
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	family = genl_ctrl_resolve(sk, NSCOUNT_GENL_NAME);
-	if (family < 0) {
-		ret = family_missing(family, e);
-		goto out;
-	}
-
+	family = connect_family(sk, e);
+	if (family < 0)
+		return family;
 	msg = nlmsg_alloc();
 	cb = nl_cb_alloc(NL_CB_CUSTOM);
 	if (!msg || !cb ||
 	    !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd, NSCOUNT_GENL_VERSION) ||
-	    (type && nla_put_u32(msg, NSCOUNT_A_TYPE, *type) < 0)) {
-		ret = nslab_fail(e, ENOMEM, "counters", NULL);
-		goto out;
-	}
+	    (type && nla_put_u32(msg, NSCOUNT_A_TYPE, *type) < 0))
+		return nslab_fail(e, ENOMEM, "counters", NULL);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &req);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &req);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_done, &req);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &req);
 	/* libnl asks for an ACK (NLM_F_ACK): a doit ends with it, a dump with DONE. */
 	ret = nl_send_auto(sk, msg);
-	if (ret < 0) {
-		ret = nslab_fail(e, EIO, "counters", "send: %s", nl_geterror(ret));
-		goto out;
-	}
+	if (ret < 0)
+		return nslab_fail(e, EIO, "counters", "send: %s", nl_geterror(ret));
 	while (!req.done && !req.err) {
 		ret = nl_recvmsgs(sk, cb);
-		if (ret < 0 && !req.err) {
-			ret = nslab_fail(e, EIO, "counters", "receive: %s", nl_geterror(ret));
-			goto out;
-		}
+		if (ret < 0 && !req.err)
+			return nslab_fail(e, EIO, "counters", "receive: %s", nl_geterror(ret));
 	}
-	if (req.err == -EPERM)
-		ret = nslab_fail(e, EPERM, "counters",
-				 "not permitted: the counts are the machine's, reading them needs CAP_NET_ADMIN in the initial user namespace");
-	else if (req.err == -EPROTO)
-		ret = nslab_fail(e, EPROTO, "counters", "malformed reply from the nscount module");
-	else if (req.err)
-		ret = nslab_fail(e, -req.err, "counters", "nscount: %s", req.msg[0] ? req.msg :
-				 strerror(-req.err));
-	else
-		ret = 0;
-out:
-	nl_cb_put(cb);
-	nlmsg_free(msg);
-	nl_socket_free(sk);
-	return ret;
+	return request_result(&req, e);
 }
 
 int nslab_counters_get(uint32_t type, struct nslab_ns_counter *out, struct nslab_error *e)

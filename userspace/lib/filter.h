@@ -132,6 +132,13 @@ void nslab_sc_cache_store(uint64_t key, const struct nslab_sc_program *prog);
 /* --seccomp=unconfined | FILE */
 int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_error *e);
 /*
+ * The mode as state.json records it, "default", "unconfined" or FILE's
+ * absolute path, and back: for `nslab exec`, which applies the filter a
+ * container was started with.
+ */
+const char *nslab_seccomp_name(const struct nslab_seccomp *sc);
+void nslab_seccomp_from_name(const char *name, struct nslab_seccomp *sc);
+/*
  * On the host, before anything is made: reads and checks FILE into
  * @sc->profile (JSON when its first non-space character is '{', else one
  * 'deny NAME' / 'allow NAME' a line), and makes @sc->prog, the program for

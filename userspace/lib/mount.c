@@ -2,6 +2,7 @@
 /* The special filesystems a container expects, with Docker's types and flags. */
 #include "mount.h"
 #include "mountfd.h"
+#include "cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,24 +14,13 @@
 
 #define SPECIAL_ATTRS (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
-/* Closes a mount fd once attached; a -errno in its place is no fd. */
-static void drop(int mnt_fd)
-{
-	if (mnt_fd >= 0)
-		close(mnt_fd);
-}
-
 /* A detached read-only copy of the tree at @path (host paths only, before pivot_root). */
 static int read_only_tree(int dir_fd, const char *path, unsigned flags)
 {
-	int mnt = nslab_clone_tree(dir_fd, path, AT_RECURSIVE | flags);
+	_cleanup_close_ int mnt = nslab_clone_tree(dir_fd, path, AT_RECURSIVE | flags);
 	int ret = mnt < 0 ? 0 : nslab_mount_read_only(mnt, AT_RECURSIVE);
 
-	if (ret) {
-		close(mnt);
-		return ret;
-	}
-	return mnt;
+	return ret ? ret : steal_fd(&mnt);
 }
 
 /* @mnt once nslab_mount_at returned @ret: still open if attached, else closed and -errno. */
@@ -38,7 +28,7 @@ static int kept(int mnt, int ret)
 {
 	if (!ret)
 		return mnt;
-	drop(mnt);
+	nslab_close_fd(&mnt);
 	return ret;
 }
 
@@ -81,8 +71,9 @@ int nslab_mount_sys(const struct nslab_spec *spec, int root_fd, int sys_fd,
 /* Bind, not mknod: a user namespace may not create device nodes. */
 static int bind_device(int dev_fd, const char *name)
 {
+	_cleanup_close_ int mnt = -1;
 	char host[64];
-	int mnt, ret;
+	int ret;
 
 	snprintf(host, sizeof(host), "/dev/%s", name);
 	mnt = nslab_clone_tree(AT_FDCWD, host, 0);
@@ -91,7 +82,6 @@ static int bind_device(int dev_fd, const char *name)
 	ret = mknodat(dev_fd, name, S_IFREG | 0666, 0) < 0 ? -errno : 0;
 	if (!ret)
 		ret = nslab_mount_at(mnt, dev_fd, name, 0);
-	close(mnt);
 	/* Already there: a --device of the same path, bound first, stands. */
 	return ret == -EEXIST ? 0 : ret;
 }
@@ -117,7 +107,8 @@ static int add_devices(const struct nslab_spec *spec, int dev_fd, struct nslab_e
 	for (int i = 0; i < spec->devices.n; i++) {
 		const struct nslab_device *d = &spec->devices.dev[i];
 		const char *rel = d->path + 5;	/* below "/dev/" */
-		int mnt = nslab_clone_tree(AT_FDCWD, d->host, 0), ret = mnt < 0 ? mnt : 0;
+		_cleanup_close_ int mnt = nslab_clone_tree(AT_FDCWD, d->host, 0);
+		int ret = mnt < 0 ? mnt : 0;
 
 		if (!ret)
 			ret = make_parents_at(dev_fd, rel);
@@ -125,8 +116,6 @@ static int add_devices(const struct nslab_spec *spec, int dev_fd, struct nslab_e
 			ret = -errno;
 		if (!ret)
 			ret = nslab_mount_at(mnt, dev_fd, rel, 0);
-		if (mnt >= 0)
-			close(mnt);
 		if (ret)
 			return nslab_fail(e, ret, "device", "%s: %s", d->path, strerror(-ret));
 	}
@@ -137,11 +126,9 @@ static int add_devices(const struct nslab_spec *spec, int dev_fd, struct nslab_e
 static int dev_fs(int dev_fd, const char *name, const char *type, const char *source,
 		  const char *opts, unsigned attrs)
 {
-	int mnt = nslab_fs_mount(type, source, opts, attrs);
-	int ret = nslab_mount_at(mnt, dev_fd, name, NSLAB_MOUNT_DIR);
+	_cleanup_close_ int mnt = nslab_fs_mount(type, source, opts, attrs);
 
-	drop(mnt);
-	return ret;
+	return nslab_mount_at(mnt, dev_fd, name, NSLAB_MOUNT_DIR);
 }
 
 /* The nodes, links and directories of /dev, each made relative to @dev_fd. */
@@ -194,7 +181,8 @@ static int dev_mounts(const struct nslab_spec *spec, int dev_fd, struct nslab_er
 
 int nslab_mount_dev(const struct nslab_spec *spec, int root_fd, struct nslab_error *e)
 {
-	int dev_fd, ret;
+	_cleanup_close_ int dev_fd = -1;
+	int ret;
 
 	if (nslab_fault("dev"))
 		return nslab_fail(e, EIO, "dev", NULL);
@@ -206,7 +194,6 @@ int nslab_mount_dev(const struct nslab_spec *spec, int root_fd, struct nslab_err
 		nslab_fail(e, ret, "dev", NULL);
 	else if (!(ret = add_devices(spec, dev_fd, e)) && !(ret = fill_dev(dev_fd, e)))
 		ret = dev_mounts(spec, dev_fd, e);
-	drop(dev_fd);
 	return ret;
 }
 
@@ -222,8 +209,8 @@ static const char *const read_only[] = {
 
 static int mask(int dir_fd, const char *rel)
 {
+	_cleanup_close_ int target = nslab_open_in_root(dir_fd, rel, 0), mnt = -1;
 	struct stat st;
-	int target = nslab_open_in_root(dir_fd, rel, 0), mnt, ret;
 
 	if (target < 0)
 		return target == -ENOENT ? 0 : target;
@@ -234,23 +221,17 @@ static int mask(int dir_fd, const char *rel)
 				     SPECIAL_ATTRS | MOUNT_ATTR_RDONLY);
 	else
 		mnt = nslab_clone_tree(AT_FDCWD, "/dev/null", 0);
-	ret = nslab_mount_onto(mnt, target);
-	drop(mnt);
-	close(target);
-	return ret;
+	return nslab_mount_onto(mnt, target);
 }
 
 static int protect(int dir_fd, const char *rel)
 {
-	int target = nslab_open_in_root(dir_fd, rel, 0), mnt, ret;
+	_cleanup_close_ int target = nslab_open_in_root(dir_fd, rel, 0), mnt = -1;
 
 	if (target < 0)
 		return target == -ENOENT ? 0 : target;
 	mnt = read_only_tree(target, "", AT_EMPTY_PATH);
-	ret = nslab_mount_onto(mnt, target);
-	drop(mnt);
-	close(target);
-	return ret;
+	return nslab_mount_onto(mnt, target);
 }
 
 /*

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "ns.h"
+#include "cleanup.h"
 #include "util.h"
 
 #include <errno.h>
@@ -143,17 +144,15 @@ int nslab_ns_unpersist(const char *path)
 
 int nslab_ns_open_checked(const char *path, enum nslab_ns type)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int kind;
 
 	if (fd < 0)
 		return -errno;
 	kind = ioctl(fd, NS_GET_NSTYPE);
-	if (kind < 0 || kind != nslab_ns_types[type].clone_flag) {
-		close(fd);
+	if (kind < 0 || kind != nslab_ns_types[type].clone_flag)
 		return -EINVAL;
-	}
-	return fd;
+	return steal_fd(&fd);
 }
 
 int nslab_ns_enter(pid_t pid, unsigned mask)

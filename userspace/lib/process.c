@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "process.h"
 #include "caps.h"
+#include "spec.h"
 #include "user.h"
 
 #include <errno.h>
@@ -43,6 +44,16 @@ void nslab_exec_command(char *const *argv, char *const *env, const char *hostnam
 		execvp(argv[0], argv);
 	nslab_fail_as(&e, NSLAB_ERR_EXEC, errno, "exec", "%s: %s", argv[0], strerror(errno));
 	nslab_report_failure(report_fd, &e);
+}
+
+int nslab_env_add(char **env, int *n, char *arg, struct nslab_error *e)
+{
+	if (!strchr(arg, '=') || arg[0] == '=')
+		return nslab_bad_input(e, "--env", "'%s' is not KEY=VALUE", arg);
+	if (*n >= NSLAB_MAX_ENV)
+		return nslab_bad_input(e, "--env", "at most %d variables", NSLAB_MAX_ENV);
+	env[(*n)++] = arg;
+	return 0;
 }
 
 int nslab_failure_code(const struct nslab_error *e)

@@ -38,6 +38,13 @@ struct nslab_report {
 void nslab_exec_command(char *const *argv, char *const *env, const char *hostname,
 			int report_fd);
 
+/*
+ * -e KEY=VALUE of run and exec: appends @arg to @env, which holds *@n of at
+ * most NSLAB_MAX_ENV (spec.h) entries and stays NULL-terminated if it was
+ * zeroed.  Refuses (step "--env") what is not KEY=VALUE, and one too many.
+ */
+int nslab_env_add(char **env, int *n, char *arg, struct nslab_error *e);
+
 /* What a container's processes are held to, for `run` and `exec` alike. */
 struct nslab_restrictions {
 	uint64_t caps;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "rootfs.h"
+#include "cleanup.h"
 #include "cgroupfs.h"
 #include "mount.h"
 #include "mountfd.h"
@@ -14,7 +15,8 @@
 
 int nslab_overlay_open(const char *lower, const char *upper, const char *work, bool userxattr)
 {
-	int fsfd, mntfd = -1, ret;
+	_cleanup_close_ int fsfd = -1;
+	int mntfd;
 
 	if (nslab_fault("overlay"))
 		return -EIO;
@@ -32,54 +34,40 @@ int nslab_overlay_open(const char *lower, const char *upper, const char *work, b
 	     */
 	    fsconfig(fsfd, FSCONFIG_SET_FLAG, "volatile", NULL, 0) < 0 ||
 	    fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		goto fail;
+		return -errno;
 	mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
-	if (mntfd < 0)
-		goto fail;
-	close(fsfd);
-	return mntfd;
-fail:
-	ret = -errno;
-	close(fsfd);
-	return ret;
+	return mntfd < 0 ? -errno : mntfd;
 }
 
 int nslab_private_tree(const char *path, bool recursive)
 {
 	struct mount_attr attr = { .propagation = MS_PRIVATE };
 	unsigned flags = recursive ? AT_RECURSIVE : 0;
-	int tree = nslab_clone_tree(AT_FDCWD, path, flags), ret;
+	_cleanup_close_ int tree = nslab_clone_tree(AT_FDCWD, path, flags);
 
-	if (tree >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | flags, &attr, sizeof(attr)) < 0) {
-		ret = -errno;
-		close(tree);
-		return ret;
-	}
-	return tree;
+	if (tree >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | flags, &attr, sizeof(attr)) < 0)
+		return -errno;
+	return steal_fd(&tree);
 }
 
 int nslab_idmapped_tree(const char *path, pid_t pid, bool recursive)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
 	unsigned flags = recursive ? AT_RECURSIVE : 0;
+	_cleanup_close_ int userns = -1, tree = -1;
 	char ns[64];
-	int tree, ret;
 
 	if (nslab_fault("idmap"))
 		return -EIO;
 	snprintf(ns, sizeof(ns), "/proc/%d/ns/user", (int)pid);
-	ret = open(ns, O_RDONLY | O_CLOEXEC);
-	if (ret < 0)
+	userns = open(ns, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
 		return -errno;
-	attr.userns_fd = ret;
+	attr.userns_fd = userns;
 	tree = nslab_private_tree(path, recursive);
-	if (tree >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | flags, &attr, sizeof(attr)) < 0) {
-		ret = -errno;
-		close(tree);
-		tree = ret;
-	}
-	close(attr.userns_fd);
-	return tree;
+	if (tree >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | flags, &attr, sizeof(attr)) < 0)
+		return -errno;
+	return steal_fd(&tree);
 }
 
 int nslab_overlay_over(int tree, const char *lower, const char *upper, const char *work)
@@ -106,8 +94,9 @@ int nslab_sysfs_open(void)
 static int attach_root(const struct nslab_spec *spec, const char *newroot, int ovl_fd)
 {
 	/* By path: @newroot lies in nslab's own state directory, out of any container's reach. */
-	int target = open(newroot, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	int root_fd, ret;
+	_cleanup_close_ int target = open(newroot, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int root_fd = -1;
+	int ret;
 
 	if (target < 0)
 		return -errno;
@@ -116,10 +105,7 @@ static int attach_root(const struct nslab_spec *spec, const char *newroot, int o
 	else if ((root_fd = fcntl(ovl_fd, F_DUPFD_CLOEXEC, 0)) < 0)
 		root_fd = -errno;
 	ret = nslab_mount_onto(root_fd, target);
-	close(target);
-	if (ret && root_fd >= 0)
-		close(root_fd);
-	return ret ? ret : root_fd;
+	return ret ? ret : steal_fd(&root_fd);
 }
 
 /*
@@ -141,7 +127,8 @@ static int pivot(int root_fd)
 static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd,
 			  const struct nslab_cg_layout *cgroups, struct nslab_error *e)
 {
-	int proc = nslab_mount_proc(spec, root_fd, e), sys = -1, ret = proc < 0 ? proc : 0;
+	_cleanup_close_ int proc = nslab_mount_proc(spec, root_fd, e), sys = -1;
+	int ret = proc < 0 ? proc : 0;
 
 	if (!ret && (sys = nslab_mount_sys(spec, root_fd, sys_fd, e)) < 0)
 		ret = sys;
@@ -157,17 +144,14 @@ static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd
 		ret = nslab_mount_dev(spec, root_fd, e);
 	if (!ret)
 		ret = nslab_mount_masks(proc, sys, e);
-	if (proc >= 0)
-		close(proc);
-	if (sys >= 0)
-		close(sys);
 	return ret;
 }
 
 int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
 		       int sys_fd, const struct nslab_cg_layout *cgroups, struct nslab_error *e)
 {
-	int root_fd, ret;
+	_cleanup_close_ int root_fd = -1;
+	int ret;
 
 	/* Nothing done below may propagate back to the host, nor host mounts in. */
 	if (nslab_fault("mount-private") || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -181,6 +165,5 @@ int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int o
 	if (!ret && spec->read_only &&
 	    (ret = nslab_fault("read-only") ? -EIO : nslab_mount_read_only(root_fd, 0)))
 		nslab_fail(e, ret, "read-only", NULL);
-	close(root_fd);
 	return ret;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* --seccomp: reading a profile file, and the one builder every profile goes through. */
 #include "filter.h"
+#include "cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,7 +108,7 @@ void nslab_sc_profile_free(struct nslab_sc_profile *p)
 
 static int read_profile(struct nslab_seccomp *sc, struct nslab_error *e)
 {
-	struct nslab_sc_profile *p = calloc(1, sizeof(*p));
+	_cleanup_free_ struct nslab_sc_profile *p = calloc(1, sizeof(*p));
 	char *text = NULL;
 	int ret;
 
@@ -122,11 +123,9 @@ static int read_profile(struct nslab_seccomp *sc, struct nslab_error *e)
 	} else if (!ret) {
 		ret = read_lines(text, sc->file, p, e);
 	}
-	if (ret) {
-		free(p);
+	if (ret)
 		return ret;
-	}
-	sc->profile = p;
+	sc->profile = steal_ptr(&p);
 	return 0;
 }
 
@@ -144,6 +143,23 @@ int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_
 	if (!realpath(arg, sc->file))
 		snprintf(sc->file, sizeof(sc->file), "%s", arg);
 	return 0;
+}
+
+const char *nslab_seccomp_name(const struct nslab_seccomp *sc)
+{
+	return sc->mode == NSLAB_SECCOMP_UNCONFINED ? "unconfined" :
+	       sc->mode == NSLAB_SECCOMP_FILE ? sc->file : "default";
+}
+
+void nslab_seccomp_from_name(const char *name, struct nslab_seccomp *sc)
+{
+	*sc = (struct nslab_seccomp){ .mode = NSLAB_SECCOMP_FILE };
+	if (strcmp(name, "unconfined") == 0)
+		sc->mode = NSLAB_SECCOMP_UNCONFINED;
+	else if (strcmp(name, "default") == 0)
+		sc->mode = NSLAB_SECCOMP_DEFAULT;
+	else
+		snprintf(sc->file, sizeof(sc->file), "%s", name);
 }
 
 void nslab_seccomp_release(struct nslab_seccomp *sc)
