@@ -161,6 +161,9 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 	case OPT_NS:
 		if (nslab_ns_parse_list(arg, &spec->ns, &bad))
 			return nslab_bad_input(e, "--ns", "unknown namespace '%s' (uts ipc pid mnt net user cgroup time)", bad);
+		/* Any subset but none: an empty list is more likely an unset variable than a wish. */
+		if (!spec->ns)
+			return nslab_bad_input(e, "--ns", "an empty list: name at least one of uts ipc pid mnt net user cgroup time");
 		return 0;
 	case OPT_ROOTFS: spec->rootfs = arg; return 0;
 	case OPT_NO_OVERLAY: spec->overlay = false; return 0;
