@@ -269,8 +269,12 @@ Test(completion, C2_namespace_types_capabilities_signals_files)
 		snprintf(want, sizeof(want), "uts,%s", nslab_ns_types[t].name);
 		cr_expect(offers(out, want), "--ns: no %s in:\n%s", want, out);
 	}
+	/* --join takes every type, as --ns does. */
 	complete("run --join \"\"", 3, out, sizeof(out));
-	cr_expect(offers(out, "net=") && !offers(out, "mnt="), "--join: %s", out);
+	for (int t = 0; t < NSLAB_NS_COUNT; t++) {
+		snprintf(want, sizeof(want), "%s=", nslab_ns_types[t].name);
+		cr_expect(offers(out, want), "--join: no %s in:\n%s", want, out);
+	}
 	/* bash splits net=/pro at the "="; only what follows it is replaced. */
 	complete("run --persist net = /pro", 5, out, sizeof(out));
 	cr_expect(offers(out, "/proc"), "--persist net=/pro: %s", out);

@@ -14,6 +14,7 @@
 
 #include "caps.h"
 #include "filter.h"
+#include "seccomp_cache.h"
 
 static char dir[] = "/tmp/nslab-sc-cache-XXXXXX";
 

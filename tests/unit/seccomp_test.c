@@ -10,6 +10,8 @@
 #include <linux/capability.h>
 
 #include "filter.h"
+#include "seccomp_default.h"
+#include "seccomp_json.h"
 #include "harness.h"
 
 #define CAP(c) (1ULL << (c))

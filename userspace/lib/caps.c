@@ -32,7 +32,8 @@ uint64_t nslab_caps_default(void)
 	       BIT(CAP_SYS_CHROOT) | BIT(CAP_KILL) | BIT(CAP_AUDIT_WRITE);
 }
 
-int nslab_cap_last(void)
+/* Highest capability this kernel knows (/proc/sys/kernel/cap_last_cap). */
+static int cap_last(void)
 {
 	char buf[16];
 	int last;
@@ -88,7 +89,7 @@ static int held(uint64_t set, uint64_t *out)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = { { 0 } };
-	int last = nslab_cap_last();
+	int last = cap_last();
 
 	/* ALL means all we hold: a host root may itself lack some (as on this CI's VM). */
 	if (syscall(SYS_capget, &hdr, data) < 0)
@@ -100,7 +101,7 @@ static int held(uint64_t set, uint64_t *out)
 
 int nslab_caps_bound(uint64_t set)
 {
-	int last = nslab_cap_last();
+	int last = cap_last();
 	int ret = held(set, &set);
 
 	for (int c = 0; c <= last && !ret; c++)

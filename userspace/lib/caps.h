@@ -14,8 +14,6 @@ uint64_t nslab_caps_default(void);
 /* Capability number for "NET_ADMIN", "cap_net_admin", ... or -1. */
 int nslab_cap_from_name(const char *name);
 const char *nslab_cap_name(int cap);
-/* Highest capability this kernel knows (/proc/sys/kernel/cap_last_cap). */
-int nslab_cap_last(void);
 
 /*
  * Applies --cap-add / --cap-drop (a name or ALL) to @set; drops are

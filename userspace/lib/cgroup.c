@@ -39,7 +39,8 @@ static bool has_option(const char *opts, const char *want)
 	return false;
 }
 
-int nslab_cg_probe(struct nslab_cg_layout *layout)
+/* Reads the layout from /proc/self/mountinfo. */
+static int probe_layout(struct nslab_cg_layout *layout)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	char *line = NULL;
@@ -85,7 +86,7 @@ void nslab_limits_init(struct nslab_limits *l)
 	l->cpuset[0] = '\0';
 }
 
-int nslab_parse_size(const char *arg, long long *bytes)
+static int parse_size(const char *arg, long long *bytes)
 {
 	static const char units[] = "bkmgt";
 	unsigned long long v;
@@ -153,7 +154,7 @@ int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, 
 	if (strcmp(opt, "--memory") == 0 || strcmp(opt, "--memory-swap") == 0) {
 		long long *dst = opt[8] ? &l->memory_swap : &l->memory;
 
-		if (nslab_parse_size(arg, dst) || *dst == 0)
+		if (parse_size(arg, dst) || *dst == 0)
 			return nslab_bad_input(e, opt, "'%s' is not a size like 512m (bytes, k, m, g)", arg);
 		return 0;
 	}
@@ -234,7 +235,7 @@ int nslab_cg_init(struct nslab_cgroup *cg, const char *parent, const char *name)
 		parent = "nslab";
 	if (!*parent || parent[0] == '/' || strstr(parent, ".."))
 		return -EINVAL;
-	ret = nslab_cg_probe(&cg->layout);
+	ret = probe_layout(&cg->layout);
 	if (ret)
 		return ret;
 	if (strlen(parent) + strlen(name) + 1 > NSLAB_CG_PART_MAX)

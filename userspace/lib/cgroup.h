@@ -62,13 +62,10 @@ struct nslab_cgroup {
 
 extern const char *const nslab_cg_ctrl_names[NSLAB_CG_NCTRL];
 
-/* Reads the layout from /proc/self/mountinfo. */
-int nslab_cg_probe(struct nslab_cg_layout *layout);
 const char *nslab_cg_mode_name(enum nslab_cg_mode mode);
 
 /* Parsers for the limit options; -EINVAL with @e naming the option and problem. */
 void nslab_limits_init(struct nslab_limits *l);
-int nslab_parse_size(const char *arg, long long *bytes);
 int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, struct nslab_error *e);
 /* Cross-checks the limits given together (memory's floor, swap >= memory); each alone is checked as parsed. */
 int nslab_limits_check(const struct nslab_limits *l, struct nslab_error *e);

@@ -790,6 +790,8 @@ static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
 	return ret;
 }
 
+static void end(struct nslab_container *c, bool keep_record, int code);
+
 /* Undoes a start that failed with @ret: its first process, then everything made. */
 static int start_failed(struct nslab_container *c, int ret, struct nslab_error *e)
 {
@@ -799,7 +801,7 @@ static int start_failed(struct nslab_container *c, int ret, struct nslab_error *
 		kill(c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);
 	}
-	nslab_container_teardown(c);
+	end(c, false, 0);
 	return -e->err;
 }
 
@@ -939,11 +941,6 @@ static void end(struct nslab_container *c, bool keep_record, int code)
 	if (c->dir_made)
 		nslab_state_remove(c->spec->name);
 	c->dir_made = false;
-}
-
-void nslab_container_teardown(struct nslab_container *c)
-{
-	end(c, false, 0);
 }
 
 void nslab_container_exit(struct nslab_container *c, int code)

@@ -49,18 +49,13 @@ struct nslab_exit_status {
 struct nslab_exit_status nslab_container_wait(struct nslab_container *c);
 
 /*
- * Removes everything the container made: persisted ns files, veth, cgroup,
- * state dir with the upper layer.  What a failed start and --rm do.
- */
-void nslab_container_teardown(struct nslab_container *c);
-
-/*
  * Ends a container whose first process exited with @code (as
  * nslab_container_wait returned it).  When its record is kept
  * (nslab_spec_keeps_record), the veth, cgroup and rw with the upper layer
  * go, and state.json records the exit beside the log and the persisted ns
  * files, which live on (as `ip netns add` makes them) until `nslab rm`.
- * Else, or if the record cannot be written, nslab_container_teardown.
+ * Else, or if the record cannot be written, everything goes, as after a failed
+ * start: persisted ns files, veth, cgroup, the state dir.
  */
 void nslab_container_exit(struct nslab_container *c, int code);
 

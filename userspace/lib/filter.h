@@ -3,7 +3,9 @@
  * seccomp*.c: the system call filter.  Every profile -- the default (Docker's
  * allowlist), a Docker/OCI JSON file, a file of 'deny NAME' lines -- becomes
  * one struct nslab_sc_profile, and one builder turns that into the filter.
- * (Named filter.h: <seccomp.h> is libseccomp's.)
+ * This header has the types all of them share and seccomp.c's functions;
+ * seccomp_default.h, seccomp_json.h, seccomp_stub.h and seccomp_cache.h
+ * the others'.  (Named filter.h: <seccomp.h> is libseccomp's.)
  */
 #ifndef NSLAB_FILTER_H
 #define NSLAB_FILTER_H
@@ -61,15 +63,6 @@ struct nslab_sc_profile {
 	void *storage;		/* what a parsed file's rules and names live in */
 };
 
-/* Docker's default profile (moby profiles/seccomp/default.json) plus the tty refusal. */
-extern const struct nslab_sc_profile nslab_sc_default;
-
-/*
- * Reads a Docker/OCI JSON profile from @text into @p; @file names it in
- * errors, which name the offending field.  0 or -errno with @e filled.
- */
-int nslab_sc_parse_json(const char *text, const char *file, struct nslab_sc_profile *p,
-			struct nslab_error *e);
 /* Frees what a parsed profile holds; a no-op on the default. */
 void nslab_sc_profile_free(struct nslab_sc_profile *p);
 
@@ -85,22 +78,6 @@ struct nslab_sc_program {
 	size_t len;
 };
 
-/*
- * Puts a prefix before @filter (libseccomp's program, @n instructions) that
- * answers ENOSYS for calls above @max_nr[arch] (when non-zero: newer than
- * the profile) and, when @tty_guard, EPERM for ioctl TIOCSTI and TIOCLINUX
- * whatever the upper half of the command word holds.  @max_nr is indexed
- * x86_64, x32, x86.  0 or -errno.
- */
-int nslab_sc_assemble(const void *filter, size_t n, const uint32_t max_nr[3], bool tty_guard,
-		      struct nslab_sc_program *out);
-/* Loads @prog into the calling process (PR_SET_SECCOMP).  0 or -errno. */
-int nslab_sc_install(const struct nslab_sc_program *prog);
-
-/* FNV-1a over @len bytes of @data, from @h (NSLAB_SC_HASH_SEED to start). */
-#define NSLAB_SC_HASH_SEED 0xcbf29ce484222325ULL
-uint64_t nslab_sc_hash(uint64_t h, const void *data, size_t len);
-
 struct nslab_seccomp {
 	enum nslab_seccomp_mode mode;
 	char file[PATH_MAX];	/* absolute: `nslab exec` reads it from elsewhere later */
@@ -113,21 +90,6 @@ struct nslab_seccomp {
 	uint64_t text_hash;	/* of FILE's text: part of the program's cache key */
 	struct nslab_sc_program prog;
 };
-
-/*
- * The program's name in the cache: this binary, the kernel, the profile
- * (@sc's mode and FILE's text) and @caps, all that the program depends on.
- */
-uint64_t nslab_sc_cache_key(const struct nslab_seccomp *sc, uint64_t caps);
-/*
- * A program built before under @key, from $NSLAB_CACHE_DIR/seccomp, else
- * /var/cache/nslab/seccomp (root) or the user's cache directory; only files
- * and a directory of the caller's own that no one else may write count.
- * 0, or -ENOENT when there is none.
- */
-int nslab_sc_cache_load(uint64_t key, struct nslab_sc_program *prog);
-/* Keeps @prog under @key for the next start; a cache that cannot be written is no error. */
-void nslab_sc_cache_store(uint64_t key, const struct nslab_sc_program *prog);
 
 /* --seccomp=unconfined | FILE */
 int nslab_seccomp_parse(const char *arg, struct nslab_seccomp *sc, struct nslab_error *e);

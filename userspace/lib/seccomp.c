@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* --seccomp: reading a profile file, and the one builder every profile goes through. */
 #include "filter.h"
+#include "seccomp_cache.h"
+#include "seccomp_default.h"
+#include "seccomp_json.h"
+#include "seccomp_stub.h"
 #include "cleanup.h"
 
 #include <errno.h>

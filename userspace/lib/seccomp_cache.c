@@ -7,6 +7,7 @@
  * that built it, which together name the file.
  */
 #include "filter.h"
+#include "seccomp_cache.h"
 
 #include <errno.h>
 #include <fcntl.h>

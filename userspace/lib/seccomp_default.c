@@ -7,6 +7,8 @@
  * their conditions never hold here.
  */
 #include "filter.h"
+#include "seccomp_default.h"
+#include "seccomp_json.h"
 
 #include <errno.h>
 #include <seccomp.h>

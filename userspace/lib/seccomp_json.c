@@ -7,6 +7,7 @@
  * error names it: "syscalls[3].args[0].op: unknown operator ...".
  */
 #include "filter.h"
+#include "seccomp_json.h"
 
 #include <errno.h>
 #include <seccomp.h>

@@ -7,6 +7,7 @@
  * unsigned int; libseccomp compares all 64 bits).
  */
 #include "filter.h"
+#include "seccomp_stub.h"
 
 #include <errno.h>
 #include <stddef.h>
