@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "util.h"
 
 /* What nslab_json_print writes for @doc. */
 static char *print_doc(json_object *doc)
@@ -113,7 +114,7 @@ Test(json_parse, malformed_documents_say_where)
 	const char *why;
 	int line;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		why = NULL;
 		cr_expect_null(nslab_json_parse(bad[i], &line, &why), "accepted: %s", bad[i]);
 		cr_expect(why && *why, "no reason for %s", bad[i]);

@@ -79,7 +79,7 @@ Test(process, failure_code_by_kind_and_errno)
 		{ NSLAB_ERR_NOT_FOUND, "container", ENOENT, NSLAB_EXIT_SETUP, NSLAB_EXIT_USAGE },
 	};
 
-	expect_codes(cases, sizeof(cases) / sizeof(cases[0]));
+	expect_codes(cases, N_ELEMENTS(cases));
 	cr_assert_eq(NSLAB_EXIT_SETUP, 125);
 	cr_assert_eq(NSLAB_EXIT_CANNOT_EXEC, 126);
 	cr_assert_eq(NSLAB_EXIT_NOT_FOUND, 127);
@@ -103,7 +103,7 @@ Test(process, failure_code_ignores_the_step_name)
 		{ NSLAB_ERR_EXEC, "init", EACCES, NSLAB_EXIT_CANNOT_EXEC, NSLAB_EXIT_FAILURE },
 	};
 
-	expect_codes(cases, sizeof(cases) / sizeof(cases[0]));
+	expect_codes(cases, N_ELEMENTS(cases));
 }
 
 Test(process, fail_records_kind_step_and_reason)
@@ -173,7 +173,7 @@ Test(process, seccomp_mode_name_round_trip)
 	cr_assert_str_eq(nslab_seccomp_name(&sc), "unconfined");
 	sc.mode = NSLAB_SECCOMP_DEFAULT;
 	cr_assert_str_eq(nslab_seccomp_name(&sc), "default");
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(names); i++) {
 		nslab_seccomp_from_name(names[i], &back);
 		cr_assert_str_eq(nslab_seccomp_name(&back), names[i]);
 		cr_assert_null(back.profile);

@@ -269,7 +269,7 @@ Test(state, wrong_type_names_the_field)
 	struct nslab_state st;
 	char doc[512], want[128];
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		snprintf(doc, sizeof(doc), "{" REQUIRED_BUT_PID ",\"command\":\"c\",%s}", bad[i].field);
 		put_doc("w", doc);
 		memset(&e, 0, sizeof(e));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "kmod.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +39,8 @@ const char *nslab_kmod_default_path(char *buf, size_t size)
 		snprintf(buf, size, "%s", env);
 		return buf;
 	}
-	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
-		for (size_t x = 0; x < sizeof(exts) / sizeof(exts[0]); x++) {
+	for (size_t d = 0; d < N_ELEMENTS(dirs); d++) {
+		for (size_t x = 0; x < N_ELEMENTS(exts); x++) {
 			snprintf(buf, size, "/lib/modules/%s/%s/nscount.ko%s", nslab_kmod_release(),
 				 dirs[d], exts[x]);
 			if (access(buf, F_OK) == 0)
