@@ -7,24 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "json.h"
 #include "oci.h"
-
-/* @patch into @dst: objects merge, null removes the key, anything else replaces it. */
-static void merge(json_object *dst, json_object *patch)
-{
-	json_object_object_foreach(patch, key, v) {
-		json_object *old;
-
-		if (!v)
-			json_object_object_del(dst, key);
-		else if (json_object_is_type(v, json_type_object) &&
-			 json_object_object_get_ex(dst, key, &old) && json_object_is_type(old, json_type_object))
-			merge(old, v);
-		else
-			json_object_object_add(dst, key, json_object_get(v));
-	}
-}
 
 struct parsed {
 	struct nslab_spec spec;
@@ -40,7 +25,7 @@ static void parse_patch(struct parsed *p, const char *patch)
 
 	cr_assert_not_null(doc);
 	cr_assert_not_null(over, "bad test patch: %s", patch);
-	merge(doc, over);
+	bundle_merge(doc, over);
 	memset(p, 0, sizeof(*p));
 	nslab_spec_init(&p->spec);
 	p->ret = nslab_oci_parse(json_object_to_json_string(doc), "/b", "c1", &p->spec, &p->oci, &p->e);
