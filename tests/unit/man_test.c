@@ -22,6 +22,7 @@
 
 static const char *const commands[] = {
 	"run", "exec", "ps", "logs", "rm", "stats", "freeze", "thaw", "kill", "counters", "module",
+	"spec", "features",
 };
 
 static void need_tool(const char *tool)

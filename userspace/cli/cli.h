@@ -53,5 +53,7 @@ int cmd_rm(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_counters(int argc, char **argv);
 int cmd_module(int argc, char **argv);
+int cmd_spec(int argc, char **argv);
+int cmd_features(int argc, char **argv);
 
 #endif

@@ -2,11 +2,14 @@
 #include "cli.h"
 #include "container.h"
 #include "counters.h"
+#include "oci.h"
 #include "process.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +18,9 @@
 
 static const char run_usage[] =
 	"usage: nslab run [OPTIONS] [--] CMD [ARG...]\n"
+	"       nslab run [-d] --bundle DIR [-d] ID     (OCI form: DIR/config.json's container)\n"
+	"  -b, --bundle DIR      an OCI bundle: the form is chosen by --bundle (or -b) coming\n"
+	"                        first, or second after -d; it takes -d and the container's ID\n"
 	"  --name N              container name (default: generated)\n"
 	"  --ns LIST             namespaces to create: uts,ipc,pid,mnt,net,user,cgroup,time (default\n"
 	"                        all); without mnt, CMD runs on the host's root, as under unshare(1)\n"
@@ -262,6 +268,73 @@ static int leak_check_begin(const struct nslab_spec *spec, struct nslab_counters
 	return nslab_counters_snapshot(before, e);
 }
 
+static bool is_bundle_opt(const char *arg)
+{
+	return strcmp(arg, "-b") == 0 || strcmp(arg, "--bundle") == 0 ||
+	       strncmp(arg, "--bundle=", 9) == 0;
+}
+
+/* The OCI form: --bundle first, or second after -d (nslab's own form never starts so). */
+static bool bundle_form(int argc, char **argv)
+{
+	bool detach = argc > 1 && (strcmp(argv[1], "-d") == 0 || strcmp(argv[1], "--detach") == 0);
+
+	return (argc > 1 && is_bundle_opt(argv[1])) || (detach && argc > 2 && is_bundle_opt(argv[2]));
+}
+
+/* Starts the container @spec describes, in the foreground or detached, and waits (foreground). */
+static int start_spec(struct nslab_spec *spec)
+{
+	struct nslab_error e = { 0 };
+	struct nslab_container c;
+
+	if (nslab_spec_finish(spec, &e))
+		return cli_exit_run(&e);
+	close_range(3, ~0U, 0);
+	if (spec->detach)
+		return run_detached(spec);
+	if (nslab_container_start(&c, spec, &e) < 0)
+		return cli_exit_run(&e);
+	return finish(&c);
+}
+
+/* nslab run --bundle DIR [-d] ID: config.json's container, through the same spec and start. */
+static int run_bundle(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bundle", required_argument, NULL, 'b' }, { "detach", no_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nslab_error e = { 0 };
+	char bundle[PATH_MAX];
+	struct nslab_spec spec;
+	struct nslab_oci oci;
+	const char *dir = NULL;
+	int opt, code;
+
+	nslab_spec_init(&spec);
+	while ((opt = getopt_long(argc, argv, "+:b:d", opts, NULL)) != -1) {
+		if (opt == ':' || opt == '?')
+			return cli_fail_run(NSLAB_ERR_INPUT, 0, "usage", "bad option '%s' (the OCI form takes "
+					    "--bundle DIR, -d and ID)", argv[optind - 1]);
+		if (opt == 'd')
+			spec.detach = true;
+		else
+			dir = optarg;
+	}
+	if (optind != argc - 1)
+		return cli_fail_run(NSLAB_ERR_INPUT, 0, "usage", "nslab run --bundle DIR [-d] ID: one ID");
+	if (!realpath(dir, bundle))
+		return cli_fail_run(NSLAB_ERR_INPUT, errno, "--bundle", "%s: %s", dir, strerror(errno));
+	if (nslab_oci_load(bundle, argv[optind], &spec, &oci, &e)) {
+		nslab_oci_free(&oci);
+		return cli_exit_run(&e);
+	}
+	code = start_spec(&spec);
+	nslab_oci_free(&oci);
+	return code;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct nslab_error e = { 0 };
@@ -271,9 +344,11 @@ int cmd_run(int argc, char **argv)
 	bool check_leaks = false;
 	int opt, index, code;
 
-	nslab_spec_init(&spec);
 	opterr = 0;
 	optind = 1;
+	if (bundle_form(argc, argv))
+		return run_bundle(argc, argv);
+	nslab_spec_init(&spec);
 	/* ':' first: a missing value is told apart from an unknown option. */
 	while ((opt = getopt_long(argc, argv, "+:de:ti", run_options, &index)) != -1) {
 		if (opt == OPT_HELP) {

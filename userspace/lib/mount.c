@@ -198,7 +198,7 @@ int nslab_mount_dev(const struct nslab_spec *spec, int root_fd, struct nslab_err
 }
 
 /* Docker's masked and read-only paths (moby oci/defaults.go), docs/conformance.md M4/M5. */
-static const char *const masked[] = {
+static const char *const masked_paths[] = {
 	"proc/acpi", "proc/asound", "proc/interrupts", "proc/kcore", "proc/keys",
 	"proc/latency_stats", "proc/sched_debug", "proc/scsi", "proc/timer_list",
 	"proc/timer_stats", "sys/firmware", "sys/devices/virtual/powercap",
@@ -206,6 +206,13 @@ static const char *const masked[] = {
 static const char *const read_only[] = {
 	"proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
 };
+
+const char *nslab_mount_default_path(bool masked, size_t i)
+{
+	if (masked)
+		return i < N_ELEMENTS(masked_paths) ? masked_paths[i] : NULL;
+	return i < N_ELEMENTS(read_only) ? read_only[i] : NULL;
+}
 
 static int mask(int dir_fd, const char *rel)
 {
@@ -252,12 +259,12 @@ int nslab_mount_masks(int proc_fd, int sys_fd, struct nslab_error *e)
 
 	if (ret)
 		return nslab_fail(e, ret, "mask", NULL);
-	for (size_t i = 0; i < N_ELEMENTS(masked); i++) {
-		int dir_fd = in_mount(masked[i], proc_fd, sys_fd, &rel);
+	for (size_t i = 0; i < N_ELEMENTS(masked_paths); i++) {
+		int dir_fd = in_mount(masked_paths[i], proc_fd, sys_fd, &rel);
 
 		ret = mask(dir_fd, rel);
 		if (ret)
-			return nslab_fail(e, ret, "mask", "/%s: %s", masked[i], strerror(-ret));
+			return nslab_fail(e, ret, "mask", "/%s: %s", masked_paths[i], strerror(-ret));
 	}
 	for (size_t i = 0; i < N_ELEMENTS(read_only); i++) {
 		int dir_fd = in_mount(read_only[i], proc_fd, sys_fd, &rel);

@@ -17,5 +17,10 @@ int nslab_mount_sys(const struct nslab_spec *spec, int root_fd, int sys_fd,
 int nslab_mount_dev(const struct nslab_spec *spec, int root_fd, struct nslab_error *e);
 /* Docker's masked and read-only paths, in the proc @proc_fd and the sysfs @sys_fd. */
 int nslab_mount_masks(int proc_fd, int sys_fd, struct nslab_error *e);
+/*
+ * The @i-th path of those lists ("proc/kcore"), masked or read-only, or NULL
+ * past the end: what config.json's maskedPaths/readonlyPaths are checked against.
+ */
+const char *nslab_mount_default_path(bool masked, size_t i);
 
 #endif

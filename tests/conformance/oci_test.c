@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * OCI bundles, docs/conformance.md O1-O10: `nslab run --bundle` honours
+ * config.json's fields, each observed from inside beside the same bundle
+ * without the field (the negative control), and a refused config leaves
+ * nothing behind.
+ */
+#include <criterion/criterion.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "harness.h"
+#include "lab.h"
+#include "leaks.h"
+#include "util.h"
+
+TestSuite(oci, .timeout = 120, .fini = bundle_cleanup);
+
+/* A bundle of `nslab spec`'s document, @patch merged in, whose process is `sh -c @script`. */
+static void make_script_bundle(char dir[PATH_MAX], const char *rootfs, const char *patch,
+			       const char *script)
+{
+	json_object *p = json_tokener_parse(patch), *proc, *args = json_object_new_array();
+
+	cr_assert_not_null(p, "bad test patch: %s", patch);
+	if (!json_object_object_get_ex(p, "process", &proc)) {
+		proc = json_object_new_object();
+		json_object_object_add(p, "process", proc);
+	}
+	json_object_array_add(args, json_object_new_string("sh"));
+	json_object_array_add(args, json_object_new_string("-c"));
+	json_object_array_add(args, json_object_new_string(script));
+	json_object_object_add(proc, "args", args);
+	bundle_make(dir, rootfs, json_object_to_json_string(p));
+	json_object_put(p);
+}
+
+/* `nslab run --bundle` of such a bundle, as container @id; asserts it exits 0. */
+static void run_script(struct run_result *r, const char *id, const char *patch, const char *script)
+{
+	char dir[PATH_MAX];
+
+	make_script_bundle(dir, NULL, patch, script);
+	NSLAB(r, "run", "--bundle", dir, id);
+	cr_assert_eq(r->code, 0, "%s: exit %d: %s", patch, r->code, r->err);
+}
+
+Test(oci, O1_hostname)
+{
+	struct run_result r;
+
+	require_root();
+	run_script(&r, "o1", "{\"hostname\":\"o1-box\"}", "hostname");
+	cr_assert_str_eq(r.out, "o1-box\n");
+	/* Negative control: without the field the uts namespace keeps nslab's default, the id. */
+	run_script(&r, "o1", "{\"hostname\":null}", "hostname");
+	cr_assert_str_eq(r.out, "o1\n");
+}
+
+#define ALL_BUT_NET_IPC "{\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\"}," \
+	"{\"type\":\"uts\"},{\"type\":\"user\"},{\"type\":\"cgroup\"},{\"type\":\"time\"}]}}"
+
+Test(oci, O2_namespaces_listed_are_made_absent_are_shared)
+{
+	char host_net[64] = "", host_ipc[64] = "", want[160];
+	struct run_result r;
+
+	require_root();
+	cr_assert_gt(readlink("/proc/self/ns/net", host_net, sizeof(host_net) - 1), 0);
+	cr_assert_gt(readlink("/proc/self/ns/ipc", host_ipc, sizeof(host_ipc) - 1), 0);
+	snprintf(want, sizeof(want), "%s\n%s\n", host_net, host_ipc);
+	run_script(&r, "o2", ALL_BUT_NET_IPC, "readlink /proc/self/ns/net; readlink /proc/self/ns/ipc");
+	cr_assert_str_eq(r.out, want, "absent types are the host's: %s", r.out);
+	/* Negative control: listed (nslab spec's default), both are new. */
+	run_script(&r, "o2", "{}", "readlink /proc/self/ns/net; readlink /proc/self/ns/ipc");
+	cr_assert_null(strstr(r.out, host_net), "network listed, still the host's: %s", r.out);
+	cr_assert_null(strstr(r.out, host_ipc), "ipc listed, still the host's: %s", r.out);
+}
+
+Test(oci, O3_uid_and_gid_maps)
+{
+	struct run_result r;
+
+	require_root();
+	run_script(&r, "o3", "{\"linux\":{\"uidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":1000},"
+		   "{\"containerID\":1000,\"hostID\":300000,\"size\":1}],"
+		   "\"gidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":1001}]}}",
+		   "cat /proc/self/uid_map /proc/self/gid_map | tr -s ' '");
+	cr_assert_str_eq(r.out, " 0 200000 1000\n 1000 300000 1\n 0 200000 1001\n");
+	/* Negative control: `nslab spec`'s maps, nslab's default range. */
+	run_script(&r, "o3", "{}", "cat /proc/self/uid_map | tr -s ' '");
+	cr_assert_str_eq(r.out, " 0 100000 65536\n");
+}
+
+Test(oci, O4_capabilities_and_no_new_privileges)
+{
+	struct run_result r;
+
+	require_root();
+	run_script(&r, "o4", "{\"process\":{\"noNewPrivileges\":false,\"capabilities\":{"
+		   "\"bounding\":[\"CAP_KILL\"],\"effective\":[\"CAP_KILL\"],\"permitted\":[\"CAP_KILL\"]}}}",
+		   "grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status | tr -d '\\t'");
+	cr_assert_str_eq(r.out, "CapEff:0000000000000020\nCapBnd:0000000000000020\nNoNewPrivs:0\n");
+	/* Negative control: `nslab spec`'s Docker set and no_new_privs. */
+	run_script(&r, "o4", "{}", "grep -E '^(CapEff|NoNewPrivs)' /proc/self/status | tr -d '\\t'");
+	cr_assert_str_eq(r.out, "CapEff:00000000a80425fb\nNoNewPrivs:1\n");
+}
+
+Test(oci, O5_read_only_root, .fini = lab_cleanup)
+{
+	char rootfs[PATH_MAX], dir[PATH_MAX];
+	struct run_result r;
+
+	require_root();
+	lab_rootfs_copy(rootfs);
+	make_script_bundle(dir, rootfs, "{\"root\":{\"readonly\":true}}", "touch /o5 2>&1; echo $?");
+	NSLAB(&r, "run", "--bundle", dir, "o5");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "Read-only file system") && strstr(r.out, "\n1\n"), "%s", r.out);
+	/* Negative control: writable, and written in place (an OCI root is the bundle's own). */
+	make_script_bundle(dir, rootfs, "{}", "touch /o5; echo $?");
+	NSLAB(&r, "run", "--bundle", dir, "o5");
+	cr_assert_str_eq(r.out, "0\n", "%s", r.err);
+	snprintf(dir, sizeof(dir), "%s/o5", rootfs);
+	cr_assert_eq(access(dir, F_OK), 0, "the write did not reach root.path");
+}
+
+/* The limit file of container @id's cgroup, v1 (hybrid) or v2; -1 if absent, LLONG_MAX for max. */
+static long long cg_value(const char *v1_ctrl, const char *id, const char *v1_file, const char *v2_file)
+{
+	char path[PATH_MAX], *text;
+	long long v = -1;
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/nslab/%s/%s", v1_ctrl, id, v1_file);
+	text = slurp(path);
+	if (!text) {
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/nslab/%s/%s", id, v2_file);
+		text = slurp(path);
+	}
+	if (text)
+		v = strncmp(text, "max", 3) == 0 ? LLONG_MAX : strtoll(text, NULL, 10);
+	free(text);
+	return v;
+}
+
+static void rm_o6(void)
+{
+	struct run_result r;
+
+	NSLAB(&r, "rm", "-f", "o6");
+	bundle_cleanup();
+}
+
+Test(oci, O6_memory_and_pids_limits, .fini = rm_o6)
+{
+	char dir[PATH_MAX];
+	struct run_result r;
+
+	require_root();
+	make_script_bundle(dir, NULL, "{\"linux\":{\"resources\":{\"memory\":{\"limit\":67108864},"
+			   "\"pids\":{\"limit\":32}}}}", "sleep 60");
+	NSLAB(&r, "run", "-d", "--bundle", dir, "o6");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(cg_value("memory", "o6", "memory.limit_in_bytes", "memory.max"), 64LL << 20);
+	cr_assert_eq(cg_value("pids", "o6", "pids.max", "pids.max"), 32);
+	NSLAB(&r, "rm", "-f", "o6");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	/* Negative control: the same bundle without resources has neither limit. */
+	make_script_bundle(dir, NULL, "{}", "sleep 60");
+	NSLAB(&r, "run", "-d", "--bundle", dir, "o6");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_geq(cg_value("memory", "o6", "memory.limit_in_bytes", "memory.max"), 1LL << 50);
+	cr_assert_eq(cg_value("pids", "o6", "pids.max", "pids.max"), LLONG_MAX);
+}
+
+Test(oci, O7_seccomp_in_oci_form)
+{
+	struct run_result r;
+
+	require_root();
+	run_script(&r, "o7", "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+		   "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],\"syscalls\":[{\"names\":"
+		   "[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}}}",
+		   "mkdir /dev/o7 2>&1; echo $?");
+	cr_assert(strstr(r.out, "Operation not permitted") && strstr(r.out, "\n1\n"), "%s", r.out);
+	/* Negative control: without linux.seccomp (nslab's default filter), mkdir works. */
+	run_script(&r, "o7", "{}", "mkdir /dev/o7 2>&1; echo $?");
+	cr_assert_str_eq(r.out, "0\n");
+}
+
+Test(oci, O8_refused_config_leaves_nothing)
+{
+	static const char *const refused[] = {
+		"{\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/tmp\"}]}",
+		"{\"process\":{\"capabilities\":{\"inheritable\":[\"CAP_KILL\"]}}}",
+		"{\"linux\":{\"uidMappings\":null}}",
+	};
+	struct leak_snapshot before;
+	char dir[PATH_MAX];
+	struct run_result r;
+
+	require_root();
+	leak_take(&before);
+	for (size_t i = 0; i < N_ELEMENTS(refused); i++) {
+		make_script_bundle(dir, NULL, refused[i], "true");
+		NSLAB(&r, "run", "--bundle", dir, "o8");
+		assert_one_error(&r, 125, "config.json", refused[i]);
+	}
+	/* Refused later, by the checks every spec goes through: a root.path that is not there. */
+	make_script_bundle(dir, "/nonexistent-o8", "{}", "true");
+	NSLAB(&r, "run", "--bundle", dir, "o8");
+	assert_one_error(&r, 125, "rootfs", "missing root.path");
+	assert_unchanged(&before, "refused configs");
+	/* Negative control: the snapshot sees what an accepted bundle leaves while it runs. */
+	make_script_bundle(dir, NULL, "{}", "sleep 60");
+	NSLAB(&r, "run", "-d", "--bundle", dir, "o8");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	assert_changed(&before, "a running bundle");
+	NSLAB(&r, "rm", "-f", "o8");
+	leak_free(&before);
+}
+
+Test(oci, O9_spec_keeps_an_existing_config)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16], *before, *after;
+	struct run_result r;
+
+	bundle_make(dir, NULL, "{\"hostname\":\"o9\"}");
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	before = slurp(path);
+	NSLAB(&r, "spec", "--bundle", dir);
+	assert_one_error(&r, 2, "spec", "spec over an existing config.json");
+	after = slurp(path);
+	cr_assert_str_eq(after, before, "config.json was changed");
+	free(before);
+	free(after);
+	/* Negative control: in a directory without one, it writes it. */
+	unlink(path);
+	NSLAB(&r, "spec", "--bundle", dir);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(access(path, F_OK), 0);
+}
+
+Test(oci, O10_features_and_missing_config)
+{
+	struct run_result r;
+
+	NSLAB(&r, "features");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "\"ociVersionMax\":\"1.3.0\"") && strstr(r.out, "\"SCMP_ACT_ERRNO\""),
+		  "%s", r.out);
+	NSLAB(&r, "run", "--bundle", "/nonexistent-o10", "o10");
+	assert_one_error(&r, 125, "--bundle", "missing bundle");
+	NSLAB(&r, "run", "--bundle", "/tmp", "o10");
+	assert_one_error(&r, 125, "config.json", "bundle without config.json");
+}

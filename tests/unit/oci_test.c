@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/* config.json into the one spec (oci.c): each honoured field lands, each refused one is named. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "json.h"
+#include "oci.h"
+
+struct parsed {
+	struct nslab_spec spec;
+	struct nslab_oci oci;
+	struct nslab_error e;
+	int ret;
+};
+
+/* `nslab spec`'s document with @patch merged in, parsed for container c1 of bundle /b. */
+static void parse_patch(struct parsed *p, const char *patch)
+{
+	json_object *doc = nslab_oci_default_config(false), *over = json_tokener_parse(patch);
+
+	cr_assert_not_null(doc);
+	cr_assert_not_null(over, "bad test patch: %s", patch);
+	bundle_merge(doc, over);
+	memset(p, 0, sizeof(*p));
+	nslab_spec_init(&p->spec);
+	p->ret = nslab_oci_parse(json_object_to_json_string(doc), "/b", "c1", &p->spec, &p->oci, &p->e);
+	json_object_put(over);
+	json_object_put(doc);
+}
+
+static void done(struct parsed *p)
+{
+	nslab_seccomp_release(&p->spec.seccomp);
+	nslab_oci_free(&p->oci);
+}
+
+static void accepted(struct parsed *p, const char *patch)
+{
+	parse_patch(p, patch);
+	cr_assert_eq(p->ret, 0, "%s refused: %s: %s", patch, p->e.what, p->e.why);
+}
+
+TestSuite(oci_parse, .timeout = 60);
+TestSuite(oci_refuse, .timeout = 60);
+
+/* ---- the default document loads back as nslab run's defaults ---- */
+
+Test(oci_parse, spec_round_trip)
+{
+	struct parsed p;
+
+	accepted(&p, "{}");
+	cr_assert_eq(p.spec.ns, NSLAB_NS_ALL);
+	cr_assert_eq(nslab_caps_resolve(p.spec.cap_add, p.spec.cap_drop), nslab_caps_default());
+	cr_assert_str_eq(p.spec.argv[0], "sh");
+	cr_assert_null(p.spec.argv[1]);
+	cr_assert_str_eq(p.spec.rootfs, "/b/rootfs");
+	cr_assert_str_eq(p.spec.name, "c1");
+	cr_assert_str_eq(p.spec.hostname, "nslab");
+	cr_assert(!p.spec.read_only && p.spec.no_new_privs && !p.spec.tty);
+	cr_assert(p.spec.user_set && p.spec.uid == 0 && p.spec.gid == 0);
+	cr_assert_eq(p.spec.seccomp.mode, NSLAB_SECCOMP_DEFAULT);
+	cr_assert_eq(p.spec.net.mode, NSLAB_NET_LOOPBACK);
+	cr_assert_eq(p.spec.n_env, 1);
+	cr_assert_eq(strncmp(p.spec.env[0], "PATH=", 5), 0);
+	/* As root nslab's own default maps, left for nslab_spec_finish (idmapped root). */
+	if (geteuid() == 0)
+		cr_assert_eq(p.spec.n_uid_map + p.spec.n_gid_map, 0);
+	done(&p);
+}
+
+Test(oci_parse, rootless_spec_maps_the_caller)
+{
+	json_object *doc = nslab_oci_default_config(true);
+	struct parsed p = { 0 };
+
+	nslab_spec_init(&p.spec);
+	cr_assert_eq(nslab_oci_parse(json_object_to_json_string(doc), "/b", "c1", &p.spec, &p.oci, &p.e), 0,
+		     "%s", p.e.why);
+	cr_assert_eq(p.spec.n_uid_map, 1);
+	cr_assert(p.spec.uid_map[0].inside == 0 && p.spec.uid_map[0].outside == geteuid() &&
+		  p.spec.uid_map[0].count == 1);
+	cr_assert(p.spec.gid_map[0].outside == getegid() && p.spec.n_gid_map == 1);
+	json_object_put(doc);
+	done(&p);
+}
+
+/* ---- each honoured field lands in the spec ---- */
+
+Test(oci_parse, root_and_process)
+{
+	struct parsed p;
+
+	accepted(&p, "{\"root\":{\"path\":\"/abs/root\",\"readonly\":true},"
+		     "\"process\":{\"args\":[\"echo\",\"hi\"],\"env\":[\"A=1\",\"B=2\"],\"terminal\":true,"
+		     "\"user\":{\"uid\":1000,\"gid\":100,\"additionalGids\":[]},\"noNewPrivileges\":false,"
+		     "\"capabilities\":{\"bounding\":[],\"effective\":[],\"permitted\":[]}},"
+		     "\"hostname\":\"h1\",\"domainname\":\"d1\",\"annotations\":{\"k\":\"v\"}}");
+	cr_assert_str_eq(p.spec.rootfs, "/abs/root");
+	cr_assert(p.spec.read_only);
+	cr_assert(!strcmp(p.spec.argv[0], "echo") && !strcmp(p.spec.argv[1], "hi") && !p.spec.argv[2]);
+	cr_assert(p.spec.n_env == 2 && !strcmp(p.spec.env[1], "B=2"));
+	cr_assert(p.spec.tty && p.spec.interactive);
+	cr_assert(p.spec.user_set && p.spec.uid == 1000 && p.spec.gid == 100);
+	cr_assert(!p.spec.no_new_privs);
+	cr_assert_eq(nslab_caps_resolve(p.spec.cap_add, p.spec.cap_drop), 0);
+	cr_assert_str_eq(p.spec.hostname, "h1");
+	cr_assert_str_eq(p.spec.domainname, "d1");
+	done(&p);
+}
+
+Test(oci_parse, capabilities_are_the_bounding_set)
+{
+	struct parsed p;
+
+	accepted(&p, "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_NET_ADMIN\"],"
+		     "\"effective\":[\"CAP_KILL\",\"CAP_NET_ADMIN\"],\"permitted\":[\"CAP_NET_ADMIN\",\"CAP_KILL\"],"
+		     "\"inheritable\":[],\"ambient\":[]}}}");
+	cr_assert_eq(nslab_caps_resolve(p.spec.cap_add, p.spec.cap_drop),
+		     (1ULL << nslab_cap_from_name("KILL")) | (1ULL << nslab_cap_from_name("NET_ADMIN")));
+	done(&p);
+	/* Absent: none at all (the spec's meaning), not Docker's default. */
+	accepted(&p, "{\"process\":{\"capabilities\":null}}");
+	cr_assert_eq(nslab_caps_resolve(p.spec.cap_add, p.spec.cap_drop), 0);
+	done(&p);
+}
+
+Test(oci_parse, namespaces_joins_and_maps)
+{
+	struct parsed p;
+
+	accepted(&p, "{\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"user\"},"
+		     "{\"type\":\"network\",\"path\":\"/run/netns/x\"}],"
+		     "\"uidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":1000},"
+		     "{\"containerID\":1000,\"hostID\":300000,\"size\":10}],"
+		     "\"gidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":1010}]},\"hostname\":null}");
+	cr_assert_eq(p.spec.ns, NSLAB_NS_BIT(NSLAB_NS_MNT) | NSLAB_NS_BIT(NSLAB_NS_PID) |
+		     NSLAB_NS_BIT(NSLAB_NS_USER));
+	cr_assert_str_eq(p.spec.join[NSLAB_NS_NET], "/run/netns/x");
+	cr_assert_null(p.spec.join[NSLAB_NS_UTS]);
+	cr_assert_eq(p.spec.n_uid_map, 2);
+	cr_assert(p.spec.uid_map[1].inside == 1000 && p.spec.uid_map[1].outside == 300000 &&
+		  p.spec.uid_map[1].count == 10);
+	cr_assert(p.spec.n_gid_map == 1 && p.spec.gid_map[0].count == 1010);
+	/* No new network namespace: nothing to bring up. */
+	cr_assert_eq(p.spec.net.mode, NSLAB_NET_NONE);
+	done(&p);
+}
+
+Test(oci_parse, time_offsets)
+{
+	struct parsed p;
+
+	accepted(&p, "{\"linux\":{\"timeOffsets\":{\"monotonic\":{\"secs\":86400},"
+		     "\"boottime\":{\"secs\":-1,\"nanosecs\":0}}}}");
+	cr_assert_eq(p.spec.time_offset[NSLAB_CLOCK_MONOTONIC], 86400);
+	cr_assert_eq(p.spec.time_offset[NSLAB_CLOCK_BOOTTIME], -1);
+	done(&p);
+}
+
+Test(oci_parse, resources)
+{
+	struct parsed p;
+
+	accepted(&p, "{\"linux\":{\"resources\":{\"memory\":{\"limit\":67108864,\"swap\":134217728},"
+		     "\"cpu\":{\"shares\":1024,\"quota\":50000,\"period\":100000,\"cpus\":\"0\"},"
+		     "\"pids\":{\"limit\":32},\"blockIO\":{\"weight\":500},"
+		     "\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},\"cgroupsPath\":\"/lab/c1\"}}");
+	cr_assert_eq(p.spec.limits.memory, 64LL << 20);
+	cr_assert_eq(p.spec.limits.memory_swap, 128LL << 20);
+	/* runc's conversion: shares 1024 is weight 39. */
+	cr_assert_eq(p.spec.limits.cpu_weight, 39);
+	cr_assert(p.spec.limits.cpu_quota_us == 50000 && p.spec.limits.cpu_period_us == 100000);
+	cr_assert_str_eq(p.spec.limits.cpuset, "0");
+	cr_assert_eq(p.spec.limits.pids, 32);
+	cr_assert_eq(p.spec.limits.io_weight, 1 + 490 * 9999 / 990);
+	cr_assert_str_eq(p.spec.cgroup_parent, "lab");
+	done(&p);
+	/* -1 is no limit, nslab's unset. */
+	accepted(&p, "{\"linux\":{\"resources\":{\"memory\":{\"limit\":-1},\"pids\":{\"limit\":-1}}}}");
+	cr_assert(p.spec.limits.memory == -1 && p.spec.limits.pids == -1);
+	done(&p);
+}
+
+Test(oci_parse, seccomp_and_masks)
+{
+	struct parsed p;
+
+	accepted(&p, "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+		     "\"architectures\":[\"SCMP_ARCH_X86_64\"],\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
+		     "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]},"
+		     "\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\",\"/proc/asound\"]}}");
+	cr_assert_eq(p.spec.seccomp.mode, NSLAB_SECCOMP_FILE);
+	cr_assert_not_null(p.spec.seccomp.profile);
+	cr_assert_eq(p.spec.seccomp.profile->n_rules, 1);
+	cr_assert_str_eq(p.spec.seccomp.profile->rules[0].names, "mkdir mkdirat");
+	done(&p);
+}
+
+Test(oci_parse, versions)
+{
+	static const char *const ok[] = { "1.0.0", "1.0.2-dev", "1.1.0", "1.2.1", "1.3.0" };
+	char patch[64];
+	struct parsed p;
+
+	for (size_t i = 0; i < N_ELEMENTS(ok); i++) {
+		snprintf(patch, sizeof(patch), "{\"ociVersion\":\"%s\"}", ok[i]);
+		accepted(&p, patch);
+		done(&p);
+	}
+}
+
+/* ---- each refused field gives one line naming its JSON path ---- */
+
+static const struct { const char *patch, *why; } refusals[] = {
+	{ "{\"process\":{\"capabilities\":{\"inheritable\":[\"CAP_KILL\"]}}}",
+	  "process.capabilities.inheritable: must be empty (nslab's model" },
+	{ "{\"process\":{\"capabilities\":{\"ambient\":[\"CAP_KILL\"]}}}",
+	  "process.capabilities.ambient: must be empty" },
+	{ "{\"process\":{\"capabilities\":{\"effective\":[\"CAP_KILL\"]}}}",
+	  "process.capabilities.effective: must equal bounding" },
+	{ "{\"process\":{\"user\":{\"uid\":1000}}}", "process.capabilities.effective: must be empty" },
+	{ "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_NOPE\"]}}}",
+	  "process.capabilities.bounding[0]: unknown capability" },
+	{ "{\"process\":{\"cwd\":\"/tmp\"}}", "process.cwd: only \"/\"" },
+	{ "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1,\"soft\":1}]}}",
+	  "process.rlimits: not supported yet" },
+	{ "{\"process\":{\"oomScoreAdj\":100}}", "process.oomScoreAdj: not supported" },
+	{ "{\"process\":{\"apparmorProfile\":\"x\"}}", "process.apparmorProfile: AppArmor" },
+	{ "{\"process\":{\"selinuxLabel\":\"x\"}}", "process.selinuxLabel: SELinux" },
+	{ "{\"process\":{\"consoleSize\":{\"height\":1,\"width\":1}}}", "process.consoleSize:" },
+	{ "{\"process\":{\"user\":{\"additionalGids\":[5]}}}", "process.user.additionalGids:" },
+	{ "{\"process\":{\"user\":{\"umask\":18}}}", "process.user.umask:" },
+	{ "{\"process\":{\"frobnicate\":1}}", "process.frobnicate: unknown field" },
+	{ "{\"process\":{\"terminal\":\"yes\"}}", "process.terminal: expected boolean" },
+	{ "{\"process\":{\"args\":[]}}", "process.args: empty" },
+	{ "{\"process\":{\"args\":[\"sh\",1]}}", "process.args[1]: expected a string" },
+	{ "{\"process\":{\"env\":[\"NOEQUALS\"]}}", "process.env[0]:" },
+	{ "{\"process\":{\"args\":null}}", "process.args: missing" },
+	{ "{\"process\":null}", "process.args: missing" },
+	{ "{\"root\":null}", "root.path: missing" },
+	{ "{\"ociVersion\":null}", "ociVersion: missing" },
+	{ "{\"ociVersion\":\"1.3.1\"}", "ociVersion: \"1.3.1\" is not a version" },
+	{ "{\"ociVersion\":\"2.0.0\"}", "ociVersion:" },
+	{ "{\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"}]}}", "hooks: not supported yet" },
+	{ "{\"solaris\":{}}", "solaris: unknown field" },
+	{ "{\"linux\":{\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}", "linux.sysctl: not supported" },
+	{ "{\"linux\":{\"rootfsPropagation\":\"shared\"}}", "linux.rootfsPropagation:" },
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]}}",
+	  "linux.devices: device nodes" },
+	{ "{\"linux\":{\"frob\":1}}", "linux.frob: unknown field" },
+	{ "{\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"pid\"}]}}",
+	  "linux.namespaces[2]: namespace type \"pid\" listed twice" },
+	{ "{\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"nope\"}]}}",
+	  "linux.namespaces[1]: unknown namespace type" },
+	{ "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}],\"uidMappings\":null,\"gidMappings\":null},"
+	  "\"hostname\":null}", "linux.namespaces: a new mount namespace is needed" },
+	{ "{\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]},\"hostname\":null}",
+	  "linux.uidMappings: needs a new user namespace" },
+	{ "{\"linux\":{\"uidMappings\":null}}", "linux.uidMappings: needed with a new user namespace" },
+	{ "{\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"uidMappings\":null,\"gidMappings\":null}}",
+	  "hostname: needs a new uts namespace" },
+	{ "{\"linux\":{\"uidMappings\":[{\"containerID\":0,\"hostID\":1}]}}",
+	  "linux.uidMappings[0]: \"size\" is missing" },
+	{ "{\"linux\":{\"timeOffsets\":{\"monotonic\":{\"secs\":1,\"nanosecs\":5}}}}",
+	  "linux.timeOffsets.monotonic: nanosecs" },
+	{ "{\"linux\":{\"timeOffsets\":{\"realtime\":{\"secs\":1}}}}", "linux.timeOffsets: unknown clock" },
+	{ "{\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"},{\"destination\":\"/data\","
+	  "\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"rbind\"]}]}",
+	  "mounts[1]: bind mounts are not supported yet" },
+	{ "{\"mounts\":[{\"destination\":\"/data\",\"type\":\"none\",\"source\":\"/tmp\",\"options\":[\"bind\"]}]}",
+	  "mounts[0]: bind mounts are not supported yet" },
+	{ "{\"mounts\":[{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]}",
+	  "mounts[0]: tmpfs on /tmp is not supported yet" },
+	{ "{\"mounts\":[{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\"}]}",
+	  "mounts[0]: cgroup on /sys/fs/cgroup" },
+	{ "{\"linux\":{\"maskedPaths\":[\"/proc/kcore\",\"/etc/shadow\"]}}",
+	  "linux.maskedPaths[1]: /etc/shadow is not among the paths nslab masks" },
+	{ "{\"linux\":{\"maskedPaths\":[\"/proc/sys\"]}}", "linux.maskedPaths[0]:" },
+	{ "{\"linux\":{\"readonlyPaths\":[\"/etc\"]}}", "linux.readonlyPaths[0]:" },
+	{ "{\"linux\":{\"resources\":{\"memory\":{\"reservation\":1000000}}}}",
+	  "linux.resources.memory.reservation: not supported yet" },
+	{ "{\"linux\":{\"resources\":{\"memory\":{\"limit\":4096}}}}", "linux.resources: " },
+	{ "{\"linux\":{\"resources\":{\"cpu\":{\"mems\":\"0\"}}}}", "linux.resources.cpu.mems:" },
+	{ "{\"linux\":{\"resources\":{\"cpu\":{\"cpus\":\"0-x\"}}}}", "linux.resources.cpu.cpus:" },
+	{ "{\"linux\":{\"resources\":{\"pids\":{\"limit\":\"10\"}}}}", "linux.resources.pids.limit: expected int" },
+	{ "{\"linux\":{\"resources\":{\"blockIO\":{\"weight\":5}}}}", "linux.resources.blockIO.weight:" },
+	{ "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
+	  "{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,\"access\":\"rwm\"}]}}}",
+	  "linux.resources.devices[1]: only" },
+	{ "{\"linux\":{\"resources\":{\"unified\":{\"memory.high\":\"1\"}}}}", "linux.resources.unified:" },
+	{ "{\"linux\":{\"cgroupsPath\":\"system.slice:nslab:c1\"}}", "linux.cgroupsPath: systemd's" },
+	{ "{\"linux\":{\"cgroupsPath\":\"/lab/other\"}}", "linux.cgroupsPath: must be [/]PARENT/c1" },
+	{ "{\"linux\":{\"cgroupsPath\":\"c1\"}}", "linux.cgroupsPath: must be" },
+	{ "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOPE\"}}}",
+	  "linux.seccomp: defaultAction: unknown action" },
+	{ "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"
+	  "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_NOPE\"}]}]}}}",
+	  "linux.seccomp: syscalls[0].args[0].op: unknown operator" },
+};
+
+Test(oci_refuse, each_field_names_its_path)
+{
+	for (size_t i = 0; i < N_ELEMENTS(refusals); i++) {
+		struct parsed p;
+
+		parse_patch(&p, refusals[i].patch);
+		cr_expect_eq(p.ret, -EINVAL, "%s accepted", refusals[i].patch);
+		cr_expect_eq(p.e.kind, NSLAB_ERR_INPUT, "%s", refusals[i].patch);
+		cr_expect_str_eq(p.e.what, "config.json", "%s", refusals[i].patch);
+		cr_expect_eq(strncmp(p.e.why, refusals[i].why, strlen(refusals[i].why)), 0,
+			     "%s: got '%s', want '%s...'", refusals[i].patch, p.e.why, refusals[i].why);
+		cr_expect_null(strchr(p.e.why, '\n'), "more than one line: %s", p.e.why);
+		done(&p);
+	}
+}
+
+Test(oci_refuse, malformed_documents)
+{
+	static const struct { const char *text, *why; } bad[] = {
+		{ "{", "line 1: not JSON" },
+		{ "{\"ociVersion\":\"1.2.0\"}\n{}", "line 2: not JSON" },
+		{ "[]", "expected an object" },
+		{ "", "line 1: not JSON" },
+	};
+
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
+		struct parsed p = { 0 };
+
+		nslab_spec_init(&p.spec);
+		cr_expect_eq(nslab_oci_parse(bad[i].text, "/b", "c1", &p.spec, &p.oci, &p.e), -EINVAL);
+		cr_expect_str_eq(p.e.what, "config.json");
+		cr_expect_eq(strncmp(p.e.why, bad[i].why, strlen(bad[i].why)), 0, "got '%s'", p.e.why);
+		done(&p);
+	}
+}
+
+Test(oci_refuse, missing_config_and_bad_id)
+{
+	struct parsed p = { 0 };
+
+	nslab_spec_init(&p.spec);
+	cr_assert_eq(nslab_oci_load("/nonexistent-bundle", "c1", &p.spec, &p.oci, &p.e), -ENOENT);
+	cr_assert_eq(p.e.kind, NSLAB_ERR_INPUT);
+	cr_assert_str_eq(p.e.what, "config.json");
+	cr_assert_str_eq(p.e.why, "/nonexistent-bundle/config.json: No such file or directory");
+	done(&p);
+	nslab_spec_init(&p.spec);
+	cr_assert_eq(nslab_oci_parse("{}", "/b", "-bad", &p.spec, &p.oci, &p.e), -EINVAL);
+	cr_assert_str_eq(p.e.what, "run");
+	done(&p);
+}
+
+Test(oci_parse, features_document)
+{
+	json_object *f = nslab_oci_features(), *l, *v;
+
+	cr_assert_not_null(f);
+	cr_assert(json_object_object_get_ex(f, "ociVersionMax", &v));
+	cr_assert_str_eq(json_object_get_string(v), "1.3.0");
+	cr_assert(json_object_object_get_ex(f, "linux", &l));
+	cr_assert(json_object_object_get_ex(l, "namespaces", &v));
+	cr_assert_eq(json_object_array_length(v), NSLAB_NS_COUNT);
+	cr_assert(json_object_object_get_ex(l, "seccomp", &v));
+	json_object_put(f);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * OCI bundles: a runtime-spec config.json read into the one struct
+ * nslab_spec that `nslab run`'s flags fill, so that both start the same way;
+ * and the documents `nslab spec` and `nslab features` write.  Every field is
+ * honoured or refused with one line naming its JSON path, never passed over.
+ */
+#ifndef NSLAB_OCI_H
+#define NSLAB_OCI_H
+
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdbool.h>
+
+#include "spec.h"
+
+/* What the spec's strings point into: kept until the container is done with. */
+struct nslab_oci {
+	json_object *doc;
+	char rootfs[PATH_MAX];
+	char cgroup_parent[PATH_MAX];
+	char **argv;
+	/* Read apart, checked together at the end: the order of the keys is the file's. */
+	uint64_t caps[5];	/* bounding, effective, permitted, inheritable, ambient */
+	bool caps_given;
+};
+
+/*
+ * Fills @spec (from nslab_spec_init) from the config document @text of the
+ * bundle @bundle (root.path is relative to it) for container @id.  0, or
+ * -EINVAL with @e (kind INPUT, step "config.json") naming the JSON path.
+ * nslab_oci_free releases @oci either way.
+ */
+int nslab_oci_parse(const char *text, const char *bundle, const char *id,
+		    struct nslab_spec *spec, struct nslab_oci *oci, struct nslab_error *e);
+/* nslab_oci_parse of @bundle/config.json; a missing or unreadable file is INPUT too. */
+int nslab_oci_load(const char *bundle, const char *id, struct nslab_spec *spec,
+		   struct nslab_oci *oci, struct nslab_error *e);
+void nslab_oci_free(struct nslab_oci *oci);
+
+/*
+ * The config.json `nslab spec` writes: nslab's defaults (all 8 namespaces,
+ * Docker's capabilities, the standard mounts and masks, args ["sh"], root
+ * "rootfs"); @rootless: the caller's own ids mapped to root.  NULL: no memory.
+ */
+json_object *nslab_oci_default_config(bool rootless);
+/* runtime-spec features.md: what this nslab honours. NULL: no memory. */
+json_object *nslab_oci_features(void);
+
+#endif
