@@ -19,6 +19,8 @@
 #include "json.h"
 #include "mount.h"
 #include "process.h"
+#include "seccomp_cache.h"
+#include "seccomp_json.h"
 #include "version.h"
 
 struct octx {
