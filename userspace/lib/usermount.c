@@ -92,7 +92,7 @@ int nslab_parse_volume(const char *arg, struct nslab_mount *list, int *n, struct
 	snprintf(buf, sizeof(buf), "%s", arg);
 	dst = strchr(buf, ':');
 	opts = dst ? strchr(dst + 1, ':') : NULL;
-	if (!dst || (opts && strchr(opts + 1, ':')))
+	if (!dst || (opts && (!opts[1] || strchr(opts + 1, ':'))))
 		return nslab_bad_input(e, m->origin, "'%s' is not SRC:DST[:ro|rw]", arg);
 	*dst++ = '\0';
 	if (opts)
