@@ -638,6 +638,9 @@ static void fill_state(struct nslab_container *c)
 	st->caps = c->spec->caps;
 	st->no_new_privs = c->spec->no_new_privs;
 	snprintf(st->seccomp, sizeof(st->seccomp), "%s", nslab_seccomp_name(&c->spec->seccomp));
+	snprintf(st->workdir, sizeof(st->workdir), "%s", c->spec->workdir ? c->spec->workdir : "");
+	memcpy(st->rlimits, c->spec->rlimits, sizeof(st->rlimits));
+	st->n_rlimits = c->spec->n_rlimits;
 	for (int i = 0; i < c->spec->net.n_addr; i++)
 		snprintf(st->addresses + strlen(st->addresses), sizeof(st->addresses) - strlen(st->addresses),
 			 "%s%s", i ? " " : "", c->spec->net.addr[i].text);

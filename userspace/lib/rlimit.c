@@ -70,6 +70,14 @@ int nslab_parse_ulimit(const char *arg, struct nslab_rlimit *list, int *n, struc
 	return 0;
 }
 
+void nslab_rlimit_format(const struct nslab_rlimit *r, char *buf, size_t size)
+{
+	long long soft = r->soft == RLIM_INFINITY ? -1 : (long long)r->soft;
+	long long hard = r->hard == RLIM_INFINITY ? -1 : (long long)r->hard;
+
+	snprintf(buf, size, "%s=%lld:%lld", rlimit_name(r->resource), soft, hard);
+}
+
 int nslab_rlimits_apply(const struct nslab_rlimit *list, int n, struct nslab_error *e)
 {
 	struct rlimit host;

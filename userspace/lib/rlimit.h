@@ -15,6 +15,9 @@
  */
 int nslab_parse_ulimit(const char *arg, struct nslab_rlimit *list, int *n, struct nslab_error *e);
 
+/* @r as nslab_parse_ulimit reads it back: "nofile=1024:2048", -1 for unlimited. */
+void nslab_rlimit_format(const struct nslab_rlimit *r, char *buf, size_t size);
+
 /*
  * setrlimit of each of the @n limits on the calling process (step "rlimit").
  * Raising a hard limit above the host's needs CAP_SYS_RESOURCE on the host,
