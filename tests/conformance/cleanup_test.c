@@ -121,6 +121,35 @@ static const struct refused_case {
 	{ "negative_and_absurd_values", 125, "--hostname", NULL,
 	  { "run", "--hostname", "@host65", "--", "true" } },
 	{ "negative_and_absurd_values", 125, "--env", NULL, { "run", "-e", "=x", "--", "true" } },
+	{ "bad_run_option", 125, "--volume", "named volumes", { "run", "-v", "data:/x", "--", "true" } },
+	{ "bad_run_option", 125, "--volume", "No such file",
+	  { "run", "-v", "/nonexistent/nslab-src:/x", "--", "true" } },
+	{ "bad_run_option", 125, "--volume", NULL, { "run", "-v", "/tmp:x", "--", "true" } },
+	{ "bad_run_option", 125, "--volume", NULL, { "run", "-v", "/tmp:/", "--", "true" } },
+	{ "bad_run_option", 125, "--volume", NULL, { "run", "-v", "/tmp:/a/../b", "--", "true" } },
+	{ "bad_run_option", 125, "--volume", NULL, { "run", "-v", "/tmp:/proc/sys", "--", "true" } },
+	{ "bad_run_option", 125, "--volume", "unknown option", { "run", "-v", "/tmp:/x:z", "--", "true" } },
+	{ "bad_run_option", 125, "--volume", "mnt namespace",
+	  { "run", "--ns", "uts,pid", "-v", "/tmp:/x", "--", "true" } },
+	{ "bad_run_option", 125, "--tmpfs", "duplicate mount point",
+	  { "run", "-v", "/tmp:/x", "--tmpfs", "/x", "--", "true" } },
+	{ "bad_run_option", 125, "--mount", "named volumes",
+	  { "run", "--mount", "type=volume,src=v,dst=/x", "--", "true" } },
+	{ "bad_run_option", 125, "--mount", NULL, { "run", "--mount", "type=bind,dst=/x", "--", "true" } },
+	{ "bad_run_option", 125, "--mount", NULL,
+	  { "run", "--mount", "type=bind,src=/tmp,dst=/x,bogus", "--", "true" } },
+	{ "bad_run_option", 125, "--tmpfs", NULL, { "run", "--tmpfs", "/t:size=lots", "--", "true" } },
+	{ "bad_run_option", 125, "--tmpfs", NULL, { "run", "--tmpfs", "/t:mode=99", "--", "true" } },
+	{ "bad_run_option", 125, "--tmpfs", NULL, { "run", "--tmpfs", "t", "--", "true" } },
+	{ "bad_run_option", 125, "--workdir", NULL, { "run", "-w", "rel", "--", "true" } },
+	{ "bad_run_option", 125, "--workdir", "mnt namespace",
+	  { "run", "--ns", "uts,pid", "-w", "/x", "--", "true" } },
+	{ "bad_run_option", 125, "--ulimit", NULL, { "run", "--ulimit", "nofile=2048:1024", "--", "true" } },
+	{ "bad_run_option", 125, "--ulimit", NULL, { "run", "--ulimit", "bogus=1", "--", "true" } },
+	{ "bad_run_option", 125, "--ulimit", NULL, { "run", "--ulimit", "nofile=many", "--", "true" } },
+	{ "bad_run_option", 125, "--env-file", NULL,
+	  { "run", "--env-file", "/nonexistent/nslab-env", "--", "true" } },
+	{ "bad_run_option", 125, "usage", "-v needs a value", { "run", "-v" } },
 	{ "bad_rootfs", 125, "rootfs", NULL,
 	  { "run", "--rootfs", "/nonexistent/nslab-rootfs", "--", "true" } },
 	{ "bad_rootfs", 125, "rootfs", NULL, { "run", "--rootfs", "/etc/passwd", "--", "true" } },
@@ -266,6 +295,15 @@ Test(cleanup, X3_bad_rootfs_refused)
 	RUNS("run", "--rootfs", lab_default_rootfs(), "--", "true");
 }
 
+Test(cleanup, X3_bad_run_option_refused)
+{
+	require_root();
+	refuse_cases_of("bad_run_option");
+	RUNS("run", "-v", "/tmp:/x:ro", "--mount", "type=bind,src=/tmp,dst=/y,readonly", "--tmpfs",
+	     "/t:size=1m,mode=700", "-w", "/w", "--ulimit", "nofile=1024:2048", "--", "true");
+	RUNS("run", "--ns", "uts,pid", "--ulimit", "nofile=1024", "--", "true");
+}
+
 Test(cleanup, X3_name_clash_refused)
 {
 	struct nslab_state st;
@@ -371,9 +409,16 @@ static const struct fault_step {
 	{ .step = "sys", .own_root = true },
 	{ .step = "cgroupfs", .own_root = true },
 	{ .step = "dev", .own_root = true },
+	{ .step = "volume-open", .reported = "volume", .opt = { "-v", "/tmp:/vol" }, .own_root = true },
+	{ .step = "volume-idmap", .reported = "volume", .opt = { "-v", "/tmp:/vol" }, .own_root = true },
+	{ .step = "volume", .opt = { "-v", "/tmp:/vol" }, .own_root = true },
+	{ .step = "tmpfs", .opt = { "--tmpfs", "/scratch" }, .own_root = true },
+	{ .step = "workdir", .opt = { "-w", "/work" }, .own_root = true },
 	{ .step = "mask", .own_root = true },
 	{ .step = "pivot_root", .own_root = true },
 	{ .step = "read-only", .opt = { "--read-only" }, .own_root = true },
+	{ .step = "chdir", .reported = "workdir", .opt = { "-w", "/work" }, .own_root = true },
+	{ .step = "rlimit", .opt = { "--ulimit", "nofile=1024" } },
 	{ .step = "hostname" },
 	{ .step = "net" },
 	{ .step = "setsid" },

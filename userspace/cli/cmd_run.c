@@ -4,6 +4,8 @@
 #include "counters.h"
 #include "oci.h"
 #include "process.h"
+#include "rlimit.h"
+#include "usermount.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +45,16 @@ static const char run_usage[] =
 	"                        pid: CMD a new process in it; mnt: its root is CMD's root)\n"
 	"  --time-offset monotonic=S,boottime=S\n"
 	"  -e, --env KEY=VALUE   set an environment variable for CMD\n"
+	"  --env-file FILE       KEY=VALUE lines ('#' comments and blank lines skipped; a bare\n"
+	"                        KEY takes our value)\n"
+	"  -v, --volume SRC:DST[:ro|rw]   bind the existing absolute host path SRC at DST\n"
+	"  --mount type=bind,source=SRC,target=DST[,readonly]\n"
+	"  --mount type=tmpfs,target=DST[,tmpfs-size=SIZE][,tmpfs-mode=OCTAL][,readonly]\n"
+	"  --tmpfs DST[:size=SIZE,mode=OCTAL,ro,exec]   a tmpfs at DST (nosuid,nodev,noexec,\n"
+	"                        mode 1777 unless told)\n"
+	"  -w, --workdir DIR     CMD's working directory inside, made if missing\n"
+	"  --ulimit NAME=SOFT[:HARD]   a resource limit (nofile, nproc, core, stack...; -1\n"
+	"                        unlimited)\n"
 	"  --init                run a tiny PID 1 that reaps zombies and forwards signals\n"
 	"  --stop-timeout S      SIGINT/SIGTERM are forwarded; a second one, or S seconds after\n"
 	"                        the first (default 10), kills the container (exit 130/143)\n"
@@ -72,6 +84,7 @@ enum {
 	OPT_DOMAINNAME, OPT_USER, OPT_UID_MAP, OPT_GID_MAP, OPT_NET, OPT_PERSIST, OPT_JOIN,
 	OPT_TIME_OFFSET, OPT_INIT, OPT_HELP, OPT_LIMIT, OPT_CGROUP_PARENT, OPT_BRIDGE, OPT_CAP,
 	OPT_NO_NEW_PRIVS, OPT_SECCOMP, OPT_CHECK_LEAKS, OPT_DEVICE, OPT_STOP_TIMEOUT, OPT_RM,
+	OPT_MOUNT, OPT_TMPFS, OPT_ENV_FILE, OPT_ULIMIT,
 };
 
 static const struct option run_options[] = {
@@ -96,6 +109,12 @@ static const struct option run_options[] = {
 	{ "join", required_argument, NULL, OPT_JOIN },
 	{ "time-offset", required_argument, NULL, OPT_TIME_OFFSET },
 	{ "env", required_argument, NULL, 'e' },
+	{ "env-file", required_argument, NULL, OPT_ENV_FILE },
+	{ "volume", required_argument, NULL, 'v' },
+	{ "mount", required_argument, NULL, OPT_MOUNT },
+	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+	{ "workdir", required_argument, NULL, 'w' },
+	{ "ulimit", required_argument, NULL, OPT_ULIMIT },
 	{ "init", no_argument, NULL, OPT_INIT },
 	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ "detach", no_argument, NULL, 'd' },
@@ -137,6 +156,21 @@ static int parse_stop_timeout(struct nslab_spec *spec, const char *arg, struct n
 				  arg);
 	spec->stop_timeout = s;
 	return 0;
+}
+
+/* The command's surroundings: its mounts, working directory, environment file, limits. */
+static int parse_process_option(struct nslab_spec *spec, int opt, const char *arg,
+				struct nslab_error *e)
+{
+	switch (opt) {
+	case OPT_ENV_FILE: return nslab_env_file(arg, spec->env, &spec->n_env, e);
+	case 'v': return nslab_parse_volume(arg, spec->mounts, &spec->n_mounts, e);
+	case OPT_MOUNT: return nslab_parse_mount(arg, spec->mounts, &spec->n_mounts, e);
+	case OPT_TMPFS: return nslab_parse_tmpfs(arg, spec->mounts, &spec->n_mounts, e);
+	case 'w': spec->workdir = arg; return 0;
+	case OPT_ULIMIT: return nslab_parse_ulimit(arg, spec->rlimits, &spec->n_rlimits, e);
+	}
+	return nslab_bad_input(e, "usage", "bad option");
 }
 
 static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
@@ -194,7 +228,7 @@ static int parse_option(struct nslab_spec *spec, int opt, int index, char *arg,
 	case 'i': spec->interactive = true; return 0;
 	case 'e': return nslab_env_add(spec->env, &spec->n_env, arg, e);
 	}
-	return nslab_bad_input(e, "usage", "bad option");
+	return parse_process_option(spec, opt, arg, e);
 }
 
 /* How it ended, when that is worth a line: the OOM killer, with the limit it enforced, or a stop. */
@@ -350,7 +384,7 @@ int cmd_run(int argc, char **argv)
 		return run_bundle(argc, argv);
 	nslab_spec_init(&spec);
 	/* ':' first: a missing value is told apart from an unknown option. */
-	while ((opt = getopt_long(argc, argv, "+:de:ti", run_options, &index)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:de:tiv:w:", run_options, &index)) != -1) {
 		if (opt == OPT_HELP) {
 			fputs(run_usage, stdout);
 			return 0;

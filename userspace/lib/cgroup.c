@@ -86,7 +86,7 @@ void nslab_limits_init(struct nslab_limits *l)
 	l->cpuset[0] = '\0';
 }
 
-static int parse_size(const char *arg, long long *bytes)
+int nslab_parse_size(const char *arg, long long *bytes)
 {
 	static const char units[] = "bkmgt";
 	unsigned long long v;
@@ -154,7 +154,7 @@ int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, 
 	if (strcmp(opt, "--memory") == 0 || strcmp(opt, "--memory-swap") == 0) {
 		long long *dst = opt[8] ? &l->memory_swap : &l->memory;
 
-		if (parse_size(arg, dst) || *dst == 0)
+		if (nslab_parse_size(arg, dst) || *dst == 0)
 			return nslab_bad_input(e, opt, "'%s' is not a size like 512m (bytes, k, m, g)", arg);
 		return 0;
 	}

@@ -66,6 +66,8 @@ const char *nslab_cg_mode_name(enum nslab_cg_mode mode);
 
 /* Parsers for the limit options; -EINVAL with @e naming the option and problem. */
 void nslab_limits_init(struct nslab_limits *l);
+/* A byte count, with an optional b, k, m, g or t suffix (powers of 1024, "kb" too): 0 or -EINVAL. */
+int nslab_parse_size(const char *arg, long long *bytes);
 int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, struct nslab_error *e);
 /* Cross-checks the limits given together (memory's floor, swap >= memory); each alone is checked as parsed. */
 int nslab_limits_check(const struct nslab_limits *l, struct nslab_error *e);

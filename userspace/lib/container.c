@@ -16,6 +16,8 @@
 #include "timens.h"
 #include "tty.h"
 #include "user.h"
+#include "usermount.h"
+#include "rlimit.h"
 #include "uts.h"
 
 #include <errno.h>
@@ -58,6 +60,13 @@ static int layer_paths(const struct nslab_container *c, char *lower, char *upper
 		-ENAMETOOLONG : 0;
 }
 
+/* The host's clones of the user's binds: once the child has attached them, no longer needed. */
+static void close_mount_fds(struct nslab_container *c)
+{
+	for (int i = 0; i < NSLAB_MAX_MOUNTS; i++)
+		nslab_close_fd(&c->mount_fd[i]);
+}
+
 /* ---- child ---- */
 
 static __attribute__((noreturn)) void child_fail(int report_fd, const struct nslab_error *e)
@@ -94,12 +103,16 @@ static int child_overlay(struct nslab_container *c, struct nslab_error *e)
 static int child_root(struct nslab_container *c, struct nslab_error *e)
 {
 	char newroot[PATH_MAX];
+	int ret;
 
 	if (c->spec->overlay && c->ovl_fd < 0 && child_overlay(c, e))
 		return -e->err;
 	if (rw_path(c, "root", newroot))
 		return nslab_fail(e, ENAMETOOLONG, "rootfs", NULL);
-	return nslab_rootfs_setup(c->spec, newroot, c->ovl_fd, c->sys_fd, &c->cg.layout, e);
+	ret = nslab_rootfs_setup(c->spec, newroot, c->ovl_fd, c->sys_fd, c->mount_fd,
+				 &c->cg.layout, e);
+	close_mount_fds(c);
+	return ret;
 }
 
 static int wait_release(int sync_fd)
@@ -156,6 +169,20 @@ static void arm_deathsig(int supervisor_pidfd)
 		_exit(NSLAB_EXIT_SETUP);
 }
 
+/*
+ * -w, entered while still the container's root (the user may lack search
+ * permission on the way); nslab_user_mounts_apply made it before pivot_root.
+ */
+static int child_workdir(const struct nslab_spec *spec, struct nslab_error *e)
+{
+	int ret;
+
+	if (!spec->workdir)
+		return 0;
+	ret = nslab_fault("chdir") ? -EIO : chdir(spec->workdir) < 0 ? -errno : 0;
+	return ret ? nslab_fail(e, ret, "workdir", "%s: %s", spec->workdir, strerror(-ret)) : 0;
+}
+
 /* The last steps: dropping what the command may not have, then the command (or --init). */
 static __attribute__((noreturn)) void child_exec(const struct nslab_spec *spec, int report_fd,
 						   int supervisor_pidfd)
@@ -168,6 +195,8 @@ static __attribute__((noreturn)) void child_exec(const struct nslab_spec *spec, 
 	 * /proc/1/exe (the CVE-2019-5736 class).  exec decides anew.
 	 */
 	prctl(PR_SET_DUMPABLE, 0);
+	if (child_workdir(spec, &e) || nslab_rlimits_apply(spec->rlimits, spec->n_rlimits, &e))
+		child_fail(report_fd, &e);
 	if (nslab_restrict(&(struct nslab_restrictions){
 			.caps = spec->caps, .no_new_privs = spec->no_new_privs,
 			.seccomp = spec->seccomp, .user_set = spec->user_set,
@@ -301,12 +330,6 @@ static int prepare_root(struct nslab_container *c, struct nslab_error *e)
 	return 0;
 }
 
-/* mount_setattr's and overlayfs's answers where the filesystem or the kernel cannot idmap. */
-static bool cannot_idmap(int err)
-{
-	return err == -EINVAL || err == -ENOSYS || err == -EOPNOTSUPP;
-}
-
 /*
  * The root idmapped with the child's user namespace, which has its maps by
  * now.  Where the filesystem cannot be idmapped (tmpfs before 6.3, ramfs,
@@ -322,13 +345,13 @@ static int idmap_root(struct nslab_container *c, struct nslab_error *e)
 	_cleanup_close_ int tree = nslab_idmapped_tree(spec->rootfs, c->pid, !spec->overlay);
 	int root = tree;
 
-	if (root < 0 && !cannot_idmap(root))
+	if (root < 0 && !nslab_cannot_idmap(root))
 		return nslab_fail(e, -root, "idmap", "%s: %s", spec->rootfs, strerror(-root));
 	if (layer_paths(c, lower, upper, work))
 		return nslab_fail(e, ENAMETOOLONG, "state", NULL);
 	if (root >= 0)
 		root = spec->overlay ? nslab_overlay_over(tree, lower, upper, work) : steal_fd(&tree);
-	if (cannot_idmap(root))
+	if (nslab_cannot_idmap(root))
 		root = spec->overlay ? nslab_overlay_open(spec->rootfs, upper, work, false) :
 				       nslab_private_tree(spec->rootfs, true);
 	if (root < 0)
@@ -615,6 +638,9 @@ static void fill_state(struct nslab_container *c)
 	st->caps = c->spec->caps;
 	st->no_new_privs = c->spec->no_new_privs;
 	snprintf(st->seccomp, sizeof(st->seccomp), "%s", nslab_seccomp_name(&c->spec->seccomp));
+	snprintf(st->workdir, sizeof(st->workdir), "%s", c->spec->workdir ? c->spec->workdir : "");
+	memcpy(st->rlimits, c->spec->rlimits, sizeof(st->rlimits));
+	st->n_rlimits = c->spec->n_rlimits;
 	for (int i = 0; i < c->spec->net.n_addr; i++)
 		snprintf(st->addresses + strlen(st->addresses), sizeof(st->addresses) - strlen(st->addresses),
 			 "%s%s", i ? " " : "", c->spec->net.addr[i].text);
@@ -704,6 +730,8 @@ static void container_init(struct nslab_container *c, struct nslab_spec *spec)
 	c->sys_fd = -1;
 	c->pidfd = -1;
 	c->tty_master = -1;
+	for (int i = 0; i < NSLAB_MAX_MOUNTS; i++)
+		c->mount_fd[i] = -1;
 }
 
 /* The state directory and a first state.json; c->dir_made once there is something to remove. */
@@ -739,6 +767,8 @@ static int prepare_host(struct nslab_container *c, int sync[2], int rep[2], int 
 		ret = nslab_cg_devices(&c->cg, &spec->devices, e);
 	if (!ret && nslab_spec_own_root(spec))
 		ret = prepare_root(c, e);
+	if (!ret)
+		ret = nslab_user_mounts_open(spec, c->mount_fd, e);
 	if (!ret && spec->detach)
 		ret = redirect_stdio(c, e);
 	/* sync is a socket: the idmapped root is sent over it. */
@@ -774,6 +804,8 @@ static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
 		      nslab_user_write_maps(c->pid, spec, e);
 	if (!ret && spec->idmap_root)
 		ret = idmap_root(c, e);
+	if (!ret && spec->idmap_root)
+		ret = nslab_user_mounts_idmap(spec, c->mount_fd, c->pid, e);
 	if (!ret && spec->net.mode == NSLAB_NET_VETH)
 		ret = add_veth(c, e);
 	if (!ret)
@@ -829,6 +861,7 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	nslab_close_fd(&console[1]);
 	if (!ret)
 		ret = set_up_child(c, sync[1], rep[0], e);
+	close_mount_fds(c);
 	if (!ret && spec->tty)
 		ret = take_pty(c, console[0], e);
 	return ret ? start_failed(c, ret, e) : 0;
@@ -890,6 +923,7 @@ static void free_resources(struct nslab_container *c)
 	nslab_close_fd(&c->pidfd);
 	nslab_close_fd(&c->ovl_fd);
 	nslab_close_fd(&c->sys_fd);
+	close_mount_fds(c);
 	if (c->state.host_if[0])
 		nslab_net_veth_delete(c->state.host_if);
 	c->state.host_if[0] = '\0';

@@ -18,6 +18,7 @@ struct nslab_container {
 	bool dir_made;
 	int ovl_fd;		/* the root's detached mount: the overlay, or an idmapped bind */
 	int sys_fd;		/* sysfs of a joined network namespace */
+	int mount_fd[NSLAB_MAX_MOUNTS];	/* the host's clones of the user's binds, or -1 */
 	struct nslab_cgroup cg;
 	int pidfd;
 	pid_t pid;

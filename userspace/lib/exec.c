@@ -11,6 +11,7 @@
 #include "container.h"
 #include "ns.h"
 #include "process.h"
+#include "rlimit.h"
 #include "state.h"
 #include "tty.h"
 #include "user.h"
@@ -29,15 +30,17 @@ static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
 						     const struct nslab_seccomp *sc, int slave,
 						     const char *host, int rep)
 {
+	const char *cwd = st->workdir[0] ? st->workdir : "/";
 	struct nslab_error e;
 
 	/* Step "cwd", not "exec": a failure here is nslab's (125), not the command's (126/127). */
-	if (nslab_fault("cwd") || chdir("/") < 0) {
-		nslab_fail(&e, errno, "cwd", "chdir /: %s", strerror(errno));
+	if (nslab_fault("cwd") || chdir(cwd) < 0) {
+		nslab_fail(&e, errno, "cwd", "chdir %s: %s", cwd, strerror(errno));
 		nslab_report_failure(rep, &e);
 		_exit(NSLAB_EXIT_SETUP);
 	}
-	if (nslab_session_new(slave, &e) ||
+	/* As docker exec: the container's working directory and limits. */
+	if (nslab_rlimits_apply(st->rlimits, st->n_rlimits, &e) || nslab_session_new(slave, &e) ||
 	    nslab_restrict(&(struct nslab_restrictions){
 			.caps = st->caps, .no_new_privs = st->no_new_privs,
 			.seccomp = *sc, .user_set = x->user_set,

@@ -3,10 +3,12 @@
 #include "caps.h"
 #include "spec.h"
 #include "user.h"
+#include "cleanup.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -54,6 +56,49 @@ int nslab_env_add(char **env, int *n, char *arg, struct nslab_error *e)
 		return nslab_bad_input(e, "--env", "at most %d variables", NSLAB_MAX_ENV);
 	env[(*n)++] = arg;
 	return 0;
+}
+
+/* One line of an env file, as Docker reads it; 0 (added or skipped) or -EINVAL with @e. */
+static int env_line(char **env, int *n, const char *line, const char *where,
+		    struct nslab_error *e)
+{
+	const char *eq = strchr(line, '='), *value;
+	size_t key_len = eq ? (size_t)(eq - line) : strlen(line);
+	char *entry;
+
+	if (!*line || *line == '#')
+		return 0;
+	if (key_len == 0 || strcspn(line, " \t") < key_len)
+		return nslab_bad_input(e, "--env-file", "%s: '%s' is not KEY=VALUE nor KEY", where, line);
+	/* A bare KEY passes the caller's value on; unset, it is left out. */
+	value = eq ? eq + 1 : getenv(line);
+	if (!value)
+		return 0;
+	if (asprintf(&entry, "%.*s=%s", (int)key_len, line, value) < 0)
+		return nslab_fail(e, ENOMEM, "--env-file", NULL);
+	return nslab_env_add(env, n, entry, e);
+}
+
+int nslab_env_file(const char *path, char **env, int *n, struct nslab_error *e)
+{
+	FILE *f = fopen(path, "re");
+	_cleanup_free_ char *line = NULL;
+	size_t size = 0;
+	ssize_t len;
+	int ret = 0;
+	char where[64];
+
+	if (!f)
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, errno, "--env-file", "%s: %s", path,
+				     strerror(errno));
+	for (int no = 1; !ret && (len = getline(&line, &size, f)) >= 0; no++) {
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		snprintf(where, sizeof(where), "%.48s:%d", path, no);
+		ret = env_line(env, n, line + strspn(line, " \t"), where, e);
+	}
+	fclose(f);
+	return ret;
 }
 
 int nslab_failure_code(const struct nslab_error *e)

@@ -45,6 +45,15 @@ void nslab_exec_command(char *const *argv, char *const *env, const char *hostnam
  */
 int nslab_env_add(char **env, int *n, char *arg, struct nslab_error *e);
 
+/*
+ * --env-file @path: each line KEY=VALUE (taken as it is, quotes and all) or
+ * a bare KEY (the caller's value, left out when unset), as Docker reads
+ * them; blank lines and lines starting with '#' are skipped, leading blanks
+ * ignored.  Appends as nslab_env_add; the entries are allocated for the
+ * life of the process.  A key with white space is refused naming the line.
+ */
+int nslab_env_file(const char *path, char **env, int *n, struct nslab_error *e);
+
 /* What a container's processes are held to, for `run` and `exec` alike. */
 struct nslab_restrictions {
 	uint64_t caps;

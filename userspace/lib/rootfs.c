@@ -4,6 +4,7 @@
 #include "cgroupfs.h"
 #include "mount.h"
 #include "mountfd.h"
+#include "usermount.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,24 +51,40 @@ int nslab_private_tree(const char *path, bool recursive)
 	return steal_fd(&tree);
 }
 
-int nslab_idmapped_tree(const char *path, pid_t pid, bool recursive)
+bool nslab_cannot_idmap(int err)
+{
+	return err == -EINVAL || err == -ENOSYS || err == -EOPNOTSUPP;
+}
+
+int nslab_mount_idmap(int tree, pid_t pid, bool recursive)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
-	unsigned flags = recursive ? AT_RECURSIVE : 0;
-	_cleanup_close_ int userns = -1, tree = -1;
+	_cleanup_close_ int userns = -1;
 	char ns[64];
 
-	if (nslab_fault("idmap"))
-		return -EIO;
 	snprintf(ns, sizeof(ns), "/proc/%d/ns/user", (int)pid);
 	userns = open(ns, O_RDONLY | O_CLOEXEC);
 	if (userns < 0)
 		return -errno;
 	attr.userns_fd = userns;
-	tree = nslab_private_tree(path, recursive);
-	if (tree >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | flags, &attr, sizeof(attr)) < 0)
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+			  sizeof(attr)) < 0)
 		return -errno;
-	return steal_fd(&tree);
+	return 0;
+}
+
+int nslab_idmapped_tree(const char *path, pid_t pid, bool recursive)
+{
+	_cleanup_close_ int tree = -1;
+	int ret;
+
+	if (nslab_fault("idmap"))
+		return -EIO;
+	tree = nslab_private_tree(path, recursive);
+	if (tree < 0)
+		return tree;
+	ret = nslab_mount_idmap(tree, pid, recursive);
+	return ret ? ret : steal_fd(&tree);
 }
 
 int nslab_overlay_over(int tree, const char *lower, const char *upper, const char *work)
@@ -123,9 +140,14 @@ static int pivot(int root_fd)
 	return chdir("/") < 0 ? -errno : 0;
 }
 
-/* The special filesystems, each mounted on a target resolved from @root_fd. */
+/*
+ * The special filesystems, then the user's (over them, as Docker's come
+ * after its defaults), each mounted on a target resolved from @root_fd; the
+ * masks last, so that no user mount uncovers a masked path.
+ */
 static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd,
-			  const struct nslab_cg_layout *cgroups, struct nslab_error *e)
+			  const int *mount_fds, const struct nslab_cg_layout *cgroups,
+			  struct nslab_error *e)
 {
 	_cleanup_close_ int proc = nslab_mount_proc(spec, root_fd, e), sys = -1;
 	int ret = proc < 0 ? proc : 0;
@@ -143,12 +165,15 @@ static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd
 	if (!ret)
 		ret = nslab_mount_dev(spec, root_fd, e);
 	if (!ret)
+		ret = nslab_user_mounts_apply(spec, mount_fds, root_fd, e);
+	if (!ret)
 		ret = nslab_mount_masks(proc, sys, e);
 	return ret;
 }
 
 int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
-		       int sys_fd, const struct nslab_cg_layout *cgroups, struct nslab_error *e)
+		       int sys_fd, const int *mount_fds, const struct nslab_cg_layout *cgroups,
+		       struct nslab_error *e)
 {
 	_cleanup_close_ int root_fd = -1;
 	int ret;
@@ -159,7 +184,7 @@ int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int o
 	root_fd = nslab_fault("rootfs") ? -EIO : attach_root(spec, newroot, ovl_fd);
 	if (root_fd < 0)
 		return nslab_fail(e, root_fd, "rootfs", "%s: %s", spec->rootfs, strerror(-root_fd));
-	ret = special_mounts(spec, root_fd, sys_fd, cgroups, e);
+	ret = special_mounts(spec, root_fd, sys_fd, mount_fds, cgroups, e);
 	if (!ret && (ret = nslab_fault("pivot_root") ? -EIO : pivot(root_fd)))
 		nslab_fail(e, ret, "pivot_root", NULL);
 	if (!ret && spec->read_only &&

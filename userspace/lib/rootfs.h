@@ -20,6 +20,13 @@
  */
 int nslab_overlay_open(const char *lower, const char *upper, const char *work, bool userxattr);
 
+/* mount_setattr's and overlayfs's answers where the filesystem or the kernel cannot idmap. */
+bool nslab_cannot_idmap(int err);
+/*
+ * Idmaps the detached mount @tree (with @recursive, the mounts below it too)
+ * with the user namespace of @pid, which has its maps.  0 or -errno.
+ */
+int nslab_mount_idmap(int tree, pid_t pid, bool recursive);
 /*
  * Parent side, once the user namespace of @pid has its maps: a detached
  * private clone of @path (with @recursive, of the mounts below it too) idmapped with
@@ -45,11 +52,14 @@ int nslab_overlay_over(int tree, const char *lower, const char *upper, const cha
  * Child side, in the new mount namespace: makes every mount private, attaches
  * the root at @newroot (the detached root mount @ovl_fd: the overlay or an
  * idmapped bind; or a bind of spec->rootfs when it is -1), mounts /proc /sys /dev, masks and write-protects what Docker does,
- * pivots into it and detaches the old root.  Every mount target is resolved
- * by fd inside the new root, never by a path the rootfs could redirect.
+ * adds the user's mounts (spec->mounts, with the host's clones @mount_fds:
+ * see nslab_user_mounts_open), pivots into it and detaches the old root.
+ * Every mount target is resolved by fd inside the new root, never by a path
+ * the rootfs could redirect.
  */
 int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
-		       int sys_fd, const struct nslab_cg_layout *cgroups, struct nslab_error *e);
+		       int sys_fd, const int *mount_fds, const struct nslab_cg_layout *cgroups,
+		       struct nslab_error *e);
 
 /*
  * Parent side, for a joined network namespace: sysfs shows the network

@@ -2,6 +2,7 @@
 #include "spec.h"
 #include "net.h"
 #include "user.h"
+#include "usermount.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -248,7 +249,7 @@ static int check_rootfs(struct nslab_spec *spec, struct nslab_error *e)
 		}
 	}
 	close(dfd);
-	return 0;
+	return nslab_user_mounts_check(spec, e);
 }
 
 bool nslab_id_mapped(const struct nslab_idmap *map, int n, unsigned id)
@@ -369,7 +370,8 @@ bool nslab_spec_own_root(const struct nslab_spec *spec)
 static int check_no_root(const struct nslab_spec *spec, struct nslab_error *e)
 {
 	const char *opt = spec->rootfs ? "--rootfs" : !spec->overlay ? "--no-overlay" :
-			  spec->read_only ? "--read-only" : spec->devices.n ? "--device" : NULL;
+			  spec->read_only ? "--read-only" : spec->devices.n ? "--device" :
+			  spec->n_mounts ? spec->mounts[0].origin : spec->workdir ? "--workdir" : NULL;
 
 	if (!opt)
 		return 0;

@@ -3,7 +3,9 @@
 #ifndef NSLAB_SPEC_H
 #define NSLAB_SPEC_H
 
+#include <limits.h>
 #include <stdbool.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "caps.h"
@@ -43,6 +45,27 @@ struct nslab_net {
 	unsigned mtu;			/* 0: the kernel's default */
 	const char *bridge;		/* attach the host end here instead of addressing it */
 	char host_if[16];		/* the host end's name, derived from the container's */
+};
+
+#define NSLAB_MAX_MOUNTS 16
+
+/*
+ * A mount the user adds (-v, --mount, --tmpfs; config.json's mounts), made
+ * in order below the container's root after /dev, before the masks.
+ */
+struct nslab_mount {
+	char type[16];			/* "bind", or the filesystem type of a new mount ("tmpfs") */
+	char source[PATH_MAX];		/* bind: an absolute host path; else the filesystem's name */
+	char destination[PATH_MAX];	/* absolute, inside the container */
+	unsigned attrs;			/* MOUNT_ATTR_RDONLY, _NOSUID, _NODEV, _NOEXEC */
+	char data[128];			/* a new filesystem's mount(2) data: "size=N,mode=1777" */
+	const char *origin;		/* the option or field it came from, for errors */
+};
+
+/* One --ulimit (config.json's rlimits): RLIMIT_* @resource, RLIM_INFINITY for unlimited. */
+struct nslab_rlimit {
+	int resource;
+	rlim_t soft, hard;
 };
 
 enum nslab_clock { NSLAB_CLOCK_MONOTONIC, NSLAB_CLOCK_BOOTTIME, NSLAB_CLOCK_COUNT };
@@ -90,6 +113,11 @@ struct nslab_spec {
 	const char *cgroup_parent;	/* below each hierarchy's root; default "nslab" */
 	char *env[NSLAB_MAX_ENV + 1];	/* KEY=VALUE, NULL-terminated */
 	int n_env;
+	struct nslab_mount mounts[NSLAB_MAX_MOUNTS];
+	int n_mounts;
+	const char *workdir;		/* -w: the command's cwd inside, made if missing */
+	struct nslab_rlimit rlimits[RLIM_NLIMITS];
+	int n_rlimits;
 	char *const *argv;
 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "state.h"
+#include "rlimit.h"
 #include "caps.h"
 #include "json.h"
 #include "util.h"
@@ -99,6 +100,19 @@ static json_object *ns_array(const struct nslab_state *st, bool files)
 	return list;
 }
 
+/* --ulimit's values, each as nslab_parse_ulimit takes it. */
+static json_object *rlimit_array(const struct nslab_state *st)
+{
+	json_object *list = json_object_new_array();
+	char entry[96];
+
+	for (int i = 0; list && i < st->n_rlimits; i++) {
+		nslab_rlimit_format(&st->rlimits[i], entry, sizeof(entry));
+		json_object_array_add(list, json_object_new_string(entry));
+	}
+	return list;
+}
+
 /* In the order of docs/design.md's table: the first ten fields are those of the first release. */
 static json_object *state_doc(const struct nslab_state *st)
 {
@@ -120,6 +134,8 @@ static json_object *state_doc(const struct nslab_state *st)
 	json_object_object_add(doc, "caps", json_object_new_int64((long long)st->caps));
 	json_object_object_add(doc, "no_new_privs", json_object_new_boolean(st->no_new_privs));
 	json_object_object_add(doc, "seccomp", json_object_new_string(st->seccomp));
+	json_object_object_add(doc, "workdir", json_object_new_string(st->workdir));
+	json_object_object_add(doc, "rlimits", rlimit_array(st));
 	json_object_object_add(doc, "namespaces", ns_array(st, false));
 	json_object_object_add(doc, "persisted", ns_array(st, true));
 	json_object_object_add(doc, "exited", json_object_new_boolean(st->exited));
@@ -175,6 +191,11 @@ static int add_persisted(const char *s, struct nslab_state *st)
 		return -EINVAL;
 	strcpy(st->persisted[t], eq + 1);
 	return 0;
+}
+
+static int add_rlimit(const char *s, struct nslab_state *st)
+{
+	return nslab_parse_ulimit(s, st->rlimits, &st->n_rlimits, NULL);
 }
 
 /* A parsed state.json, and where its errors go. */
@@ -259,13 +280,15 @@ static int get_str(const struct state_doc *d, const char *key, bool required, ch
 	return 0;
 }
 
-/* Calls @fn for each string of the array at @key. */
-static int each_str(const struct state_doc *d, const char *key, struct nslab_state *st,
-		    int (*fn)(const char *s, struct nslab_state *st))
+/* Calls @fn for each string of the array at @key; absent and not @required, for none. */
+static int each_str(const struct state_doc *d, const char *key, bool required,
+		    struct nslab_state *st, int (*fn)(const char *s, struct nslab_state *st))
 {
 	json_object *list;
-	int ret = field(d, key, json_type_array, true, &list);
+	int ret = field(d, key, json_type_array, required, &list);
 
+	if (!ret && !list)
+		return 0;
 	for (size_t i = 0; !ret && i < json_object_array_length(list); i++) {
 		json_object *item = json_object_array_get_idx(list, i);
 
@@ -290,8 +313,8 @@ static int read_fields(const struct state_doc *d, struct nslab_state *st)
 	    get_int(d, "created", true, 0, LLONG_MAX, &v[4]) ||
 	    get_str(d, "rootfs", true, st->rootfs, sizeof(st->rootfs)) ||
 	    get_str(d, "command", true, st->command, sizeof(st->command)) ||
-	    each_str(d, "namespaces", st, add_ns) ||
-	    each_str(d, "persisted", st, add_persisted))
+	    each_str(d, "namespaces", true, st, add_ns) ||
+	    each_str(d, "persisted", true, st, add_persisted))
 		return -EINVAL;
 	/*
 	 * Fields added since the first release: a container started by an
@@ -307,6 +330,8 @@ static int read_fields(const struct state_doc *d, struct nslab_state *st)
 	    get_int(d, "caps", false, LLONG_MIN, LLONG_MAX, &v[5]) ||
 	    get_bool(d, "no_new_privs", &st->no_new_privs) ||
 	    get_str(d, "seccomp", false, st->seccomp, sizeof(st->seccomp)) ||
+	    get_str(d, "workdir", false, st->workdir, sizeof(st->workdir)) ||
+	    each_str(d, "rlimits", false, st, add_rlimit) ||
 	    get_bool(d, "exited", &st->exited) ||
 	    get_int(d, "exit_code", false, INT_MIN, INT_MAX, &v[6]) ||
 	    get_int(d, "finished", false, 0, LLONG_MAX, &v[7]))

@@ -27,6 +27,9 @@ struct nslab_state {
 	unsigned long long caps;
 	bool no_new_privs;
 	char seccomp[PATH_MAX];		/* "default", "unconfined" or a profile's path */
+	char workdir[PATH_MAX];		/* -w, exec's cwd too; "" for / */
+	struct nslab_rlimit rlimits[RLIM_NLIMITS];	/* --ulimit, set on exec's command too */
+	int n_rlimits;
 	char persisted[NSLAB_NS_COUNT][PATH_MAX];	/* bind-mounted ns files, "" if none */
 	/*
 	 * A record kept after the first process exited (until `nslab rm`):

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* --ulimit: resource limits of the container's first process, as Docker names them. */
+#ifndef NSLAB_RLIMIT_H
+#define NSLAB_RLIMIT_H
+
+#include "spec.h"
+#include "util.h"
+
+/*
+ * NAME=SOFT[:HARD] (HARD defaults to SOFT, -1 is unlimited), NAME one of
+ * Docker's: core cpu data fsize locks memlock msgqueue nice nofile nproc rss
+ * rtprio rttime sigpending stack.  SOFT may not exceed HARD.  A name given
+ * again replaces its earlier value.  Returns 0 or -EINVAL with @e (step
+ * "--ulimit").
+ */
+int nslab_parse_ulimit(const char *arg, struct nslab_rlimit *list, int *n, struct nslab_error *e);
+
+/* @r as nslab_parse_ulimit reads it back: "nofile=1024:2048", -1 for unlimited. */
+void nslab_rlimit_format(const struct nslab_rlimit *r, char *buf, size_t size);
+
+/*
+ * setrlimit of each of the @n limits on the calling process (step "rlimit").
+ * Raising a hard limit above the host's needs CAP_SYS_RESOURCE on the host,
+ * which a process in a user namespace never has: the error says so.
+ */
+int nslab_rlimits_apply(const struct nslab_rlimit *list, int n, struct nslab_error *e);
+
+#endif
