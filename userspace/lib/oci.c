@@ -298,7 +298,8 @@ static int cwd(struct octx *o, json_object *v, const char *path)
 
 	if (s[0] != '/')
 		return bad(o, path, "'%s' is not an absolute path", s);
-	o->spec->workdir = s;
+	/* "/" is where the process starts anyway. */
+	o->spec->workdir = s[strspn(s, "/")] ? s : NULL;
 	return 0;
 }
 
@@ -1149,6 +1150,7 @@ static json_object *default_process(void)
 
 static json_object *default_mounts(void)
 {
+	static const char *const ro[] = { "ro" };
 	json_object *a = json_object_new_array();
 
 	for (size_t i = 0; i < N_ELEMENTS(standard_mounts); i++) {
@@ -1157,6 +1159,9 @@ static json_object *default_mounts(void)
 		json_object_object_add(m, "destination", json_object_new_string(standard_mounts[i].dest));
 		json_object_object_add(m, "type", json_object_new_string(standard_mounts[i].type));
 		json_object_object_add(m, "source", json_object_new_string(standard_mounts[i].type));
+		/* As nslab mounts it, whatever the entry says. */
+		if (strcmp(standard_mounts[i].type, "cgroup") == 0)
+			json_object_object_add(m, "options", strings(ro, 1, ""));
 		json_object_array_add(a, m);
 	}
 	return a;
