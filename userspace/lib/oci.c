@@ -275,7 +275,6 @@ static int args(struct octx *o, json_object *v, const char *path)
 
 static int env(struct octx *o, json_object *v, const char *path)
 {
-	o->spec->n_env = 0;
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
 		const char *s = string_at(o, v, i, path);
 		struct nslab_error in = { 0 };
