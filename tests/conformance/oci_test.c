@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * OCI bundles, docs/conformance.md O1-O10: `nslab run --bundle` honours
+ * OCI bundles, docs/conformance.md O1-O16: `nslab run --bundle` honours
  * config.json's fields, each observed from inside beside the same bundle
  * without the field (the negative control), and a refused config leaves
  * nothing behind.
@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bundle.h"
 #include "harness.h"
 #include "lab.h"
 #include "leaks.h"
+#include "state.h"
 #include "util.h"
 
 TestSuite(oci, .timeout = 120, .fini = bundle_cleanup);
@@ -195,7 +197,9 @@ Test(oci, O7_seccomp_in_oci_form)
 Test(oci, O8_refused_config_leaves_nothing)
 {
 	static const char *const refused[] = {
-		"{\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/tmp\"}]}",
+		"{\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/tmp\","
+		"\"options\":[\"rshared\"]}]}",
+		"{\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/nonexistent-o8\"}]}",
 		"{\"process\":{\"capabilities\":{\"inheritable\":[\"CAP_KILL\"]}}}",
 		"{\"linux\":{\"uidMappings\":null}}",
 	};
@@ -257,4 +261,160 @@ Test(oci, O10_features_and_missing_config)
 	assert_one_error(&r, 125, "--bundle", "missing bundle");
 	NSLAB(&r, "run", "--bundle", "/tmp", "o10");
 	assert_one_error(&r, 125, "config.json", "bundle without config.json");
+}
+
+/* A script bundle whose directory also holds data/f ("o11"), for mounts relative to it. */
+static void make_data_bundle(char dir[PATH_MAX], const char *patch, const char *script)
+{
+	char cmd[PATH_MAX + 64];
+
+	make_script_bundle(dir, NULL, patch, script);
+	snprintf(cmd, sizeof(cmd), "mkdir %s/data && echo o11 > %s/data/f", dir, dir);
+	cr_assert_eq(host_sh(cmd, NULL, 0), 0);
+}
+
+Test(oci, O11_bind_mount_relative_source_read_only)
+{
+	static const char *const script = "cat /d/f; touch /d/g 2>&1; echo $?";
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	struct run_result r;
+
+	require_root();
+	make_data_bundle(dir, "{\"mounts\":[{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"data\","
+			 "\"options\":[\"rbind\",\"ro\"]}]}", script);
+	NSLAB(&r, "run", "--bundle", dir, "o11");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert(strncmp(r.out, "o11\n", 4) == 0 && strstr(r.out, "Read-only file system") &&
+		  strstr(r.out, "\n1\n"), "%s", r.out);
+	snprintf(path, sizeof(path), "%s/data/g", dir);
+	cr_assert_neq(access(path, F_OK), 0);
+	/* Negative control: the same bind with "rw" is written through to the bundle's file. */
+	make_data_bundle(dir, "{\"mounts\":[{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"data\","
+			 "\"options\":[\"rbind\",\"rw\"]}]}", script);
+	NSLAB(&r, "run", "--bundle", dir, "o11");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "o11\n0\n");
+	snprintf(path, sizeof(path), "%s/data/g", dir);
+	cr_assert_eq(access(path, F_OK), 0);
+}
+
+Test(oci, O12_tmpfs_size_and_mode)
+{
+	static const char *const script = "stat -c %a /t; grep -c ' /t .*size=1024k' /proc/self/mountinfo; true";
+	struct run_result r;
+
+	require_root();
+	run_script(&r, "o12", "{\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+		   "\"options\":[\"size=1m\",\"mode=750\",\"nosuid\"]}]}", script);
+	cr_assert_str_eq(r.out, "750\n1\n");
+	/* Negative control: without the options, the kernel's mode and size. */
+	run_script(&r, "o12", "{\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]}",
+		   script);
+	cr_assert_str_eq(r.out, "1777\n0\n");
+}
+
+Test(oci, O13_cwd)
+{
+	struct run_result r;
+
+	require_root();
+	run_script(&r, "o13", "{\"process\":{\"cwd\":\"/srv/o13\"}}", "pwd");
+	cr_assert_str_eq(r.out, "/srv/o13\n");
+	/* Negative control: nslab spec's "/" starts the process there. */
+	run_script(&r, "o13", "{}", "pwd");
+	cr_assert_str_eq(r.out, "/\n");
+}
+
+Test(oci, O14_rlimits)
+{
+	static const char *const script = "grep 'Max open files' /proc/self/limits | tr -s ' '";
+	struct run_result r;
+
+	require_root();
+	run_script(&r, "o14", "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":100,"
+		   "\"hard\":200}]}}", script);
+	cr_assert_str_eq(r.out, "Max open files 100 200 files \n");
+	/* Negative control: without them, the limits nslab itself has. */
+	run_script(&r, "o14", "{}", script);
+	cr_assert_str_neq(r.out, "Max open files 100 200 files \n");
+}
+
+/* The first process's environment as it exec'd (args given whole: no shell adds to it). */
+static void first_env(struct run_result *r, const char *patch)
+{
+	char dir[PATH_MAX];
+
+	bundle_make(dir, NULL, patch);
+	NSLAB(r, "run", "--bundle", dir, "o15");
+	cr_assert_eq(r->code, 0, "%s: %s", patch, r->err);
+}
+
+Test(oci, O15_env_is_the_whole_environment)
+{
+	struct run_result r;
+
+	require_root();
+	first_env(&r, "{\"process\":{\"env\":[\"O15=yes\",\"PATH=/usr/bin\"],\"args\":[\"env\"]}}");
+	cr_assert_str_eq(r.out, "O15=yes\nPATH=/usr/bin\n");
+	/* Without process.env nothing at all: none of nslab's PATH, HOME, HOSTNAME. */
+	first_env(&r, "{\"process\":{\"env\":null,\"args\":[\"env\"]}}");
+	cr_assert_str_eq(r.out, "");
+	/* Negative control: nslab's own form still gives its defaults beside -e; env shows them. */
+	NSLAB(&r, "run", "-e", "O15=yes", "--", "env");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "HOME=/root\n") && strstr(r.out, "PATH=/usr/local/sbin") &&
+		  strstr(r.out, "O15=yes\n"), "%s", r.out);
+}
+
+static const char o16_seccomp[] = "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+	"\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}}}";
+
+/* `nslab exec ID mkdir` in a detached bundle container of @patch: its output. */
+static void exec_mkdir(struct run_result *r, const char *id, const char *patch)
+{
+	char dir[PATH_MAX];
+
+	make_script_bundle(dir, NULL, patch, "sleep 60");
+	NSLAB(r, "run", "-d", "--bundle", dir, id);
+	cr_assert_eq(r->code, 0, "%s", r->err);
+	NSLAB(r, "exec", id, "sh", "-c", "mkdir /dev/o16 2>&1; echo $?");
+	cr_assert_eq(r->code, 0, "%s", r->err);
+}
+
+static void rm_o16(void)
+{
+	struct run_result r;
+
+	NSLAB(&r, "rm", "-f", "o16");
+	NSLAB(&r, "rm", "-f", "o16c");
+	bundle_cleanup();
+}
+
+Test(oci, O16_exec_in_a_seccomp_bundle_is_filtered, .fini = rm_o16)
+{
+	char path[PATH_MAX];
+	struct leak_snapshot before;
+	struct stat st;
+	struct run_result r;
+
+	require_root();
+	exec_mkdir(&r, "o16", o16_seccomp);
+	cr_assert(strstr(r.out, "Operation not permitted") && strstr(r.out, "\n1\n"), "%s", r.out);
+	/* The profile kept for exec: the state directory's, root's alone, gone with it. */
+	cr_assert_eq(nslab_state_path(path, sizeof(path), "o16", "seccomp.json"), 0);
+	cr_assert_eq(stat(path, &st), 0, "%s", path);
+	cr_assert_eq(st.st_mode & 07777, 0600);
+	NSLAB(&r, "rm", "-f", "o16");
+	cr_assert_neq(access(path, F_OK), 0);
+	/* Negative control: exec into a bundle container without linux.seccomp makes the directory. */
+	exec_mkdir(&r, "o16c", "{}");
+	cr_assert_str_eq(r.out, "0\n");
+	/* A failure to save it leaves nothing behind. */
+	leak_take(&before);
+	make_script_bundle(path, NULL, o16_seccomp, "true");
+	nslab_run_env(&r, (const char *const[]){ "NSLAB_FAULT=seccomp-save", NULL },
+		      (const char *const[]){ "run", "--bundle", path, "o16", NULL });
+	assert_one_error(&r, 125, "seccomp", "seccomp-save");
+	assert_unchanged(&before, "seccomp-save");
+	leak_free(&before);
 }

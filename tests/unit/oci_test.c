@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -18,8 +20,8 @@ struct parsed {
 	int ret;
 };
 
-/* `nslab spec`'s document with @patch merged in, parsed for container c1 of bundle /b. */
-static void parse_patch(struct parsed *p, const char *patch)
+/* `nslab spec`'s document with @patch merged in, parsed for container c1 of @bundle. */
+static void parse_in(struct parsed *p, const char *bundle, const char *patch)
 {
 	json_object *doc = nslab_oci_default_config(false), *over = json_tokener_parse(patch);
 
@@ -28,9 +30,15 @@ static void parse_patch(struct parsed *p, const char *patch)
 	bundle_merge(doc, over);
 	memset(p, 0, sizeof(*p));
 	nslab_spec_init(&p->spec);
-	p->ret = nslab_oci_parse(json_object_to_json_string(doc), "/b", "c1", &p->spec, &p->oci, &p->e);
+	p->ret = nslab_oci_parse(json_object_to_json_string(doc), bundle, "c1", &p->spec, &p->oci, &p->e);
 	json_object_put(over);
 	json_object_put(doc);
+}
+
+/* The same for the bundle /b. */
+static void parse_patch(struct parsed *p, const char *patch)
+{
+	parse_in(p, "/b", patch);
 }
 
 static void done(struct parsed *p)
@@ -68,6 +76,10 @@ Test(oci_parse, spec_round_trip)
 	cr_assert_eq(p.spec.net.mode, NSLAB_NET_LOOPBACK);
 	cr_assert_eq(p.spec.n_env, 1);
 	cr_assert_eq(strncmp(p.spec.env[0], "PATH=", 5), 0);
+	cr_assert(p.spec.env_exact);
+	cr_assert_eq(p.spec.n_mounts, 0);	/* the standard ones, the cgroup one too, are nslab's */
+	cr_assert_null(p.spec.workdir);
+	cr_assert_eq(p.spec.n_rlimits, 0);
 	/* As root nslab's own default maps, left for nslab_spec_finish (idmapped root). */
 	if (geteuid() == 0)
 		cr_assert_eq(p.spec.n_uid_map + p.spec.n_gid_map, 0);
@@ -197,8 +209,56 @@ Test(oci_parse, seccomp_and_masks)
 		     "\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\",\"/proc/asound\"]}}");
 	cr_assert_eq(p.spec.seccomp.mode, NSLAB_SECCOMP_FILE);
 	cr_assert_not_null(p.spec.seccomp.profile);
+	/* The text `nslab run` saves in the state directory for `nslab exec`. */
+	cr_assert_not_null(p.spec.seccomp.text);
+	cr_assert_not_null(strstr(p.spec.seccomp.text, "\"defaultAction\":\"SCMP_ACT_ALLOW\""));
 	cr_assert_eq(p.spec.seccomp.profile->n_rules, 1);
 	cr_assert_str_eq(p.spec.seccomp.profile->rules[0].names, "mkdir mkdirat");
+	done(&p);
+}
+
+Test(oci_parse, cwd_rlimits_and_exact_env)
+{
+	struct parsed p;
+
+	accepted(&p, "{\"process\":{\"cwd\":\"/srv/w\",\"env\":[\"ONLY=1\"],\"rlimits\":["
+		     "{\"type\":\"RLIMIT_NOFILE\",\"soft\":100,\"hard\":200},"
+		     "{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":18446744073709551615}]}}");
+	cr_assert_str_eq(p.spec.workdir, "/srv/w");
+	cr_assert(p.spec.env_exact);
+	cr_assert(p.spec.n_env == 1 && !strcmp(p.spec.env[0], "ONLY=1") && !p.spec.env[1]);
+	cr_assert_eq(p.spec.n_rlimits, 2);
+	cr_assert(p.spec.rlimits[0].resource == RLIMIT_NOFILE && p.spec.rlimits[0].soft == 100 &&
+		  p.spec.rlimits[0].hard == 200);
+	cr_assert(p.spec.rlimits[1].resource == RLIMIT_CORE && p.spec.rlimits[1].soft == 0 &&
+		  p.spec.rlimits[1].hard == RLIM_INFINITY);
+	done(&p);
+}
+
+Test(oci_parse, bind_and_tmpfs_mounts)
+{
+	struct parsed p;
+
+	parse_in(&p, "/tmp", "{\"mounts\":[{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\","
+		     "\"source\":\"cgroup\",\"options\":[\"ro\"]},"
+		     "{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/tmp\","
+		     "\"options\":[\"rbind\",\"ro\",\"nosuid\",\"rprivate\"]},"
+		     "{\"destination\":\"/b\",\"type\":\"none\",\"source\":\".\",\"options\":[\"bind\"]},"
+		     "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+		     "\"options\":[\"size=1m\",\"mode=750\",\"nodev\"]}]}");
+	cr_assert_eq(p.ret, 0, "%s: %s", p.e.what, p.e.why);
+	cr_assert_eq(p.spec.n_mounts, 3);
+	cr_assert_str_eq(p.spec.mounts[0].type, "bind");
+	cr_assert_str_eq(p.spec.mounts[0].source, "/tmp");
+	cr_assert_str_eq(p.spec.mounts[0].destination, "/a");
+	cr_assert_eq(p.spec.mounts[0].attrs, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID);
+	cr_assert(!p.spec.mounts[0].no_recurse && p.spec.mounts[1].no_recurse);
+	/* Relative to the bundle, as runc reads it. */
+	cr_assert_str_eq(p.spec.mounts[1].source, "/tmp/.");
+	cr_assert_str_eq(p.spec.mounts[1].origin, "mounts[2]");
+	cr_assert_str_eq(p.spec.mounts[2].type, "tmpfs");
+	cr_assert_str_eq(p.spec.mounts[2].data, "mode=750,size=1048576");
+	cr_assert_eq(p.spec.mounts[2].attrs, MOUNT_ATTR_NODEV);
 	done(&p);
 }
 
@@ -227,9 +287,19 @@ static const struct { const char *patch, *why; } refusals[] = {
 	{ "{\"process\":{\"user\":{\"uid\":1000}}}", "process.capabilities.effective: must be empty" },
 	{ "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_NOPE\"]}}}",
 	  "process.capabilities.bounding[0]: unknown capability" },
-	{ "{\"process\":{\"cwd\":\"/tmp\"}}", "process.cwd: only \"/\"" },
-	{ "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1,\"soft\":1}]}}",
-	  "process.rlimits: not supported yet" },
+	{ "{\"process\":{\"cwd\":\"tmp\"}}", "process.cwd: 'tmp' is not an absolute path" },
+	{ "{\"process\":{\"cwd\":\"/a/../b\"}}", "process.cwd: '/a/../b' must not have" },
+	{ "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOPE\",\"hard\":1,\"soft\":1}]}}",
+	  "process.rlimits[0].type: \"RLIMIT_NOPE\" is not one of" },
+	{ "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1,\"soft\":2}]}}",
+	  "process.rlimits[0].soft: exceeds the hard limit" },
+	{ "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":1,\"soft\":1},"
+	  "{\"type\":\"RLIMIT_CORE\",\"hard\":2,\"soft\":2}]}}",
+	  "process.rlimits[1].type: \"RLIMIT_CORE\" is given twice" },
+	{ "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":1}]}}",
+	  "process.rlimits[0]: \"hard\" is missing" },
+	{ "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":-1,\"hard\":1}]}}",
+	  "process.rlimits[0].soft: -1 is out of range" },
 	{ "{\"process\":{\"oomScoreAdj\":100}}", "process.oomScoreAdj: not supported" },
 	{ "{\"process\":{\"apparmorProfile\":\"x\"}}", "process.apparmorProfile: AppArmor" },
 	{ "{\"process\":{\"selinuxLabel\":\"x\"}}", "process.selinuxLabel: SELinux" },
@@ -271,14 +341,28 @@ static const struct { const char *patch, *why; } refusals[] = {
 	  "linux.timeOffsets.monotonic: nanosecs" },
 	{ "{\"linux\":{\"timeOffsets\":{\"realtime\":{\"secs\":1}}}}", "linux.timeOffsets: unknown clock" },
 	{ "{\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"},{\"destination\":\"/data\","
-	  "\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"rbind\"]}]}",
-	  "mounts[1]: bind mounts are not supported yet" },
-	{ "{\"mounts\":[{\"destination\":\"/data\",\"type\":\"none\",\"source\":\"/tmp\",\"options\":[\"bind\"]}]}",
-	  "mounts[0]: bind mounts are not supported yet" },
-	{ "{\"mounts\":[{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]}",
-	  "mounts[0]: tmpfs on /tmp is not supported yet" },
-	{ "{\"mounts\":[{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\"}]}",
-	  "mounts[0]: cgroup on /sys/fs/cgroup" },
+	  "\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"rshared\"]}]}",
+	  "mounts[1]: propagation 'rshared' is not supported" },
+	{ "{\"mounts\":[{\"destination\":\"/data\",\"type\":\"none\",\"options\":[\"bind\"]}]}",
+	  "mounts[0]: \"source\" is missing" },
+	{ "{\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/nonexistent-o\"}]}",
+	  "mounts[0]: source /nonexistent-o: No such file" },
+	{ "{\"mounts\":[{\"destination\":\"data\",\"type\":\"bind\",\"source\":\"/tmp\"}]}",
+	  "mounts[0]: destination 'data' must be an absolute path" },
+	{ "{\"mounts\":[{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"/tmp\"},"
+	  "{\"destination\":\"/d\",\"type\":\"tmpfs\"}]}", "mounts[1]: duplicate mount point /d" },
+	{ "{\"mounts\":[{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"/tmp\","
+	  "\"options\":[\"size=1m\"]}]}", "mounts[0]: option 'size=1m' is not supported" },
+	{ "{\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"size=x\"]}]}",
+	  "mounts[0]: 'x' is not a size" },
+	{ "{\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"mode=9\"]}]}",
+	  "mounts[0]: '9' is not an octal mode" },
+	{ "{\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=5\"]}]}",
+	  "mounts[0]: option 'uid=5' is not supported" },
+	{ "{\"mounts\":[{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup2\",\"source\":\"cgroup\"}]}",
+	  "mounts[0]: cgroup2 on /sys/fs/cgroup is not supported" },
+	{ "{\"mounts\":[{\"destination\":\"/n\",\"type\":\"nfs\",\"source\":\"h:/x\"}]}",
+	  "mounts[0]: nfs on /n is not supported" },
 	{ "{\"linux\":{\"maskedPaths\":[\"/proc/kcore\",\"/etc/shadow\"]}}",
 	  "linux.maskedPaths[1]: /etc/shadow is not among the paths nslab masks" },
 	{ "{\"linux\":{\"maskedPaths\":[\"/proc/sys\"]}}", "linux.maskedPaths[0]:" },

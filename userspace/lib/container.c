@@ -207,7 +207,8 @@ static __attribute__((noreturn)) void child_exec(const struct nslab_spec *spec, 
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (spec->init)
 		_exit(nslab_init_run(spec->argv, spec->env, spec->hostname, report_fd));
-	nslab_exec_command(spec->argv, spec->env, spec->hostname, report_fd);
+	nslab_exec_command(spec->argv, spec->env, spec->env_exact ? NULL : spec->hostname,
+			   spec->env_exact, report_fd);
 	_exit(NSLAB_EXIT_NOT_FOUND);
 }
 
@@ -734,6 +735,24 @@ static void container_init(struct nslab_container *c, struct nslab_spec *spec)
 		c->mount_fd[i] = -1;
 }
 
+/* An inline profile (config.json's) into the state directory, for `nslab exec`; state.json names it. */
+static int save_profile(struct nslab_container *c, struct nslab_error *e)
+{
+	const char *text = c->spec->seccomp.text;
+	char path[PATH_MAX];
+	int ret;
+
+	if (!text)
+		return 0;
+	ret = nslab_state_path(path, sizeof(path), c->spec->name, "seccomp.json");
+	if (!ret)
+		ret = nslab_fault("seccomp-save") ? -EIO : nslab_write_atomic(path, text, strlen(text), 0600);
+	if (ret)
+		return nslab_fail(e, ret, "seccomp", "saving the profile: %s", strerror(-ret));
+	snprintf(c->state.seccomp, sizeof(c->state.seccomp), "%s", path);
+	return 0;
+}
+
 /* The state directory and a first state.json; c->dir_made once there is something to remove. */
 static int create_record(struct nslab_container *c, struct nslab_error *e)
 {
@@ -751,8 +770,9 @@ static int create_record(struct nslab_container *c, struct nslab_error *e)
 				  ret == -EACCES && geteuid() != 0 ?
 				  " (set NSLAB_STATE_DIR, or XDG_RUNTIME_DIR, to a directory of yours)" : "");
 	c->dir_made = true;
+	ret = save_profile(c, e);
 	/* At once, without a first process yet: "created" while we live. */
-	return record_state(c, "state-early", e);
+	return ret ? ret : record_state(c, "state-early", e);
 }
 
 /* What the host makes before the first process exists, and the channels to it. */

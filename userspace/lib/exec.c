@@ -49,7 +49,7 @@ static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
 		_exit(NSLAB_EXIT_SETUP);
 	}
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-	nslab_exec_command(x->argv, x->env, host, rep);
+	nslab_exec_command(x->argv, x->env, host, false, rep);
 	_exit(NSLAB_EXIT_NOT_FOUND);
 }
 

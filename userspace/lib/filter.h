@@ -88,6 +88,12 @@ struct nslab_seccomp {
 	 */
 	struct nslab_sc_profile *profile;
 	uint64_t text_hash;	/* of FILE's text: part of the program's cache key */
+	/*
+	 * FILE given inline (config.json's linux.seccomp), owned by the caller:
+	 * saved as the state directory's seccomp.json, which state.json names
+	 * for `nslab exec` to read as it reads a --seccomp FILE.
+	 */
+	const char *text;
 	struct nslab_sc_program prog;
 };
 

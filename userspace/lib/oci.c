@@ -19,8 +19,10 @@
 #include "json.h"
 #include "mount.h"
 #include "process.h"
+#include "rlimit.h"
 #include "seccomp_cache.h"
 #include "seccomp_json.h"
+#include "usermount.h"
 #include "version.h"
 
 struct octx {
@@ -288,11 +290,75 @@ static int env(struct octx *o, json_object *v, const char *path)
 	return 0;
 }
 
+/* As `nslab run -w`: made if missing (checked with the mounts, in check_whole). */
 static int cwd(struct octx *o, json_object *v, const char *path)
 {
-	if (strcmp(json_object_get_string(v), "/") != 0)
-		return bad(o, path, "only \"/\" for now (a working-directory option is being added)");
+	const char *s = json_object_get_string(v);
+
+	if (s[0] != '/')
+		return bad(o, path, "'%s' is not an absolute path", s);
+	/* "/" is where the process starts anyway. */
+	o->spec->workdir = s[strspn(s, "/")] ? s : NULL;
 	return 0;
+}
+
+/* A soft or hard limit: 2^64-1 (RLIM_INFINITY, as runc reads it) or at most 2^63-1. */
+static int rlimit_value(struct octx *o, json_object *r, const char *at, const char *key,
+			rlim_t *out)
+{
+	json_object *v;
+	long long n = 0;
+	char path[PATH_LEN];
+	int ret = member(o, r, at, key, json_type_int, true, &v);
+
+	if (ret)
+		return ret;
+	if (json_object_get_uint64(v) == UINT64_MAX) {
+		*out = RLIM_INFINITY;
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s.%s", at, key);
+	ret = integer(o, v, path, 0, LLONG_MAX, &n);
+	*out = n;
+	return ret;
+}
+
+static int rlimit_entry(struct octx *o, json_object *r, const char *at)
+{
+	static const char *const keys[] = { "type", "soft", "hard", NULL };
+	struct nslab_spec *s = o->spec;
+	struct nslab_rlimit *l = &s->rlimits[s->n_rlimits];
+	json_object *type;
+	char path[PATH_LEN];
+	int ret = only_keys(o, r, at, keys);
+
+	if (!ret)
+		ret = member(o, r, at, "type", json_type_string, true, &type);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s.type", at);
+	l->resource = nslab_rlimit_from_oci(json_object_get_string(type));
+	if (l->resource < 0)
+		return bad(o, path, "\"%s\" is not one of RLIMIT_CORE CPU DATA FSIZE LOCKS MEMLOCK "
+			   "MSGQUEUE NICE NOFILE NPROC RSS RTPRIO RTTIME SIGPENDING STACK",
+			   json_object_get_string(type));
+	for (int i = 0; i < s->n_rlimits; i++)
+		if (s->rlimits[i].resource == l->resource)
+			return bad(o, path, "\"%s\" is given twice", json_object_get_string(type));
+	ret = rlimit_value(o, r, at, "soft", &l->soft);
+	if (!ret)
+		ret = rlimit_value(o, r, at, "hard", &l->hard);
+	snprintf(path, sizeof(path), "%s.soft", at);
+	if (!ret && l->soft > l->hard)
+		return bad(o, path, "exceeds the hard limit");
+	if (!ret)
+		s->n_rlimits++;
+	return ret;
+}
+
+static int rlimits(struct octx *o, json_object *v, const char *path)
+{
+	return each_object(o, v, path, rlimit_entry);
 }
 
 static int terminal(struct octx *o, json_object *v, const char *path)
@@ -385,7 +451,7 @@ static int process(struct octx *o, json_object *v, const char *path)
 		{ "env", json_type_array, env, NULL },
 		{ "cwd", json_type_string, cwd, NULL },
 		{ "capabilities", json_type_object, capabilities, NULL },
-		{ "rlimits", json_type_array, NULL, "not supported yet (a --ulimit option is being added)" },
+		{ "rlimits", json_type_array, rlimits, NULL },
 		{ "noNewPrivileges", json_type_boolean, no_new_privs, NULL },
 		{ "apparmorProfile", json_type_string, NULL, "AppArmor is not supported" },
 		{ "selinuxLabel", json_type_string, NULL, "SELinux is not supported" },
@@ -405,6 +471,8 @@ static int process(struct octx *o, json_object *v, const char *path)
 static const struct { const char *dest, *type; } standard_mounts[] = {
 	{ "/proc", "proc" }, { "/dev", "tmpfs" }, { "/dev/pts", "devpts" },
 	{ "/dev/shm", "tmpfs" }, { "/dev/mqueue", "mqueue" }, { "/sys", "sysfs" },
+	/* cgroupfs.c's read-only view (runc's and runtime-tools' default specs list it). */
+	{ "/sys/fs/cgroup", "cgroup" },
 };
 
 static bool has_option(json_object *opts, const char *name)
@@ -419,6 +487,51 @@ static bool has_option(json_object *opts, const char *name)
 	return false;
 }
 
+#define MAX_OPTIONS 32
+
+/* @opts' strings, NULL-terminated, into @out. */
+static int options(struct octx *o, json_object *opts, const char *at, const char **out)
+{
+	size_t n = opts ? json_object_array_length(opts) : 0;
+	char path[PATH_LEN];
+
+	snprintf(path, sizeof(path), "%s.options", at);
+	if (n >= MAX_OPTIONS)
+		return bad(o, path, "at most %d options", MAX_OPTIONS - 1);
+	for (size_t i = 0; i < n; i++)
+		if (!(out[i] = string_at(o, opts, i, path)))
+			return -EINVAL;
+	out[n] = NULL;
+	return 0;
+}
+
+/* A bind (source relative to the bundle, as runc) or a tmpfs, as `nslab run --mount` makes them. */
+static int user_mount(struct octx *o, json_object *m, const char *at, const char *ty,
+		      const char *dest, json_object *opts)
+{
+	char *origin = o->oci->mount_at[o->spec->n_mounts % NSLAB_MAX_MOUNTS], src[PATH_MAX];
+	const char *list[MAX_OPTIONS];
+	struct nslab_error in = { 0 };
+	json_object *source;
+	const char *s;
+	bool bind = strcmp(ty, "tmpfs") != 0;
+	int ret = member(o, m, at, "source", json_type_string, bind, &source);
+
+	if (!ret)
+		ret = options(o, opts, at, list);
+	if (ret)
+		return ret;
+	s = bind ? json_object_get_string(source) : "";
+	snprintf(origin, sizeof(o->oci->mount_at[0]), "%s", at);
+	if ((bind && s[0] != '/' ? snprintf(src, sizeof(src), "%s/%s", o->bundle, s) :
+	     snprintf(src, sizeof(src), "%s", s)) >= (int)sizeof(src))
+		return bad(o, at, "source is too long");
+	if (nslab_parse_oci_mount(bind ? "bind" : "tmpfs", src, dest, list, origin,
+				  o->spec->mounts, &o->spec->n_mounts, &in))
+		return rewrap(o, at, &in);
+	return 0;
+}
+
 static int mount_entry(struct octx *o, json_object *m, const char *at)
 {
 	static const char *const keys[] = {
@@ -426,6 +539,7 @@ static int mount_entry(struct octx *o, json_object *m, const char *at)
 	};
 	json_object *dest, *type, *opts;
 	const char *d, *ty;
+	bool bind;
 	int ret = only_keys(o, m, at, keys);
 
 	if (!ret)
@@ -438,13 +552,18 @@ static int mount_entry(struct octx *o, json_object *m, const char *at)
 		return ret;
 	d = json_object_get_string(dest);
 	ty = type ? json_object_get_string(type) : "";
-	if (strcmp(ty, "bind") == 0 || has_option(opts, "bind") || has_option(opts, "rbind"))
-		return bad(o, at, "bind mounts are not supported yet (%s)", d);
-	for (size_t i = 0; i < N_ELEMENTS(standard_mounts); i++)
+	bind = strcmp(ty, "bind") == 0 || has_option(opts, "bind") || has_option(opts, "rbind");
+	for (size_t i = 0; !bind && i < N_ELEMENTS(standard_mounts); i++)
 		if (strcmp(d, standard_mounts[i].dest) == 0 && strcmp(ty, standard_mounts[i].type) == 0)
 			return 0;
-	return bad(o, at, "%s on %s is not supported yet (nslab makes /proc, /dev, /dev/pts, "
-		   "/dev/shm, /dev/mqueue and /sys)", *ty ? ty : "a mount", d);
+	if (json_object_object_get_ex(m, "uidMappings", NULL) ||
+	    json_object_object_get_ex(m, "gidMappings", NULL))
+		return bad(o, at, "idmapped mounts are not supported yet");
+	if (bind || strcmp(ty, "tmpfs") == 0)
+		return user_mount(o, m, at, ty, d, opts);
+	return bad(o, at, "%s on %s is not supported (nslab makes /proc, /dev, /dev/pts, /dev/shm, "
+		   "/dev/mqueue, /sys and /sys/fs/cgroup; binds and tmpfs are honoured)",
+		   *ty ? ty : "a mount", d);
 }
 
 static int mounts(struct octx *o, json_object *v, const char *path)
@@ -762,8 +881,9 @@ static int seccomp(struct octx *o, json_object *v, const char *path)
 	sc->mode = NSLAB_SECCOMP_FILE;
 	sc->profile = p;
 	sc->text_hash = nslab_sc_hash(NSLAB_SC_HASH_SEED, text, strlen(text));
-	/* What state.json records: `nslab exec` cannot read the profile back from it yet. */
+	/* For errors; the container's start saves @text for `nslab exec` (owned by the document). */
 	snprintf(sc->file, sizeof(sc->file), "%s/config.json", o->bundle);
+	sc->text = text;
 	return 0;
 }
 
@@ -915,6 +1035,9 @@ static int check_whole(struct octx *o)
 		o->spec->limits.cpu_period_us = 100000;
 	if (!ret && nslab_limits_check(&o->spec->limits, &in))
 		ret = rewrap(o, "linux.resources", &in);
+	/* A bind's missing source, a destination twice, a cwd with ".." parts. */
+	if (!ret && nslab_user_mounts_check(o->spec, &in))
+		ret = rewrap(o, strcmp(in.what, "--workdir") == 0 ? "process.cwd" : in.what, &in);
 	return ret;
 }
 
@@ -934,6 +1057,8 @@ int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 	spec->overlay = false;
 	spec->no_new_privs = false;
 	spec->seccomp.mode = NSLAB_SECCOMP_DEFAULT;
+	/* process.env is the whole environment (absent: an empty one), as runc gives it. */
+	spec->env_exact = true;
 	oci->doc = nslab_json_parse(text, &line, &why);
 	if (!oci->doc)
 		return nslab_bad_input(e, "config.json", "line %d: not JSON: %s", line, why);
@@ -1024,6 +1149,7 @@ static json_object *default_process(void)
 
 static json_object *default_mounts(void)
 {
+	static const char *const ro[] = { "ro" };
 	json_object *a = json_object_new_array();
 
 	for (size_t i = 0; i < N_ELEMENTS(standard_mounts); i++) {
@@ -1032,6 +1158,9 @@ static json_object *default_mounts(void)
 		json_object_object_add(m, "destination", json_object_new_string(standard_mounts[i].dest));
 		json_object_object_add(m, "type", json_object_new_string(standard_mounts[i].type));
 		json_object_object_add(m, "source", json_object_new_string(standard_mounts[i].type));
+		/* As nslab mounts it, whatever the entry says. */
+		if (strcmp(standard_mounts[i].type, "cgroup") == 0)
+			json_object_object_add(m, "options", strings(ro, 1, ""));
 		json_object_array_add(a, m);
 	}
 	return a;

@@ -20,6 +20,7 @@ struct nslab_oci {
 	char rootfs[PATH_MAX];
 	char cgroup_parent[PATH_MAX];
 	char **argv;
+	char mount_at[NSLAB_MAX_MOUNTS][24];	/* "mounts[i]": the mounts' origins, for errors */
 	/* Read apart, checked together at the end: the order of the keys is the file's. */
 	uint64_t caps[5];	/* bounding, effective, permitted, inheritable, ambient */
 	bool caps_given;

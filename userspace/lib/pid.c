@@ -33,7 +33,7 @@ int nslab_init_run(char *const *argv, char *const *env, const char *hostname, in
 		if (tcgetsid(0) == getsid(0) && setpgid(0, 0) == 0)
 			tcsetpgrp(0, getpid());
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		nslab_exec_command(argv, env, hostname, report_fd);
+		nslab_exec_command(argv, env, hostname, false, report_fd);
 		_exit(NSLAB_EXIT_NOT_FOUND);
 	}
 	/* The command's exec now decides what the parent reads: success is EOF. */

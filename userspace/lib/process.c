@@ -24,7 +24,7 @@ void nslab_report_failure(int report_fd, const struct nslab_error *e)
 }
 
 void nslab_exec_command(char *const *argv, char *const *env, const char *hostname,
-			int report_fd)
+			bool env_exact, int report_fd)
 {
 	const char *term = getenv("TERM");
 	struct nslab_error e;
@@ -33,12 +33,14 @@ void nslab_exec_command(char *const *argv, char *const *env, const char *hostnam
 	int fault = nslab_fault("exec");
 
 	clearenv();
-	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
-	setenv("HOME", "/root", 1);
-	if (hostname)
-		setenv("HOSTNAME", hostname, 1);
-	if (term_copy)
-		setenv("TERM", term_copy, 1);
+	if (!env_exact) {
+		setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+		setenv("HOME", "/root", 1);
+		if (hostname)
+			setenv("HOSTNAME", hostname, 1);
+		if (term_copy)
+			setenv("TERM", term_copy, 1);
+	}
 	free(term_copy);
 	for (; env && *env; env++)
 		putenv(*env);

@@ -32,11 +32,12 @@ struct nslab_report {
 
 /*
  * Replaces the environment with a container's (PATH, HOME, HOSTNAME, TERM
- * from the caller, then @env entries "KEY=VALUE") and executes @argv.  Only
- * returns on failure, after sending the error over @report_fd.
+ * from the caller, then @env entries "KEY=VALUE"; with @env_exact @env
+ * alone, as OCI's process.env) and executes @argv.  Only returns on
+ * failure, after sending the error over @report_fd.
  */
 void nslab_exec_command(char *const *argv, char *const *env, const char *hostname,
-			int report_fd);
+			bool env_exact, int report_fd);
 
 /*
  * -e KEY=VALUE of run and exec: appends @arg to @env, which holds *@n of at

@@ -28,6 +28,22 @@ static const char *rlimit_name(int resource)
 	return "?";
 }
 
+int nslab_rlimit_from_oci(const char *name)
+{
+	char lower[16];
+	size_t i;
+
+	if (strncmp(name, "RLIMIT_", 7) != 0 || strlen(name + 7) >= sizeof(lower))
+		return -1;
+	for (i = 0; name[7 + i]; i++)
+		lower[i] = name[7 + i] >= 'A' && name[7 + i] <= 'Z' ? name[7 + i] - 'A' + 'a' : '#';
+	lower[i] = '\0';
+	for (i = 0; i < N_ELEMENTS(names); i++)
+		if (strcmp(lower, names[i].name) == 0)
+			return names[i].resource;
+	return -1;
+}
+
 /* A value: a number, or -1 for unlimited. */
 static int parse_value(const char *s, rlim_t *out)
 {

@@ -15,6 +15,12 @@
  */
 int nslab_parse_ulimit(const char *arg, struct nslab_rlimit *list, int *n, struct nslab_error *e);
 
+/*
+ * config.json's process.rlimits[].type: RLIMIT_ and one of those names in
+ * capitals (not RLIMIT_AS, which Docker does not name).  The resource, or -1.
+ */
+int nslab_rlimit_from_oci(const char *name);
+
 /* @r as nslab_parse_ulimit reads it back: "nofile=1024:2048", -1 for unlimited. */
 void nslab_rlimit_format(const struct nslab_rlimit *r, char *buf, size_t size);
 

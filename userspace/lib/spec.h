@@ -60,6 +60,7 @@ struct nslab_mount {
 	unsigned attrs;			/* MOUNT_ATTR_RDONLY, _NOSUID, _NODEV, _NOEXEC */
 	char data[128];			/* a new filesystem's mount(2) data: "size=N,mode=1777" */
 	const char *origin;		/* the option or field it came from, for errors */
+	bool no_recurse;		/* a bind of the source's mount alone (OCI "bind") */
 };
 
 /* One --ulimit (config.json's rlimits): RLIMIT_* @resource, RLIM_INFINITY for unlimited. */
@@ -113,6 +114,7 @@ struct nslab_spec {
 	const char *cgroup_parent;	/* below each hierarchy's root; default "nslab" */
 	char *env[NSLAB_MAX_ENV + 1];	/* KEY=VALUE, NULL-terminated */
 	int n_env;
+	bool env_exact;			/* env is all of it: none of nslab's PATH, HOME, HOSTNAME, TERM */
 	struct nslab_mount mounts[NSLAB_MAX_MOUNTS];
 	int n_mounts;
 	const char *workdir;		/* -w: the command's cwd inside, made if missing */

@@ -271,6 +271,72 @@ int nslab_parse_mount(const char *arg, struct nslab_mount *list, int *n, struct 
 	return ret ? ret : mount_finish(m, &a, e);
 }
 
+/* One of config.json's mount options; @size and @mode as tmpfs_option's. */
+static int oci_option(struct nslab_mount *m, bool tmpfs, const char *opt, long long *size,
+		      long *mode, struct nslab_error *e)
+{
+	static const struct { const char *name; unsigned set, clear; } flags[] = {
+		{ "ro", MOUNT_ATTR_RDONLY, 0 }, { "rw", 0, MOUNT_ATTR_RDONLY },
+		{ "nosuid", MOUNT_ATTR_NOSUID, 0 }, { "suid", 0, MOUNT_ATTR_NOSUID },
+		{ "nodev", MOUNT_ATTR_NODEV, 0 }, { "dev", 0, MOUNT_ATTR_NODEV },
+		{ "noexec", MOUNT_ATTR_NOEXEC, 0 }, { "exec", 0, MOUNT_ATTR_NOEXEC },
+	};
+	/* nslab's clones are private: what slave would let in from the host stays out. */
+	static const char *const propagation[] = { "private", "rprivate", "slave", "rslave", "bind" };
+	char key[64], *value;
+
+	for (size_t i = 0; i < N_ELEMENTS(flags); i++)
+		if (strcmp(opt, flags[i].name) == 0) {
+			m->attrs = (m->attrs | flags[i].set) & ~flags[i].clear;
+			return 0;
+		}
+	for (size_t i = 0; !tmpfs && i < N_ELEMENTS(propagation); i++)
+		if (strcmp(opt, propagation[i]) == 0)
+			return 0;
+	if (!tmpfs && strcmp(opt, "rbind") == 0) {
+		m->no_recurse = false;
+		return 0;
+	}
+	if (strcmp(opt, "shared") == 0 || strcmp(opt, "rshared") == 0)
+		return nslab_bad_input(e, m->origin, "propagation '%s' is not supported: nslab's mounts "
+				       "are private", opt);
+	snprintf(key, sizeof(key), "%s", opt);
+	value = strchr(key, '=');
+	if (tmpfs && value && (strncmp(opt, "size=", 5) == 0 || strncmp(opt, "mode=", 5) == 0)) {
+		*value++ = '\0';
+		return tmpfs_option(m, key, value, size, mode, e);
+	}
+	return nslab_bad_input(e, m->origin, "option '%s' is not supported (%s)", opt, tmpfs ?
+			       "size=, mode=, ro, rw, nosuid, nodev, noexec and their opposites" :
+			       "ro, rw, nosuid, nodev, noexec, their opposites, bind, rbind, "
+			       "private, rprivate, slave, rslave");
+}
+
+int nslab_parse_oci_mount(const char *type, const char *source, const char *dest,
+			  const char *const *opts, const char *origin, struct nslab_mount *list,
+			  int *n, struct nslab_error *e)
+{
+	bool tmpfs = strcmp(type, "tmpfs") == 0;
+	struct nslab_mount *m = new_mount(list, n, origin, e);
+	long long size = 0;
+	long mode = TMPFS_MODE;
+	int ret;
+
+	if (!m)
+		return -EINVAL;
+	/* runc's "bind" is the source's own mount only; "rbind" takes those below it too. */
+	m->no_recurse = !tmpfs;
+	ret = set_destination(m, dest, e);
+	for (size_t i = 0; !ret && opts[i]; i++)
+		ret = oci_option(m, tmpfs, opts[i], &size, &mode, e);
+	if (ret)
+		return ret;
+	if (!tmpfs)
+		return set_bind_source(m, source, e);
+	set_tmpfs(m, size, mode);
+	return 0;
+}
+
 int nslab_user_mounts_check(const struct nslab_spec *spec, struct nslab_error *e)
 {
 	const char *why = spec->workdir ? bad_path(spec->workdir) : NULL;
@@ -293,12 +359,12 @@ int nslab_user_mounts_check(const struct nslab_spec *spec, struct nslab_error *e
 	return 0;
 }
 
-/* A bind's tree: recursive as Docker's, read-only and so on all through. */
+/* A bind's tree: recursive as Docker's (unless OCI's "bind"), read-only and so on all through. */
 static int bind_tree(const struct nslab_mount *m, bool host)
 {
 	struct mount_attr attr = { .attr_set = m->attrs };
-	_cleanup_close_ int mnt = host ? nslab_private_tree(m->source, true) :
-				  nslab_clone_tree(AT_FDCWD, m->source, AT_RECURSIVE);
+	_cleanup_close_ int mnt = host ? nslab_private_tree(m->source, !m->no_recurse) :
+				  nslab_clone_tree(AT_FDCWD, m->source, m->no_recurse ? 0 : AT_RECURSIVE);
 
 	if (mnt >= 0 && m->attrs &&
 	    mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)

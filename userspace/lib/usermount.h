@@ -26,6 +26,18 @@ int nslab_parse_mount(const char *arg, struct nslab_mount *list, int *n, struct 
 int nslab_parse_tmpfs(const char *arg, struct nslab_mount *list, int *n, struct nslab_error *e);
 
 /*
+ * One of config.json's mounts[] (@origin: "mounts[i]"): @type "tmpfs"
+ * (options size=, mode=, ro, rw, nosuid, suid, nodev, dev, noexec, exec:
+ * nothing more than they say) or a bind of the absolute @source ("bind" the
+ * source's mount alone, with option "rbind" those below it too; also
+ * private, rprivate, slave, rslave, all made private).  @opts is
+ * NULL-terminated.  0 or -EINVAL with @e (step @origin).
+ */
+int nslab_parse_oci_mount(const char *type, const char *source, const char *dest,
+			  const char *const *opts, const char *origin, struct nslab_mount *list,
+			  int *n, struct nslab_error *e);
+
+/*
  * Whole-spec checks: no destination twice, every bind source exists (nslab
  * refuses a missing one where Docker's -v would create it), -w absolute.
  */
