@@ -41,14 +41,42 @@ static void make_script_bundle(char dir[PATH_MAX], const char *rootfs, const cha
 	json_object_put(p);
 }
 
-/* `nslab run --bundle` of such a bundle, as container @id; asserts it exits 0. */
-static void run_script(struct run_result *r, const char *id, const char *patch, const char *script)
+/* `nslab run --bundle` of such a bundle on @rootfs (NULL: the default), as container @id; asserts it exits 0. */
+static void run_script_on(struct run_result *r, const char *id, const char *rootfs, const char *patch,
+			  const char *script)
 {
 	char dir[PATH_MAX];
 
-	make_script_bundle(dir, NULL, patch, script);
+	make_script_bundle(dir, rootfs, patch, script);
 	NSLAB(r, "run", "--bundle", dir, id);
 	cr_assert_eq(r->code, 0, "%s: exit %d: %s", patch, r->code, r->err);
+}
+
+static void run_script(struct run_result *r, const char *id, const char *patch, const char *script)
+{
+	run_script_on(r, id, NULL, patch, script);
+}
+
+/*
+ * A copy of the default rootfs with directories @dirs (a shell word list)
+ * made by the host's root: the OCI root is used in place, so a test that
+ * mounts on a new directory must not make it in the shared image, and where
+ * the image cannot be idmapped (a ramfs guest) the container's root could
+ * not make it there anyway.
+ */
+static void rootfs_with(char rootfs[PATH_MAX], const char *dirs)
+{
+	char cmd[PATH_MAX + 128];
+
+	lab_rootfs_copy(rootfs);
+	snprintf(cmd, sizeof(cmd), "cd %s && mkdir -p %s", rootfs, dirs);
+	cr_assert_eq(host_sh(cmd, NULL, 0), 0, "%s", cmd);
+}
+
+static void copies_cleanup(void)
+{
+	bundle_cleanup();
+	lab_cleanup();
 }
 
 Test(oci, O1_hostname)
@@ -264,23 +292,25 @@ Test(oci, O10_features_and_missing_config)
 }
 
 /* A script bundle whose directory also holds data/f ("o11"), for mounts relative to it. */
-static void make_data_bundle(char dir[PATH_MAX], const char *patch, const char *script)
+static void make_data_bundle(char dir[PATH_MAX], const char *rootfs, const char *patch,
+			     const char *script)
 {
 	char cmd[PATH_MAX + 64];
 
-	make_script_bundle(dir, NULL, patch, script);
+	make_script_bundle(dir, rootfs, patch, script);
 	snprintf(cmd, sizeof(cmd), "mkdir %s/data && echo o11 > %s/data/f", dir, dir);
 	cr_assert_eq(host_sh(cmd, NULL, 0), 0);
 }
 
-Test(oci, O11_bind_mount_relative_source_read_only)
+Test(oci, O11_bind_mount_relative_source_read_only, .fini = copies_cleanup)
 {
 	static const char *const script = "cat /d/f; touch /d/g 2>&1; echo $?";
-	char dir[PATH_MAX], path[PATH_MAX + 16];
+	char dir[PATH_MAX], path[PATH_MAX + 16], rootfs[PATH_MAX];
 	struct run_result r;
 
 	require_root();
-	make_data_bundle(dir, "{\"mounts\":[{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"data\","
+	rootfs_with(rootfs, "d");
+	make_data_bundle(dir, rootfs, "{\"mounts\":[{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"data\","
 			 "\"options\":[\"rbind\",\"ro\"]}]}", script);
 	NSLAB(&r, "run", "--bundle", dir, "o11");
 	cr_assert_eq(r.code, 0, "%s", r.err);
@@ -289,7 +319,7 @@ Test(oci, O11_bind_mount_relative_source_read_only)
 	snprintf(path, sizeof(path), "%s/data/g", dir);
 	cr_assert_neq(access(path, F_OK), 0);
 	/* Negative control: the same bind with "rw" is written through to the bundle's file. */
-	make_data_bundle(dir, "{\"mounts\":[{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"data\","
+	make_data_bundle(dir, rootfs, "{\"mounts\":[{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"data\","
 			 "\"options\":[\"rbind\",\"rw\"]}]}", script);
 	NSLAB(&r, "run", "--bundle", dir, "o11");
 	cr_assert_eq(r.code, 0, "%s", r.err);
@@ -298,27 +328,31 @@ Test(oci, O11_bind_mount_relative_source_read_only)
 	cr_assert_eq(access(path, F_OK), 0);
 }
 
-Test(oci, O12_tmpfs_size_and_mode)
+Test(oci, O12_tmpfs_size_and_mode, .fini = copies_cleanup)
 {
 	static const char *const script = "stat -c %a /t; grep -c ' /t .*size=1024k' /proc/self/mountinfo; true";
+	char rootfs[PATH_MAX];
 	struct run_result r;
 
 	require_root();
-	run_script(&r, "o12", "{\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+	rootfs_with(rootfs, "t");
+	run_script_on(&r, "o12", rootfs, "{\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
 		   "\"options\":[\"size=1m\",\"mode=750\",\"nosuid\"]}]}", script);
 	cr_assert_str_eq(r.out, "750\n1\n");
 	/* Negative control: without the options, the kernel's mode and size. */
-	run_script(&r, "o12", "{\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]}",
-		   script);
+	run_script_on(&r, "o12", rootfs, "{\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]}",
+		      script);
 	cr_assert_str_eq(r.out, "1777\n0\n");
 }
 
-Test(oci, O13_cwd)
+Test(oci, O13_cwd, .fini = copies_cleanup)
 {
+	char rootfs[PATH_MAX];
 	struct run_result r;
 
 	require_root();
-	run_script(&r, "o13", "{\"process\":{\"cwd\":\"/srv/o13\"}}", "pwd");
+	rootfs_with(rootfs, "srv/o13");
+	run_script_on(&r, "o13", rootfs, "{\"process\":{\"cwd\":\"/srv/o13\"}}", "pwd");
 	cr_assert_str_eq(r.out, "/srv/o13\n");
 	/* Negative control: nslab spec's "/" starts the process there. */
 	run_script(&r, "o13", "{}", "pwd");

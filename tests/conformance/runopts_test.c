@@ -71,7 +71,7 @@ Test(runopts, V1_volume_read_inside_and_written_through_to_the_host, .fini = vol
 {
 	struct run_result r;
 	char *back;
-	char path[PATH_MAX + 8];
+	char path[PATH_MAX + 32];
 
 	require_root();
 	vol_make();
@@ -86,8 +86,10 @@ Test(runopts, V1_volume_read_inside_and_written_through_to_the_host, .fini = vol
 	cr_assert_str_eq(back, "from inside\n");
 	free(back);
 	/* --mount's form is the same bind. */
-	NSLAB(&r, "run", "--mount", "type=bind,src=/etc,dst=/hostetc", "--", "cat", "/hostetc/hostname");
+	snprintf(path, sizeof(path), "type=bind,src=%s,dst=/m", vol);
+	NSLAB(&r, "run", "--mount", path, "--", "cat", "/m/f");
 	assert_ran(&r);
+	cr_assert_str_eq(r.out, "from the host\n");
 	/* Control: without the volume nothing of the host is there. */
 	NSLAB(&r, "run", "--", "cat", "/data/f");
 	cr_assert_neq(r.code, 0, "/data/f exists without -v: %s", r.out);

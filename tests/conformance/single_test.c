@@ -285,6 +285,15 @@ Test(single, J1_join_pid_runs_in_that_pid_namespace)
 	cr_assert_eq(strncmp(r.out, "sh -c", 5), 0, "%s", r.out);
 }
 
+/* Whether @a and @b are files of one namespace (same device and inode). */
+static bool same_ns(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 Test(single, J1_join_pid_without_an_init_refused)
 {
 	char file[PATH_MAX], join[PATH_MAX + 8], cmd[PATH_MAX + 64];
@@ -298,6 +307,11 @@ Test(single, J1_join_pid_without_an_init_refused)
 	/* unshare --fork: its child is the init, which exits at once, and the file keeps the ns. */
 	snprintf(cmd, sizeof(cmd), "touch %s && unshare --pid=%s --fork true", file, file);
 	cr_assert_eq(host_sh(cmd, NULL, 0), 0, "%s", cmd);
+	/* busybox's unshare binds the caller's own pid namespace, not its child's (the guest's). */
+	if (same_ns(file, "/proc/self/ns/pid")) {
+		persist_dir_remove();	/* no .fini runs after a skip */
+		cr_skip_test("this unshare(1) (busybox's?) persists its own pid namespace, not the child's");
+	}
 	snprintf(join, sizeof(join), "pid=%s", file);
 	leak_take(&before);
 	NSLAB(&r, "run", "--join", join, "--", "true");
