@@ -194,6 +194,14 @@ Test(harden, H1_user_switch_survives_dropping_setuid_setgid)
 	cr_assert_str_eq(r.out, "65534\n");
 }
 
+/* A copy of the rootfs for file-capability tests; skips (before copying) without setcap. */
+static void rootfs_for_file_caps(char root[PATH_MAX])
+{
+	if (host_sh("command -v setcap >/dev/null", NULL, 0) != 0)
+		cr_skip_test("setcap (libcap2-bin) is not installed");
+	lab_rootfs_copy(root);
+}
+
 /* Puts a copy of the rootfs's busybox, with file capabilities @caps, at /opt/@dir/busybox of @root. */
 static void busybox_with_caps(const char *root, const char *dir, const char *caps)
 {
@@ -219,9 +227,7 @@ Test(harden, H1_file_inheritable_caps_give_non_root_nothing, .fini = lab_cleanup
 	struct run_result r;
 
 	require_root();
-	if (host_sh("command -v setcap >/dev/null", NULL, 0) != 0)
-		cr_skip_test("setcap (libcap2-bin) is not installed");
-	lab_rootfs_copy(root);
+	rootfs_for_file_caps(root);
 	busybox_with_caps(root, "ei", "cap_net_raw+ei");
 	busybox_with_caps(root, "ep", "cap_net_raw+ep");
 	NSLAB(&r, "run", "--rootfs", root, "--user", "1000", "--no-new-privs=false", "--",
@@ -294,9 +300,7 @@ Test(harden, H2_file_caps_exec_gains_nothing, .fini = lab_cleanup)
 	struct run_result r;
 
 	require_root();
-	if (host_sh("command -v setcap >/dev/null", NULL, 0) != 0)
-		cr_skip_test("setcap (libcap2-bin) is not installed");
-	lab_rootfs_copy(root);
+	rootfs_for_file_caps(root);
 	busybox_with_caps(root, "ep", "cap_net_raw+ep");
 	NSLAB(&r, "run", "--rootfs", root, "--user", "1000", "--", "/opt/ep/busybox", STATUS_CMD);
 	assert_ran(&r, "default");
