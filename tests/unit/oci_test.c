@@ -110,7 +110,7 @@ Test(oci_parse, root_and_process)
 
 	accepted(&p, "{\"root\":{\"path\":\"/abs/root\",\"readonly\":true},"
 		     "\"process\":{\"args\":[\"echo\",\"hi\"],\"env\":[\"A=1\",\"B=2\"],\"terminal\":true,"
-		     "\"user\":{\"uid\":1000,\"gid\":100,\"additionalGids\":[]},\"noNewPrivileges\":false,"
+		     "\"user\":{\"uid\":1000,\"gid\":100,\"additionalGids\":[5,6]},\"noNewPrivileges\":false,"
 		     "\"capabilities\":{\"bounding\":[],\"effective\":[],\"permitted\":[]}},"
 		     "\"hostname\":\"h1\",\"domainname\":\"d1\",\"annotations\":{\"k\":\"v\"}}");
 	cr_assert_str_eq(p.spec.rootfs, "/abs/root");
@@ -119,6 +119,7 @@ Test(oci_parse, root_and_process)
 	cr_assert(p.spec.n_env == 2 && !strcmp(p.spec.env[1], "B=2"));
 	cr_assert(p.spec.tty && p.spec.interactive);
 	cr_assert(p.spec.user_set && p.spec.uid == 1000 && p.spec.gid == 100);
+	cr_assert(p.spec.n_groups == 2 && p.spec.groups[0] == 5 && p.spec.groups[1] == 6);
 	cr_assert(!p.spec.no_new_privs);
 	cr_assert_eq(nslab_caps_resolve(p.spec.cap_add, p.spec.cap_drop), 0);
 	cr_assert_str_eq(p.spec.hostname, "h1");
@@ -304,7 +305,8 @@ static const struct { const char *patch, *why; } refusals[] = {
 	{ "{\"process\":{\"apparmorProfile\":\"x\"}}", "process.apparmorProfile: AppArmor" },
 	{ "{\"process\":{\"selinuxLabel\":\"x\"}}", "process.selinuxLabel: SELinux" },
 	{ "{\"process\":{\"consoleSize\":{\"height\":1,\"width\":1}}}", "process.consoleSize:" },
-	{ "{\"process\":{\"user\":{\"additionalGids\":[5]}}}", "process.user.additionalGids:" },
+	{ "{\"process\":{\"user\":{\"additionalGids\":[-1]}}}",
+	  "process.user.additionalGids[0]: -1 is out of range" },
 	{ "{\"process\":{\"user\":{\"umask\":18}}}", "process.user.umask:" },
 	{ "{\"process\":{\"frobnicate\":1}}", "process.frobnicate: unknown field" },
 	{ "{\"process\":{\"terminal\":\"yes\"}}", "process.terminal: expected boolean" },
@@ -452,4 +454,35 @@ Test(oci_parse, features_document)
 	cr_assert_eq(json_object_array_length(v), NSLAB_NS_COUNT);
 	cr_assert(json_object_object_get_ex(l, "seccomp", &v));
 	json_object_put(f);
+}
+
+/* runc's `exec --process`: the process object alone, read by config.json's readers. */
+Test(oci_parse, process_object_alone)
+{
+	struct parsed p = { 0 };
+
+	cr_assert_eq(nslab_oci_process("{\"args\":[\"id\"],\"env\":[\"A=1\"],\"cwd\":\"/\","
+				       "\"user\":{\"uid\":7,\"gid\":8,\"additionalGids\":[9]},"
+				       "\"capabilities\":{\"bounding\":[\"CAP_KILL\"]},"
+				       "\"noNewPrivileges\":true}",
+				       "--process", &p.spec, &p.oci, &p.e), 0, "%s", p.e.why);
+	cr_assert(!strcmp(p.spec.argv[0], "id") && !p.spec.argv[1]);
+	cr_assert(p.spec.n_env == 1 && !strcmp(p.spec.env[0], "A=1"));
+	/* "/" is kept: an exec's default is the container's workdir, not "/". */
+	cr_assert_str_eq(p.spec.workdir, "/");
+	cr_assert(p.spec.uid == 7 && p.spec.gid == 8 && p.spec.n_groups == 1 && p.spec.groups[0] == 9);
+	cr_assert_eq(p.spec.cap_add, 1ULL << nslab_cap_from_name("KILL"));
+	cr_assert(p.spec.no_new_privs);
+	nslab_oci_free(&p.oci);
+	/* The negative control: the same readers refuse, naming the field without "process.". */
+	memset(&p, 0, sizeof(p));
+	cr_assert_eq(nslab_oci_process("{\"args\":[\"id\"],\"user\":{\"uid\":\"x\"}}", "--process",
+				       &p.spec, &p.oci, &p.e), -EINVAL);
+	cr_assert_str_eq(p.e.what, "--process");
+	cr_assert_str_eq(p.e.why, "user.uid: expected int");
+	nslab_oci_free(&p.oci);
+	memset(&p, 0, sizeof(p));
+	cr_assert_eq(nslab_oci_process("{\"env\":[]}", "--process", &p.spec, &p.oci, &p.e), -EINVAL);
+	cr_assert_str_eq(p.e.why, "args: missing: a command is needed");
+	nslab_oci_free(&p.oci);
 }

@@ -200,7 +200,8 @@ static __attribute__((noreturn)) void child_exec(const struct nslab_spec *spec, 
 	if (nslab_restrict(&(struct nslab_restrictions){
 			.caps = spec->caps, .no_new_privs = spec->no_new_privs,
 			.seccomp = spec->seccomp, .user_set = spec->user_set,
-			.uid = spec->uid, .gid = spec->gid }, &e))
+			.uid = spec->uid, .gid = spec->gid,
+			.groups = spec->groups, .n_groups = spec->n_groups }, &e))
 		child_fail(report_fd, &e);
 	arm_deathsig(supervisor_pidfd);
 	/* Only 0-2 reach the command; report_fd is already close-on-exec. */

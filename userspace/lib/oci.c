@@ -30,6 +30,8 @@ struct octx {
 	struct nslab_oci *oci;
 	struct nslab_error *e;
 	const char *bundle, *id;
+	const char *step;	/* where errors say the field is: "config.json", "--process" */
+	const char *process_at;	/* the process object's path: "process." or "" */
 	bool version_seen;
 	unsigned ns_seen;	/* created or joined: a type listed twice is refused */
 };
@@ -62,7 +64,7 @@ static int bad(struct octx *o, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	return nslab_bad_input(o->e, "config.json", "%s: %s", path, why);
+	return nslab_bad_input(o->e, o->step, "%s: %s", path, why);
 }
 
 /* A refusal of one of spec.c's parsers, told under the field's JSON path. */
@@ -257,11 +259,11 @@ static int args(struct octx *o, json_object *v, const char *path)
 	size_t n = json_object_array_length(v);
 
 	if (!n)
-		return bad(o, path, "empty: nslab run needs a command");
+		return bad(o, path, "empty: a command is needed");
 	free(o->oci->argv);
 	o->oci->argv = calloc(n + 1, sizeof(char *));
 	if (!o->oci->argv)
-		return nslab_fail(o->e, ENOMEM, "config.json", NULL);
+		return nslab_fail(o->e, ENOMEM, o->step, NULL);
 	for (size_t i = 0; i < n; i++) {
 		const char *s = string_at(o, v, i, path);
 
@@ -297,8 +299,8 @@ static int cwd(struct octx *o, json_object *v, const char *path)
 
 	if (s[0] != '/')
 		return bad(o, path, "'%s' is not an absolute path", s);
-	/* "/" is where the process starts anyway. */
-	o->spec->workdir = s[strspn(s, "/")] ? s : NULL;
+	/* "/" is where a container's first process starts anyway; an exec's starts in its workdir. */
+	o->spec->workdir = s[strspn(s, "/")] || !*o->process_at ? s : NULL;
 	return 0;
 }
 
@@ -391,14 +393,36 @@ static int user_id(struct octx *o, json_object *v, const char *path)
 	return 0;
 }
 
+/* Supplementary groups, as runc sets them (with or without a uid: root's then). */
+static int additional_gids(struct octx *o, json_object *v, const char *path)
+{
+	size_t n = json_object_array_length(v);
+
+	if (n > NSLAB_MAX_GROUPS)
+		return bad(o, path, "more than %d groups", NSLAB_MAX_GROUPS);
+	for (size_t i = 0; i < n; i++) {
+		char at[PATH_LEN];
+		long long id = 0;
+		int ret;
+
+		snprintf(at, sizeof(at), "%s[%zu]", path, i);
+		ret = integer(o, json_object_array_get_idx(v, i), at, 0, UINT_MAX - 1, &id);
+		if (ret)
+			return ret;
+		o->spec->groups[i] = id;
+	}
+	o->spec->n_groups = n;
+	o->spec->user_set = true;
+	return 0;
+}
+
 static int user(struct octx *o, json_object *v, const char *path)
 {
 	static const struct field t[] = {
 		{ "uid", json_type_int, user_id, NULL },
 		{ "gid", json_type_int, user_id, NULL },
 		{ "umask", json_type_int, NULL, "not supported yet (the container keeps nslab's umask)" },
-		{ "additionalGids", json_type_array, NULL,
-		  "not supported yet (the container's process has no supplementary groups)" },
+		{ "additionalGids", json_type_array, additional_gids, NULL },
 		{ "username", json_type_string, NULL, "a Windows field" },
 	};
 
@@ -973,7 +997,7 @@ static int check_caps(struct octx *o)
 	for (int set = 1; set < N_CAP_SETS; set++) {
 		uint64_t want = set < 3 && root ? c[0] : 0;
 
-		snprintf(at, sizeof(at), "process.capabilities.%s", cap_sets[set]);
+		snprintf(at, sizeof(at), "%scapabilities.%s", o->process_at, cap_sets[set]);
 		if (c[set] != want)
 			return bad(o, at, "must %s (" CAP_MODEL ")",
 				   want ? "equal bounding" : "be empty");
@@ -1041,12 +1065,26 @@ static int check_whole(struct octx *o)
 	return ret;
 }
 
+/* @text into o->oci->doc, which must be an object. */
+static int parse_doc(struct octx *o, const char *text)
+{
+	const char *why;
+	int line;
+
+	o->oci->doc = nslab_json_parse(text, &line, &why);
+	if (!o->oci->doc)
+		return nslab_bad_input(o->e, o->step, "line %d: not JSON: %s", line, why);
+	if (!json_object_is_type(o->oci->doc, json_type_object))
+		return nslab_bad_input(o->e, o->step, "expected an object");
+	return 0;
+}
+
 int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 		    struct nslab_spec *spec, struct nslab_oci *oci, struct nslab_error *e)
 {
-	struct octx o = { .spec = spec, .oci = oci, .e = e, .bundle = bundle, .id = id };
-	const char *why;
-	int line, ret;
+	struct octx o = { .spec = spec, .oci = oci, .e = e, .bundle = bundle, .id = id,
+			  .step = "config.json", .process_at = "process." };
+	int ret;
 
 	memset(oci, 0, sizeof(*oci));
 	if (!nslab_name_valid(id))
@@ -1059,13 +1097,25 @@ int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 	spec->seccomp.mode = NSLAB_SECCOMP_DEFAULT;
 	/* process.env is the whole environment (absent: an empty one), as runc gives it. */
 	spec->env_exact = true;
-	oci->doc = nslab_json_parse(text, &line, &why);
-	if (!oci->doc)
-		return nslab_bad_input(e, "config.json", "line %d: not JSON: %s", line, why);
-	if (!json_object_is_type(oci->doc, json_type_object))
-		return nslab_bad_input(e, "config.json", "expected an object");
-	ret = top(&o, oci->doc);
+	ret = parse_doc(&o, text);
+	if (!ret)
+		ret = top(&o, oci->doc);
 	return ret ? ret : check_whole(&o);
+}
+
+int nslab_oci_process(const char *text, const char *step, struct nslab_spec *spec,
+		      struct nslab_oci *oci, struct nslab_error *e)
+{
+	struct octx o = { .spec = spec, .oci = oci, .e = e, .step = step, .process_at = "" };
+	int ret;
+
+	memset(oci, 0, sizeof(*oci));
+	ret = parse_doc(&o, text);
+	if (!ret)
+		ret = process(&o, oci->doc, "");
+	if (!ret && !spec->argv)
+		return bad(&o, "args", "missing: a command is needed");
+	return ret ? ret : check_caps(&o);
 }
 
 int nslab_oci_load(const char *bundle, const char *id, struct nslab_spec *spec,

@@ -63,6 +63,9 @@ struct nslab_restrictions {
 	bool user_set;
 	uid_t uid;
 	gid_t gid;
+	const gid_t *groups;	/* supplementary groups, with user_set */
+	int n_groups;
+	uint64_t ambient;	/* of caps, what a non-root user keeps (exec --cap) */
 };
 
 /*
