@@ -28,7 +28,8 @@
 /* The host files exec writes to or talks through, opened before it enters the container. */
 struct exec_io {
 	int pid_dir;		/* --pid-file's directory */
-	const char *pid_name;
+	const char *pid_name;	/* the file's name in it */
+	const char *pid_file;	/* the path given, for errors */
 	int console;		/* --console-socket, connected */
 };
 
@@ -86,7 +87,7 @@ static int write_pid_file(const struct exec_io *io, pid_t pid, struct nslab_erro
 	int ret = nslab_fault("pid-file") ? -EIO :
 		  nslab_write_atomic_at(io->pid_dir, io->pid_name, text, len, 0644);
 
-	return ret ? nslab_fail(e, -ret, "pid-file", "%s: %s", io->pid_name, strerror(-ret)) : 0;
+	return ret ? nslab_fail(e, -ret, "pid-file", "%s: %s", io->pid_file, strerror(-ret)) : 0;
 }
 
 /* Once the command runs: its pid file, its pty's master handed over. */
@@ -263,6 +264,7 @@ static int open_pid_dir(const char *pid_file, struct exec_io *io, struct nslab_e
 	if (snprintf(dir, sizeof(dir), "%s", pid_file) >= (int)sizeof(dir))
 		return nslab_bad_input(e, "--pid-file", "path too long");
 	slash = strrchr(dir, '/');
+	io->pid_file = pid_file;
 	io->pid_name = slash ? pid_file + (slash - dir) + 1 : pid_file;
 	if (!*io->pid_name)
 		return nslab_bad_input(e, "--pid-file", "'%s' names a directory", pid_file);
