@@ -37,8 +37,9 @@ int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 /*
  * An OCI process object alone (runc's `exec --process`), read as
  * config.json's "process" is: @spec (zeroed) gets argv, env, workdir (as
- * given, "/" too), user and groups, tty, no_new_privs, rlimits, and
- * cap_add = the bounding set (the others checked against it as for a
+ * given, "/" too), user, groups and umask (-1 when absent), tty and
+ * console size, oom_score_adj, no_new_privs, rlimits, and cap_add = the
+ * bounding set (the others checked against it as for a
  * container).  0, or -EINVAL with @e (kind INPUT, step @step) naming the
  * field.  nslab_oci_free releases @oci either way.
  */
