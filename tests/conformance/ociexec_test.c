@@ -247,3 +247,23 @@ Test(ociexec, E7_refusals_leave_nothing)
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "7\n");
 }
+
+Test(ociexec, E8_process_json_umask_console_size_oom_score)
+{
+	char name[DETACHED_NAME_MAX];
+	const char *p;
+	struct run_result r;
+
+	start(name, "e8");
+	p = write_file("{\"args\":[\"sh\",\"-c\",\"umask; cat /proc/self/oom_score_adj; stty size\"],"
+		       "\"terminal\":true,\"user\":{\"umask\":63},\"oomScoreAdj\":100,"
+		       "\"consoleSize\":{\"height\":30,\"width\":90}}");
+	NSLAB(&r, "exec", "--process", p, name);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "0077\r\n100\r\n30 90\r\n");
+	/* Negative control: without those fields, nslab's umask and the host's score. */
+	p = write_file("{\"args\":[\"sh\",\"-c\",\"umask; cat /proc/self/oom_score_adj\"]}");
+	NSLAB(&r, "exec", "--process", p, name);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "0022\n0\n");
+}

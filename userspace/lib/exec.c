@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/close_range.h>
 
@@ -67,6 +69,8 @@ static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
 		nslab_report_failure(rep, &e);
 		_exit(NSLAB_EXIT_SETUP);
 	}
+	if (x->umask_set)
+		umask(x->umask);
 	/* As docker exec: the container's working directory and limits. */
 	if (nslab_rlimits_apply(x->rlimits_set ? x->rlimits : st->rlimits,
 				x->rlimits_set ? x->n_rlimits : st->n_rlimits, &e) ||
@@ -79,21 +83,10 @@ static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
 	_exit(NSLAB_EXIT_NOT_FOUND);
 }
 
-/* runc's pid file: whole or absent, through a temporary name and a rename. */
-static int write_pid_file(const struct exec_io *io, pid_t pid, struct nslab_error *e)
-{
-	char text[24];
-	int len = snprintf(text, sizeof(text), "%d", (int)pid);
-	int ret = nslab_fault("pid-file") ? -EIO :
-		  nslab_write_atomic_at(io->pid_dir, io->pid_name, text, len, 0644);
-
-	return ret ? nslab_fail(e, -ret, "pid-file", "%s: %s", io->pid_file, strerror(-ret)) : 0;
-}
-
 /* Once the command runs: its pid file, its pty's master handed over. */
 static int hand_over(const struct exec_io *io, int *master, pid_t pid, struct nslab_error *e)
 {
-	if (io->pid_dir >= 0 && write_pid_file(io, pid, e))
+	if (io->pid_dir >= 0 && nslab_pid_file_write(io->pid_dir, io->pid_name, io->pid_file, pid, e))
 		return -1;
 	if (io->console >= 0 && *master >= 0) {
 		if (nslab_console_give(io->console, *master, e))
@@ -138,6 +131,12 @@ static int fork_command(const struct nslab_state *st, const struct nslab_exec_sp
 	/* Here, in the container's mount namespace: the pty is one of its own devpts. */
 	if (x->tty && nslab_pty_open(&master, &slave, e))
 		return NSLAB_EXIT_SETUP;
+	if ((x->console_rows || x->console_cols) &&
+	    ioctl(slave, TIOCSWINSZ, &(struct winsize){ .ws_row = x->console_rows,
+							 .ws_col = x->console_cols }) < 0) {
+		nslab_fail(e, errno, "pty", "consoleSize: %s", strerror(errno));
+		return NSLAB_EXIT_SETUP;
+	}
 	if (pipe2(rep, O_CLOEXEC) < 0) {
 		nslab_fail(e, errno, "exec", "pipe: %s", strerror(errno));
 		return NSLAB_EXIT_SETUP;
@@ -194,6 +193,9 @@ static int enter_and_run(const struct nslab_state *st, const struct nslab_exec_s
 	int ret;
 
 	if (enter_cgroup(st, e))
+		return NSLAB_EXIT_SETUP;
+	/* Ours, inherited by the command: set while we are the host's root, who may lower it. */
+	if (x->oom_score_set && nslab_oom_score_set(0, x->oom_score_adj, e))
 		return NSLAB_EXIT_SETUP;
 	/* A profile file is a host path: read it before we stand in the container's root. */
 	nslab_seccomp_from_name(st->seccomp, &sc);
@@ -341,5 +343,11 @@ int nslab_exec_load_process(struct nslab_exec_spec *x, const char *path, struct 
 	memcpy(x->rlimits, s.rlimits, sizeof(x->rlimits));
 	x->n_rlimits = s.n_rlimits;
 	x->rlimits_set = true;
+	x->umask_set = s.umask >= 0;
+	x->umask = s.umask;
+	x->oom_score_set = s.oom_score_set;
+	x->oom_score_adj = s.oom_score_adj;
+	x->console_rows = s.console_rows;
+	x->console_cols = s.console_cols;
 	return 0;
 }

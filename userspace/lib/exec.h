@@ -34,6 +34,10 @@ struct nslab_exec_spec {
 	struct nslab_rlimit rlimits[RLIM_NLIMITS];	/* --process: replaces the container's */
 	int n_rlimits;
 	bool rlimits_set;
+	bool umask_set, oom_score_set;	/* --process: user.umask, oomScoreAdj */
+	mode_t umask;
+	int oom_score_adj;
+	unsigned short console_rows, console_cols;	/* --process: consoleSize; 0: unset */
 };
 
 /*
