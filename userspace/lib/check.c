@@ -11,39 +11,40 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
+/* Entry @id of the catalogue: its index is its place in NSLAB_CHECK_IDS, its name the ID. */
+#define CHECK(id, ...) [NSLAB_CK_##id] = { #id, __VA_ARGS__ }
 #define NS_CHECK(id, fam, type, what) \
-	{ id, fam, NSLAB_NS_##type, "ns-ids", NSLAB_FIXTURE_NONE, NSLAB_JUDGE_DIFFERS, fam, NULL, \
-	  "the " what " namespace of the container is not the host's (dev:ino of /proc/self/ns/" fam ")" }
+	CHECK(id, fam, NSLAB_NS_##type, "ns-ids", NSLAB_FIXTURE_NONE, NSLAB_JUDGE_DIFFERS, fam, NULL, \
+	      "the " what " namespace of the container is not the host's (dev:ino of /proc/self/ns/" fam ")")
 
 /*
  * The catalogue.  IDs follow docs/conformance.md's letters and go on from
  * its numbers; a check whose door the host also finds shut is a skip.
  */
-static const struct nslab_check catalogue[] = {
-	NS_CHECK("U7_uts_namespace_is_not_the_hosts", "uts", UTS, "uts"),
-	NS_CHECK("I6_ipc_namespace_is_not_the_hosts", "ipc", IPC, "ipc"),
-	{ "I7_host_shm_key_invisible", "ipc", NSLAB_NS_IPC, "sysv-get shm %s", NSLAB_FIXTURE_HOST_SHM,
-	  NSLAB_JUDGE_DENIED, "ok", "ENOENT",
-	  "a SysV shared memory key the host holds is ENOENT inside" },
-	NS_CHECK("P8_pid_namespace_is_not_the_hosts", "pid", PID, "pid"),
-	{ "P9_host_pid_unreachable", "pid", NSLAB_NS_PID, "kill %s 0", NSLAB_FIXTURE_HOST_PID,
-	  NSLAB_JUDGE_DENIED, "ok", "ESRCH", "kill(<the checker's host pid>, 0) inside is ESRCH" },
-	{ "P10_proc_hides_host_processes", "pid", NSLAB_NS_PID, "proc-pids", NSLAB_FIXTURE_HOST_PID,
-	  NSLAB_JUDGE_UNLISTED, "pids", NULL, "/proc inside does not list the checker's host pid" },
-	NS_CHECK("M8_mount_namespace_is_not_the_hosts", "mnt", MNT, "mount"),
-	NS_CHECK("N8_net_namespace_is_not_the_hosts", "net", NET, "network"),
-	{ "N9_no_host_interface_inside", "net", NSLAB_NS_NET, "links", NSLAB_FIXTURE_NONE,
-	  NSLAB_JUDGE_NONE_OF_HOSTS, NULL, "lo", "none of the host's network interfaces but lo shows inside" },
-	NS_CHECK("R7_user_namespace_is_not_the_hosts", "user", USER, "user"),
-	NS_CHECK("G3_cgroup_namespace_is_not_the_hosts", "cgroup", CGROUP, "cgroup"),
-	NS_CHECK("T3_time_namespace_is_not_the_hosts", "time", TIME, "time"),
-	{ "H14_caps_within_dockers_default", "caps", -1, "caps", NSLAB_FIXTURE_NONE,
-	  NSLAB_JUDGE_CAPS_WITHIN, NULL, NULL,
-	  "the effective, permitted and bounding sets hold nothing beyond Docker's 14 capabilities" },
-	{ "H15_host_clock_cannot_be_set", "caps", -1, "settime-check", NSLAB_FIXTURE_NONE,
-	  NSLAB_JUDGE_DENIED, "ok", "EPERM", "settimeofday (CAP_SYS_TIME in the host's user namespace) is EPERM" },
-	{ "H16_module_cannot_be_loaded", "caps", -1, "finit-module-check", NSLAB_FIXTURE_NONE,
-	  NSLAB_JUDGE_DENIED, "EBADF", "EPERM", "finit_module (CAP_SYS_MODULE) is EPERM" },
+static const struct nslab_check catalogue[NSLAB_CHECK_COUNT] = {
+	NS_CHECK(U7_uts_namespace_is_not_the_hosts, "uts", UTS, "uts"),
+	NS_CHECK(I6_ipc_namespace_is_not_the_hosts, "ipc", IPC, "ipc"),
+	CHECK(I7_host_shm_key_invisible, "ipc", NSLAB_NS_IPC, "sysv-get shm %s", NSLAB_FIXTURE_HOST_SHM,
+	      NSLAB_JUDGE_DENIED, "ok", "ENOENT", "a SysV shared memory key the host holds is ENOENT inside"),
+	NS_CHECK(P8_pid_namespace_is_not_the_hosts, "pid", PID, "pid"),
+	CHECK(P9_host_pid_unreachable, "pid", NSLAB_NS_PID, "kill %s 0", NSLAB_FIXTURE_HOST_PID,
+	      NSLAB_JUDGE_DENIED, "ok", "ESRCH", "kill(<the checker's host pid>, 0) inside is ESRCH"),
+	CHECK(P10_proc_hides_host_processes, "pid", NSLAB_NS_PID, "proc-pids", NSLAB_FIXTURE_HOST_PID,
+	      NSLAB_JUDGE_UNLISTED, "pids", NULL, "/proc inside does not list the checker's host pid"),
+	NS_CHECK(M8_mount_namespace_is_not_the_hosts, "mnt", MNT, "mount"),
+	NS_CHECK(N8_net_namespace_is_not_the_hosts, "net", NET, "network"),
+	CHECK(N9_no_host_interface_inside, "net", NSLAB_NS_NET, "links", NSLAB_FIXTURE_NONE,
+	      NSLAB_JUDGE_NONE_OF_HOSTS, NULL, "lo", "none of the host's network interfaces but lo shows inside"),
+	NS_CHECK(R7_user_namespace_is_not_the_hosts, "user", USER, "user"),
+	NS_CHECK(G3_cgroup_namespace_is_not_the_hosts, "cgroup", CGROUP, "cgroup"),
+	NS_CHECK(T3_time_namespace_is_not_the_hosts, "time", TIME, "time"),
+	CHECK(H14_caps_within_dockers_default, "caps", -1, "caps", NSLAB_FIXTURE_NONE,
+	      NSLAB_JUDGE_CAPS_WITHIN, NULL, NULL,
+	      "the effective, permitted and bounding sets hold nothing beyond Docker's 14 capabilities"),
+	CHECK(H15_host_clock_cannot_be_set, "caps", -1, "settime-check", NSLAB_FIXTURE_NONE,
+	      NSLAB_JUDGE_DENIED, "ok", "EPERM", "settimeofday (CAP_SYS_TIME in the host's user namespace) is EPERM"),
+	CHECK(H16_module_cannot_be_loaded, "caps", -1, "finit-module-check", NSLAB_FIXTURE_NONE,
+	      NSLAB_JUDGE_DENIED, "EBADF", "EPERM", "finit_module (CAP_SYS_MODULE) is EPERM"),
 };
 
 const struct nslab_check *nslab_checks(size_t *n)

@@ -36,6 +36,34 @@ enum nslab_check_fixture {
 	NSLAB_FIXTURE_HOST_SHM,		/* the key of a SysV segment the checker made */
 };
 
+/*
+ * The IDs of the catalogue, in its order: the conformance suite makes one
+ * test of each (tests/conformance/check_test.c), check.c one entry.
+ */
+#define NSLAB_CHECK_IDS(X)						\
+	X(U7_uts_namespace_is_not_the_hosts)				\
+	X(I6_ipc_namespace_is_not_the_hosts)				\
+	X(I7_host_shm_key_invisible)					\
+	X(P8_pid_namespace_is_not_the_hosts)				\
+	X(P9_host_pid_unreachable)					\
+	X(P10_proc_hides_host_processes)				\
+	X(M8_mount_namespace_is_not_the_hosts)				\
+	X(N8_net_namespace_is_not_the_hosts)				\
+	X(N9_no_host_interface_inside)					\
+	X(R7_user_namespace_is_not_the_hosts)				\
+	X(G3_cgroup_namespace_is_not_the_hosts)				\
+	X(T3_time_namespace_is_not_the_hosts)				\
+	X(H14_caps_within_dockers_default)				\
+	X(H15_host_clock_cannot_be_set)					\
+	X(H16_module_cannot_be_loaded)
+
+#define NSLAB_CHECK_ENUM(id) NSLAB_CK_##id,
+enum nslab_check_id {
+	NSLAB_CHECK_IDS(NSLAB_CHECK_ENUM)
+	NSLAB_CHECK_COUNT
+};
+#undef NSLAB_CHECK_ENUM
+
 struct nslab_check {
 	const char *id;		/* "P9_host_pid_unreachable": the conformance test's name */
 	const char *family;	/* "pid", "caps": the matrix's columns */
@@ -48,7 +76,7 @@ struct nslab_check {
 	const char *proves;	/* what a pass shows, one line */
 };
 
-/* The catalogue, in order; its length in *@n. */
+/* The catalogue, in NSLAB_CHECK_IDS's order; its length (NSLAB_CHECK_COUNT) in *@n. */
 const struct nslab_check *nslab_checks(size_t *n);
 /* The check of @id (its full name, or the part before the first '_'), NULL if none. */
 const struct nslab_check *nslab_check_find(const char *id);

@@ -164,7 +164,8 @@ static int probe_bwrap(const struct nslab_runtime *rt, const char *const args[],
 
 /*
  * unshare has no root filesystem of its own: the probe runs from the host's
- * tree, and sees the host's /proc unless a pid namespace asks for a new one.
+ * tree, and sees the host's /proc unless pid and mount namespaces are both
+ * asked for (then --mount-proc).
  */
 static int probe_unshare(const struct nslab_runtime *rt, const char *const args[],
 			 struct nslab_rt_output *o)
@@ -179,10 +180,11 @@ static int probe_unshare(const struct nslab_runtime *rt, const char *const args[
 	for (int t = 0; t < NSLAB_NS_COUNT; t++)
 		if (rt->ns & NSLAB_NS_BIT(t))
 			argv[n++] = flag[t];
-	if (rt->ns & NSLAB_NS_BIT(NSLAB_NS_PID)) {
+	if (rt->ns & NSLAB_NS_BIT(NSLAB_NS_PID))
 		argv[n++] = "--fork";
+	/* Only with a mount namespace asked for: --mount-proc would make one unasked. */
+	if ((rt->ns & NSLAB_NS_BIT(NSLAB_NS_PID)) && (rt->ns & NSLAB_NS_BIT(NSLAB_NS_MNT)))
 		argv[n++] = "--mount-proc";
-	}
 	if (rt->ns & NSLAB_NS_BIT(NSLAB_NS_USER))
 		argv[n++] = "--map-root-user";
 	snprintf(probe, sizeof(probe), "%s" PROBE_IN_ROOTFS, rt->rootfs);
