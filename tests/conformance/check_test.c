@@ -86,6 +86,8 @@ static const struct expected truth[] = {
 	/* nslab spec's document: runc 1.1 lists no time namespace in its features. */
 	{ "runc", "all", "pppppppppppnppp" },
 	{ NULL, "all", "ppppppppppppppp" },	/* nslab itself */
+	/* An "OCI runtime" that runs nothing (as crun on hybrid cgroups) fails every check. */
+	{ "false", "all", "fffffffffffffff" },
 };
 
 static enum nslab_verdict letter(char c)
@@ -150,4 +152,9 @@ Test(check, K6_catalogue_entries_match_their_ids)
 	}
 	/* Negative control: a name that is no check's is found nowhere. */
 	cr_assert_null(nslab_check_find("U7_not_a_check"));
+}
+
+Test(check, K7_a_runtime_that_runs_nothing_fails_every_check)
+{
+	expect_verdicts(&truth[5]);
 }

@@ -235,6 +235,7 @@ static json_object *oci_config(const struct nslab_runtime *rt, const char *const
 	json_object_object_add(root, "path", json_object_new_string(rt->rootfs));
 	json_object_object_add(root, "readonly", json_object_new_boolean(true));
 	json_object_object_add(lnx, "namespaces", oci_namespaces(rt->ns));
+	json_object_object_add(doc, "ociVersion", json_object_new_string(rt->oci_version));
 	if (!(rt->ns & NSLAB_NS_BIT(NSLAB_NS_USER))) {
 		json_object_object_del(lnx, "uidMappings");
 		json_object_object_del(lnx, "gidMappings");
@@ -324,16 +325,24 @@ static int find_binary(const char *name, char path[PATH_MAX])
 	return -ENOENT;
 }
 
-/* The namespace types an OCI runtime's `features` lists; all when it has no such command. */
-static unsigned oci_features_ns(const struct nslab_runtime *rt)
+/*
+ * The namespace types an OCI runtime's `features` lists (all when it has no
+ * such command), and its newest runtime-spec version: older runtimes refuse
+ * a config.json of a version they do not know (crun 1.8: "unknown version").
+ */
+static unsigned oci_features(struct nslab_runtime *rt)
 {
 	struct nslab_rt_output o;
-	json_object *doc, *lnx, *list;
+	json_object *doc, *lnx, *list, *max;
 	unsigned mask = 0;
 
+	/* Without `features` (runtime-spec 1.1), the runtime is told 1.0.0, which all know. */
+	snprintf(rt->oci_version, sizeof(rt->oci_version), "1.0.0");
 	if (spawn((const char *const[]){ rt->path, "features", NULL }, &o) || o.status != 0)
 		return NSLAB_NS_ALL;
 	doc = json_tokener_parse(o.out);
+	if (json_object_object_get_ex(doc, "ociVersionMax", &max))
+		snprintf(rt->oci_version, sizeof(rt->oci_version), "%s", json_object_get_string(max));
 	if (!json_object_object_get_ex(doc, "linux", &lnx) ||
 	    !json_object_object_get_ex(lnx, "namespaces", &list)) {
 		json_object_put(doc);
@@ -358,7 +367,7 @@ static void runtime_abilities(struct nslab_runtime *rt)
 		rt->always = NSLAB_NS_BIT(NSLAB_NS_MNT);
 		snprintf(rt->cannot, sizeof(rt->cannot), "bwrap has no option for a time namespace");
 	} else if (rt->kind == NSLAB_RT_OCI) {
-		rt->can = oci_features_ns(rt);
+		rt->can = oci_features(rt);
 		snprintf(rt->cannot, sizeof(rt->cannot), "'%s features' does not list it", rt->name);
 	}
 }

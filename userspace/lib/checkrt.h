@@ -25,7 +25,8 @@ struct nslab_runtime {
 	unsigned can;		/* namespace types it can create */
 	unsigned always;	/* namespace types it creates whether asked or not */
 	unsigned ns;		/* namespace types asked for (within @can) */
-	char cannot[192];	/* why the types outside @can are not */
+	char cannot[192];
+	char oci_version[32];	/* OCI: the newest runtime-spec version it knows */	/* why the types outside @can are not */
 };
 
 /* What one run of a command printed, and how it ended. */
