@@ -86,6 +86,8 @@ static const struct expected truth[] = {
 	/* nslab spec's document: runc 1.1 lists no time namespace in its features. */
 	{ "runc", "all", "pppppppppppnppp" },
 	{ NULL, "all", "ppppppppppppppp" },	/* nslab itself */
+	/* nslab with a uts namespace alone: Docker's capabilities still, the rest the host's. */
+	{ NULL, "uts", "pfffffffffffppp" },
 	/* An "OCI runtime" that runs nothing (as crun on hybrid cgroups) fails every check. */
 	{ "false", "all", "fffffffffffffff" },
 };
@@ -155,6 +157,11 @@ Test(check, K6_catalogue_entries_match_their_ids)
 }
 
 Test(check, K7_a_runtime_that_runs_nothing_fails_every_check)
+{
+	expect_verdicts(&truth[6]);
+}
+
+Test(check, K8_nslab_uts_alone_fails_every_other_namespace)
 {
 	expect_verdicts(&truth[5]);
 }

@@ -73,7 +73,7 @@ static void child_exec(const char *const argv[], int out[2], int err[2])
 /* Runs @argv with its output in @o; its process group is killed if it outlives the deadline. */
 static int spawn(const char *const argv[], struct nslab_rt_output *o)
 {
-	int out[2], err[2], status, timed_out;
+	int out[2], err[2], status, timed_out, fork_err;
 	pid_t pid;
 
 	memset(o, 0, sizeof(*o));
@@ -88,13 +88,14 @@ static int spawn(const char *const argv[], struct nslab_rt_output *o)
 	pid = fork();
 	if (pid == 0)
 		child_exec(argv, out, err);
+	fork_err = errno;
 	close(out[1]);
 	close(err[1]);
 	timed_out = pid > 0 ? collect(out[0], err[0], o) : 0;
 	close(out[0]);
 	close(err[0]);
 	if (pid < 0)
-		return -errno;
+		return -fork_err;
 	if (timed_out)
 		kill(-pid, SIGKILL);
 	if (waitpid(pid, &status, 0) < 0)
@@ -127,14 +128,17 @@ static void ns_list(unsigned mask, char *buf, size_t size)
 					nslab_ns_types[t].name);
 }
 
+/* Without a mount namespace nslab runs the command in the host's tree: the probe by its path there. */
 static int probe_nslab(const struct nslab_runtime *rt, const char *const args[],
 		       struct nslab_rt_output *o)
 {
-	char list[96];
-	const char *argv[MAX_ARGS] = { rt->path, "run", "--ns", list, "--", "nslab-probe" };
+	char list[96], probe[PATH_MAX + 32];
+	const char *argv[MAX_ARGS] = { rt->path, "run", "--ns", list, "--", probe };
 	size_t n = 6;
 
 	ns_list(rt->ns, list, sizeof(list));
+	snprintf(probe, sizeof(probe), "%s" PROBE_IN_ROOTFS,
+		 rt->ns & NSLAB_NS_BIT(NSLAB_NS_MNT) ? "" : rt->rootfs);
 	if (!append(argv, &n, args))
 		return -E2BIG;
 	return spawn(argv, o);
