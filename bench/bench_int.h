@@ -26,6 +26,7 @@ struct opts {
 	unsigned types, ops;
 	bool ops_given;
 	long samples;			/* 0: as many as fit in @time */
+	long rounds;			/* the matrix interleaves its cells in this many rounds */
 	double time;			/* seconds per cell */
 	long cpu;			/* -1: not pinned */
 	long workers[NSB_MAX_LIST];
@@ -102,6 +103,9 @@ void slot_map(void);
 int reap(pid_t pid, struct rusage *ru);
 void *map_shared(size_t len);
 void settle(const struct opts *o);
+int run_chunk(const struct cell *c, size_t samples, double seconds, double *v, size_t cap,
+	      size_t *n, uint64_t *window);
+/* One whole cell: --samples or --time of it into @v from the start. */
 int run_cell(const struct cell *c, const struct opts *o, double *v, size_t cap, size_t *n,
 	     uint64_t *window);
 void target_open(struct target *tg);
