@@ -163,20 +163,15 @@ static int sample(const struct cell *c, double *ns)
 	}
 }
 
-/*
- * Appends up to @samples samples (0: as many as fit in @seconds) to @v
- * after a warm-up (a tenth of them, or the first 5% of @seconds; 2 at
- * least).  *n counts them in @v; @window gets the measured span in ns.
- */
-int run_chunk(const struct cell *c, size_t samples, double seconds, double *v, size_t cap,
-	      size_t *n, uint64_t *window)
+int run_chunk(const struct cell *c, size_t samples, double seconds, size_t min_warm, double *v,
+	      size_t cap, size_t *n, uint64_t *window)
 {
 	uint64_t t0 = now_ns(), end;
 	size_t i, got = 0;
 	double x;
 	int err;
 
-	for (i = 0; i < 2 || (samples ? i < samples / 10 : now_ns() - t0 < seconds * NS_PER_S / 20);
+	for (i = 0; i < min_warm || (samples ? i < samples / 10 : now_ns() - t0 < seconds * NS_PER_S / 20);
 	     i++) {
 		err = sample(c, &x);
 		if (err)
@@ -200,7 +195,7 @@ int run_cell(const struct cell *c, const struct opts *o, double *v, size_t cap,
 	     size_t *n, uint64_t *window)
 {
 	*n = 0;
-	return run_chunk(c, (size_t)o->samples, o->time, v, cap, n, window);
+	return run_chunk(c, (size_t)o->samples, o->time, 2, v, cap, n, window);
 }
 
 void target_open(struct target *tg)
@@ -297,8 +292,9 @@ static void matrix_chunk(struct mcell *m, const struct opts *o, struct kview *kv
 	uint64_t window;
 	double k;
 
+	/* Two to warm a cell up at first, one after: a slow machine's rounds are mostly warm-up. */
 	m->err = run_chunk(&m->c, o->samples ? nsb_chunk((size_t)o->samples, rounds, round) : 0,
-			   o->time / (double)rounds, m->v, CELL_CAP, &m->n, &window);
+			   o->time / (double)rounds, round ? 1 : 2, m->v, CELL_CAP, &m->n, &window);
 	if (m->err || !kview || !counters_read(kv, &after))
 		return;
 	k = kernel_mean(&before, &after, m->c.type);
