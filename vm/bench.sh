@@ -99,7 +99,8 @@ done
 	printf "set multiplot layout %d,1 title \"p50 over the same run's baseline of the op, per kernel%s\"\n" \
 		"$(echo $plotted | wc -w)" "$(grep -q ',tcg' "$dir/bench.csv" && echo ' (TCG: emulated)')"
 	printf "set style data histograms\nset style histogram clustered\nset style fill solid 0.8\n"
-	printf "set grid ytics\nset key top left\nset yrange [0:*]\n"
+	# Log ratios: a net namespace costs thousands of baselines, a setns about one.
+	printf "set grid ytics\nset key top left\nset logscale y\n"
 	for op in $plotted; do
 		printf "set title '%s'\nplot '%s' using 2:xtic(1) title '%s'" "$op" "$dir/bench-$op.dat" "$1"
 		col=3
