@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -61,11 +62,42 @@ char *find_prog(const char *prog, char *buf, size_t len)
 }
 
 /*
- * Runs @argv to completion with stdout discarded; *ns is fork to reap,
- * *cpu_ns the user + system time and *rss_kb the peak RSS of the whole tree
- * it reaped (what the kernel does afterwards, a netns freed on a workqueue,
- * is in neither).  On failure @why gets
- * the status and the first line of its stderr.
+ * In the forked child: execs @argv under a subreaper of its own, which
+ * waits for every process of the tree and exits as @argv's first process
+ * did.  A peer that does not wait for its own children (bwrap's outer
+ * process leaves on its init's word, not its exit) then has all of them
+ * counted in the rusage of the one process nsbench reaps.
+ */
+static __attribute__((noreturn)) void reap_tree(char *const *argv)
+{
+	int status = 0, st;
+	pid_t pid, w;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	pid = clone3_flags(0);
+	if (pid == 0) {
+		execv(argv[0], argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0)
+		_exit(126);
+	while ((w = wait(&st)) > 0 || (w < 0 && errno == EINTR))
+		if (w == pid)
+			status = st;
+	if (WIFSIGNALED(status)) {
+		signal(WTERMSIG(status), SIG_DFL);
+		raise(WTERMSIG(status));
+	}
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 126);
+}
+
+/*
+ * Runs @argv to completion with stdout discarded; *ns is fork to the reap
+ * of its last process, *cpu_ns the user + system time and *rss_kb the peak
+ * RSS of the whole tree (reap_tree; what the kernel does afterwards, a
+ * netns freed on a workqueue, is in neither).  On failure @why gets the
+ * status and the first line of its stderr.
  */
 static int run_peer(char *const *argv, double *ns, double *cpu_ns, long *rss_kb, char *why,
 		    size_t len)
@@ -89,9 +121,7 @@ static int run_peer(char *const *argv, double *ns, double *cpu_ns, long *rss_kb,
 		dup2(null, 1);
 		dup2(pfd[1], 2);
 		close(pfd[0]);
-		execv(argv[0], argv);
-		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
+		reap_tree(argv);
 	}
 	if (pid < 0)
 		die("clone3 (peer)");
