@@ -518,3 +518,10 @@ const char *nslab_status_name(enum nslab_status status)
 
 	return names[status];
 }
+
+const char *nslab_status_oci_name(enum nslab_status status)
+{
+	static const char *const names[] = { "creating", "running", "stopped", "paused", "stopped" };
+
+	return names[status];
+}
