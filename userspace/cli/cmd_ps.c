@@ -284,7 +284,7 @@ static const char ps_usage[] =
 	"  --json      the list as JSON (as --format json)\n"
 	"With a container, its processes (from its cgroup, else its pid namespace) as\n"
 	"runc shows them: json, an array of host pids; table, the lines of `ps PS-ARGS`\n"
-	"(default -ef) for those pids, below ps's header.";
+	"(default '-ef') for those pids, below ps's header.";
 
 /* The containers, as `nslab ps` lists them. */
 static int ps_list(struct ps_out *out)
