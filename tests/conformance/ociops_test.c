@@ -16,10 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "cghost.h"
 #include "detached.h"
 #include "harness.h"
 #include "leaks.h"
+#include "state.h"
 #include "util.h"
 
 TestSuite(ociops, .timeout = 120, .fini = detached_cleanup);
@@ -423,23 +425,70 @@ Test(ociops, K9_unknown_id_refused_with_one_line)
 		{ "resume", "k9-none" }, { "update", "--pids-limit", "10", "k9-none" },
 		{ "kill", "k9-none", "TERM" }, { "kill", "--all", "k9-none", "TERM" },
 	};
-	char name[DETACHED_NAME_MAX];
-	struct leak_snapshot before;
+	char name[DETACHED_NAME_MAX], path[PATH_MAX];
 	struct run_result r;
 
 	require_root();
-	leak_take(&before);
+	host_layout();
 	for (size_t i = 0; i < N_ELEMENTS(commands); i++) {
 		nslab_run_argv(&r, commands[i]);
 		assert_one_error(&r, 2, "container", commands[i][0]);
 		cr_assert_not_null(strstr(r.err, "k9-none"), "the error does not name it: %s", r.err);
 	}
-	assert_unchanged(&before, "commands on an unknown container");
-	leak_free(&before);
+	/* Nothing of that name was made (the host's other containers come and go meanwhile). */
+	cr_assert_eq(nslab_state_path(path, sizeof(path), "k9-none", NULL), 0);
+	cr_assert_neq(access(path, F_OK), 0, "%s was made", path);
+	cr_assert(cg_dir(CG_PIDS, "k9-none", path));
+	cr_assert_neq(access(path, F_OK), 0, "%s was made", path);
 	/* Control: the same commands find a container that exists. */
 	DETACHED(name, "k9", "--", "sleep", "1000");
 	NSLAB(&r, "ps", "--format", "json", name);
 	cr_assert_eq(r.code, 0, "nslab ps --format json %s: %s", name, r.err);
 	NSLAB(&r, "update", "--pids-limit", "10", name);
 	cr_assert_eq(r.code, 0, "nslab update %s: %s", name, r.err);
+}
+
+static char created_id[64];
+
+static void created_cleanup(void)
+{
+	struct run_result r;
+
+	if (created_id[0])
+		NSLAB(&r, "delete", "--force", created_id);
+	created_id[0] = '\0';
+	bundle_cleanup();
+}
+
+/* A container `nslab create` left waiting for start: OCI's "created". */
+Test(ociops, K10_list_ps_and_update_of_a_created_container, .fini = created_cleanup)
+{
+	char dir[PATH_MAX], line[PATH_MAX + 256];
+	pid_t pids[MAX_PROCS];
+	struct run_result r;
+
+	require_root();
+	host_layout();
+	snprintf(created_id, sizeof(created_id), "k10-%d", (int)getpid());
+	bundle_make_script(dir, NULL, "{}", "sleep 1000");
+	/* Negative control: before create, list has no line of it. */
+	NSLAB(&r, "list");
+	list_line(r.out, created_id, line, sizeof(line));
+	cr_assert_str_eq(line, "");
+	nslab_create_run(&r, NULL, (const char *const[]){ "create", "--bundle", dir, created_id, NULL },
+			 NULL);
+	cr_assert_eq(r.code, 0, "nslab create: %s", r.err);
+
+	NSLAB(&r, "list");
+	list_line(r.out, created_id, line, sizeof(line));
+	cr_assert_not_null(strstr(line, " created "), "not created: '%s'", line);
+	cr_assert_not_null(strstr(line, dir), "no bundle %s in: '%s'", dir, line);
+	/* Its one process, waiting for start, is in its cgroup and listed. */
+	cr_assert_eq(ps_json(created_id, pids, MAX_PROCS), 1, "ps of a created container");
+	NSLAB(&r, "update", "--pids-limit", "30", created_id);
+	cr_assert_eq(r.code, 0, "update of a created container: %s", r.err);
+	cr_assert_eq(cg_value(CG_PIDS, created_id, "pids.max", NULL), 30);
+	/* runc pauses running containers only. */
+	NSLAB(&r, "pause", created_id);
+	assert_one_error(&r, 1, "pause", "pause of a created container");
 }

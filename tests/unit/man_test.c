@@ -22,7 +22,7 @@
 
 static const char *const commands[] = {
 	"run", "exec", "ps", "logs", "rm", "stats", "freeze", "thaw", "kill", "counters", "module",
-	"spec", "features", "list", "pause", "resume", "update",
+	"spec", "features", "create", "start", "delete", "list", "pause", "resume", "update",
 };
 
 static void need_tool(const char *tool)
@@ -266,6 +266,11 @@ Test(completion, C1_commands_and_the_options_of_run_and_exec)
 		cr_expect_eq(missing_options(r->out, out, missing, sizeof(missing)), 0,
 			     "%s options not completed:%s", runc_forms[i], missing);
 	}
+	/* runc's global options come first; the command after them completes as without. */
+	complete("--root /tmp --debug cre", 4, out, sizeof(out));
+	cr_expect(offers(out, "create"), "after global options: %s", out);
+	complete("--log-format j", 2, out, sizeof(out));
+	cr_expect(offers(out, "json") && !offers(out, "create"), "--log-format's value: %s", out);
 	/* After the command, the words are the container's: nslab offers none. */
 	complete("run -d sh -", 4, out, sizeof(out));
 	cr_expect_str_eq(out, "\n", "after CMD: %s", out);

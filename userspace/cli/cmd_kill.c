@@ -100,7 +100,8 @@ int cmd_kill(int argc, char **argv)
 	ret = cli_find(argv[first], &st, &cg);
 	if (ret)
 		return ret;
-	if (nslab_state_status(&st) != NSLAB_RUNNING)
+	/* runtime-spec: a created container, waiting for start, may be killed too. */
+	if (nslab_state_status(&st) != NSLAB_RUNNING && nslab_state_status(&st) != NSLAB_WAITING)
 		return cli_fail(NSLAB_ERR_SYSTEM, 0, "kill", "container '%s' is not running", st.name);
 	if (all)
 		return kill_every(&st, sig);

@@ -223,16 +223,14 @@ static int print_table(const pid_t *pids, size_t n, char *const *args, int n_arg
 static int ps_container(const char *id, bool json, char *const *args, int n_args)
 {
 	struct nslab_state st;
-	enum nslab_status status;
 	pid_t *pids;
 	size_t n;
 	int ret = cli_find(id, &st, NULL);
 
+	if (!ret)
+		ret = cli_need_live("ps", &st);
 	if (ret)
 		return ret;
-	status = nslab_container_status(&st);
-	if (status != NSLAB_RUNNING && status != NSLAB_FROZEN)
-		return cli_fail(NSLAB_ERR_SYSTEM, 0, "ps", "container '%s' is not running", st.name);
 	ret = nslab_container_pids(&st, &pids, &n);
 	if (ret == -ENODEV)
 		return cli_fail(NSLAB_ERR_SYSTEM, ENODEV, "ps", "container '%s' has neither a cgroup nor "
@@ -381,7 +379,7 @@ static json_object *list_json(const struct nslab_state *st, const char *status, 
 	json_object_object_add(o, "id", json_object_new_string(st->name));
 	json_object_object_add(o, "pid", json_object_new_int64(st->exited ? 0 : st->pid));
 	json_object_object_add(o, "status", json_object_new_string(status));
-	json_object_object_add(o, "bundle", json_object_new_string(""));
+	json_object_object_add(o, "bundle", json_object_new_string(st->bundle));
 	json_object_object_add(o, "rootfs", json_object_new_string(st->rootfs));
 	json_object_object_add(o, "created", json_object_new_string(created));
 	json_object_object_add(o, "owner", json_object_new_string(owner));
@@ -402,7 +400,7 @@ static int list_one(const struct nslab_state *st, void *arg)
 		json_object_array_add(out->list, list_json(st, status, created, owner));
 	else
 		printf("%-20s %-8d %-10s %-40s %-22s %s\n", st->name, st->exited ? 0 : (int)st->pid,
-		       status, "", created, owner);
+		       status, st->bundle, created, owner);
 	return 0;
 }
 

@@ -161,7 +161,6 @@ int cmd_update(int argc, char **argv)
 	struct nslab_cgroup cg;
 	struct nslab_state st;
 	struct nslab_error e;
-	enum nslab_status status;
 	int ret = gather(argc, argv, &res);
 
 	if (ret == 0 && optind != argc - 1)
@@ -175,10 +174,9 @@ int cmd_update(int argc, char **argv)
 	ret = cli_find(argv[optind], &st, &cg);
 	if (!ret)
 		ret = cli_need_cgroup("update", &st, &cg);
+	if (!ret)
+		ret = cli_need_live("update", &st);
 	if (ret)
 		return ret;
-	status = nslab_container_status(&st);
-	if (status != NSLAB_RUNNING && status != NSLAB_FROZEN)
-		return cli_fail(NSLAB_ERR_SYSTEM, 0, "update", "container '%s' is not running", st.name);
 	return nslab_cg_update(&cg, &l, &e) ? cli_exit(&e) : CLI_OK;
 }
