@@ -152,7 +152,7 @@ static char *ps_output(char *const *args, int n)
 	if (!f)
 		close(fds[0]);
 	/* ps writes no NUL: one getdelim reads it all. */
-	else if (getdelim(&out, &cap, '\0', f) < 0)
+	else if (getdelim(&out, &cap, '\0', f) < 0 && out)
 		out[0] = '\0';
 	if (f)
 		fclose(f);
@@ -219,6 +219,7 @@ static int print_table(const pid_t *pids, size_t n, char *const *args, int n_arg
 	free(out);
 	return CLI_OK;
 }
+
 /* The pids of container @id, as a JSON array or in ps's table. */
 static int ps_container(const char *id, bool json, char *const *args, int n_args)
 {
@@ -262,7 +263,10 @@ static int parse_format(const char *cmd, const char *arg, bool *json)
 			cmd, arg ? arg : "");
 }
 
-/* -f/--format X or --format=X at @argv[*i] (advanced past X); 1 if it is not one. */
+/*
+ * -f/--format X or --format=X at @argv[*i] (advanced past X): 0, or the
+ * exit code of a bad X; -1 if @argv[*i] is not one.
+ */
 static int format_option(const char *cmd, char **argv, int argc, int *i, bool *json)
 {
 	const char *a = argv[*i];
@@ -270,7 +274,7 @@ static int format_option(const char *cmd, char **argv, int argc, int *i, bool *j
 	if (strncmp(a, "--format=", 9) == 0)
 		return parse_format(cmd, a + 9, json);
 	if (strcmp(a, "--format") && strcmp(a, "-f"))
-		return 1;
+		return -1;
 	++*i;
 	return parse_format(cmd, *i < argc ? argv[*i] : NULL, json);
 }
@@ -312,6 +316,7 @@ static int ps_list(struct ps_out *out)
 int cmd_ps(int argc, char **argv)
 {
 	struct ps_out out = { .json = false };
+	const char *id;
 	int i, ret;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -321,27 +326,25 @@ int cmd_ps(int argc, char **argv)
 			out.all = true;
 		else if (strcmp(argv[i], "--help") == 0)
 			return puts(ps_usage) < 0 ? CLI_ERROR : CLI_OK;
-		else if ((ret = format_option("ps", argv, argc, &i, &out.json)) <= 0) {
-			if (ret)
-				return ret;
-		} else
+		else if ((ret = format_option("ps", argv, argc, &i, &out.json)) < 0)
 			return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "bad argument '%s' (nslab ps --help)",
 					argv[i]);
+		else if (ret)
+			return ret;
 	}
 	if (i == argc)
 		return ps_list(&out);
 	if (out.all)
 		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "-a lists containers: not with a container");
+	id = argv[i++];
 	/* After the container: --format still, then ps's own arguments. */
-	for (int id = i++; ; i++) {
-		if (i < argc && (ret = format_option("ps", argv, argc, &i, &out.json)) <= 0) {
-			if (ret)
-				return ret;
-			continue;
-		}
-		i += i < argc && strcmp(argv[i], "--") == 0;
-		return ps_container(argv[id], out.json, argv + i, argc - i);
+	while (i < argc && (ret = format_option("ps", argv, argc, &i, &out.json)) >= 0) {
+		if (ret)
+			return ret;
+		i++;
 	}
+	i += i < argc && strcmp(argv[i], "--") == 0;
+	return ps_container(id, out.json, argv + i, argc - i);
 }
 
 struct list_out {
@@ -417,7 +420,7 @@ int cmd_list(int argc, char **argv)
 			return puts("usage: nslab list [-q|--quiet] [-f|--format table|json]\n"
 				    "Every container as runc lists them: ID PID STATUS BUNDLE CREATED OWNER\n"
 				    "(status as OCI names it); -q, the IDs alone.") < 0 ? CLI_ERROR : CLI_OK;
-		else if ((ret = format_option("list", argv, argc, &i, &out.json)) > 0)
+		else if ((ret = format_option("list", argv, argc, &i, &out.json)) < 0)
 			return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "bad argument '%s' (nslab list --help)",
 					argv[i]);
 		else if (ret)

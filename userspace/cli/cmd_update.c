@@ -55,35 +55,31 @@ static const struct {
 	{ 'M', "cpu", "mems" },
 };
 
-/* The whole of @path ("-": stdin) as one JSON document, or NULL after printing why. */
-static json_object *read_resources(const char *path)
+/* The whole of @path ("-": stdin) as one JSON document in *@doc; CLI_OK or the error's code. */
+static int read_resources(const char *path, json_object **doc)
 {
 	const size_t size = 1 << 20;
 	_cleanup_free_ char *text = malloc(size + 1);
 	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	json_object *doc;
 	const char *why;
 	ssize_t n;
 	int line;
 
-	if (!text || fd < 0) {
-		cli_fail(NSLAB_ERR_INPUT, text ? errno : ENOMEM, "--resources", "%s: %s", path,
-			 strerror(text ? errno : ENOMEM));
-		return NULL;
-	}
+	if (!text || fd < 0)
+		return cli_fail(NSLAB_ERR_INPUT, text ? errno : ENOMEM, "--resources", "%s: %s", path,
+				strerror(text ? errno : ENOMEM));
 	n = nslab_read_all(fd, text, size + 1);
 	if (fd != STDIN_FILENO)
 		close(fd);
-	if (n < 0 || (size_t)n > size) {
-		cli_fail(NSLAB_ERR_INPUT, 0, "--resources", "%s: %s", path,
-			 n < 0 ? strerror(-n) : "larger than 1 MiB");
-		return NULL;
-	}
+	if (n < 0 || (size_t)n > size)
+		return cli_fail(NSLAB_ERR_INPUT, 0, "--resources", "%s: %s", path,
+				n < 0 ? strerror(-n) : "larger than 1 MiB");
 	text[n] = '\0';
-	doc = nslab_json_parse(text, &line, &why);
-	if (!doc)
-		cli_fail(NSLAB_ERR_INPUT, 0, "--resources", "%s: line %d: not JSON: %s", path, line, why);
-	return doc;
+	*doc = nslab_json_parse(text, &line, &why);
+	if (!*doc)
+		return cli_fail(NSLAB_ERR_INPUT, 0, "--resources", "%s: line %d: not JSON: %s", path,
+				line, why);
+	return CLI_OK;
 }
 
 /* Sets @section.@key of @res to @arg: a number (a size for memory), else the list as given. */
@@ -122,7 +118,8 @@ static int put_option(json_object *res, int opt, const char *name, const char *a
 
 /*
  * The options into one linux.resources object in *@res: --resources's, with
- * each option over it whatever their order.  CLI_OK, or the error's code.
+ * each option over it whatever their order.  CLI_OK, the error's code, or
+ * -1 once --help is printed.
  */
 static int gather(int argc, char **argv, json_object **res)
 {
@@ -139,8 +136,10 @@ static int gather(int argc, char **argv, json_object **res)
 			return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "%s '%s' (nslab update --help)",
 					opt == ':' ? "a value is missing after" : "bad argument",
 					argv[optind - 1]);
-		if (opt == 'r' && !*res && !(*res = read_resources(optarg)))
-			return CLI_ERROR;
+		if (opt == 'r' && *res)
+			return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "--resources is given twice");
+		if (opt == 'r' && (ret = read_resources(optarg, res)))
+			return ret;
 		if (opt != 'r') {
 			given[n].opt = opt;
 			given[n].index = index;
