@@ -888,7 +888,7 @@ Test(cleanup, X2_rm_force_during_setup)
 	cr_assert_eq(nslab_state_status(&st), NSLAB_CREATED);
 	NSLAB(&r, "rm", name);
 	cr_assert_eq(r.code, 1, "plain rm of a container being set up: exit %d: %s", r.code, r.err);
-	cr_assert_not_null(strstr(r.err, "is created (use -f"), "%s", r.err);
+	cr_assert_not_null(strstr(r.err, "is creating (use -f"), "%s", r.err);
 	NSLAB(&r, "rm", "-f", name);
 	cr_assert_eq(r.code, 0, "rm -f: %s", r.err);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);

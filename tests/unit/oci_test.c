@@ -187,13 +187,19 @@ Test(oci_parse, resources)
 		     "\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},\"cgroupsPath\":\"/lab/c1\"}}");
 	cr_assert_eq(p.spec.limits.memory, 64LL << 20);
 	cr_assert_eq(p.spec.limits.memory_swap, 128LL << 20);
-	/* runc's conversion: shares 1024 is weight 39. */
-	cr_assert_eq(p.spec.limits.cpu_weight, 39);
+	/* Kept on OCI's scale, exact on v1; the v2 driver converts it (1024 is weight 39). */
+	cr_assert_eq(p.spec.limits.cpu_shares, 1024);
+	cr_assert_eq(p.spec.limits.cpu_weight, -1);
 	cr_assert(p.spec.limits.cpu_quota_us == 50000 && p.spec.limits.cpu_period_us == 100000);
 	cr_assert_str_eq(p.spec.limits.cpuset, "0");
 	cr_assert_eq(p.spec.limits.pids, 32);
 	cr_assert_eq(p.spec.limits.io_weight, 1 + 490 * 9999 / 990);
 	cr_assert_str_eq(p.spec.cgroup_parent, "lab");
+	done(&p);
+	accepted(&p, "{\"linux\":{\"resources\":{\"memory\":{\"reservation\":33554432},"
+		     "\"cpu\":{\"mems\":\"0\"}}}}");
+	cr_assert_eq(p.spec.limits.memory_reservation, 32LL << 20);
+	cr_assert_str_eq(p.spec.limits.cpuset_mems, "0");
 	done(&p);
 	/* -1 is no limit, nslab's unset. */
 	accepted(&p, "{\"linux\":{\"resources\":{\"memory\":{\"limit\":-1},\"pids\":{\"limit\":-1}}}}");
@@ -425,10 +431,11 @@ static const struct { const char *patch, *why; } refusals[] = {
 	  "linux.maskedPaths[1]: /etc/shadow is not among the paths nslab masks" },
 	{ "{\"linux\":{\"maskedPaths\":[\"/proc/sys\"]}}", "linux.maskedPaths[0]:" },
 	{ "{\"linux\":{\"readonlyPaths\":[\"/etc\"]}}", "linux.readonlyPaths[0]:" },
-	{ "{\"linux\":{\"resources\":{\"memory\":{\"reservation\":1000000}}}}",
-	  "linux.resources.memory.reservation: not supported yet" },
+	{ "{\"linux\":{\"resources\":{\"memory\":{\"swappiness\":10}}}}",
+	  "linux.resources.memory.swappiness: not supported yet" },
 	{ "{\"linux\":{\"resources\":{\"memory\":{\"limit\":4096}}}}", "linux.resources: " },
-	{ "{\"linux\":{\"resources\":{\"cpu\":{\"mems\":\"0\"}}}}", "linux.resources.cpu.mems:" },
+	{ "{\"linux\":{\"resources\":{\"cpu\":{\"mems\":\"4096\"}}}}",
+	  "linux.resources.cpu.mems: memory node 4096 does not exist" },
 	{ "{\"linux\":{\"resources\":{\"cpu\":{\"cpus\":\"0-x\"}}}}", "linux.resources.cpu.cpus:" },
 	{ "{\"linux\":{\"resources\":{\"pids\":{\"limit\":\"10\"}}}}", "linux.resources.pids.limit: expected int" },
 	{ "{\"linux\":{\"resources\":{\"blockIO\":{\"weight\":5}}}}", "linux.resources.blockIO.weight:" },
@@ -544,4 +551,41 @@ Test(oci_parse, process_object_alone)
 	cr_assert_eq(nslab_oci_process("{\"env\":[]}", "--process", &p.spec, &p.oci, &p.e), -EINVAL);
 	cr_assert_str_eq(p.e.why, "args: missing: a command is needed");
 	nslab_oci_free(&p.oci);
+}
+
+/* `nslab update --resources`: the same reader on the object alone. */
+static int resources_of(const char *text, struct nslab_limits *l, struct nslab_error *e)
+{
+	json_object *doc = json_tokener_parse(text);
+	int ret;
+
+	cr_assert_not_null(doc, "%s", text);
+	nslab_limits_init(l);
+	memset(e, 0, sizeof(*e));
+	ret = nslab_oci_resources(doc, l, e);
+	json_object_put(doc);
+	return ret;
+}
+
+Test(oci_resources, update_object_read_and_refused)
+{
+	struct nslab_limits l;
+	struct nslab_error e;
+
+	cr_assert_eq(resources_of("{\"memory\":{\"limit\":67108864,\"reservation\":1048576},"
+				  "\"cpu\":{\"quota\":20000,\"shares\":512,\"mems\":\"0\"},"
+				  "\"pids\":{\"limit\":20}}", &l, &e), 0, "%s", e.why);
+	cr_assert(l.memory == 64LL << 20 && l.memory_reservation == 1LL << 20 && l.pids == 20);
+	/* An update's quota alone leaves the period the cgroup has. */
+	cr_assert(l.cpu_quota_us == 20000 && l.cpu_period_us == -1 && l.cpu_shares == 512);
+	cr_assert_str_eq(l.cpuset_mems, "0");
+	/* Control: a field nslab does not honour is refused by its path, as --resources's. */
+	cr_assert_eq(resources_of("{\"memory\":{\"kernel\":1048576}}", &l, &e), -EINVAL);
+	cr_assert_eq(e.kind, NSLAB_ERR_INPUT);
+	cr_assert_str_eq(e.what, "--resources");
+	cr_assert_str_eq(e.why, "memory.kernel: not supported yet");
+	cr_assert_eq(resources_of("{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":1}]}", &l, &e),
+		     -EINVAL);
+	cr_assert_str_eq(e.why, "hugepageLimits: not supported yet");
+	cr_assert_eq(resources_of("[]", &l, &e), -EINVAL);
 }

@@ -21,6 +21,7 @@
 #include "sysctl.h"
 #include "uts.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -1135,6 +1136,89 @@ int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg
 	/* nslab makes cgroups only as root (nslab_cg_create): a user's containers have none. */
 	if (!ret && geteuid() != 0)
 		cg->layout.mode = NSLAB_CG_NONE;
+	return ret;
+}
+
+/* The processes in the pid namespace of @first, read from /proc. */
+static int pidns_members(pid_t first, pid_t **pids, size_t *n)
+{
+	size_t cap = 64;
+	struct dirent *de;
+	dev_t dev, d;
+	ino_t ino, i;
+	DIR *dir;
+	int ret = nslab_ns_id(first, NSLAB_NS_PID, &dev, &ino);
+
+	if (ret)
+		return ret;
+	dir = opendir("/proc");
+	*pids = malloc(cap * sizeof(pid_t));
+	if (!dir || !*pids) {
+		ret = dir ? -ENOMEM : -errno;
+		goto out;
+	}
+	while ((de = readdir(dir))) {
+		long long pid;
+
+		if (nslab_parse_number(de->d_name, 1, INT_MAX, &pid) ||
+		    nslab_ns_id(pid, NSLAB_NS_PID, &d, &i) || d != dev || i != ino)
+			continue;
+		if (*n == cap) {
+			pid_t *more = reallocarray(*pids, cap * 2, sizeof(pid_t));
+
+			if (!more) {
+				ret = -ENOMEM;
+				break;
+			}
+			*pids = more;
+			cap *= 2;
+		}
+		(*pids)[(*n)++] = pid;
+	}
+out:
+	if (dir)
+		closedir(dir);
+	return ret;
+}
+
+int nslab_container_pids(const struct nslab_state *st, pid_t **pids, size_t *n)
+{
+	struct nslab_cgroup cg;
+	int ret = nslab_container_cgroup(st, &cg);
+
+	*pids = NULL;
+	*n = 0;
+	if (ret)
+		return ret;
+	if (cg.layout.mode != NSLAB_CG_NONE)
+		return nslab_cg_pids(&cg, pids, n);
+	if (!(st->ns & NSLAB_NS_BIT(NSLAB_NS_PID)))
+		return -ENODEV;
+	ret = pidns_members(st->pid, pids, n);
+	if (ret) {
+		free(*pids);
+		*pids = NULL;
+		*n = 0;
+	}
+	return ret;
+}
+
+int nslab_container_signal_all(const struct nslab_state *st, int sig)
+{
+	struct nslab_cgroup cg;
+	pid_t *pids = NULL;
+	size_t n = 0;
+	int ret = nslab_container_cgroup(st, &cg);
+
+	if (!ret && sig == SIGKILL && cg.layout.mode != NSLAB_CG_NONE)
+		return nslab_cg_kill(&cg);
+	if (!ret)
+		ret = nslab_container_pids(st, &pids, &n);
+	/* A process that exited after the listing has nothing left to signal. */
+	for (size_t k = 0; !ret && k < n; k++)
+		if (kill(pids[k], sig) < 0 && errno != ESRCH)
+			ret = -errno;
+	free(pids);
 	return ret;
 }
 

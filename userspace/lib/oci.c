@@ -29,10 +29,11 @@
 
 struct octx {
 	struct nslab_spec *spec;
+	struct nslab_limits *limits;	/* the spec's, or those of `nslab update` */
 	struct nslab_oci *oci;
 	struct nslab_error *e;
 	const char *bundle, *id;
-	const char *step;	/* where errors say the field is: "config.json", "--process" */
+	const char *step;	/* where errors say the field is: "config.json", "--process", "--resources" */
 	const char *process_at;	/* the process object's path: "process." or "" */
 	bool version_seen;
 	unsigned ns_seen;	/* created or joined: a type listed twice is refused */
@@ -744,30 +745,32 @@ static int time_offsets(struct octx *o, json_object *v, const char *path)
 
 static int memory_limit(struct octx *o, json_object *v, const char *path)
 {
-	bool swap = strcmp(strrchr(path, '.'), ".swap") == 0;
+	const char *key = strrchr(path, '.') + 1;
 	long long n = 0;
 	int ret = integer(o, v, path, -1, LLONG_MAX, &n);
 
 	/* -1: unlimited, nslab's unset; memory.swap is memory plus swap, as docker's --memory-swap. */
-	if (!ret && n == 0)
+	if (!ret && n == 0 && strcmp(key, "reservation") != 0)
 		ret = bad(o, path, "0 is not a limit (-1: none)");
-	if (!ret && n > 0)
-		*(swap ? &o->spec->limits.memory_swap : &o->spec->limits.memory) = n;
+	if (!ret && n >= 0 && strcmp(key, "reservation") == 0)
+		o->limits->memory_reservation = n;
+	else if (!ret && n > 0)
+		*(strcmp(key, "swap") == 0 ? &o->limits->memory_swap : &o->limits->memory) = n;
 	return ret;
 }
 
 static int cpu_number(struct octx *o, json_object *v, const char *path)
 {
-	struct nslab_limits *l = &o->spec->limits;
+	struct nslab_limits *l = o->limits;
 	const char *key = strrchr(path, '.') + 1;
 	long long n = 0;
 	int ret;
 
 	if (strcmp(key, "shares") == 0) {
 		ret = integer(o, v, path, 0, 262144, &n);
-		/* v1's shares 2..262144 onto v2's weight 1..10000, as runc converts them. */
+		/* The kernel's floor: v1 raises 0 and 1 to 2 as well. */
 		if (!ret && n)
-			l->cpu_weight = n < 2 ? 1 : 1 + (n - 2) * 9999 / 262142;
+			l->cpu_shares = n < 2 ? 2 : n;
 		return ret;
 	}
 	if (strcmp(key, "quota") == 0) {
@@ -782,12 +785,14 @@ static int cpu_number(struct octx *o, json_object *v, const char *path)
 	return ret;
 }
 
-static int cpu_cpus(struct octx *o, json_object *v, const char *path)
+/* cpu.cpus and cpu.mems. */
+static int cpu_list(struct octx *o, json_object *v, const char *path)
 {
+	const char *opt = strcmp(strrchr(path, '.'), ".cpus") == 0 ? "--cpuset" : "--cpuset-mems";
 	struct nslab_error in = { 0 };
 
 	if (json_object_get_string_len(v) &&
-	    nslab_parse_limit(&o->spec->limits, "--cpuset", json_object_get_string(v), &in))
+	    nslab_parse_limit(o->limits, opt, json_object_get_string(v), &in))
 		return rewrap(o, path, &in);
 	return 0;
 }
@@ -798,7 +803,7 @@ static int pids_limit(struct octx *o, json_object *v, const char *path)
 	int ret = integer(o, v, path, -1, 4194304, &n);
 
 	if (!ret && n > 0)
-		o->spec->limits.pids = n;
+		o->limits->pids = n;
 	return ret;
 }
 
@@ -811,7 +816,7 @@ static int io_weight(struct octx *o, json_object *v, const char *path)
 		ret = bad(o, path, "%lld is out of range (10 to 1000)", n);
 	/* v1's blkio.weight 10..1000 onto v2's io.weight 1..10000, as runc converts it. */
 	if (!ret && n)
-		o->spec->limits.io_weight = 1 + (n - 10) * 9999 / 990;
+		o->limits->io_weight = 1 + (n - 10) * 9999 / 990;
 	return ret;
 }
 
@@ -822,7 +827,8 @@ static int memory(struct octx *o, json_object *v, const char *path)
 	static const struct field t[] = {
 		{ "limit", json_type_int, memory_limit, NULL },
 		{ "swap", json_type_int, memory_limit, NULL },
-		{ "reservation", json_type_int, NOT_YET }, { "kernel", json_type_int, NOT_YET },
+		{ "reservation", json_type_int, memory_limit, NULL },
+		{ "kernel", json_type_int, NOT_YET },
 		{ "kernelTCP", json_type_int, NOT_YET }, { "swappiness", json_type_int, NOT_YET },
 		{ "disableOOMKiller", json_type_boolean, NOT_YET },
 		{ "useHierarchy", json_type_boolean, NOT_YET },
@@ -838,8 +844,9 @@ static int cpu(struct octx *o, json_object *v, const char *path)
 		{ "shares", json_type_int, cpu_number, NULL },
 		{ "quota", json_type_int, cpu_number, NULL },
 		{ "period", json_type_int, cpu_number, NULL },
-		{ "cpus", json_type_string, cpu_cpus, NULL },
-		{ "mems", json_type_string, NOT_YET }, { "realtimeRuntime", json_type_int, NOT_YET },
+		{ "cpus", json_type_string, cpu_list, NULL },
+		{ "mems", json_type_string, cpu_list, NULL },
+		{ "realtimeRuntime", json_type_int, NOT_YET },
 		{ "realtimePeriod", json_type_int, NOT_YET }, { "idle", json_type_int, NOT_YET },
 		{ "burst", json_type_int, NOT_YET },
 	};
@@ -1271,8 +1278,8 @@ static int parse_doc(struct octx *o, const char *text)
 int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 		    struct nslab_spec *spec, struct nslab_oci *oci, struct nslab_error *e)
 {
-	struct octx o = { .spec = spec, .oci = oci, .e = e, .bundle = bundle, .id = id,
-			  .step = "config.json", .process_at = "process." };
+	struct octx o = { .spec = spec, .limits = &spec->limits, .oci = oci, .e = e, .bundle = bundle,
+			  .id = id, .step = "config.json", .process_at = "process." };
 	int ret;
 
 	memset(oci, 0, sizeof(*oci));
@@ -1327,6 +1334,20 @@ int nslab_oci_load(const char *bundle, const char *id, struct nslab_spec *spec,
 	if (n == (ssize_t)size - 1)
 		return nslab_bad_input(e, "config.json", "%s: larger than 1 MiB", path);
 	return nslab_oci_parse(text, bundle, id, spec, oci, e);
+}
+
+int nslab_oci_resources(json_object *res, struct nslab_limits *l, struct nslab_error *e)
+{
+	struct octx o = { .limits = l, .step = "--resources", .e = e };
+	struct nslab_error in = { 0 };
+	int ret;
+
+	if (!json_object_is_type(res, json_type_object))
+		return bad(&o, "linux.resources", "expected an object");
+	ret = resources(&o, res, "");
+	if (!ret && nslab_limits_check(l, &in))
+		ret = rewrap(&o, "linux.resources", &in);
+	return ret;
 }
 
 void nslab_oci_free(struct nslab_oci *oci)
@@ -1467,7 +1488,7 @@ json_object *nslab_oci_default_config(bool rootless)
 		json_object_put(root);
 		return NULL;
 	}
-	json_object_object_add(doc, "ociVersion", json_object_new_string("1.2.0"));
+	json_object_object_add(doc, "ociVersion", json_object_new_string(NSLAB_OCI_VERSION));
 	json_object_object_add(doc, "process", default_process());
 	json_object_object_add(root, "path", json_object_new_string("rootfs"));
 	json_object_object_add(root, "readonly", json_object_new_boolean(false));

@@ -49,6 +49,14 @@ int nslab_oci_process(const char *text, const char *step, struct nslab_spec *spe
 int nslab_oci_load(const char *bundle, const char *id, struct nslab_spec *spec,
 		   struct nslab_oci *oci, struct nslab_error *e);
 void nslab_oci_free(struct nslab_oci *oci);
+/*
+ * The linux.resources object @res (`nslab update --resources`) into @l (from
+ * nslab_limits_init): the fields config.json's reader honours, by the same
+ * reader; any other is refused with @e (kind INPUT, step "--resources")
+ * naming its path, as "memory.kernel: not supported yet".  -1 (unlimited)
+ * leaves a limit as it is.  0 or -EINVAL.
+ */
+int nslab_oci_resources(json_object *res, struct nslab_limits *l, struct nslab_error *e);
 
 /*
  * The config.json `nslab spec` writes: nslab's defaults (all 8 namespaces,
