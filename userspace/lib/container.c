@@ -746,7 +746,8 @@ static int release(int sync_fd, int report_fd, bool to_exec, int root_fd, struct
 
 /*
  * -t: the master the first process sent before its exec, sized as OCI's
- * consoleSize asks; then the caller's terminal goes raw.
+ * consoleSize asks; then the caller's terminal goes raw, or with
+ * --console-socket the master goes to the caller's socket, ours closed.
  */
 static int take_pty(struct nslab_container *c, int console, struct nslab_error *e)
 {
@@ -762,6 +763,12 @@ static int take_pty(struct nslab_container *c, int console, struct nslab_error *
 	}
 	if ((size.ws_row || size.ws_col) && ioctl(c->tty_master, TIOCSWINSZ, &size) < 0)
 		return nslab_fail(e, errno, "pty", "consoleSize: %s", strerror(errno));
+	if (spec->console_socket) {
+		int ret = nslab_console_send(spec->console_socket, c->tty_master, e);
+
+		nslab_close_fd(&c->tty_master);
+		return ret;
+	}
 	return spec->interactive ? nslab_tty_raw(0, e) : 0;
 }
 
