@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * podman as a client of the runtime's OCI command line, docs/conformance.md
- * PM1-PM6: `podman --runtime RUNTIME` runs, execs into, stops and removes
+ * PM1-PM7: `podman --runtime RUNTIME` runs, execs into, stops and removes
  * containers of an image imported from the default rootfs (`podman import`,
- * no registry), with -t and a memory limit, each effect observed from the
- * container or the host beside a negative control.
+ * no registry), with -t, a memory limit and a umask, each effect observed
+ * from the container or the host beside a negative control.
  *
  * RUNTIME is the nslab under test, or $NSLAB_PODMAN_RUNTIME (runc: the
  * reference the suite is checked against).  podman runs on storage, a
- * containers.conf and a runtime state root (--runtime-flag root=) of the
- * test's own in a temporary directory, so that the host's podman state is
- * not touched; the runtime is called through a wrapper that logs each
- * command line and its exit code, which failures quote.
+ * containers.conf and a runtime state root (--root) of the test's own in a
+ * temporary directory, so that the host's podman state is not touched; the
+ * runtime is called through a wrapper that logs each command line and its
+ * exit code, which failures quote.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -72,7 +72,10 @@ static void write_file(const char *path, mode_t mode, const char *fmt, ...)
 
 /*
  * The wrapper podman calls as its runtime: it bears the runtime's name (podman
- * picks some defaults by it), logs, runs the runtime and passes its status on.
+ * picks some defaults by it), runs the runtime on the test's state root, logs
+ * the command line and passes the status on.  The root is the wrapper's, not
+ * podman's --runtime-flag: podman's exit command (`podman container cleanup`,
+ * which deletes a container that exits) does not forward runtime flags.
  */
 static void write_wrapper(void)
 {
@@ -83,7 +86,8 @@ static void write_wrapper(void)
 	cr_assert_eq(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/bin/%s", pm.dir, basename(name));
 	write_file(path, 0755,
-		   "#!/bin/sh\n%s \"$@\"\nrc=$?\necho \"rc=$rc: $*\" >>%s/runtime.log\nexit $rc\n",
+		   "#!/bin/sh\n%1$s --root %2$s/state \"$@\"\nrc=$?\n"
+		   "echo \"rc=$rc: $*\" >>%2$s/runtime.log\nexit $rc\n",
 		   pm.runtime, pm.dir);
 }
 
@@ -115,8 +119,7 @@ static int pm_sh(struct run_result *r, const char *fmt, ...)
 	snprintf(name, sizeof(name), "%s", pm.runtime);
 	snprintf(cmd, sizeof(cmd),
 		 "CONTAINERS_CONF=%1$s/containers.conf podman --root %1$s/root --runroot %1$s/runroot "
-		 "--tmpdir %1$s/tmp --storage-driver vfs --runtime %1$s/bin/%2$s "
-		 "--runtime-flag root=%1$s/state %3$s 2>&1",
+		 "--tmpdir %1$s/tmp --storage-driver vfs --runtime %1$s/bin/%2$s %3$s 2>&1",
 		 pm.dir, basename(name), args);
 	r->code = host_sh(cmd, r->out, sizeof(r->out));
 	return r->code;
@@ -239,7 +242,7 @@ static const char *memory_limit(pid_t pid)
 	return value;
 }
 
-/* Entries in the runtime's state root (the --root podman passes), 0 when absent or empty. */
+/* Entries in the runtime's state root (the wrapper's --root), 0 when absent or empty. */
 static int state_entries(void)
 {
 	char cmd[PATH_MAX + 64], out[64];
@@ -342,4 +345,15 @@ Test(podman, PM6_memory_limit_reaches_the_cgroup)
 	cr_expect_str_eq(memory_limit(limited), "33554432");
 	/* Negative control: without --memory, no such limit. */
 	cr_expect_str_neq(memory_limit(free_), "33554432");
+}
+
+Test(podman, PM7_umask_reaches_the_process)
+{
+	struct run_result r;
+
+	PM_OK(&r, "run --rm %s --umask 0027 %s sh -c umask", pm.run_opts, IMAGE);
+	cr_expect_str_eq(r.out, "0027\n");
+	/* Negative control: podman's default, 0022. */
+	PM_OK(&r, "run --rm %s %s sh -c umask", pm.run_opts, IMAGE);
+	cr_expect_str_eq(r.out, "0022\n");
 }
