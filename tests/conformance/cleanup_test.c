@@ -167,7 +167,7 @@ static const struct refused_case {
 	{ "bad_name", 125, "--name", NULL,
 	  { "run", "--name", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw" /* 49 */, "--", "true" } },
 	/* A name too long to quote whole still gets its reason through. */
-	{ "bad_name", 125, "--name", "300 characters long, at most 48",
+	{ "bad_name", 125, "--name", "300 characters long, at most 64",
 	  { "run", "--name", "@name300", "--", "true" } },
 	{ "unknown_option_and_no_command", 125, "usage", NULL, { "run", "--bogus", "--", "true" } },
 	{ "unknown_option_and_no_command", 125, "usage", "--name needs a value",
