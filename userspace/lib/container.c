@@ -249,7 +249,8 @@ static __attribute__((noreturn)) void child_exec(const struct nslab_container *c
 	if (nslab_restrict(&(struct nslab_restrictions){
 			.caps = spec->caps, .no_new_privs = spec->no_new_privs,
 			.seccomp = spec->seccomp, .user_set = spec->user_set,
-			.uid = spec->uid, .gid = spec->gid }, &e))
+			.uid = spec->uid, .gid = spec->gid,
+			.groups = spec->groups, .n_groups = spec->n_groups }, &e))
 		child_fail(report_fd, &e);
 	if (spec->oci_create)
 		wait_for_start(c, report_fd);
@@ -891,20 +892,6 @@ static int add_veth(struct nslab_container *c, struct nslab_error *e)
 	return record_state(c, "state-veth", e);
 }
 
-/* OCI oomScoreAdj, written by the host's root: lowering it needs CAP_SYS_RESOURCE there. */
-static int set_oom_score(const struct nslab_container *c, struct nslab_error *e)
-{
-	char path[64], value[16];
-	int ret;
-
-	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)c->pid);
-	snprintf(value, sizeof(value), "%d", c->spec->oom_score_adj);
-	ret = nslab_fault("oom-score") ? -EIO : nslab_write_file(path, value, strlen(value));
-	if (ret == -EACCES)
-		return nslab_fail(e, -ret, "oom-score", "%d: lowering it needs CAP_SYS_RESOURCE, "
-				  "which nslab lacks here", c->spec->oom_score_adj);
-	return ret ? nslab_fail(e, -ret, "oom-score", "%s: %s", path, strerror(-ret)) : 0;
-}
 
 /*
  * What the host does for the first process once it exists (its id maps,
@@ -926,7 +913,7 @@ static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
 	if (!ret && spec->net.mode == NSLAB_NET_VETH)
 		ret = add_veth(c, e);
 	if (!ret && spec->oom_score_set)
-		ret = set_oom_score(c, e);
+		ret = nslab_oom_score_set(c->pid, spec->oom_score_adj, e);
 	if (!ret)
 		ret = release(sync_fd, report_fd, false, -1, e);
 	if (!ret)
@@ -941,16 +928,6 @@ static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
 	return ret;
 }
 
-/* --pid-file: written whole, once the first process is there to be found by it. */
-static int write_pid_file(const struct nslab_container *c, struct nslab_error *e)
-{
-	char text[32];
-	int len = snprintf(text, sizeof(text), "%d", (int)c->pid);
-	int ret = nslab_fault("pid-file") ? -EIO :
-		  nslab_write_atomic(c->spec->pid_file, text, (size_t)len, 0644);
-
-	return ret ? nslab_fail(e, ret, "pid-file", "%s: %s", c->spec->pid_file, strerror(-ret)) : 0;
-}
 
 static void end(struct nslab_container *c, bool keep_record, int code);
 
@@ -995,7 +972,8 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	if (!ret && spec->tty)
 		ret = take_pty(c, console[0], e);
 	if (!ret && spec->pid_file)
-		ret = write_pid_file(c, e);
+		/* Once the first process is there to be found by it. */
+		ret = nslab_pid_file_write(AT_FDCWD, spec->pid_file, spec->pid_file, c->pid, e);
 	return ret ? start_failed(c, ret, e) : 0;
 }
 

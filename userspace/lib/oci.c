@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -31,6 +32,8 @@ struct octx {
 	struct nslab_oci *oci;
 	struct nslab_error *e;
 	const char *bundle, *id;
+	const char *step;	/* where errors say the field is: "config.json", "--process" */
+	const char *process_at;	/* the process object's path: "process." or "" */
 	bool version_seen;
 	unsigned ns_seen;	/* created or joined: a type listed twice is refused */
 };
@@ -63,7 +66,7 @@ static int bad(struct octx *o, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	return nslab_bad_input(o->e, "config.json", "%s: %s", path, why);
+	return nslab_bad_input(o->e, o->step, "%s: %s", path, why);
 }
 
 /* A refusal of one of spec.c's parsers, told under the field's JSON path. */
@@ -258,11 +261,11 @@ static int args(struct octx *o, json_object *v, const char *path)
 	size_t n = json_object_array_length(v);
 
 	if (!n)
-		return bad(o, path, "empty: nslab run needs a command");
+		return bad(o, path, "empty: a command is needed");
 	free(o->oci->argv);
 	o->oci->argv = calloc(n + 1, sizeof(char *));
 	if (!o->oci->argv)
-		return nslab_fail(o->e, ENOMEM, "config.json", NULL);
+		return nslab_fail(o->e, ENOMEM, o->step, NULL);
 	for (size_t i = 0; i < n; i++) {
 		const char *s = string_at(o, v, i, path);
 
@@ -298,8 +301,8 @@ static int cwd(struct octx *o, json_object *v, const char *path)
 
 	if (s[0] != '/')
 		return bad(o, path, "'%s' is not an absolute path", s);
-	/* "/" is where the process starts anyway. */
-	o->spec->workdir = s[strspn(s, "/")] ? s : NULL;
+	/* "/" is where a container's first process starts anyway; an exec's starts in its workdir. */
+	o->spec->workdir = s[strspn(s, "/")] || !*o->process_at ? s : NULL;
 	return 0;
 }
 
@@ -392,6 +395,29 @@ static int user_id(struct octx *o, json_object *v, const char *path)
 	return 0;
 }
 
+/* Supplementary groups, as runc sets them (with or without a uid: root's then). */
+static int additional_gids(struct octx *o, json_object *v, const char *path)
+{
+	size_t n = json_object_array_length(v);
+
+	if (n > NSLAB_MAX_GROUPS)
+		return bad(o, path, "more than %d groups", NSLAB_MAX_GROUPS);
+	for (size_t i = 0; i < n; i++) {
+		char at[PATH_LEN];
+		long long id = 0;
+		int ret;
+
+		snprintf(at, sizeof(at), "%s[%zu]", path, i);
+		ret = integer(o, json_object_array_get_idx(v, i), at, 0, UINT_MAX - 1, &id);
+		if (ret)
+			return ret;
+		o->spec->groups[i] = id;
+	}
+	o->spec->n_groups = n;
+	o->spec->user_set = true;
+	return 0;
+}
+
 static int user_umask(struct octx *o, json_object *v, const char *path)
 {
 	long long mask = 0;
@@ -408,8 +434,7 @@ static int user(struct octx *o, json_object *v, const char *path)
 		{ "uid", json_type_int, user_id, NULL },
 		{ "gid", json_type_int, user_id, NULL },
 		{ "umask", json_type_int, user_umask, NULL },
-		{ "additionalGids", json_type_array, NULL,
-		  "not supported yet (the container's process has no supplementary groups)" },
+		{ "additionalGids", json_type_array, additional_gids, NULL },
 		{ "username", json_type_string, NULL, "a Windows field" },
 	};
 
@@ -843,12 +868,46 @@ static int block_io(struct octx *o, json_object *v, const char *path)
 	return WALK(o, v, path, t);
 }
 
-/* Only the deny-all rule: nslab then allows Docker's default devices, and each --device. */
+/* A free slot of spec->devices, or NULL after bad(). */
+static struct nslab_device *new_device(struct octx *o, const char *at, enum nslab_device_kind kind)
+{
+	struct nslab_devices *d = &o->spec->devices;
+
+	if (d->n >= NSLAB_MAX_DEVICES) {
+		bad(o, at, "more than %d devices", NSLAB_MAX_DEVICES);
+		return NULL;
+	}
+	memset(&d->dev[d->n], 0, sizeof(d->dev[0]));
+	d->dev[d->n].kind = kind;
+	return &d->dev[d->n++];
+}
+
+/* A number of @r's member @key: absent or null is the wildcard (or, @required, refused). */
+static int dev_number(struct octx *o, json_object *r, const char *at, const char *key,
+		      bool required, long *out)
+{
+	json_object *v;
+	long long n = NSLAB_DEV_WILDCARD;
+	int ret = member(o, r, at, key, json_type_int, required, &v);
+
+	if (!ret && v)
+		ret = integer(o, v, at, 0, UINT32_MAX, &n);
+	*out = (long)n;
+	return ret;
+}
+
+/*
+ * The deny-all rule, which nslab's allowlist starts from anyway (Docker's
+ * defaults), and allow rules for one type; any other deny is refused.
+ */
 static int device_rule(struct octx *o, json_object *r, const char *at)
 {
 	static const char *const keys[] = { "allow", "type", "major", "minor", "access", NULL };
-	json_object *allow, *type, *major, *minor, *access;
+	json_object *allow, *type, *access;
+	struct nslab_dev_rule rule = { 0 };
+	struct nslab_device *d;
 	int ret = only_keys(o, r, at, keys);
+	const char *t, *a;
 
 	if (!ret)
 		ret = member(o, r, at, "allow", json_type_boolean, true, &allow);
@@ -856,16 +915,28 @@ static int device_rule(struct octx *o, json_object *r, const char *at)
 		ret = member(o, r, at, "type", json_type_string, false, &type);
 	if (!ret)
 		ret = member(o, r, at, "access", json_type_string, false, &access);
+	if (!ret)
+		ret = dev_number(o, r, at, "major", false, &rule.major);
+	if (!ret)
+		ret = dev_number(o, r, at, "minor", false, &rule.minor);
 	if (ret)
 		return ret;
-	json_object_object_get_ex(r, "major", &major);
-	json_object_object_get_ex(r, "minor", &minor);
-	if (json_object_get_boolean(allow) || (type && strcmp(json_object_get_string(type), "a")) ||
-	    (major && !json_object_is_type(major, json_type_null)) ||
-	    (minor && !json_object_is_type(minor, json_type_null)) ||
-	    (access && strcmp(json_object_get_string(access), "rwm")))
-		return bad(o, at, "only {\"allow\": false, \"access\": \"rwm\"} for now (nslab allows "
-			   "Docker's default devices)");
+	t = type ? json_object_get_string(type) : "a";
+	a = access ? json_object_get_string(access) : "rwm";
+	if (!json_object_get_boolean(allow))
+		return strcmp(t, "a") || rule.major != NSLAB_DEV_WILDCARD ||
+		       rule.minor != NSLAB_DEV_WILDCARD || strcmp(a, "rwm") ?
+		       bad(o, at, "a deny rule other than deny-all (nslab starts from Docker's allowlist)") : 0;
+	if ((strcmp(t, "c") && strcmp(t, "b")) || !*a || strspn(a, "rwm") != strlen(a))
+		return bad(o, at, "an allow rule needs type \"c\" or \"b\" and access of \"rwm\" "
+			   "(nslab keeps Docker's allowlist otherwise)");
+	rule.type = t[0];
+	rule.access = (strchr(a, 'r') ? NSLAB_DEV_READ : 0) | (strchr(a, 'w') ? NSLAB_DEV_WRITE : 0) |
+		      (strchr(a, 'm') ? NSLAB_DEV_MKNOD : 0);
+	d = new_device(o, at, NSLAB_DEVICE_RULE);
+	if (!d)
+		return -EINVAL;
+	d->rule = rule;
 	return 0;
 }
 
@@ -968,6 +1039,76 @@ static int masks(struct octx *o, json_object *v, const char *path)
 	return 0;
 }
 
+/* The node's type, as S_IF*, and its cgroup rule's type (0 for a fifo). */
+static int dev_type(struct octx *o, const char *t, const char *at, mode_t *mode, char *rule)
+{
+	static const struct { const char *name; mode_t mode; char rule; } types[] = {
+		{ "c", S_IFCHR, 'c' }, { "u", S_IFCHR, 'c' }, { "b", S_IFBLK, 'b' }, { "p", S_IFIFO, 0 },
+	};
+
+	for (size_t i = 0; i < N_ELEMENTS(types); i++)
+		if (strcmp(t, types[i].name) == 0) {
+			*mode = types[i].mode;
+			*rule = types[i].rule;
+			return 0;
+		}
+	return bad(o, at, "type \"%s\" is not one of c, u, b, p", t);
+}
+
+/* fileMode (default 0666), uid and gid (default 0): absent, dev_number gives the wildcard. */
+static int dev_ids(struct octx *o, json_object *r, const char *at, struct nslab_device *d)
+{
+	long mode, uid, gid;
+	int ret = dev_number(o, r, at, "fileMode", false, &mode);
+
+	if (!ret)
+		ret = dev_number(o, r, at, "uid", false, &uid);
+	if (!ret)
+		ret = dev_number(o, r, at, "gid", false, &gid);
+	if (ret)
+		return ret;
+	if (mode > 07777)
+		return bad(o, at, "fileMode %ld is not a permission mode", mode);
+	d->mode |= (mode_t)(mode == NSLAB_DEV_WILDCARD ? 0666 : mode);
+	d->uid = (uid_t)(uid == NSLAB_DEV_WILDCARD ? 0 : uid);
+	d->gid = (gid_t)(gid == NSLAB_DEV_WILDCARD ? 0 : gid);
+	return 0;
+}
+
+/* One linux.devices entry: a node below /dev, and a rwm rule for it (runc's). */
+static int device_node(struct octx *o, json_object *r, const char *at)
+{
+	static const char *const keys[] = { "path", "type", "major", "minor", "fileMode", "uid",
+					    "gid", NULL };
+	json_object *path, *type;
+	struct nslab_device *d;
+	const char *p;
+	int ret = only_keys(o, r, at, keys);
+
+	if (!ret)
+		ret = member(o, r, at, "path", json_type_string, true, &path);
+	if (!ret)
+		ret = member(o, r, at, "type", json_type_string, true, &type);
+	if (ret || !(d = new_device(o, at, NSLAB_DEVICE_NODE)))
+		return ret ? ret : -EINVAL;
+	p = json_object_get_string(path);
+	if (strncmp(p, "/dev/", 5) || !p[5] || strstr(p, "/../") || strlen(p) >= sizeof(d->path))
+		return bad(o, at, "path \"%s\" is not a path below /dev/", p);
+	snprintf(d->path, sizeof(d->path), "%s", p);
+	ret = dev_type(o, json_object_get_string(type), at, &d->mode, &d->rule.type);
+	if (!ret && d->rule.type)
+		ret = dev_number(o, r, at, "major", true, &d->rule.major);
+	if (!ret && d->rule.type)
+		ret = dev_number(o, r, at, "minor", true, &d->rule.minor);
+	d->rule.access = NSLAB_DEV_RWM;
+	return ret ? ret : dev_ids(o, r, at, d);
+}
+
+static int device_nodes(struct octx *o, json_object *v, const char *path)
+{
+	return each_object(o, v, path, device_node);
+}
+
 /* Kept as they are; whether each is namespaced is known once linux.namespaces is read (check_sysctl). */
 static int sysctls(struct octx *o, json_object *v, const char *path)
 {
@@ -994,8 +1135,7 @@ static int linux_section(struct octx *o, json_object *v, const char *path)
 		{ "seccomp", json_type_object, seccomp, NULL },
 		{ "maskedPaths", json_type_array, masks, NULL },
 		{ "readonlyPaths", json_type_array, masks, NULL },
-		{ "devices", json_type_array, NULL,
-		  "device nodes are not supported yet (nslab makes Docker's default ones)" },
+		{ "devices", json_type_array, device_nodes, NULL },
 		{ "sysctl", json_type_object, sysctls, NULL },
 		{ "rootfsPropagation", json_type_string, NOT_YET },
 		{ "mountLabel", json_type_string, NULL, "SELinux is not supported" },
@@ -1034,7 +1174,7 @@ static int check_caps(struct octx *o)
 	for (int set = 1; set < N_CAP_SETS; set++) {
 		uint64_t want = set < 3 && root ? c[0] : 0;
 
-		snprintf(at, sizeof(at), "process.capabilities.%s", cap_sets[set]);
+		snprintf(at, sizeof(at), "%scapabilities.%s", o->process_at, cap_sets[set]);
 		if (c[set] != want)
 			return bad(o, at, "must %s (" CAP_MODEL ")",
 				   want ? "equal bounding" : "be empty");
@@ -1114,12 +1254,26 @@ static int check_whole(struct octx *o)
 	return ret;
 }
 
+/* @text into o->oci->doc, which must be an object. */
+static int parse_doc(struct octx *o, const char *text)
+{
+	const char *why;
+	int line;
+
+	o->oci->doc = nslab_json_parse(text, &line, &why);
+	if (!o->oci->doc)
+		return nslab_bad_input(o->e, o->step, "line %d: not JSON: %s", line, why);
+	if (!json_object_is_type(o->oci->doc, json_type_object))
+		return nslab_bad_input(o->e, o->step, "expected an object");
+	return 0;
+}
+
 int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 		    struct nslab_spec *spec, struct nslab_oci *oci, struct nslab_error *e)
 {
-	struct octx o = { .spec = spec, .oci = oci, .e = e, .bundle = bundle, .id = id };
-	const char *why;
-	int line, ret;
+	struct octx o = { .spec = spec, .oci = oci, .e = e, .bundle = bundle, .id = id,
+			  .step = "config.json", .process_at = "process." };
+	int ret;
 
 	memset(oci, 0, sizeof(*oci));
 	if (!nslab_name_valid(id))
@@ -1132,13 +1286,26 @@ int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 	spec->seccomp.mode = NSLAB_SECCOMP_DEFAULT;
 	/* process.env is the whole environment (absent: an empty one), as runc gives it. */
 	spec->env_exact = true;
-	oci->doc = nslab_json_parse(text, &line, &why);
-	if (!oci->doc)
-		return nslab_bad_input(e, "config.json", "line %d: not JSON: %s", line, why);
-	if (!json_object_is_type(oci->doc, json_type_object))
-		return nslab_bad_input(e, "config.json", "expected an object");
-	ret = top(&o, oci->doc);
+	ret = parse_doc(&o, text);
+	if (!ret)
+		ret = top(&o, oci->doc);
 	return ret ? ret : check_whole(&o);
+}
+
+int nslab_oci_process(const char *text, const char *step, struct nslab_spec *spec,
+		      struct nslab_oci *oci, struct nslab_error *e)
+{
+	struct octx o = { .spec = spec, .oci = oci, .e = e, .step = step, .process_at = "" };
+	int ret;
+
+	memset(oci, 0, sizeof(*oci));
+	spec->umask = -1;
+	ret = parse_doc(&o, text);
+	if (!ret)
+		ret = process(&o, oci->doc, "");
+	if (!ret && !spec->argv)
+		return bad(&o, "args", "missing: a command is needed");
+	return ret ? ret : check_caps(&o);
 }
 
 int nslab_oci_load(const char *bundle, const char *id, struct nslab_spec *spec,

@@ -18,6 +18,7 @@
 #define NSLAB_NAME_MAX 64
 #define NSLAB_MAX_MAPS 8
 #define NSLAB_MAX_ENV 64
+#define NSLAB_MAX_GROUPS 32
 /* docker stop's grace, in seconds, between the first SIGINT/SIGTERM and the kill. */
 #define NSLAB_STOP_TIMEOUT 10
 /* Container root maps to this host range when nslab runs as root and no map is given. */
@@ -91,6 +92,8 @@ struct nslab_spec {
 	bool user_set;
 	uid_t uid;
 	gid_t gid;
+	gid_t groups[NSLAB_MAX_GROUPS];	/* supplementary groups (OCI additionalGids), with user_set */
+	int n_groups;
 	struct nslab_idmap uid_map[NSLAB_MAX_MAPS];
 	struct nslab_idmap gid_map[NSLAB_MAX_MAPS];
 	int n_uid_map, n_gid_map;
