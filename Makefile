@@ -35,7 +35,7 @@ LDFLAGS  += -Wl,--as-needed $(VARIANT_LDFLAGS)
 DEB_PKGS := gcc make pkg-config libcriterion-dev libnl-3-dev libnl-route-3-dev \
             libnl-genl-3-dev libseccomp-dev libjson-c-dev busybox-static iproute2 util-linux \
             libcap2-bin golang-github-containers-common scdoc man-db uidmap libkmod-dev \
-            bubblewrap runc
+            bubblewrap runc podman
 
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 CLI_SRCS   := $(wildcard userspace/cli/*.c)

@@ -165,9 +165,10 @@ static const struct refused_case {
 	{ "bad_name", 125, "--name", NULL, { "run", "--name", "a b", "--", "true" } },
 	{ "bad_name", 125, "--name", NULL, { "run", "--name", "", "--", "true" } },
 	{ "bad_name", 125, "--name", NULL,
-	  { "run", "--name", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw" /* 49 */, "--", "true" } },
+	  { "run", "--name", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0" /* 65 */,
+	    "--", "true" } },
 	/* A name too long to quote whole still gets its reason through. */
-	{ "bad_name", 125, "--name", "300 characters long, at most 48",
+	{ "bad_name", 125, "--name", "300 characters long, at most 64",
 	  { "run", "--name", "@name300", "--", "true" } },
 	{ "unknown_option_and_no_command", 125, "usage", NULL, { "run", "--bogus", "--", "true" } },
 	{ "unknown_option_and_no_command", 125, "usage", "--name needs a value",

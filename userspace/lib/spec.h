@@ -14,7 +14,8 @@
 #include "filter.h"
 #include "util.h"
 
-#define NSLAB_NAME_MAX 48
+/* podman names its containers by their ids, 64 hex digits (hostnames stop at 64 too). */
+#define NSLAB_NAME_MAX 64
 #define NSLAB_MAX_MAPS 8
 #define NSLAB_MAX_ENV 64
 #define NSLAB_MAX_GROUPS 32
