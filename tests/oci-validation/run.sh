@@ -51,15 +51,15 @@ find_go() {
 }
 
 # runtimetest runs inside the containers, so it is static, as upstream's
-# Makefile builds it; the tests themselves are ordinary programs.
+# Makefile builds it; the tests themselves are ordinary programs.  `go
+# install` rewrites a binary only when its sources changed.
 build() {
 	go=$(find_go)
 	mkdir -p "$bin"
 	echo "building the validation suite from $rt into $bin" >&2
-	(cd "$rt" && export GOFLAGS=-mod=vendor GOTOOLCHAIN=local CGO_ENABLED=1 &&
-		"$go" build -tags "netgo osusergo" -ldflags "-extldflags -static" \
-			-o "$bin/runtimetest" ./cmd/runtimetest &&
-		for t in $(tests); do "$go" build -o "$bin/$t.t" "./validation/$t"; done)
+	(cd "$rt" && export GOFLAGS=-mod=vendor GOTOOLCHAIN=local CGO_ENABLED=1 GOBIN="$bin" &&
+		"$go" install -tags "netgo osusergo" -ldflags "-extldflags -static" ./cmd/runtimetest &&
+		"$go" install ./validation/...)
 }
 
 # The tests, by name: every directory of validation/ but the shared util/.
@@ -79,7 +79,7 @@ prepare_rundir() {
 }
 
 run_one() {
-	(cd "$out/run" && RUNTIME=$runtime timeout -k 10 "$TEST_TIMEOUT" "$bin/$1.t" \
+	(cd "$out/run" && RUNTIME=$runtime timeout -k 10 "$TEST_TIMEOUT" "$bin/$1" \
 		>"$out/tap/$1.tap" 2>"$out/tap/$1.err" </dev/null) && echo 0 || echo $?
 }
 
@@ -101,16 +101,24 @@ verdict() {
 		inblock && /^    "stderr": "/ && !st { st = value($0) }
 		inblock && /^    "error": "/ && !er { er = value($0) }
 		/^    "error": "/ && !diag { diag = value($0) }
+		/^    "stderr": "/ && !gst { gst = value($0) }
 		END {
 			detail = st ? st : er ? er : err
 			if (notok) print "FAIL\t" notok (detail ? " [" detail "]" : "")
 			else if (rc == 124) print "FAIL\ttimed out after " limit "s: " err
 			else if (rc != 0) print "FAIL\texit " rc ": " err
-			else if (!ok && diag) print "FAIL\t" diag
+			else if (!ok && diag) print "FAIL\t" diag (gst ? " [" gst "]" : "")
 			else if (ok && ok == skip) { sub(/.*# *SKIP */, "", why); print "SKIP\t" why }
 			else if (!ok) print "PASS\tno error reported (this test reports only errors)"
 			else print "PASS\t" ok " ok, " skip + 0 " skipped"
 		}' "$out/tap/$1.tap"
+}
+
+# The first line of a test's stderr that is the runtime's (or the test's)
+# own, not one of the suite's wrappers around it; else the first line.
+first_error() {
+	grep -m1 -v -E '^[[:space:]]*$|^failed to (create|start|delete) the container$|^Clean: |^exit status [0-9]+$' "$1" ||
+		grep -m1 -v '^[[:space:]]*$' "$1" || true
 }
 
 summarise() {
@@ -124,7 +132,7 @@ prepare_rundir
 echo "running $(tests | wc -l) tests against $runtime; TAP in $out/tap" >&2
 for t in $(tests); do
 	rc=$(run_one "$t")
-	line="$t	$(verdict "$t" "$rc" "$(grep -m1 -v '^[[:space:]]*$' "$out/tap/$t.err" || true)")"
+	line="$t	$(verdict "$t" "$rc" "$(first_error "$out/tap/$t.err")")"
 	echo "$line" >>"$out/summary.txt"
 	echo "$line"
 done
