@@ -22,32 +22,13 @@
 
 TestSuite(oci, .timeout = 120, .fini = bundle_cleanup);
 
-/* A bundle of `nslab spec`'s document, @patch merged in, whose process is `sh -c @script`. */
-static void make_script_bundle(char dir[PATH_MAX], const char *rootfs, const char *patch,
-			       const char *script)
-{
-	json_object *p = json_tokener_parse(patch), *proc, *args = json_object_new_array();
-
-	cr_assert_not_null(p, "bad test patch: %s", patch);
-	if (!json_object_object_get_ex(p, "process", &proc)) {
-		proc = json_object_new_object();
-		json_object_object_add(p, "process", proc);
-	}
-	json_object_array_add(args, json_object_new_string("sh"));
-	json_object_array_add(args, json_object_new_string("-c"));
-	json_object_array_add(args, json_object_new_string(script));
-	json_object_object_add(proc, "args", args);
-	bundle_make(dir, rootfs, json_object_to_json_string(p));
-	json_object_put(p);
-}
-
 /* `nslab run --bundle` of such a bundle on @rootfs (NULL: the default), as container @id; asserts it exits 0. */
 static void run_script_on(struct run_result *r, const char *id, const char *rootfs, const char *patch,
 			  const char *script)
 {
 	char dir[PATH_MAX];
 
-	make_script_bundle(dir, rootfs, patch, script);
+	bundle_make_script(dir, rootfs, patch, script);
 	NSLAB(r, "run", "--bundle", dir, id);
 	cr_assert_eq(r->code, 0, "%s: exit %d: %s", patch, r->code, r->err);
 }
@@ -149,12 +130,12 @@ Test(oci, O5_read_only_root, .fini = lab_cleanup)
 	lab_rootfs_copy(rootfs);
 	/* Writable by all: where the copy cannot be idmapped the root writes unmapped. */
 	cr_assert_eq(chmod(rootfs, 0777), 0, "chmod %s", rootfs);
-	make_script_bundle(dir, rootfs, "{\"root\":{\"readonly\":true}}", "touch /o5 2>&1; echo $?");
+	bundle_make_script(dir, rootfs, "{\"root\":{\"readonly\":true}}", "touch /o5 2>&1; echo $?");
 	NSLAB(&r, "run", "--bundle", dir, "o5");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "Read-only file system") && strstr(r.out, "\n1\n"), "%s", r.out);
 	/* Negative control: writable, and written in place (an OCI root is the bundle's own). */
-	make_script_bundle(dir, rootfs, "{}", "touch /o5; echo $?");
+	bundle_make_script(dir, rootfs, "{}", "touch /o5; echo $?");
 	NSLAB(&r, "run", "--bundle", dir, "o5");
 	cr_assert_str_eq(r.out, "0\n", "%s", r.err);
 	snprintf(dir, sizeof(dir), "%s/o5", rootfs);
@@ -193,7 +174,7 @@ Test(oci, O6_memory_and_pids_limits, .fini = rm_o6)
 	struct run_result r;
 
 	require_root();
-	make_script_bundle(dir, NULL, "{\"linux\":{\"resources\":{\"memory\":{\"limit\":67108864},"
+	bundle_make_script(dir, NULL, "{\"linux\":{\"resources\":{\"memory\":{\"limit\":67108864},"
 			   "\"pids\":{\"limit\":32}}}}", "sleep 60");
 	NSLAB(&r, "run", "-d", "--bundle", dir, "o6");
 	cr_assert_eq(r.code, 0, "%s", r.err);
@@ -202,7 +183,7 @@ Test(oci, O6_memory_and_pids_limits, .fini = rm_o6)
 	NSLAB(&r, "rm", "-f", "o6");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	/* Negative control: the same bundle without resources has neither limit. */
-	make_script_bundle(dir, NULL, "{}", "sleep 60");
+	bundle_make_script(dir, NULL, "{}", "sleep 60");
 	NSLAB(&r, "run", "-d", "--bundle", dir, "o6");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	cr_assert_geq(cg_value("memory", "o6", "memory.limit_in_bytes", "memory.max"), 1LL << 50);
@@ -240,17 +221,17 @@ Test(oci, O8_refused_config_leaves_nothing)
 	require_root();
 	leak_take(&before);
 	for (size_t i = 0; i < N_ELEMENTS(refused); i++) {
-		make_script_bundle(dir, NULL, refused[i], "true");
+		bundle_make_script(dir, NULL, refused[i], "true");
 		NSLAB(&r, "run", "--bundle", dir, "o8");
 		assert_one_error(&r, 125, "config.json", refused[i]);
 	}
 	/* Refused later, by the checks every spec goes through: a root.path that is not there. */
-	make_script_bundle(dir, "/nonexistent-o8", "{}", "true");
+	bundle_make_script(dir, "/nonexistent-o8", "{}", "true");
 	NSLAB(&r, "run", "--bundle", dir, "o8");
 	assert_one_error(&r, 125, "rootfs", "missing root.path");
 	assert_unchanged(&before, "refused configs");
 	/* Negative control: the snapshot sees what an accepted bundle leaves while it runs. */
-	make_script_bundle(dir, NULL, "{}", "sleep 60");
+	bundle_make_script(dir, NULL, "{}", "sleep 60");
 	NSLAB(&r, "run", "-d", "--bundle", dir, "o8");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	assert_changed(&before, "a running bundle");
@@ -299,7 +280,7 @@ static void make_data_bundle(char dir[PATH_MAX], const char *rootfs, const char 
 {
 	char cmd[PATH_MAX + 64];
 
-	make_script_bundle(dir, rootfs, patch, script);
+	bundle_make_script(dir, rootfs, patch, script);
 	/* Open to all: an unmapped root (no idmap on tmpfs before 6.3) writes there too. */
 	snprintf(cmd, sizeof(cmd), "mkdir -m 777 %s/data && echo o11 > %s/data/f", dir, dir);
 	cr_assert_eq(host_sh(cmd, NULL, 0), 0);
@@ -411,7 +392,7 @@ static void exec_mkdir(struct run_result *r, const char *id, const char *patch)
 {
 	char dir[PATH_MAX];
 
-	make_script_bundle(dir, NULL, patch, "sleep 60");
+	bundle_make_script(dir, NULL, patch, "sleep 60");
 	NSLAB(r, "run", "-d", "--bundle", dir, id);
 	cr_assert_eq(r->code, 0, "%s", r->err);
 	NSLAB(r, "exec", id, "sh", "-c", "mkdir /dev/o16 2>&1; echo $?");
@@ -448,7 +429,7 @@ Test(oci, O16_exec_in_a_seccomp_bundle_is_filtered, .fini = rm_o16)
 	cr_assert_str_eq(r.out, "0\n");
 	/* A failure to save it leaves nothing behind. */
 	leak_take(&before);
-	make_script_bundle(path, NULL, o16_seccomp, "true");
+	bundle_make_script(path, NULL, o16_seccomp, "true");
 	nslab_run_env(&r, (const char *const[]){ "NSLAB_FAULT=seccomp-save", NULL },
 		      (const char *const[]){ "run", "--bundle", path, "o16", NULL });
 	assert_one_error(&r, 125, "seccomp", "seccomp-save");

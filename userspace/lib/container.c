@@ -183,10 +183,55 @@ static int child_workdir(const struct nslab_spec *spec, struct nslab_error *e)
 	return ret ? nslab_fail(e, ret, "workdir", "%s: %s", spec->workdir, strerror(-ret)) : 0;
 }
 
+/*
+ * Whether the command can be found where execvp will look, so that `nslab
+ * create` reports a missing one rather than the started container dying.
+ */
+static int command_found(const struct nslab_spec *spec, struct nslab_error *e)
+{
+	const char *cmd = spec->argv[0], *path = spec->env_exact ? "/bin:/usr/bin" : NSLAB_DEFAULT_PATH;
+	char buf[PATH_MAX];
+
+	for (int i = 0; i < spec->n_env; i++)
+		if (strncmp(spec->env[i], "PATH=", 5) == 0)
+			path = spec->env[i] + 5;
+	if (strchr(cmd, '/'))
+		path = "";
+	for (const char *dir = path; dir; dir = strchr(dir, ':') ? strchr(dir, ':') + 1 : NULL) {
+		int len = (int)strcspn(dir, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s%s%s", len, dir, len ? "/" : "", cmd);
+		if (access(buf, X_OK) == 0)
+			return 0;
+	}
+	return nslab_fail_as(e, NSLAB_ERR_EXEC, ENOENT, "exec", "%s: not found%s", cmd,
+			     strchr(cmd, '/') ? "" : " in $PATH");
+}
+
+/*
+ * OCI create: set up, the first process tells `nslab create` so and waits
+ * for `nslab start`'s byte on the exec fifo.  Its parent is about to exit:
+ * from now on it belongs to the caller's subreaper, not to nslab.
+ */
+static void wait_for_start(const struct nslab_container *c, int report_fd)
+{
+	struct nslab_report waiting = { .ready = 1 };
+	struct nslab_error e = { 0 };
+	char byte;
+
+	if (command_found(c->spec, &e))
+		child_fail(report_fd, &e);
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (nslab_write_all(report_fd, &waiting, sizeof(waiting)) ||
+	    nslab_read_all(c->exec_fifo, &byte, 1) != 1)
+		_exit(NSLAB_EXIT_SETUP);
+}
+
 /* The last steps: dropping what the command may not have, then the command (or --init). */
-static __attribute__((noreturn)) void child_exec(const struct nslab_spec *spec, int report_fd,
+static __attribute__((noreturn)) void child_exec(const struct nslab_container *c, int report_fd,
 						   int supervisor_pidfd)
 {
+	const struct nslab_spec *spec = c->spec;
 	struct nslab_error e = { 0 };
 
 	/*
@@ -202,9 +247,12 @@ static __attribute__((noreturn)) void child_exec(const struct nslab_spec *spec, 
 			.seccomp = spec->seccomp, .user_set = spec->user_set,
 			.uid = spec->uid, .gid = spec->gid }, &e))
 		child_fail(report_fd, &e);
-	arm_deathsig(supervisor_pidfd);
-	/* Only 0-2 reach the command; report_fd is already close-on-exec. */
-	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (spec->oci_create)
+		wait_for_start(c, report_fd);
+	else
+		arm_deathsig(supervisor_pidfd);
+	/* Only 0-2 (and --preserve-fds) reach the command; report_fd is already close-on-exec. */
+	close_range(3 + spec->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (spec->init)
 		_exit(nslab_init_run(spec->argv, spec->env, spec->hostname, report_fd));
 	nslab_exec_command(spec->argv, spec->env, spec->env_exact ? NULL : spec->hostname,
@@ -296,7 +344,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 	/* Not the caller's session: no way to its terminal's input (TIOCSTI, CVE-2017-5226). */
 	if (child_session(console, &e))
 		child_fail(report_fd, &e);
-	child_exec(spec, report_fd, supervisor_pidfd);
+	child_exec(c, report_fd, supervisor_pidfd);
 }
 
 /* ---- parent ---- */
@@ -646,6 +694,8 @@ static void fill_state(struct nslab_container *c)
 		snprintf(st->addresses + strlen(st->addresses), sizeof(st->addresses) - strlen(st->addresses),
 			 "%s%s", i ? " " : "", c->spec->net.addr[i].text);
 	st->ns = c->spec->ns;
+	st->oci = c->spec->oci_create;
+	snprintf(st->bundle, sizeof(st->bundle), "%s", c->spec->bundle ? c->spec->bundle : "");
 	st->created = time(NULL);
 	st->supervisor = getpid();
 	nslab_proc_start_time(st->supervisor, &st->supervisor_start);
@@ -731,6 +781,7 @@ static void container_init(struct nslab_container *c, struct nslab_spec *spec)
 	c->sys_fd = -1;
 	c->pidfd = -1;
 	c->tty_master = -1;
+	c->exec_fifo = -1;
 	for (int i = 0; i < NSLAB_MAX_MOUNTS; i++)
 		c->mount_fd[i] = -1;
 }
@@ -753,6 +804,23 @@ static int save_profile(struct nslab_container *c, struct nslab_error *e)
 	return 0;
 }
 
+/*
+ * Opened for reading and writing, the fifo never gives the first process an
+ * end of file, and `nslab start`'s non-blocking open for writing fails
+ * (ENXIO) once no process holds it: the container is no longer waiting.
+ */
+static int make_exec_fifo(struct nslab_container *c, struct nslab_error *e)
+{
+	char path[PATH_MAX];
+	int ret = nslab_state_path(path, sizeof(path), c->spec->name, NSLAB_EXEC_FIFO);
+
+	if (!ret)
+		ret = nslab_fault("exec-fifo") ? -EIO : mkfifo(path, 0600) < 0 ? -errno : 0;
+	if (!ret && (c->exec_fifo = open(path, O_RDWR | O_CLOEXEC)) < 0)
+		ret = -errno;
+	return ret ? nslab_fail(e, ret, "exec-fifo", "%s: %s", path, strerror(-ret)) : 0;
+}
+
 /* The state directory and a first state.json; c->dir_made once there is something to remove. */
 static int create_record(struct nslab_container *c, struct nslab_error *e)
 {
@@ -771,6 +839,8 @@ static int create_record(struct nslab_container *c, struct nslab_error *e)
 				  " (set NSLAB_STATE_DIR, or XDG_RUNTIME_DIR, to a directory of yours)" : "");
 	c->dir_made = true;
 	ret = save_profile(c, e);
+	if (!ret && spec->oci_create)
+		ret = make_exec_fifo(c, e);
 	/* At once, without a first process yet: "created" while we live. */
 	return ret ? ret : record_state(c, "state-early", e);
 }
@@ -842,6 +912,17 @@ static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
 	return ret;
 }
 
+/* --pid-file: written whole, once the first process is there to be found by it. */
+static int write_pid_file(const struct nslab_container *c, struct nslab_error *e)
+{
+	char text[32];
+	int len = snprintf(text, sizeof(text), "%d", (int)c->pid);
+	int ret = nslab_fault("pid-file") ? -EIO :
+		  nslab_write_atomic(c->spec->pid_file, text, (size_t)len, 0644);
+
+	return ret ? nslab_fail(e, ret, "pid-file", "%s: %s", c->spec->pid_file, strerror(-ret)) : 0;
+}
+
 static void end(struct nslab_container *c, bool keep_record, int code);
 
 /* Undoes a start that failed with @ret: its first process, then everything made. */
@@ -884,6 +965,8 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	close_mount_fds(c);
 	if (!ret && spec->tty)
 		ret = take_pty(c, console[0], e);
+	if (!ret && spec->pid_file)
+		ret = write_pid_file(c, e);
 	return ret ? start_failed(c, ret, e) : 0;
 }
 
@@ -940,6 +1023,7 @@ static void free_resources(struct nslab_container *c)
 {
 	nslab_tty_restore();
 	nslab_close_fd(&c->tty_master);
+	nslab_close_fd(&c->exec_fifo);
 	nslab_close_fd(&c->pidfd);
 	nslab_close_fd(&c->ovl_fd);
 	nslab_close_fd(&c->sys_fd);
@@ -1141,6 +1225,19 @@ static int stop_live(struct nslab_state *st, enum nslab_status status, bool forc
 	return 0;
 }
 
+/* A created container (no supervisor) that is waiting or running: killed with @force, else refused. */
+static int stop_created(const struct nslab_state *st, enum nslab_status status, bool force,
+			struct nslab_error *e)
+{
+	int ret;
+
+	if (!force)
+		return nslab_fail(e, EBUSY, "rm", "container '%s' is %s (use -f to kill it)",
+				  st->name, nslab_status_name(status));
+	ret = kill_recorded(st);
+	return ret ? nslab_fail(e, -ret, "rm", "%s: %s", st->name, strerror(-ret)) : 0;
+}
+
 int nslab_container_rm(const struct nslab_state *found, bool force, struct nslab_error *e)
 {
 	enum nslab_status status = nslab_state_status(found);
@@ -1148,8 +1245,12 @@ int nslab_container_rm(const struct nslab_state *found, bool force, struct nslab
 	bool gone = false;
 	int ret;
 
-	/* Dead or exited: nothing runs, the state says what is left. */
-	if (status != NSLAB_DEAD && status != NSLAB_EXITED) {
+	/* Dead, stopped or exited: nothing runs, the state says what is left. */
+	if (st.oci && status != NSLAB_CREATED && status != NSLAB_DEAD && status != NSLAB_STOPPED) {
+		ret = stop_created(&st, status, force, e);
+		if (ret)
+			return ret;
+	} else if (status != NSLAB_DEAD && status != NSLAB_EXITED && status != NSLAB_STOPPED) {
 		ret = stop_live(&st, status, force, &gone, e);
 		if (ret || gone)
 			return ret;
@@ -1157,4 +1258,29 @@ int nslab_container_rm(const struct nslab_state *found, bool force, struct nslab
 	/* Whatever the supervisor did not get to (it may have been SIGKILLed). */
 	ret = remove_from_state(&st);
 	return ret ? nslab_fail(e, -ret, "rm", "%s: %s", st.name, strerror(-ret)) : 0;
+}
+
+int nslab_container_start_created(const struct nslab_state *st, struct nslab_error *e)
+{
+	enum nslab_status status = nslab_container_status(st);
+	_cleanup_close_ int fd = -1;
+	char fifo[PATH_MAX];
+	int ret;
+
+	if (status != NSLAB_WAITING)
+		return nslab_fail(e, EBUSY, "start", "container '%s' is %s, not created", st->name,
+				  nslab_status_name(status));
+	ret = nslab_state_path(fifo, sizeof(fifo), st->name, NSLAB_EXEC_FIFO);
+	if (ret)
+		return nslab_fail(e, -ret, "start", NULL);
+	fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	/* ENXIO: no process holds it any more, the first process is gone. */
+	if (fd < 0)
+		return nslab_fail(e, errno, "start", "%s: %s", st->name,
+				  errno == ENXIO ? "its first process is gone" : strerror(errno));
+	ret = nslab_fault("start") ? -EIO : nslab_write_all(fd, "0", 1);
+	if (ret)
+		return nslab_fail(e, -ret, "start", "%s: %s", st->name, strerror(-ret));
+	unlink(fifo);
+	return 0;
 }

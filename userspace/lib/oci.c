@@ -1127,7 +1127,7 @@ static json_object *cap_names(uint64_t set)
 static json_object *default_process(void)
 {
 	static const char *const env[] = {
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+		"PATH=" NSLAB_DEFAULT_PATH,
 	};
 	static const char *const argv[] = { "sh" };
 	json_object *p = json_object_new_object(), *user = json_object_new_object();

@@ -118,6 +118,15 @@ struct nslab_spec {
 	struct nslab_mount mounts[NSLAB_MAX_MOUNTS];
 	int n_mounts;
 	const char *workdir;		/* -w: the command's cwd inside, made if missing */
+	/*
+	 * OCI create: no supervisor; the first process waits on the exec fifo
+	 * for `nslab start` and create leaves it to the caller's subreaper.
+	 */
+	bool oci_create;
+	const char *bundle;		/* the OCI bundle's absolute path, or NULL */
+	const char *pid_file;		/* --pid-file: the first process's host pid, once set up */
+	const char *console_socket;	/* --console-socket: where the pty's master goes (-t) */
+	int preserve_fds;		/* --preserve-fds N: fds 3..3+N-1 reach the command */
 	struct nslab_rlimit rlimits[RLIM_NLIMITS];
 	int n_rlimits;
 	char *const *argv;
