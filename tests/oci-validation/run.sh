@@ -13,9 +13,9 @@
 #
 # Writes, under OUT (default build/oci-validation/NAME, NAME the runtime's
 # file name):
-#   tap/TEST.tap, tap/TEST.err   each test's TAP (stdout) and its stderr,
-#                                where the suite prints a runtime's failing
-#                                command and that runtime's error
+#   tap/TEST.tap, tap/TEST.err   each test's TAP (stdout) and its stderr
+#   tap/TEST.calls               each call of the runtime the test made, with
+#                                the runtime's stderr and a failure's status
 #   summary.txt                  one line per test: name, PASS/FAIL/SKIP,
 #                                and for a failure its first failing assertion
 # and prints the summary, closing with "N passed, N failed, N skipped".
@@ -70,16 +70,29 @@ tests() {
 	done
 }
 
-# The suite finds runtimetest and rootfs-ARCH.tar.gz in its working directory.
+# The suite finds runtimetest and rootfs-ARCH.tar.gz in its working
+# directory.  It runs the runtime through run/runtime, which logs each call
+# (its arguments, its stderr, a failure's exit status) to tap/TEST.calls: a
+# failing test's cause is a runtime's error the suite itself rarely prints.
 prepare_rundir() {
 	rm -rf "$out"
 	mkdir -p "$out/tap" "$out/run"
 	cp "$bin/runtimetest" "$out/run/"
 	for f in "$rt"/rootfs-*.tar.gz; do ln -s "$f" "$out/run/"; done
+	cat >"$out/run/runtime" <<-'EOF'
+	#!/bin/bash
+	printf '+ runtime %s\n' "$*" >>"$OCI_VALIDATION_LOG"
+	"$OCI_VALIDATION_RUNTIME" "$@" 2> >(tee -a "$OCI_VALIDATION_LOG" >&2)
+	rc=$?
+	[ $rc = 0 ] || echo "= exit $rc" >>"$OCI_VALIDATION_LOG"
+	exit $rc
+	EOF
+	chmod +x "$out/run/runtime"
 }
 
 run_one() {
-	(cd "$out/run" && RUNTIME=$runtime timeout -k 10 "$TEST_TIMEOUT" "$bin/$1" \
+	(cd "$out/run" && export RUNTIME="$out/run/runtime" OCI_VALIDATION_RUNTIME="$runtime" \
+		OCI_VALIDATION_LOG="$out/tap/$1.calls" && timeout -k 10 "$TEST_TIMEOUT" "$bin/$1" \
 		>"$out/tap/$1.tap" 2>"$out/tap/$1.err" </dev/null) && echo 0 || echo $?
 }
 
