@@ -385,6 +385,7 @@ static const struct fault_step {
 	bool in_exec;		/* a step of `nslab exec`, not of `run` */
 	bool in_create;		/* a step of `nslab create` (OCI) alone */
 	bool in_start;		/* a step of `nslab start` (OCI) */
+	const char *patch;	/* in_create: what config.json needs to reach the step */
 	bool v1_only;		/* v2 clones straight into the cgroup: no separate step */
 	bool own_root;		/* a step of the container's own root: none without mnt */
 } fault_steps[] = {
@@ -436,6 +437,9 @@ static const struct fault_step {
 	{ .step = "cwd", .in_exec = true },
 	{ .step = "exec-fifo", .in_create = true },
 	{ .step = "pid-file", .in_create = true },
+	{ .step = "oom-score", .in_create = true, .patch = "{\"process\":{\"oomScoreAdj\":100}}" },
+	{ .step = "sysctl", .in_create = true,
+	  .patch = "{\"linux\":{\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}" },
 	{ .step = "start", .in_start = true },
 };
 #define N_FAULT_STEPS N_ELEMENTS(fault_steps)
@@ -493,7 +497,7 @@ static void create_fault(const struct fault_step *f)
 	snprintf(id, sizeof(id), "x1oci-%d", (int)getpid());
 	snprintf(pid_file, sizeof(pid_file), "/tmp/%s.pid", id);
 	snprintf(env, sizeof(env), "NSLAB_FAULT=%s", f->step);
-	bundle_make(dir, NULL, "{\"process\":{\"args\":[\"true\"]}}");
+	bundle_make(dir, NULL, f->patch ? f->patch : "{}");
 	leak_take(&before);
 	nslab_create_run(&r, f->in_create ? (const char *const[]){ env, NULL } : NULL, create, NULL);
 	if (f->in_create) {

@@ -436,3 +436,62 @@ Test(oci, O16_exec_in_a_seccomp_bundle_is_filtered, .fini = rm_o16)
 	assert_unchanged(&before, "seccomp-save");
 	leak_free(&before);
 }
+
+/* O17: process.user.umask and process.oomScoreAdj, read from inside. */
+Test(oci, O17_umask_and_oom_score_adj)
+{
+	struct run_result r;
+
+	require_root();
+	/* Raised, not lowered: lowering needs CAP_SYS_RESOURCE, which a host's root may lack. */
+	run_script(&r, "o17", "{\"process\":{\"user\":{\"uid\":0,\"gid\":0,\"umask\":23},"
+		   "\"oomScoreAdj\":500}}", "umask; cat /proc/self/oom_score_adj");
+	cr_assert_str_eq(r.out, "0027\n500\n");
+	/* Negative control: without them, nslab's umask and the host's score. */
+	run_script(&r, "o17", "{}", "umask; cat /proc/self/oom_score_adj");
+	cr_assert_str_eq(r.out, "0022\n0\n");
+}
+
+/*
+ * O18: linux.sysctl sets namespaced parameters in the container's own
+ * namespaces, the host's untouched; one that is not namespaced is refused.
+ */
+Test(oci, O18_sysctl_namespaced_only)
+{
+	static const char *const script = "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni";
+	char host_before[64], host_after[64], dir[PATH_MAX];
+	struct leak_snapshot before;
+	struct run_result r;
+
+	require_root();
+	cr_assert_eq(host_sh(script, host_before, sizeof(host_before)), 0);
+	run_script(&r, "o18", "{\"linux\":{\"sysctl\":{\"net.ipv4.ip_forward\":\"1\","
+		   "\"kernel.shmmni\":\"1234\"}}}", script);
+	cr_assert_str_eq(r.out, "1\n1234\n");
+	cr_assert_eq(host_sh(script, host_after, sizeof(host_after)), 0);
+	cr_assert_str_eq(host_after, host_before, "the host's parameters changed");
+	/* Negative control: without it, a new namespace's defaults. */
+	run_script(&r, "o18", "{}", script);
+	cr_assert_str_neq(r.out, "1\n1234\n");
+	leak_take(&before);
+	bundle_make_script(dir, NULL, "{\"linux\":{\"sysctl\":{\"kernel.panic\":\"1\"}}}", "true");
+	NSLAB(&r, "run", "--bundle", dir, "o18");
+	assert_one_error(&r, 125, "config.json", "a host-wide sysctl");
+	cr_assert(strstr(r.err, "linux.sysctl: kernel.panic"), "%s", r.err);
+	assert_unchanged(&before, "a refused sysctl");
+	leak_free(&before);
+}
+
+/* O19: process.consoleSize is the pty's size (terminal: true). */
+Test(oci, O19_console_size)
+{
+	struct run_result r;
+
+	require_root();
+	run_script(&r, "o19", "{\"process\":{\"terminal\":true,\"consoleSize\":{\"height\":30,"
+		   "\"width\":100}}}", "stty size");
+	cr_assert_str_eq(r.out, "30 100\r\n");
+	/* Negative control: without it, another size (the kernel's 0 0). */
+	run_script(&r, "o19", "{\"process\":{\"terminal\":true}}", "stty size");
+	cr_assert_str_neq(r.out, "30 100\r\n");
+}

@@ -18,6 +18,7 @@
 #include "user.h"
 #include "usermount.h"
 #include "rlimit.h"
+#include "sysctl.h"
 #include "uts.h"
 
 #include <errno.h>
@@ -31,6 +32,7 @@
 #include <sys/pidfd.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -242,6 +244,8 @@ static __attribute__((noreturn)) void child_exec(const struct nslab_container *c
 	prctl(PR_SET_DUMPABLE, 0);
 	if (child_workdir(spec, &e) || nslab_rlimits_apply(spec->rlimits, spec->n_rlimits, &e))
 		child_fail(report_fd, &e);
+	if (spec->umask >= 0)
+		umask((mode_t)spec->umask);
 	if (nslab_restrict(&(struct nslab_restrictions){
 			.caps = spec->caps, .no_new_privs = spec->no_new_privs,
 			.seccomp = spec->seccomp, .user_set = spec->user_set,
@@ -321,7 +325,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 	if (wait_release(sync_fd))
 		_exit(NSLAB_EXIT_SETUP);
 	child_first_stage(c, report_fd, supervisor_pidfd);
-	if (nslab_timens_setup(spec, proc_fd, &e))
+	if (nslab_timens_setup(spec, proc_fd, &e) || nslab_sysctl_apply(spec, &e))
 		child_fail(report_fd, &e);
 	close(proc_fd);
 	if (nslab_write_all(report_fd, &ready, sizeof(ready)) || wait_root(c, sync_fd))
@@ -738,9 +742,15 @@ static int release(int sync_fd, int report_fd, bool to_exec, int root_fd, struct
 	return ret;
 }
 
-/* -t: the master the first process sent before its exec; then the caller's terminal goes raw. */
+/*
+ * -t: the master the first process sent before its exec, sized as OCI's
+ * consoleSize asks; then the caller's terminal goes raw.
+ */
 static int take_pty(struct nslab_container *c, int console, struct nslab_error *e)
 {
+	const struct nslab_spec *spec = c->spec;
+	struct winsize size = { .ws_row = spec->console_rows, .ws_col = spec->console_cols };
+
 	c->tty_master = nslab_fault("pty-recv") ? -EIO : nslab_fd_recv(console);
 	if (c->tty_master < 0) {
 		nslab_fail(e, c->tty_master, "pty", "receiving the master: %s",
@@ -748,7 +758,9 @@ static int take_pty(struct nslab_container *c, int console, struct nslab_error *
 		c->tty_master = -1;
 		return -e->err;
 	}
-	return c->spec->interactive ? nslab_tty_raw(0, e) : 0;
+	if ((size.ws_row || size.ws_col) && ioctl(c->tty_master, TIOCSWINSZ, &size) < 0)
+		return nslab_fail(e, errno, "pty", "consoleSize: %s", strerror(errno));
+	return spec->interactive ? nslab_tty_raw(0, e) : 0;
 }
 
 /* As Docker: an exited container holds its name until it is removed, which the error says. */
@@ -879,6 +891,21 @@ static int add_veth(struct nslab_container *c, struct nslab_error *e)
 	return record_state(c, "state-veth", e);
 }
 
+/* OCI oomScoreAdj, written by the host's root: lowering it needs CAP_SYS_RESOURCE there. */
+static int set_oom_score(const struct nslab_container *c, struct nslab_error *e)
+{
+	char path[64], value[16];
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)c->pid);
+	snprintf(value, sizeof(value), "%d", c->spec->oom_score_adj);
+	ret = nslab_fault("oom-score") ? -EIO : nslab_write_file(path, value, strlen(value));
+	if (ret == -EACCES)
+		return nslab_fail(e, -ret, "oom-score", "%d: lowering it needs CAP_SYS_RESOURCE, "
+				  "which nslab lacks here", c->spec->oom_score_adj);
+	return ret ? nslab_fail(e, -ret, "oom-score", "%s: %s", path, strerror(-ret)) : 0;
+}
+
 /*
  * What the host does for the first process once it exists (its id maps,
  * root, veth, persisted namespaces, state), each stage ended by a release.
@@ -898,6 +925,8 @@ static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
 		ret = nslab_user_mounts_idmap(spec, c->mount_fd, c->pid, e);
 	if (!ret && spec->net.mode == NSLAB_NET_VETH)
 		ret = add_veth(c, e);
+	if (!ret && spec->oom_score_set)
+		ret = set_oom_score(c, e);
 	if (!ret)
 		ret = release(sync_fd, report_fd, false, -1, e);
 	if (!ret)

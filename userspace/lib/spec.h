@@ -48,6 +48,7 @@ struct nslab_net {
 };
 
 #define NSLAB_MAX_MOUNTS 16
+#define NSLAB_MAX_SYSCTL 32
 
 /*
  * A mount the user adds (-v, --mount, --tmpfs; config.json's mounts), made
@@ -127,6 +128,12 @@ struct nslab_spec {
 	const char *pid_file;		/* --pid-file: the first process's host pid, once set up */
 	const char *console_socket;	/* --console-socket: where the pty's master goes (-t) */
 	int preserve_fds;		/* --preserve-fds N: fds 3..3+N-1 reach the command */
+	int umask;			/* OCI process.user.umask, or -1: nslab's own */
+	bool oom_score_set;
+	int oom_score_adj;		/* OCI process.oomScoreAdj, written by the host */
+	const char *sysctl[NSLAB_MAX_SYSCTL][2];	/* OCI linux.sysctl: key, value */
+	int n_sysctl;
+	unsigned short console_rows, console_cols;	/* OCI process.consoleSize; 0: unset */
 	struct nslab_rlimit rlimits[RLIM_NLIMITS];
 	int n_rlimits;
 	char *const *argv;
