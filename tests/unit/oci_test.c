@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -217,6 +218,29 @@ Test(oci_parse, seccomp_and_masks)
 	done(&p);
 }
 
+Test(oci_parse, devices_and_allow_rules)
+{
+	struct parsed p;
+	const struct nslab_device *d;
+
+	accepted(&p, "{\"linux\":{\"devices\":[{\"path\":\"/dev/a/b\",\"type\":\"b\",\"major\":8,"
+		     "\"minor\":1,\"fileMode\":384,\"uid\":5,\"gid\":6},{\"path\":\"/dev/f\",\"type\":\"p\"}],"
+		     "\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,"
+		     "\"type\":\"c\",\"major\":10,\"access\":\"r\"}]}}}");
+	cr_assert_eq(p.spec.devices.n, 3);
+	d = &p.spec.devices.dev[0];
+	cr_assert(d->kind == NSLAB_DEVICE_NODE && !strcmp(d->path, "/dev/a/b") &&
+		  d->mode == (S_IFBLK | 0600) && d->uid == 5 && d->gid == 6);
+	cr_assert(d->rule.type == 'b' && d->rule.major == 8 && d->rule.minor == 1 &&
+		  d->rule.access == NSLAB_DEV_RWM);
+	d = &p.spec.devices.dev[1];
+	cr_assert(d->kind == NSLAB_DEVICE_NODE && d->mode == (S_IFIFO | 0666) && d->rule.type == 0);
+	d = &p.spec.devices.dev[2];
+	cr_assert(d->kind == NSLAB_DEVICE_RULE && d->rule.type == 'c' && d->rule.major == 10 &&
+		  d->rule.minor == NSLAB_DEV_WILDCARD && d->rule.access == NSLAB_DEV_READ);
+	done(&p);
+}
+
 Test(oci_parse, umask_oom_score_console_size_sysctl)
 {
 	struct parsed p;
@@ -347,8 +371,14 @@ static const struct { const char *patch, *why; } refusals[] = {
 	  "\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}",
 	  "linux.sysctl: net.ipv4.ip_forward: the container shares the host's net namespace" },
 	{ "{\"linux\":{\"rootfsPropagation\":\"shared\"}}", "linux.rootfsPropagation:" },
-	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]}}",
-	  "linux.devices: device nodes" },
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/tmp/x\",\"type\":\"c\",\"major\":1,\"minor\":3}]}}",
+	  "linux.devices[0]: path \"/tmp/x\" is not a path below /dev/" },
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"q\",\"major\":1,\"minor\":3}]}}",
+	  "linux.devices[0]: type \"q\" is not one of" },
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"minor\":3}]}}",
+	  "linux.devices[0]: \"major\" is missing" },
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"p\",\"fileMode\":4096}]}}",
+	  "linux.devices[0]: fileMode 4096 is not a permission mode" },
 	{ "{\"linux\":{\"frob\":1}}", "linux.frob: unknown field" },
 	{ "{\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"pid\"}]}}",
 	  "linux.namespaces[2]: namespace type \"pid\" listed twice" },
@@ -400,9 +430,12 @@ static const struct { const char *patch, *why; } refusals[] = {
 	{ "{\"linux\":{\"resources\":{\"cpu\":{\"cpus\":\"0-x\"}}}}", "linux.resources.cpu.cpus:" },
 	{ "{\"linux\":{\"resources\":{\"pids\":{\"limit\":\"10\"}}}}", "linux.resources.pids.limit: expected int" },
 	{ "{\"linux\":{\"resources\":{\"blockIO\":{\"weight\":5}}}}", "linux.resources.blockIO.weight:" },
-	{ "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
-	  "{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,\"access\":\"rwm\"}]}}}",
-	  "linux.resources.devices[1]: only" },
+	{ "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"type\":\"c\",\"access\":\"rwm\"}]}}}",
+	  "linux.resources.devices[0]: a deny rule other than deny-all" },
+	{ "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}}}",
+	  "linux.resources.devices[0]: an allow rule needs type" },
+	{ "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"c\",\"access\":\"rx\"}]}}}",
+	  "linux.resources.devices[0]: an allow rule needs type" },
 	{ "{\"linux\":{\"resources\":{\"unified\":{\"memory.high\":\"1\"}}}}", "linux.resources.unified:" },
 	{ "{\"linux\":{\"cgroupsPath\":\"system.slice:nslab:c1\"}}", "linux.cgroupsPath: systemd's" },
 	{ "{\"linux\":{\"cgroupsPath\":\"/lab/other\"}}", "linux.cgroupsPath: must be [/]PARENT/c1" },

@@ -74,5 +74,6 @@ int cmd_counters(int argc, char **argv);
 int cmd_module(int argc, char **argv);
 int cmd_spec(int argc, char **argv);
 int cmd_features(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -843,12 +844,46 @@ static int block_io(struct octx *o, json_object *v, const char *path)
 	return WALK(o, v, path, t);
 }
 
-/* Only the deny-all rule: nslab then allows Docker's default devices, and each --device. */
+/* A free slot of spec->devices, or NULL after bad(). */
+static struct nslab_device *new_device(struct octx *o, const char *at, enum nslab_device_kind kind)
+{
+	struct nslab_devices *d = &o->spec->devices;
+
+	if (d->n >= NSLAB_MAX_DEVICES) {
+		bad(o, at, "more than %d devices", NSLAB_MAX_DEVICES);
+		return NULL;
+	}
+	memset(&d->dev[d->n], 0, sizeof(d->dev[0]));
+	d->dev[d->n].kind = kind;
+	return &d->dev[d->n++];
+}
+
+/* A number of @r's member @key: absent or null is the wildcard (or, @required, refused). */
+static int dev_number(struct octx *o, json_object *r, const char *at, const char *key,
+		      bool required, long *out)
+{
+	json_object *v;
+	long long n = NSLAB_DEV_WILDCARD;
+	int ret = member(o, r, at, key, json_type_int, required, &v);
+
+	if (!ret && v)
+		ret = integer(o, v, at, 0, UINT32_MAX, &n);
+	*out = (long)n;
+	return ret;
+}
+
+/*
+ * The deny-all rule, which nslab's allowlist starts from anyway (Docker's
+ * defaults), and allow rules for one type; any other deny is refused.
+ */
 static int device_rule(struct octx *o, json_object *r, const char *at)
 {
 	static const char *const keys[] = { "allow", "type", "major", "minor", "access", NULL };
-	json_object *allow, *type, *major, *minor, *access;
+	json_object *allow, *type, *access;
+	struct nslab_dev_rule rule = { 0 };
+	struct nslab_device *d;
 	int ret = only_keys(o, r, at, keys);
+	const char *t, *a;
 
 	if (!ret)
 		ret = member(o, r, at, "allow", json_type_boolean, true, &allow);
@@ -856,16 +891,28 @@ static int device_rule(struct octx *o, json_object *r, const char *at)
 		ret = member(o, r, at, "type", json_type_string, false, &type);
 	if (!ret)
 		ret = member(o, r, at, "access", json_type_string, false, &access);
+	if (!ret)
+		ret = dev_number(o, r, at, "major", false, &rule.major);
+	if (!ret)
+		ret = dev_number(o, r, at, "minor", false, &rule.minor);
 	if (ret)
 		return ret;
-	json_object_object_get_ex(r, "major", &major);
-	json_object_object_get_ex(r, "minor", &minor);
-	if (json_object_get_boolean(allow) || (type && strcmp(json_object_get_string(type), "a")) ||
-	    (major && !json_object_is_type(major, json_type_null)) ||
-	    (minor && !json_object_is_type(minor, json_type_null)) ||
-	    (access && strcmp(json_object_get_string(access), "rwm")))
-		return bad(o, at, "only {\"allow\": false, \"access\": \"rwm\"} for now (nslab allows "
-			   "Docker's default devices)");
+	t = type ? json_object_get_string(type) : "a";
+	a = access ? json_object_get_string(access) : "rwm";
+	if (!json_object_get_boolean(allow))
+		return strcmp(t, "a") || rule.major != NSLAB_DEV_WILDCARD ||
+		       rule.minor != NSLAB_DEV_WILDCARD || strcmp(a, "rwm") ?
+		       bad(o, at, "a deny rule other than deny-all (nslab starts from Docker's allowlist)") : 0;
+	if ((strcmp(t, "c") && strcmp(t, "b")) || !*a || strspn(a, "rwm") != strlen(a))
+		return bad(o, at, "an allow rule needs type \"c\" or \"b\" and access of \"rwm\" "
+			   "(nslab keeps Docker's allowlist otherwise)");
+	rule.type = t[0];
+	rule.access = (strchr(a, 'r') ? NSLAB_DEV_READ : 0) | (strchr(a, 'w') ? NSLAB_DEV_WRITE : 0) |
+		      (strchr(a, 'm') ? NSLAB_DEV_MKNOD : 0);
+	d = new_device(o, at, NSLAB_DEVICE_RULE);
+	if (!d)
+		return -EINVAL;
+	d->rule = rule;
 	return 0;
 }
 
@@ -968,6 +1015,76 @@ static int masks(struct octx *o, json_object *v, const char *path)
 	return 0;
 }
 
+/* The node's type, as S_IF*, and its cgroup rule's type (0 for a fifo). */
+static int dev_type(struct octx *o, const char *t, const char *at, mode_t *mode, char *rule)
+{
+	static const struct { const char *name; mode_t mode; char rule; } types[] = {
+		{ "c", S_IFCHR, 'c' }, { "u", S_IFCHR, 'c' }, { "b", S_IFBLK, 'b' }, { "p", S_IFIFO, 0 },
+	};
+
+	for (size_t i = 0; i < N_ELEMENTS(types); i++)
+		if (strcmp(t, types[i].name) == 0) {
+			*mode = types[i].mode;
+			*rule = types[i].rule;
+			return 0;
+		}
+	return bad(o, at, "type \"%s\" is not one of c, u, b, p", t);
+}
+
+/* fileMode (default 0666), uid and gid (default 0): absent, dev_number gives the wildcard. */
+static int dev_ids(struct octx *o, json_object *r, const char *at, struct nslab_device *d)
+{
+	long mode, uid, gid;
+	int ret = dev_number(o, r, at, "fileMode", false, &mode);
+
+	if (!ret)
+		ret = dev_number(o, r, at, "uid", false, &uid);
+	if (!ret)
+		ret = dev_number(o, r, at, "gid", false, &gid);
+	if (ret)
+		return ret;
+	if (mode > 07777)
+		return bad(o, at, "fileMode %ld is not a permission mode", mode);
+	d->mode |= (mode_t)(mode == NSLAB_DEV_WILDCARD ? 0666 : mode);
+	d->uid = (uid_t)(uid == NSLAB_DEV_WILDCARD ? 0 : uid);
+	d->gid = (gid_t)(gid == NSLAB_DEV_WILDCARD ? 0 : gid);
+	return 0;
+}
+
+/* One linux.devices entry: a node below /dev, and a rwm rule for it (runc's). */
+static int device_node(struct octx *o, json_object *r, const char *at)
+{
+	static const char *const keys[] = { "path", "type", "major", "minor", "fileMode", "uid",
+					    "gid", NULL };
+	json_object *path, *type;
+	struct nslab_device *d;
+	const char *p;
+	int ret = only_keys(o, r, at, keys);
+
+	if (!ret)
+		ret = member(o, r, at, "path", json_type_string, true, &path);
+	if (!ret)
+		ret = member(o, r, at, "type", json_type_string, true, &type);
+	if (ret || !(d = new_device(o, at, NSLAB_DEVICE_NODE)))
+		return ret ? ret : -EINVAL;
+	p = json_object_get_string(path);
+	if (strncmp(p, "/dev/", 5) || !p[5] || strstr(p, "/../") || strlen(p) >= sizeof(d->path))
+		return bad(o, at, "path \"%s\" is not a path below /dev/", p);
+	snprintf(d->path, sizeof(d->path), "%s", p);
+	ret = dev_type(o, json_object_get_string(type), at, &d->mode, &d->rule.type);
+	if (!ret && d->rule.type)
+		ret = dev_number(o, r, at, "major", true, &d->rule.major);
+	if (!ret && d->rule.type)
+		ret = dev_number(o, r, at, "minor", true, &d->rule.minor);
+	d->rule.access = NSLAB_DEV_RWM;
+	return ret ? ret : dev_ids(o, r, at, d);
+}
+
+static int device_nodes(struct octx *o, json_object *v, const char *path)
+{
+	return each_object(o, v, path, device_node);
+}
+
 /* Kept as they are; whether each is namespaced is known once linux.namespaces is read (check_sysctl). */
 static int sysctls(struct octx *o, json_object *v, const char *path)
 {
@@ -994,8 +1111,7 @@ static int linux_section(struct octx *o, json_object *v, const char *path)
 		{ "seccomp", json_type_object, seccomp, NULL },
 		{ "maskedPaths", json_type_array, masks, NULL },
 		{ "readonlyPaths", json_type_array, masks, NULL },
-		{ "devices", json_type_array, NULL,
-		  "device nodes are not supported yet (nslab makes Docker's default ones)" },
+		{ "devices", json_type_array, device_nodes, NULL },
 		{ "sysctl", json_type_object, sysctls, NULL },
 		{ "rootfsPropagation", json_type_string, NOT_YET },
 		{ "mountLabel", json_type_string, NULL, "SELinux is not supported" },
