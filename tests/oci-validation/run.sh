@@ -16,6 +16,7 @@
 #   tap/TEST.tap, tap/TEST.err   each test's TAP (stdout) and its stderr
 #   tap/TEST.calls               each call of the runtime the test made, with
 #                                the runtime's stderr and a failure's status
+#   tap/TEST.create-PID.json     the config.json of each create
 #   summary.txt                  one line per test: name, PASS/FAIL/SKIP,
 #                                and for a failure its first failing assertion
 # and prints the summary, closing with "N passed, N failed, N skipped".
@@ -82,6 +83,12 @@ prepare_rundir() {
 	cat >"$out/run/runtime" <<-'EOF'
 	#!/bin/bash
 	printf '+ runtime %s\n' "$*" >>"$OCI_VALIDATION_LOG"
+	if [ "$1" = create ]; then
+		b=.; prev=
+		for a; do [ "$prev" = --bundle ] && b=$a; prev=$a; done
+		keep=${OCI_VALIDATION_LOG%.calls}.create-$$.json
+		cp "$b/config.json" "$keep" && echo "  config.json kept as $keep" >>"$OCI_VALIDATION_LOG"
+	fi
 	"$OCI_VALIDATION_RUNTIME" "$@" 2> >(tee -a "$OCI_VALIDATION_LOG" >&2)
 	rc=$?
 	[ $rc = 0 ] || echo "= exit $rc" >>"$OCI_VALIDATION_LOG"
