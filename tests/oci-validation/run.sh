@@ -75,6 +75,10 @@ tests() {
 # directory.  It runs the runtime through run/runtime, which logs each call
 # (its arguments, its stderr, a failure's exit status) to tap/TEST.calls: a
 # failing test's cause is a runtime's error the suite itself rarely prints.
+# Where the suite gives the runtime a file as stderr (create's, which the
+# container keeps), the log copies what the runtime wrote there once it has
+# exited: a pipe through tee would reach that file only after the suite
+# read it.
 prepare_rundir() {
 	rm -rf "$out"
 	mkdir -p "$out/tap" "$out/run"
@@ -89,8 +93,16 @@ prepare_rundir() {
 		keep=${OCI_VALIDATION_LOG%.calls}.create-$$.json
 		cp "$b/config.json" "$keep" && echo "  config.json kept as $keep" >>"$OCI_VALIDATION_LOG"
 	fi
-	"$OCI_VALIDATION_RUNTIME" "$@" 2> >(tee -a "$OCI_VALIDATION_LOG" >&2)
-	rc=$?
+	err=$(readlink /proc/self/fd/2)
+	if [ -f "$err" ]; then
+		before=$(stat -c %s "$err")
+		"$OCI_VALIDATION_RUNTIME" "$@"
+		rc=$?
+		tail -c +$((before + 1)) "$err" >>"$OCI_VALIDATION_LOG"
+	else
+		"$OCI_VALIDATION_RUNTIME" "$@" 2> >(tee -a "$OCI_VALIDATION_LOG" >&2)
+		rc=$?
+	fi
 	[ $rc = 0 ] || echo "= exit $rc" >>"$OCI_VALIDATION_LOG"
 	exit $rc
 	EOF
@@ -135,10 +147,19 @@ verdict() {
 }
 
 # The first line of a test's stderr that is the runtime's (or the test's)
-# own, not one of the suite's wrappers around it; else the first line.
+# own, not one of the suite's wrappers around it; where there is none (a
+# bare "exit status N"), the error of the last runtime call that failed.
 first_error() {
-	grep -m1 -v -E '^[[:space:]]*$|^failed to (create|start|delete) the container$|^Clean: |^exit status [0-9]+$' "$1" ||
-		grep -m1 -v '^[[:space:]]*$' "$1" || true
+	line=$(grep -m1 -v -E '^[[:space:]]*$|^failed to (create|start|delete) the container$|^Clean: |^exit status [0-9]+$' "$1.err" ||
+		grep -m1 -v '^[[:space:]]*$' "$1.err" || true)
+	case $line in
+	"" | "exit status "*)
+		awk '/^\+ runtime / { call = substr($0, 3); msg = "" }
+			/^[^+= ]/ && msg == "" { msg = $0 }
+			/^= exit/ { last = call ": " msg }
+			END { if (last) print last }' "$1.calls" 2>/dev/null | grep . || echo "$line" ;;
+	*) echo "$line" ;;
+	esac
 }
 
 summarise() {
@@ -152,7 +173,7 @@ prepare_rundir
 echo "running $(tests | wc -l) tests against $runtime; TAP in $out/tap" >&2
 for t in $(tests); do
 	rc=$(run_one "$t")
-	line="$t	$(verdict "$t" "$rc" "$(first_error "$out/tap/$t.err")")"
+	line="$t	$(verdict "$t" "$rc" "$(first_error "$out/tap/$t")")"
 	echo "$line" >>"$out/summary.txt"
 	echo "$line"
 done
