@@ -20,8 +20,8 @@
 #   summary.txt                  one line per test: name, PASS/FAIL/SKIP,
 #                                and for a failure its first failing assertion
 # and prints the summary, closing with "N passed, N failed, N skipped".
-# A test passes when it exits 0 and its TAP has no "not ok"; it is skipped
-# when every assertion it made was a SKIP.  Exits 0 once every test ran,
+# A test passes when it exits 0 and reports no failure (see verdict); it is
+# skipped when every assertion it made was a SKIP.  Exits 0 once every test ran,
 # whatever they found: the summary is the result.
 set -eu
 
@@ -115,12 +115,13 @@ run_one() {
 		>"$out/tap/$1.tap" 2>"$out/tap/$1.err" </dev/null) && echo 0 || echo $?
 }
 
-# PASS, FAIL or SKIP, then why.  The suite's tests say "failed" three ways:
-# a "not ok" (told with the "stderr", else the "error", of its YAML diagnostic,
-# where the runtime's own message is, else the test's stderr), a non-zero exit (told by the first line of
-# stderr), or, in the hook tests, an "error" diagnostic and no assertion at
-# all ("1..0").  A test that asserts nothing and reports no error passed: the
-# *_fail tests do that when the runtime refused what it had to refuse.
+# PASS, FAIL or SKIP, then why ($3: first_error's line).  The suite's tests
+# say "failed" three ways: a "not ok" (told with the "stderr", else the
+# "error", of its YAML diagnostic, where the runtime's own message is), a
+# non-zero exit, or, in the hook tests, an "error" diagnostic and no
+# assertion at all ("1..0").  A test that asserts nothing and reports no
+# error passed: the *_fail tests do that when the runtime refused what it
+# had to refuse.
 verdict() {
 	awk -v rc="$2" -v err="$3" -v limit="$TEST_TIMEOUT" '
 		function value(line) {
