@@ -694,3 +694,31 @@ Test(cgroup, X3_bad_limits_refused)
 		cr_skip_test("this machine has a CPU 99");
 	REFUSED(&r, "--cpuset", "--cpuset", "99");
 }
+
+/*
+ * G4: without a cgroup namespace (and so without a user namespace, which
+ * could not mount cgroupfs) /sys/fs/cgroup shows the container's own cgroup
+ * alone, bound read-only, as runc does: its limit, none of the host's tree.
+ */
+Test(cgroup, G4_without_cgroupns_only_its_own_cgroup)
+{
+	char script[PATH_MAX + 128];
+	const char *dir;
+	struct run_result r;
+
+	require_root();
+	host_layout();
+	dir = cg_host.v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory";
+	snprintf(script, sizeof(script), "cat %s/%s; ls %s | grep -c '^nslab$'; true", dir,
+		 cg_host.v2 ? "memory.max" : "memory.limit_in_bytes", dir);
+	NSLAB(&r, "run", "--ns", "uts,ipc,pid,mnt,net", "--memory", "32m", "--", "sh", "-c", script);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "33554432\n0\n", "%s", script);
+	/* Negative control: the host's root of that hierarchy holds nslab's parent and no such limit. */
+	snprintf(script, sizeof(script), "ls %s | grep -c '^nslab$'",
+		 cg_host.v2 ? cg_host.v2_mount : hierarchy(CG_MEMORY));
+	NSLAB(&r, "run", "-d", "--name", "g4", "--", "sleep", "30");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_expect_eq(host_sh(script, NULL, 0), 0, "the host's tree has no nslab parent: %s", script);
+	NSLAB(&r, "rm", "-f", "g4");
+}

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "cghost.h"
 #include "harness.h"
 #include "lab.h"
 #include "leaks.h"
@@ -142,24 +143,6 @@ Test(oci, O5_read_only_root, .fini = lab_cleanup)
 	cr_assert_eq(access(dir, F_OK), 0, "the write did not reach root.path");
 }
 
-/* The limit file of container @id's cgroup, v1 (hybrid) or v2; -1 if absent, LLONG_MAX for max. */
-static long long cg_value(const char *v1_ctrl, const char *id, const char *v1_file, const char *v2_file)
-{
-	char path[PATH_MAX], *text;
-	long long v = -1;
-
-	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/nslab/%s/%s", v1_ctrl, id, v1_file);
-	text = slurp(path);
-	if (!text) {
-		snprintf(path, sizeof(path), "/sys/fs/cgroup/nslab/%s/%s", id, v2_file);
-		text = slurp(path);
-	}
-	if (text)
-		v = strncmp(text, "max", 3) == 0 ? LLONG_MAX : strtoll(text, NULL, 10);
-	free(text);
-	return v;
-}
-
 static void rm_o6(void)
 {
 	struct run_result r;
@@ -171,23 +154,26 @@ static void rm_o6(void)
 Test(oci, O6_memory_and_pids_limits, .fini = rm_o6)
 {
 	char dir[PATH_MAX];
+	const char *mem;
 	struct run_result r;
 
 	require_root();
+	host_layout();
+	mem = cg_host.v2 ? "memory.max" : "memory.limit_in_bytes";
 	bundle_make_script(dir, NULL, "{\"linux\":{\"resources\":{\"memory\":{\"limit\":67108864},"
 			   "\"pids\":{\"limit\":32}}}}", "sleep 60");
 	NSLAB(&r, "run", "-d", "--bundle", dir, "o6");
 	cr_assert_eq(r.code, 0, "%s", r.err);
-	cr_assert_eq(cg_value("memory", "o6", "memory.limit_in_bytes", "memory.max"), 64LL << 20);
-	cr_assert_eq(cg_value("pids", "o6", "pids.max", "pids.max"), 32);
+	cr_assert_eq(cg_value(CG_MEMORY, "o6", mem, NULL), 64LL << 20);
+	cr_assert_eq(cg_value(CG_PIDS, "o6", "pids.max", NULL), 32);
 	NSLAB(&r, "rm", "-f", "o6");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	/* Negative control: the same bundle without resources has neither limit. */
 	bundle_make_script(dir, NULL, "{}", "sleep 60");
 	NSLAB(&r, "run", "-d", "--bundle", dir, "o6");
 	cr_assert_eq(r.code, 0, "%s", r.err);
-	cr_assert_geq(cg_value("memory", "o6", "memory.limit_in_bytes", "memory.max"), 1LL << 50);
-	cr_assert_eq(cg_value("pids", "o6", "pids.max", "pids.max"), LLONG_MAX);
+	cr_assert_geq(cg_value(CG_MEMORY, "o6", mem, NULL), 1LL << 50);
+	cr_assert_eq(cg_value(CG_PIDS, "o6", "pids.max", NULL), LLONG_MAX);
 }
 
 Test(oci, O7_seccomp_in_oci_form)
@@ -554,4 +540,37 @@ Test(oci, O31_device_cgroup_allow_rule)
 	snprintf(patch, sizeof(patch), "{\"linux\":{%s}}", NO_USERNS);
 	run_script(&r, "o31", patch, script);
 	cr_assert(strstr(r.out, "Operation not permitted"), "%s", r.out);
+}
+
+/*
+ * O32: linux.cgroupsPath's leaf is the cgroup's name, as podman names it
+ * (libpod-ID): the limit is read back there, and rm removes it with its parent.
+ */
+Test(oci, O32_cgroups_path_leaf_as_given)
+{
+	char dir[PATH_MAX], leaf[2 * PATH_MAX], named[2 * PATH_MAX];
+	const char *root;
+	struct run_result r;
+	char *limit;
+
+	require_root();
+	host_layout();
+	root = cg_host.v2 ? cg_host.v2_mount : hierarchy(CG_MEMORY);
+	cr_assert_not_null(root, "no memory hierarchy");
+	snprintf(leaf, sizeof(leaf), "%s/o32parent/libpod-o32/%s", root,
+		 cg_host.v2 ? "memory.max" : "memory.limit_in_bytes");
+	snprintf(named, sizeof(named), "%s/o32parent/o32", root);
+	bundle_make_script(dir, NULL, "{\"linux\":{\"cgroupsPath\":\"/o32parent/libpod-o32\","
+			   "\"resources\":{\"memory\":{\"limit\":33554432}}}}", "sleep 60");
+	NSLAB(&r, "run", "-d", "--bundle", dir, "o32");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	limit = slurp(leaf);
+	cr_expect(limit && atoll(limit) == 33554432, "%s: %s", leaf, limit ? limit : "missing");
+	free(limit);
+	/* Negative control: nothing is named after the container itself. */
+	cr_expect_neq(access(named, F_OK), 0, "%s exists", named);
+	NSLAB(&r, "rm", "-f", "o32");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	snprintf(named, sizeof(named), "%s/o32parent", root);
+	cr_assert_neq(access(named, F_OK), 0, "rm left %s", named);
 }

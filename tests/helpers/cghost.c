@@ -90,7 +90,7 @@ long long cg_value(enum ctrl c, const char *name, const char *file, const char *
 	if (!text)
 		return -1;
 	if (!key) {
-		v = strtoll(text, NULL, 10);
+		v = strncmp(text, "max", 3) == 0 ? LLONG_MAX : strtoll(text, NULL, 10);
 	} else {
 		size_t len = strlen(key);
 

@@ -32,8 +32,9 @@ const char *hierarchy(enum ctrl c);
 /* The container's cgroup dir for @c (the nslab parent if @name is NULL); false if unmounted. */
 bool cg_dir(enum ctrl c, const char *name, char path[PATH_MAX]);
 /*
- * A number from the container's cgroup file: the first one in it, or the
- * one after "KEY " when @key is given.  -1 if the file or key is missing.
+ * A number from the container's cgroup file: the first one in it ("max":
+ * LLONG_MAX), or the one after "KEY " when @key is given.  -1 if the file or
+ * key is missing.
  */
 long long cg_value(enum ctrl c, const char *name, const char *file, const char *key);
 

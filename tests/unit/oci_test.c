@@ -195,6 +195,15 @@ Test(oci_parse, resources)
 	cr_assert_eq(p.spec.limits.pids, 32);
 	cr_assert_eq(p.spec.limits.io_weight, 1 + 490 * 9999 / 990);
 	cr_assert_str_eq(p.spec.cgroup_parent, "lab");
+	cr_assert_str_eq(p.spec.cgroup_leaf, "c1");
+	done(&p);
+	/* podman's cgroupfs manager: a leaf of its own, a parent of two parts; one part is the leaf. */
+	accepted(&p, "{\"linux\":{\"cgroupsPath\":\"/machine/libpod_parent/libpod-0af1\"}}");
+	cr_assert_str_eq(p.spec.cgroup_parent, "machine/libpod_parent");
+	cr_assert_str_eq(p.spec.cgroup_leaf, "libpod-0af1");
+	done(&p);
+	accepted(&p, "{\"linux\":{\"cgroupsPath\":\"cgrouptest\"}}");
+	cr_assert(!p.spec.cgroup_parent && !strcmp(p.spec.cgroup_leaf, "cgrouptest"));
 	done(&p);
 	accepted(&p, "{\"linux\":{\"resources\":{\"memory\":{\"reservation\":33554432},"
 		     "\"cpu\":{\"mems\":\"0\"}}}}");
@@ -447,8 +456,9 @@ static const struct { const char *patch, *why; } refusals[] = {
 	  "linux.resources.devices[0]: an allow rule needs type" },
 	{ "{\"linux\":{\"resources\":{\"unified\":{\"memory.high\":\"1\"}}}}", "linux.resources.unified:" },
 	{ "{\"linux\":{\"cgroupsPath\":\"system.slice:nslab:c1\"}}", "linux.cgroupsPath: systemd's" },
-	{ "{\"linux\":{\"cgroupsPath\":\"/lab/other\"}}", "linux.cgroupsPath: must be [/]PARENT/c1" },
-	{ "{\"linux\":{\"cgroupsPath\":\"c1\"}}", "linux.cgroupsPath: must be" },
+	{ "{\"linux\":{\"cgroupsPath\":\"/lab/../x\"}}", "linux.cgroupsPath: \"/lab/../x\" is not" },
+	{ "{\"linux\":{\"cgroupsPath\":\"/lab/a b\"}}", "linux.cgroupsPath: \"/lab/a b\" is not" },
+	{ "{\"linux\":{\"cgroupsPath\":\"/lab/\"}}", "linux.cgroupsPath: \"/lab/\" is not" },
 	{ "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOPE\"}}}",
 	  "linux.seccomp: defaultAction: unknown action" },
 	{ "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"

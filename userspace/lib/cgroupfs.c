@@ -3,7 +3,9 @@
  * The container's view of cgroupfs at /sys/fs/cgroup, read-only as Docker
  * mounts it (docs/conformance.md G2): with a cgroup namespace each hierarchy's root
  * is the container's own cgroup, and nothing in it can be changed, which also
- * closes v1's release_agent (CVE-2022-0492).
+ * closes v1's release_agent (CVE-2022-0492).  Without one a new mount would
+ * show the host's whole tree: the container's own cgroup directory of each
+ * hierarchy is bound instead, as runc does.
  */
 #include "cgroupfs.h"
 #include "mountfd.h"
@@ -18,16 +20,34 @@
 
 #define RO_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
-/* One v1 hierarchy: controller @first and those co-mounted with it, on a directory of @base_fd. */
-static int mount_v1_hierarchy(const struct nslab_cg_layout *l, int first, int base_fd)
+/* A read-only bind of the container's own cgroup, <mount_point>/<cg->rel> on the host. */
+static int own_cgroup(const struct nslab_cgroup *cg, const char *mount_point)
 {
-	const char *mount_point = l->v1_mount[first];
+	char path[2 * PATH_MAX];
+	int mnt, ret;
+
+	snprintf(path, sizeof(path), "%s/%s", mount_point, cg->rel);
+	mnt = nslab_clone_tree(AT_FDCWD, path, 0);
+	if (mnt < 0)
+		return mnt;
+	ret = nslab_mount_read_only(mnt, 0);
+	if (ret) {
+		close(mnt);
+		return ret;
+	}
+	return mnt;
+}
+
+/* One v1 hierarchy: controller @first and those co-mounted with it, on a directory of @base_fd. */
+static int mount_v1_hierarchy(const struct nslab_cgroup *cg, bool own_ns, int first, int base_fd)
+{
+	const char *mount_point = cg->layout.v1_mount[first];
 	const char *leaf = strrchr(mount_point, '/');
 	char opts[128] = "ro";
 	int mnt, ret;
 
 	for (int c = first; c < NSLAB_CG_NCTRL; c++) {
-		if (strcmp(l->v1_mount[c], mount_point) != 0)
+		if (strcmp(cg->layout.v1_mount[c], mount_point) != 0)
 			continue;
 		strcat(opts, ",");
 		strcat(opts, nslab_cg_ctrl_names[c]);
@@ -35,7 +55,7 @@ static int mount_v1_hierarchy(const struct nslab_cg_layout *l, int first, int ba
 	leaf = leaf ? leaf + 1 : mount_point;
 	if (mkdirat(base_fd, leaf, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	mnt = nslab_fs_mount("cgroup", "cgroup", opts, RO_ATTRS);
+	mnt = own_ns ? nslab_fs_mount("cgroup", "cgroup", opts, RO_ATTRS) : own_cgroup(cg, mount_point);
 	ret = nslab_mount_at(mnt, base_fd, leaf, NSLAB_MOUNT_DIR);
 	if (mnt >= 0)
 		close(mnt);
@@ -43,8 +63,9 @@ static int mount_v1_hierarchy(const struct nslab_cg_layout *l, int first, int ba
 }
 
 /* v1: a tmpfs of one directory per hierarchy, on @base_fd, read-only once filled. */
-static int mount_v1(const struct nslab_cg_layout *layout, int base_fd, struct nslab_error *e)
+static int mount_v1(const struct nslab_cgroup *cg, bool own_ns, int base_fd, struct nslab_error *e)
 {
+	const struct nslab_cg_layout *layout = &cg->layout;
 	int tmp = nslab_fs_mount("tmpfs", "cgroup", "mode=755",
 				 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	int ret = nslab_mount_onto(tmp, base_fd);
@@ -58,7 +79,7 @@ static int mount_v1(const struct nslab_cg_layout *layout, int base_fd, struct ns
 			continue;
 		for (int o = 0; o < c; o++)
 			seen |= strcmp(layout->v1_mount[o], layout->v1_mount[c]) == 0;
-		ret = seen ? 0 : mount_v1_hierarchy(layout, c, tmp);
+		ret = seen ? 0 : mount_v1_hierarchy(cg, own_ns, c, tmp);
 		if (ret)
 			nslab_fail(e, ret, "cgroupfs", "%s: %s", nslab_cg_ctrl_names[c],
 				   strerror(-ret));
@@ -70,14 +91,14 @@ static int mount_v1(const struct nslab_cg_layout *layout, int base_fd, struct ns
 	return ret;
 }
 
-int nslab_mount_cgroupfs(const struct nslab_cg_layout *layout, int sys_fd,
+int nslab_mount_cgroupfs(const struct nslab_cgroup *cg, bool own_ns, int sys_fd,
 			 struct nslab_error *e)
 {
 	int base_fd, mnt, ret = nslab_fault("cgroupfs");
 
 	if (ret)
 		return nslab_fail(e, ret, "cgroupfs", NULL);
-	if (layout->mode == NSLAB_CG_NONE)
+	if (cg->layout.mode == NSLAB_CG_NONE)
 		return 0;
 	base_fd = nslab_open_in_root(sys_fd, "fs/cgroup", NSLAB_MOUNT_DIR);
 	/* A /sys bound from the host already shows the host's cgroup mounts, read-only. */
@@ -85,15 +106,16 @@ int nslab_mount_cgroupfs(const struct nslab_cg_layout *layout, int sys_fd,
 		return 0;
 	if (base_fd < 0)
 		return nslab_fail(e, base_fd, "cgroupfs", "/sys/fs/cgroup: %s", strerror(-base_fd));
-	if (layout->mode == NSLAB_CG_V2) {
-		mnt = nslab_fs_mount("cgroup2", "cgroup2", "ro", RO_ATTRS);
+	if (cg->layout.mode == NSLAB_CG_V2) {
+		mnt = own_ns ? nslab_fs_mount("cgroup2", "cgroup2", "ro", RO_ATTRS) :
+		      own_cgroup(cg, cg->layout.v2_mount);
 		ret = nslab_mount_onto(mnt, base_fd);
 		if (ret)
 			nslab_fail(e, ret, "cgroupfs", "cgroup2: %s", strerror(-ret));
 		if (mnt >= 0)
 			close(mnt);
 	} else {
-		ret = mount_v1(layout, base_fd, e);
+		ret = mount_v1(cg, own_ns, base_fd, e);
 	}
 	close(base_fd);
 	return ret;

@@ -6,8 +6,14 @@
 #include "cgroup.h"
 #include "util.h"
 
-/* The container's read-only view of the cgroup hierarchies, in @sys_fd. */
-int nslab_mount_cgroupfs(const struct nslab_cg_layout *layout, int sys_fd,
+#include <stdbool.h>
+
+/*
+ * The container's read-only view of the cgroup hierarchies, in @sys_fd:
+ * with a cgroup namespace of its own (@own_ns) new mounts, whose root is
+ * its cgroup; else binds of its cgroup @cg's directories.
+ */
+int nslab_mount_cgroupfs(const struct nslab_cgroup *cg, bool own_ns, int sys_fd,
 			 struct nslab_error *e);
 
 #endif

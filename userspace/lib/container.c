@@ -113,7 +113,7 @@ static int child_root(struct nslab_container *c, struct nslab_error *e)
 	if (rw_path(c, "root", newroot))
 		return nslab_fail(e, ENAMETOOLONG, "rootfs", NULL);
 	ret = nslab_rootfs_setup(c->spec, newroot, c->ovl_fd, c->sys_fd, c->mount_fd,
-				 &c->cg.layout, e);
+				 &c->cg, e);
 	close_mount_fds(c);
 	return ret;
 }
@@ -690,6 +690,7 @@ static void fill_state(struct nslab_container *c)
 	snprintf(st->name, sizeof(st->name), "%s", c->spec->name);
 	snprintf(st->rootfs, sizeof(st->rootfs), "%s", c->spec->rootfs ? c->spec->rootfs : "");
 	snprintf(st->cgroup_parent, sizeof(st->cgroup_parent), "%s", c->cg.parent);
+	snprintf(st->cgroup_leaf, sizeof(st->cgroup_leaf), "%s", c->spec->cgroup_leaf ? c->spec->cgroup_leaf : "");
 	st->caps = c->spec->caps;
 	st->no_new_privs = c->spec->no_new_privs;
 	snprintf(st->seccomp, sizeof(st->seccomp), "%s", nslab_seccomp_name(&c->spec->seccomp));
@@ -846,7 +847,8 @@ static int make_exec_fifo(struct nslab_container *c, struct nslab_error *e)
 static int create_record(struct nslab_container *c, struct nslab_error *e)
 {
 	const struct nslab_spec *spec = c->spec;
-	int ret = nslab_cg_init(&c->cg, spec->cgroup_parent, spec->name);
+	int ret = nslab_cg_init(&c->cg, spec->cgroup_parent,
+				spec->cgroup_leaf ? spec->cgroup_leaf : spec->name);
 
 	if (ret)
 		return nslab_fail(e, ret, "cgroup", NULL);
@@ -1138,7 +1140,8 @@ static int kill_recorded(const struct nslab_state *st)
 
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg)
 {
-	int ret = nslab_cg_init(cg, st->cgroup_parent[0] ? st->cgroup_parent : NULL, st->name);
+	int ret = nslab_cg_init(cg, st->cgroup_parent[0] ? st->cgroup_parent : NULL,
+				st->cgroup_leaf[0] ? st->cgroup_leaf : st->name);
 
 	/* nslab makes cgroups only as root (nslab_cg_create): a user's containers have none. */
 	if (!ret && geteuid() != 0)

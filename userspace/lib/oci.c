@@ -969,7 +969,11 @@ static int resources(struct octx *o, json_object *v, const char *path)
 
 /* ---- linux: cgroupsPath, seccomp, masks ---- */
 
-/* nslab's cgroup is always PARENT/<name>: a path of that form, PARENT relative to each root. */
+/*
+ * [/]PARENT/LEAF, PARENT relative to each hierarchy's root (as runc, and
+ * podman's cgroupfs manager: /libpod_parent/libpod-ID); a path of one part
+ * is the leaf below nslab's default parent.
+ */
 static int cgroups_path(struct octx *o, json_object *v, const char *path)
 {
 	const char *s = json_object_get_string(v), *last;
@@ -978,10 +982,17 @@ static int cgroups_path(struct octx *o, json_object *v, const char *path)
 		return bad(o, path, "systemd's slice:prefix:name form is not supported (nslab uses cgroupfs)");
 	s += strspn(s, "/");
 	last = strrchr(s, '/');
-	if (!last || strcmp(last + 1, o->id) != 0)
-		return bad(o, path, "must be [/]PARENT/%s: nslab names the cgroup after the container",
-			   o->id);
-	snprintf(o->oci->cgroup_parent, sizeof(o->oci->cgroup_parent), "%.*s", (int)(last - s), s);
+	last = last ? last + 1 : s;
+	if (!*last || strstr(s, "..") || strlen(last) >= sizeof(o->oci->cgroup_leaf) ||
+	    strspn(last, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-@") !=
+	    strlen(last))
+		return bad(o, path, "\"%s\" is not [/]PARENT/NAME (NAME of [A-Za-z0-9_.@-], no \"..\")",
+			   json_object_get_string(v));
+	snprintf(o->oci->cgroup_leaf, sizeof(o->oci->cgroup_leaf), "%s", last);
+	o->spec->cgroup_leaf = o->oci->cgroup_leaf;
+	if (last == s)
+		return 0;
+	snprintf(o->oci->cgroup_parent, sizeof(o->oci->cgroup_parent), "%.*s", (int)(last - 1 - s), s);
 	o->spec->cgroup_parent = o->oci->cgroup_parent;
 	return 0;
 }

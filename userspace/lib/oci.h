@@ -19,6 +19,7 @@ struct nslab_oci {
 	json_object *doc;
 	char rootfs[PATH_MAX];
 	char cgroup_parent[PATH_MAX];
+	char cgroup_leaf[256];
 	char **argv;
 	char mount_at[NSLAB_MAX_MOUNTS][24];	/* "mounts[i]": the mounts' origins, for errors */
 	/* Read apart, checked together at the end: the order of the keys is the file's. */

@@ -146,7 +146,7 @@ static int pivot(int root_fd)
  * masks last, so that no user mount uncovers a masked path.
  */
 static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd,
-			  const int *mount_fds, const struct nslab_cg_layout *cgroups,
+			  const int *mount_fds, const struct nslab_cgroup *cgroups,
 			  struct nslab_error *e)
 {
 	_cleanup_close_ int proc = nslab_mount_proc(spec, root_fd, e), sys = -1;
@@ -161,7 +161,8 @@ static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd
 	 */
 	if (!ret && (spec->ns & NSLAB_NS_BIT(NSLAB_NS_NET)) &&
 	    ((spec->ns & NSLAB_NS_BIT(NSLAB_NS_CGROUP)) || !nslab_spec_userns(spec)))
-		ret = nslab_mount_cgroupfs(cgroups, sys, e);
+		ret = nslab_mount_cgroupfs(cgroups, spec->ns & NSLAB_NS_BIT(NSLAB_NS_CGROUP), sys,
+					   e);
 	if (!ret)
 		ret = nslab_mount_dev(spec, root_fd, e);
 	if (!ret)
@@ -172,7 +173,7 @@ static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd
 }
 
 int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
-		       int sys_fd, const int *mount_fds, const struct nslab_cg_layout *cgroups,
+		       int sys_fd, const int *mount_fds, const struct nslab_cgroup *cgroups,
 		       struct nslab_error *e)
 {
 	_cleanup_close_ int root_fd = -1;

@@ -58,7 +58,7 @@ int nslab_overlay_over(int tree, const char *lower, const char *upper, const cha
  * the rootfs could redirect.
  */
 int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
-		       int sys_fd, const int *mount_fds, const struct nslab_cg_layout *cgroups,
+		       int sys_fd, const int *mount_fds, const struct nslab_cgroup *cgroups,
 		       struct nslab_error *e);
 
 /*

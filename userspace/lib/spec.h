@@ -117,6 +117,7 @@ struct nslab_spec {
 	bool no_new_privs;		/* default on */
 	struct nslab_seccomp seccomp;
 	const char *cgroup_parent;	/* below each hierarchy's root; default "nslab" */
+	const char *cgroup_leaf;	/* OCI cgroupsPath's last part; NULL: the container's name */
 	char *env[NSLAB_MAX_ENV + 1];	/* KEY=VALUE, NULL-terminated */
 	int n_env;
 	bool env_exact;			/* env is all of it: none of nslab's PATH, HOME, HOSTNAME, TERM */

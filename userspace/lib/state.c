@@ -143,6 +143,7 @@ static json_object *state_doc(const struct nslab_state *st)
 	json_object_object_add(doc, "finished", json_object_new_int64(st->finished));
 	json_object_object_add(doc, "bundle", json_object_new_string(st->bundle));
 	json_object_object_add(doc, "oci", json_object_new_boolean(st->oci));
+	json_object_object_add(doc, "cgroup_leaf", json_object_new_string(st->cgroup_leaf));
 	return doc;
 }
 
@@ -338,7 +339,8 @@ static int read_fields(const struct state_doc *d, struct nslab_state *st)
 	    get_int(d, "exit_code", false, INT_MIN, INT_MAX, &v[6]) ||
 	    get_int(d, "finished", false, 0, LLONG_MAX, &v[7]) ||
 	    get_str(d, "bundle", false, st->bundle, sizeof(st->bundle)) ||
-	    get_bool(d, "oci", &st->oci))
+	    get_bool(d, "oci", &st->oci) ||
+	    get_str(d, "cgroup_leaf", false, st->cgroup_leaf, sizeof(st->cgroup_leaf)))
 		return -EINVAL;
 	st->pid = v[0];
 	st->pid_start = v[1];

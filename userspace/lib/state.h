@@ -20,7 +20,8 @@ struct nslab_state {
 	unsigned ns;			/* namespaces it created */
 	char rootfs[PATH_MAX];
 	char command[1024];		/* argv joined by spaces, for ps */
-	char cgroup_parent[PATH_MAX];	/* its cgroup is <cgroup_parent>/<name> */
+	char cgroup_parent[PATH_MAX];	/* its cgroup is <cgroup_parent>/<cgroup_leaf or name> */
+	char cgroup_leaf[256];		/* OCI cgroupsPath's last part, "" for the name */
 	char host_if[16];		/* host end of its veth, "" if none */
 	char addresses[256];		/* of its eth0, space-separated ADDR/PFX */
 	/* What `nslab exec` must impose again on the processes it adds. */
