@@ -574,3 +574,23 @@ Test(oci, O32_cgroups_path_leaf_as_given)
 	snprintf(named, sizeof(named), "%s/o32parent", root);
 	cr_assert_neq(access(named, F_OK), 0, "rm left %s", named);
 }
+
+/*
+ * O33: maskedPaths and readonlyPaths beyond Docker's: a masked file reads
+ * empty, a masked directory is empty, a read-only path is a read-only mount
+ * (seen in mountinfo: no write lands in the shared image).
+ */
+Test(oci, O33_masked_and_read_only_paths_beyond_dockers)
+{
+	static const char *const script = "wc -c < /etc/passwd; ls /usr | wc -l; "
+					  "grep -c ' /etc ro,' /proc/self/mountinfo; true";
+	struct run_result r;
+
+	require_root();
+	run_script(&r, "o33", "{\"linux\":{\"maskedPaths\":[\"/etc/passwd\",\"/usr\"],"
+		   "\"readonlyPaths\":[\"/etc\"]}}", script);
+	cr_assert_str_eq(r.out, "0\n0\n1\n");
+	/* Negative control: without them, the image's file and directory, no /etc mount. */
+	run_script(&r, "o33", "{}", script);
+	cr_assert(strncmp(r.out, "0\n", 2) != 0 && strstr(r.out, "\n0\n"), "%s", r.out);
+}

@@ -205,7 +205,7 @@ Test(ocirt, OL3_start_refused_unless_created)
 	assert_one_error(&r, 2, "container", "start of an unknown id");
 }
 
-/* OL4: delete refuses a live container; --force kills it, and nothing of it is left. */
+/* OL4: delete refuses a live container; --force kills it, nothing of it is left, and is then a no-op. */
 Test(ocirt, OL4_delete_force_leaves_nothing)
 {
 	const char *id = new_id("ol4");
@@ -229,6 +229,12 @@ Test(ocirt, OL4_delete_force_leaves_nothing)
 	cr_assert(wait_exit(pid, 10000), "delete --force left the process");
 	assert_unchanged(&before, "delete --force");
 	leak_free(&before);
+	/* As runc's: --force asks nothing of a container that is gone; without it, that is an error. */
+	NSLAB(&r, "delete", "--force", id);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_str_eq(r.err, "");
+	NSLAB(&r, "delete", id);
+	assert_one_error(&r, 2, "delete", "delete of a container that is gone");
 }
 
 /* OL5: a created container can be killed; it is then stopped, and deleted without --force. */

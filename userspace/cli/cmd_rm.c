@@ -7,14 +7,17 @@
 #include <stdio.h>
 #include <string.h>
 
-static int remove_one(const char *name, bool force)
+/* @cmd: "rm", or "delete", whose --force, as runc's, asks nothing of a container that is gone. */
+static int remove_one(const char *cmd, const char *name, bool force)
 {
 	struct nslab_error e;
 	struct nslab_state st;
 	int ret = nslab_state_find(name, &st, &e);
 
+	if (ret == -ENOENT && force && strcmp(cmd, "delete") == 0)
+		return CLI_OK;
 	if (ret == -ENOENT)
-		return cli_fail(NSLAB_ERR_NOT_FOUND, ENOENT, "rm", "no container '%s'", name);
+		return cli_fail(NSLAB_ERR_NOT_FOUND, ENOENT, cmd, "no container '%s'", name);
 	if (ret)
 		return cli_exit(&e);
 	if (nslab_container_rm(&st, force, &e))
@@ -41,7 +44,7 @@ int cmd_rm(int argc, char **argv)
 	if (i == argc)
 		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "nslab %s [-f] NAME|PID...", argv[0]);
 	for (; i < argc; i++) {
-		int ret = remove_one(argv[i], force);
+		int ret = remove_one(argv[0], argv[i], force);
 
 		if (ret > code)
 			code = ret;

@@ -313,7 +313,23 @@ static int in_mount(const char *path, int proc_fd, int sys_fd, const char **rel)
 	return strncmp(path, "proc/", 5) == 0 ? proc_fd : sys_fd;
 }
 
-int nslab_mount_masks(int proc_fd, int sys_fd, struct nslab_error *e)
+/* OCI's paths beyond Docker's, resolved in the new root (a missing one is left, as runc does). */
+static int mask_extra(const struct nslab_spec *spec, int root_fd, struct nslab_error *e)
+{
+	int ret;
+
+	for (int i = 0; i < spec->n_masked_extra; i++)
+		if ((ret = mask(root_fd, spec->masked_extra[i] + 1)))
+			return nslab_fail(e, ret, "mask", "%s: %s", spec->masked_extra[i], strerror(-ret));
+	for (int i = 0; i < spec->n_read_only_extra; i++)
+		if ((ret = protect(root_fd, spec->read_only_extra[i] + 1)))
+			return nslab_fail(e, ret, "read-only-paths", "%s: %s", spec->read_only_extra[i],
+					  strerror(-ret));
+	return 0;
+}
+
+int nslab_mount_masks(const struct nslab_spec *spec, int root_fd, int proc_fd, int sys_fd,
+		      struct nslab_error *e)
 {
 	const char *rel = NULL;
 	int ret = nslab_fault("mask");
@@ -335,5 +351,5 @@ int nslab_mount_masks(int proc_fd, int sys_fd, struct nslab_error *e)
 			return nslab_fail(e, ret, "read-only-paths", "/%s: %s", read_only[i],
 					  strerror(-ret));
 	}
-	return 0;
+	return mask_extra(spec, root_fd, e);
 }

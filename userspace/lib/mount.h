@@ -15,8 +15,12 @@ int nslab_mount_proc(const struct nslab_spec *spec, int root_fd, struct nslab_er
 int nslab_mount_sys(const struct nslab_spec *spec, int root_fd, int sys_fd,
 		    struct nslab_error *e);
 int nslab_mount_dev(const struct nslab_spec *spec, int root_fd, struct nslab_error *e);
-/* Docker's masked and read-only paths, in the proc @proc_fd and the sysfs @sys_fd. */
-int nslab_mount_masks(int proc_fd, int sys_fd, struct nslab_error *e);
+/*
+ * Docker's masked and read-only paths, in the proc @proc_fd and the sysfs
+ * @sys_fd; then spec's paths beyond them (OCI's), in the root @root_fd.
+ */
+int nslab_mount_masks(const struct nslab_spec *spec, int root_fd, int proc_fd, int sys_fd,
+		      struct nslab_error *e);
 /*
  * The @i-th path of those lists ("proc/kcore"), masked or read-only, or NULL
  * past the end: what config.json's maskedPaths/readonlyPaths are checked against.

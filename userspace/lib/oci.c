@@ -1036,12 +1036,15 @@ static bool default_path(const char *path, bool masked)
 }
 
 /*
- * nslab always masks (and makes read-only) all of Docker's paths: a list
- * within them is honoured, and more; another path is refused.
+ * nslab always masks (and makes read-only) all of Docker's paths; a path
+ * beyond them (podman adds /sys/fs/selinux, the validation suite its own)
+ * is masked or made read-only too.
  */
 static int masks(struct octx *o, json_object *v, const char *path)
 {
 	bool masked = strstr(path, "maskedPaths") != NULL;
+	const char **extra = masked ? o->spec->masked_extra : o->spec->read_only_extra;
+	int *n = masked ? &o->spec->n_masked_extra : &o->spec->n_read_only_extra;
 
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
 		const char *s = string_at(o, v, i, path);
@@ -1050,9 +1053,13 @@ static int masks(struct octx *o, json_object *v, const char *path)
 		if (!s)
 			return -EINVAL;
 		snprintf(at, sizeof(at), "%s[%zu]", path, i);
-		if (!default_path(s, masked))
-			return bad(o, at, "%s is not among the paths nslab %s (Docker's)", s,
-				   masked ? "masks" : "masks or makes read-only");
+		if (default_path(s, masked))
+			continue;
+		if (s[0] != '/' || !s[1] || strstr(s, "/../") || strcmp(s + strlen(s) - 3, "/..") == 0)
+			return bad(o, at, "'%s' is not an absolute path without \"..\"", s);
+		if (*n >= NSLAB_MAX_MASKS)
+			return bad(o, at, "more than %d paths beyond Docker's", NSLAB_MAX_MASKS);
+		extra[(*n)++] = s;
 	}
 	return 0;
 }

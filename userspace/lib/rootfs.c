@@ -141,16 +141,18 @@ static int pivot(int root_fd)
 }
 
 /*
- * The special filesystems, then the user's (over them, as Docker's come
- * after its defaults), each mounted on a target resolved from @root_fd; the
- * masks last, so that no user mount uncovers a masked path.
+ * The special filesystems in the order of runtime-spec's default mounts
+ * (/proc, /dev and below, /sys, /sys/fs/cgroup: a runtime mounts config.json's
+ * list in order), then the user's (over them, as Docker's come after its
+ * defaults), each mounted on a target resolved from @root_fd; the masks
+ * last, so that no user mount uncovers a masked path.
  */
 static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd,
 			  const int *mount_fds, const struct nslab_cgroup *cgroups,
 			  struct nslab_error *e)
 {
 	_cleanup_close_ int proc = nslab_mount_proc(spec, root_fd, e), sys = -1;
-	int ret = proc < 0 ? proc : 0;
+	int ret = proc < 0 ? proc : nslab_mount_dev(spec, root_fd, e);
 
 	if (!ret && (sys = nslab_mount_sys(spec, root_fd, sys_fd, e)) < 0)
 		ret = sys;
@@ -164,11 +166,9 @@ static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd
 		ret = nslab_mount_cgroupfs(cgroups, spec->ns & NSLAB_NS_BIT(NSLAB_NS_CGROUP), sys,
 					   e);
 	if (!ret)
-		ret = nslab_mount_dev(spec, root_fd, e);
-	if (!ret)
 		ret = nslab_user_mounts_apply(spec, mount_fds, root_fd, e);
 	if (!ret)
-		ret = nslab_mount_masks(proc, sys, e);
+		ret = nslab_mount_masks(spec, root_fd, proc, sys, e);
 	return ret;
 }
 

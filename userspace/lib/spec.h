@@ -51,6 +51,7 @@ struct nslab_net {
 
 #define NSLAB_MAX_MOUNTS 16
 #define NSLAB_MAX_SYSCTL 32
+#define NSLAB_MAX_MASKS 32
 
 /*
  * A mount the user adds (-v, --mount, --tmpfs; config.json's mounts), made
@@ -139,6 +140,9 @@ struct nslab_spec {
 	const char *sysctl[NSLAB_MAX_SYSCTL][2];	/* OCI linux.sysctl: key, value */
 	int n_sysctl;
 	unsigned short console_rows, console_cols;	/* OCI process.consoleSize; 0: unset */
+	/* OCI maskedPaths and readonlyPaths beyond Docker's, which nslab applies always. */
+	const char *masked_extra[NSLAB_MAX_MASKS], *read_only_extra[NSLAB_MAX_MASKS];
+	int n_masked_extra, n_read_only_extra;
 	struct nslab_rlimit rlimits[RLIM_NLIMITS];
 	int n_rlimits;
 	char *const *argv;
