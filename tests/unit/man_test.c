@@ -22,7 +22,7 @@
 
 static const char *const commands[] = {
 	"run", "exec", "ps", "logs", "rm", "stats", "freeze", "thaw", "kill", "counters", "module",
-	"spec", "features",
+	"spec", "state", "features",
 };
 
 static void need_tool(const char *tool)

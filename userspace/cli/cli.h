@@ -55,5 +55,6 @@ int cmd_counters(int argc, char **argv);
 int cmd_module(int argc, char **argv);
 int cmd_spec(int argc, char **argv);
 int cmd_features(int argc, char **argv);
+int cmd_state(int argc, char **argv);
 
 #endif

@@ -24,6 +24,7 @@ static const struct {
 	{ "kill", cmd_kill, "send a signal (default KILL) to every process of a container" },
 	{ "counters", cmd_counters, "namespaces created, destroyed, alive, per type (nscount module)" },
 	{ "spec", cmd_spec, "write a default OCI config.json (a bundle for run --bundle)" },
+	{ "state", cmd_state, "a container's OCI state document (runtime-spec)" },
 	{ "features", cmd_features, "what nslab honours of an OCI config (runtime-spec features)" },
 	{ "module", cmd_module, "load, unload or show the nscount kernel module" },
 };

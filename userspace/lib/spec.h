@@ -12,11 +12,14 @@
 #include "cgroup.h"
 #include "ns.h"
 #include "filter.h"
+#include "hooks.h"
 #include "util.h"
 
 #define NSLAB_NAME_MAX 48
 #define NSLAB_MAX_MAPS 8
 #define NSLAB_MAX_ENV 64
+/* config.json's annotations as compact JSON text, kept in the state: at most this, with the NUL. */
+#define NSLAB_ANNOTATIONS_MAX 8192
 /* docker stop's grace, in seconds, between the first SIGINT/SIGTERM and the kill. */
 #define NSLAB_STOP_TIMEOUT 10
 /* Container root maps to this host range when nslab runs as root and no map is given. */
@@ -121,6 +124,10 @@ struct nslab_spec {
 	struct nslab_rlimit rlimits[RLIM_NLIMITS];
 	int n_rlimits;
 	char *const *argv;
+	/* OCI (run --bundle): the bundle's absolute path, the annotations (JSON text), the hooks. */
+	const char *bundle;
+	const char *annotations;
+	const struct nslab_hooks *hooks;
 };
 
 /* Defaults: all namespaces, overlay on the built-in rootfs, loopback network. */

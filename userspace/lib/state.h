@@ -38,10 +38,15 @@ struct nslab_state {
 	bool exited;
 	int exit_code;			/* as `nslab run` exits: the code, or 128+N for signal N */
 	long long finished;		/* unix time */
+	char bundle[PATH_MAX];		/* OCI: the bundle's absolute path, "" for nslab's own runs */
+	char annotations[NSLAB_ANNOTATIONS_MAX];	/* OCI: config.json's, a JSON object's text or "" */
 };
 
 /* FROZEN is told by the cgroup, not the state: see nslab_container_status. */
-enum nslab_status { NSLAB_CREATED, NSLAB_RUNNING, NSLAB_DEAD, NSLAB_FROZEN, NSLAB_EXITED };
+/* WAITING: set up, its first process waiting for `nslab start` (OCI "created"). */
+enum nslab_status {
+	NSLAB_CREATED, NSLAB_RUNNING, NSLAB_DEAD, NSLAB_FROZEN, NSLAB_EXITED, NSLAB_WAITING
+};
 
 /*
  * Root of all state directories: $NSLAB_STATE_DIR, else $XDG_RUNTIME_DIR/nslab
