@@ -495,11 +495,13 @@ static int hook_strings(struct octx *o, json_object *h, const char *at, const ch
 	snprintf(path, sizeof(path), "%s.%s", at, key);
 	for (size_t i = 0; i < n; i++) {
 		const char *s = string_at(o, v, i, path);
+		char item[PATH_LEN];
 
 		if (!s)
 			return -EINVAL;
+		snprintf(item, sizeof(item), "%s[%zu]", path, i);
 		if (!first && !strchr(s, '='))
-			return bad(o, path, "\"%s\" is not KEY=VALUE", s);
+			return bad(o, item, "\"%s\" is not KEY=VALUE", s);
 		(*out)[k++] = (char *)s;
 	}
 	return 0;
