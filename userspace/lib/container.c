@@ -1028,7 +1028,6 @@ static int record_exit(struct nslab_container *c, int code)
 	return nslab_state_write(st);
 }
 
-
 /*
  * The one teardown: what costs while nothing runs, then the whole record
  * (state directory, persisted ns files) unless @keep_record and it can be
@@ -1146,6 +1145,7 @@ static int remove_from_state(const struct nslab_state *st, struct nslab_error *e
 	nslab_hooks_free(&hooks);
 	return ret ? nslab_fail(e, ret, "rm", "%s: %s", st->name, strerror(-ret)) : 0;
 }
+
 /*
  * A live container is killed; its supervisor then cleans up, and we wait
  * for that.  One still setting up has no first process to kill yet: the
