@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include "bundle.h"
 #include "detached.h"
 #include "harness.h"
 #include "lab.h"
@@ -382,6 +383,9 @@ static const struct fault_step {
 	const char *opt[2];	/* options the run needs to reach the step */
 	int code;		/* 125, or 126: the exec itself failed (exit codes: docs/design.md) */
 	bool in_exec;		/* a step of `nslab exec`, not of `run` */
+	bool in_create;		/* a step of `nslab create` (OCI) alone */
+	bool in_start;		/* a step of `nslab start` (OCI) */
+	const char *patch;	/* in_create: what config.json needs to reach the step */
 	bool v1_only;		/* v2 clones straight into the cgroup: no separate step */
 	bool own_root;		/* a step of the container's own root: none without mnt */
 } fault_steps[] = {
@@ -431,6 +435,12 @@ static const struct fault_step {
 	{ .step = "setns", .in_exec = true },
 	{ .step = "setsid", .in_exec = true },
 	{ .step = "cwd", .in_exec = true },
+	{ .step = "exec-fifo", .in_create = true },
+	{ .step = "pid-file", .in_create = true },
+	{ .step = "oom-score", .in_create = true, .patch = "{\"process\":{\"oomScoreAdj\":100}}" },
+	{ .step = "sysctl", .in_create = true,
+	  .patch = "{\"linux\":{\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}" },
+	{ .step = "start", .in_start = true },
 };
 #define N_FAULT_STEPS N_ELEMENTS(fault_steps)
 
@@ -471,6 +481,43 @@ static void exec_fault(const struct fault_step *f)
 	cr_assert_eq(nslab_state_status(&st), NSLAB_RUNNING, "a failed exec hurt the container");
 }
 
+/*
+ * `nslab create` of a bundle with the fault at @f (.in_create); or with it
+ * at `nslab start` (.in_start), which must leave the container created.
+ */
+static void create_fault(const struct fault_step *f)
+{
+	char dir[PATH_MAX], env[64], id[32], pid_file[64];
+	const char *const create[] = { "create", "--bundle", dir, "--pid-file", pid_file, id, NULL };
+	const char *const start[] = { "start", id, NULL };
+	struct leak_snapshot before;
+	struct nslab_state st;
+	struct run_result r;
+
+	snprintf(id, sizeof(id), "x1oci-%d", (int)getpid());
+	snprintf(pid_file, sizeof(pid_file), "/tmp/%s.pid", id);
+	snprintf(env, sizeof(env), "NSLAB_FAULT=%s", f->step);
+	bundle_make(dir, NULL, f->patch ? f->patch : "{}");
+	leak_take(&before);
+	nslab_create_run(&r, f->in_create ? (const char *const[]){ env, NULL } : NULL, create, NULL);
+	if (f->in_create) {
+		assert_one_error(&r, 125, f->step, f->step);
+		assert_unchanged(&before, f->step);
+		cr_assert_neq(access(pid_file, F_OK), 0, "%s: the pid file is left", f->step);
+	} else {
+		cr_assert_eq(r.code, 0, "%s", r.err);
+		nslab_run_env(&r, (const char *const[]){ env, NULL }, start);
+		assert_one_error(&r, 1, f->step, f->step);
+		cr_assert_eq(nslab_state_read(id, &st), 0);
+		cr_assert_eq(nslab_state_status(&st), NSLAB_WAITING, "a failed start hurt the container");
+		NSLAB(&r, "delete", "--force", id);
+		assert_unchanged(&before, f->step);
+	}
+	unlink(pid_file);
+	leak_free(&before);
+	bundle_cleanup();
+}
+
 /* `nslab run` with the fault at @f, with `--ns @ns` unless NULL. */
 static void run_fault(const struct fault_step *f, const char *ns)
 {
@@ -508,6 +555,8 @@ ParameterizedTest(int *i, cleanup, X1_fault_at_every_step)
 		cr_skip_test("%s: cgroup v2 starts the child in its cgroup (CLONE_INTO_CGROUP)", f->step);
 	if (f->in_exec)
 		exec_fault(f);
+	else if (f->in_create || f->in_start)
+		create_fault(f);
 	else
 		run_fault(f, NULL);
 }
@@ -518,7 +567,8 @@ ParameterizedTestParameters(cleanup, X1_fault_at_every_step_without_mnt)
 	size_t n = 0;
 
 	for (size_t i = 0; i < N_FAULT_STEPS; i++)
-		if (!fault_steps[i].own_root && !fault_steps[i].in_exec)
+		if (!fault_steps[i].own_root && !fault_steps[i].in_exec && !fault_steps[i].in_create &&
+		    !fault_steps[i].in_start)
 			idx[n++] = i;
 	return cr_make_param_array(int, idx, n);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * OCI bundles, docs/conformance.md O1-O16: `nslab run --bundle` honours
+ * OCI bundles, docs/conformance.md O1-O19: `nslab run --bundle` honours
  * config.json's fields, each observed from inside beside the same bundle
  * without the field (the negative control), and a refused config leaves
  * nothing behind.  O20-O26: hooks, each at its point of the lifecycle with
@@ -26,32 +26,13 @@
 
 TestSuite(oci, .timeout = 120, .fini = bundle_cleanup);
 
-/* A bundle of `nslab spec`'s document, @patch merged in, whose process is `sh -c @script`. */
-static void make_script_bundle(char dir[PATH_MAX], const char *rootfs, const char *patch,
-			       const char *script)
-{
-	json_object *p = json_tokener_parse(patch), *proc, *args = json_object_new_array();
-
-	cr_assert_not_null(p, "bad test patch: %s", patch);
-	if (!json_object_object_get_ex(p, "process", &proc)) {
-		proc = json_object_new_object();
-		json_object_object_add(p, "process", proc);
-	}
-	json_object_array_add(args, json_object_new_string("sh"));
-	json_object_array_add(args, json_object_new_string("-c"));
-	json_object_array_add(args, json_object_new_string(script));
-	json_object_object_add(proc, "args", args);
-	bundle_make(dir, rootfs, json_object_to_json_string(p));
-	json_object_put(p);
-}
-
 /* `nslab run --bundle` of such a bundle on @rootfs (NULL: the default), as container @id; asserts it exits 0. */
 static void run_script_on(struct run_result *r, const char *id, const char *rootfs, const char *patch,
 			  const char *script)
 {
 	char dir[PATH_MAX];
 
-	make_script_bundle(dir, rootfs, patch, script);
+	bundle_make_script(dir, rootfs, patch, script);
 	NSLAB(r, "run", "--bundle", dir, id);
 	cr_assert_eq(r->code, 0, "%s: exit %d: %s", patch, r->code, r->err);
 }
@@ -153,12 +134,12 @@ Test(oci, O5_read_only_root, .fini = lab_cleanup)
 	lab_rootfs_copy(rootfs);
 	/* Writable by all: where the copy cannot be idmapped the root writes unmapped. */
 	cr_assert_eq(chmod(rootfs, 0777), 0, "chmod %s", rootfs);
-	make_script_bundle(dir, rootfs, "{\"root\":{\"readonly\":true}}", "touch /o5 2>&1; echo $?");
+	bundle_make_script(dir, rootfs, "{\"root\":{\"readonly\":true}}", "touch /o5 2>&1; echo $?");
 	NSLAB(&r, "run", "--bundle", dir, "o5");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "Read-only file system") && strstr(r.out, "\n1\n"), "%s", r.out);
 	/* Negative control: writable, and written in place (an OCI root is the bundle's own). */
-	make_script_bundle(dir, rootfs, "{}", "touch /o5; echo $?");
+	bundle_make_script(dir, rootfs, "{}", "touch /o5; echo $?");
 	NSLAB(&r, "run", "--bundle", dir, "o5");
 	cr_assert_str_eq(r.out, "0\n", "%s", r.err);
 	snprintf(dir, sizeof(dir), "%s/o5", rootfs);
@@ -197,7 +178,7 @@ Test(oci, O6_memory_and_pids_limits, .fini = rm_o6)
 	struct run_result r;
 
 	require_root();
-	make_script_bundle(dir, NULL, "{\"linux\":{\"resources\":{\"memory\":{\"limit\":67108864},"
+	bundle_make_script(dir, NULL, "{\"linux\":{\"resources\":{\"memory\":{\"limit\":67108864},"
 			   "\"pids\":{\"limit\":32}}}}", "sleep 60");
 	NSLAB(&r, "run", "-d", "--bundle", dir, "o6");
 	cr_assert_eq(r.code, 0, "%s", r.err);
@@ -206,7 +187,7 @@ Test(oci, O6_memory_and_pids_limits, .fini = rm_o6)
 	NSLAB(&r, "rm", "-f", "o6");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	/* Negative control: the same bundle without resources has neither limit. */
-	make_script_bundle(dir, NULL, "{}", "sleep 60");
+	bundle_make_script(dir, NULL, "{}", "sleep 60");
 	NSLAB(&r, "run", "-d", "--bundle", dir, "o6");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	cr_assert_geq(cg_value("memory", "o6", "memory.limit_in_bytes", "memory.max"), 1LL << 50);
@@ -244,17 +225,17 @@ Test(oci, O8_refused_config_leaves_nothing)
 	require_root();
 	leak_take(&before);
 	for (size_t i = 0; i < N_ELEMENTS(refused); i++) {
-		make_script_bundle(dir, NULL, refused[i], "true");
+		bundle_make_script(dir, NULL, refused[i], "true");
 		NSLAB(&r, "run", "--bundle", dir, "o8");
 		assert_one_error(&r, 125, "config.json", refused[i]);
 	}
 	/* Refused later, by the checks every spec goes through: a root.path that is not there. */
-	make_script_bundle(dir, "/nonexistent-o8", "{}", "true");
+	bundle_make_script(dir, "/nonexistent-o8", "{}", "true");
 	NSLAB(&r, "run", "--bundle", dir, "o8");
 	assert_one_error(&r, 125, "rootfs", "missing root.path");
 	assert_unchanged(&before, "refused configs");
 	/* Negative control: the snapshot sees what an accepted bundle leaves while it runs. */
-	make_script_bundle(dir, NULL, "{}", "sleep 60");
+	bundle_make_script(dir, NULL, "{}", "sleep 60");
 	NSLAB(&r, "run", "-d", "--bundle", dir, "o8");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	assert_changed(&before, "a running bundle");
@@ -303,7 +284,7 @@ static void make_data_bundle(char dir[PATH_MAX], const char *rootfs, const char 
 {
 	char cmd[PATH_MAX + 64];
 
-	make_script_bundle(dir, rootfs, patch, script);
+	bundle_make_script(dir, rootfs, patch, script);
 	/* Open to all: an unmapped root (no idmap on tmpfs before 6.3) writes there too. */
 	snprintf(cmd, sizeof(cmd), "mkdir -m 777 %s/data && echo o11 > %s/data/f", dir, dir);
 	cr_assert_eq(host_sh(cmd, NULL, 0), 0);
@@ -415,7 +396,7 @@ static void exec_mkdir(struct run_result *r, const char *id, const char *patch)
 {
 	char dir[PATH_MAX];
 
-	make_script_bundle(dir, NULL, patch, "sleep 60");
+	bundle_make_script(dir, NULL, patch, "sleep 60");
 	NSLAB(r, "run", "-d", "--bundle", dir, id);
 	cr_assert_eq(r->code, 0, "%s", r->err);
 	NSLAB(r, "exec", id, "sh", "-c", "mkdir /dev/o16 2>&1; echo $?");
@@ -452,12 +433,71 @@ Test(oci, O16_exec_in_a_seccomp_bundle_is_filtered, .fini = rm_o16)
 	cr_assert_str_eq(r.out, "0\n");
 	/* A failure to save it leaves nothing behind. */
 	leak_take(&before);
-	make_script_bundle(path, NULL, o16_seccomp, "true");
+	bundle_make_script(path, NULL, o16_seccomp, "true");
 	nslab_run_env(&r, (const char *const[]){ "NSLAB_FAULT=seccomp-save", NULL },
 		      (const char *const[]){ "run", "--bundle", path, "o16", NULL });
 	assert_one_error(&r, 125, "seccomp", "seccomp-save");
 	assert_unchanged(&before, "seccomp-save");
 	leak_free(&before);
+}
+
+/* O17: process.user.umask and process.oomScoreAdj, read from inside. */
+Test(oci, O17_umask_and_oom_score_adj)
+{
+	struct run_result r;
+
+	require_root();
+	/* Raised, not lowered: lowering needs CAP_SYS_RESOURCE, which a host's root may lack. */
+	run_script(&r, "o17", "{\"process\":{\"user\":{\"uid\":0,\"gid\":0,\"umask\":23},"
+		   "\"oomScoreAdj\":500}}", "umask; cat /proc/self/oom_score_adj");
+	cr_assert_str_eq(r.out, "0027\n500\n");
+	/* Negative control: without them, nslab's umask and the host's score. */
+	run_script(&r, "o17", "{}", "umask; cat /proc/self/oom_score_adj");
+	cr_assert_str_eq(r.out, "0022\n0\n");
+}
+
+/*
+ * O18: linux.sysctl sets namespaced parameters in the container's own
+ * namespaces, the host's untouched; one that is not namespaced is refused.
+ */
+Test(oci, O18_sysctl_namespaced_only)
+{
+	static const char *const script = "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni";
+	char host_before[64], host_after[64], dir[PATH_MAX];
+	struct leak_snapshot before;
+	struct run_result r;
+
+	require_root();
+	cr_assert_eq(host_sh(script, host_before, sizeof(host_before)), 0);
+	run_script(&r, "o18", "{\"linux\":{\"sysctl\":{\"net.ipv4.ip_forward\":\"1\","
+		   "\"kernel.shmmni\":\"1234\"}}}", script);
+	cr_assert_str_eq(r.out, "1\n1234\n");
+	cr_assert_eq(host_sh(script, host_after, sizeof(host_after)), 0);
+	cr_assert_str_eq(host_after, host_before, "the host's parameters changed");
+	/* Negative control: without it, a new namespace's defaults. */
+	run_script(&r, "o18", "{}", script);
+	cr_assert_str_neq(r.out, "1\n1234\n");
+	leak_take(&before);
+	bundle_make_script(dir, NULL, "{\"linux\":{\"sysctl\":{\"kernel.panic\":\"1\"}}}", "true");
+	NSLAB(&r, "run", "--bundle", dir, "o18");
+	assert_one_error(&r, 125, "config.json", "a host-wide sysctl");
+	cr_assert(strstr(r.err, "linux.sysctl: kernel.panic"), "%s", r.err);
+	assert_unchanged(&before, "a refused sysctl");
+	leak_free(&before);
+}
+
+/* O19: process.consoleSize is the pty's size (terminal: true). */
+Test(oci, O19_console_size)
+{
+	struct run_result r;
+
+	require_root();
+	run_script(&r, "o19", "{\"process\":{\"terminal\":true,\"consoleSize\":{\"height\":30,"
+		   "\"width\":100}}}", "stty size");
+	cr_assert_str_eq(r.out, "30 100\r\n");
+	/* Negative control: without it, another size (the kernel's 0 0). */
+	run_script(&r, "o19", "{\"process\":{\"terminal\":true}}", "stty size");
+	cr_assert_str_neq(r.out, "30 100\r\n");
 }
 
 /* ---- O20-O26: hooks and the state document ---- */
@@ -529,7 +569,7 @@ Test(oci, O20_hooks_run_in_order_with_the_state_on_stdin)
 
 	require_root();
 	/* The command prints nothing: poststart runs beside it, in no set order with its output. */
-	make_script_bundle(dir, NULL, ALL_HOOKS, "true");
+	bundle_make_script(dir, NULL, ALL_HOOKS, "true");
 	cr_assert_not_null(realpath(dir, bundle));
 	NSLAB(&r, "run", "--bundle", dir, "o20");
 	cr_assert_eq(r.code, 0, "exit %d: %s", r.code, r.err);
@@ -550,7 +590,7 @@ Test(oci, O20_hooks_run_in_order_with_the_state_on_stdin)
 	cr_assert_gt(host_pid, 1, "%s", r.out);
 	cr_assert_eq(lines(r.out), N_ELEMENTS(want), "each hook once: %s", r.out);
 	/* Negative control: the same bundle without hooks prints nothing at all. */
-	make_script_bundle(dir, NULL, "{}", "true");
+	bundle_make_script(dir, NULL, "{}", "true");
 	NSLAB(&r, "run", "--bundle", dir, "o20");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "");
@@ -563,7 +603,7 @@ Test(oci, O21_createContainer_runs_in_the_container_mount_namespace)
 
 	require_root();
 	cr_assert_gt(readlink("/proc/self/ns/mnt", host, sizeof(host) - 1), 0);
-	make_script_bundle(dir, NULL, "{\"hooks\":{"
+	bundle_make_script(dir, NULL, "{\"hooks\":{"
 			   "\"createRuntime\":[{\"path\":\"/bin/readlink\",\"args\":[\"readlink\",\"/proc/self/ns/mnt\"]}],"
 			   "\"createContainer\":[{\"path\":\"/bin/readlink\",\"args\":[\"readlink\",\"/proc/self/ns/mnt\"]}]}}",
 			   "readlink /proc/self/ns/mnt");
@@ -584,7 +624,7 @@ static void failing_bundle(char dir[PATH_MAX], const char *point, const char *sc
 	snprintf(patch, sizeof(patch), "{\"hooks\":{" ECHO_HOOK("poststop") ",\"%s\":[{\"path\":\"/bin/sh\","
 		 "\"args\":[\"sh\",\"-c\",\"%s\"]%s%.0d}]}}", point, script, timeout ? ",\"timeout\":" : "",
 		 timeout);
-	make_script_bundle(dir, NULL, patch, "true");
+	bundle_make_script(dir, NULL, patch, "true");
 }
 
 Test(oci, O22_a_failing_hook_fails_the_start_and_leaves_nothing)
@@ -666,7 +706,7 @@ Test(oci, O24_poststop_runs_when_a_kept_record_is_removed, .fini = rm_o24)
 	struct stat sb;
 
 	require_root();
-	make_script_bundle(dir, NULL, "{\"hooks\":{" ECHO_HOOK("poststop") "}}", "true");
+	bundle_make_script(dir, NULL, "{\"hooks\":{" ECHO_HOOK("poststop") "}}", "true");
 	NSLAB(&r, "run", "-d", "--bundle", dir, "o24");
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	detached_wait_exited("o24", &st);
@@ -712,7 +752,7 @@ Test(oci, O25_state_of_a_running_container, .fini = rm_o24)
 	json_object *doc, *ann;
 
 	require_root();
-	make_script_bundle(dir, NULL, "{\"annotations\":{\"org.nslab.test\":\"o25\"}}", "sleep 60");
+	bundle_make_script(dir, NULL, "{\"annotations\":{\"org.nslab.test\":\"o25\"}}", "sleep 60");
 	cr_assert_not_null(realpath(dir, bundle));
 	NSLAB(&r, "run", "-d", "--bundle", dir, "o25");
 	cr_assert_eq(r.code, 0, "%s", r.err);
@@ -755,7 +795,7 @@ Test(oci, O26_hook_faults_leave_nothing)
 
 	require_root();
 	/* No poststop: it would warn of the same fault on a second line. */
-	make_script_bundle(dir, NULL, "{\"hooks\":{" ECHO_HOOK("createRuntime") "}}", "true");
+	bundle_make_script(dir, NULL, "{\"hooks\":{" ECHO_HOOK("createRuntime") "}}", "true");
 	for (size_t i = 0; i < N_ELEMENTS(faults); i++) {
 		snprintf(env, sizeof(env), "NSLAB_FAULT=%s", faults[i]);
 		leak_take(&before);

@@ -51,6 +51,23 @@ void bundle_make(char dir[PATH_MAX], const char *rootfs, const char *patch)
 	json_object_put(over);
 }
 
+void bundle_make_script(char dir[PATH_MAX], const char *rootfs, const char *patch, const char *script)
+{
+	json_object *p = json_tokener_parse(patch), *proc, *args = json_object_new_array();
+
+	cr_assert_not_null(p, "bad test patch: %s", patch);
+	if (!json_object_object_get_ex(p, "process", &proc)) {
+		proc = json_object_new_object();
+		json_object_object_add(p, "process", proc);
+	}
+	json_object_array_add(args, json_object_new_string("sh"));
+	json_object_array_add(args, json_object_new_string("-c"));
+	json_object_array_add(args, json_object_new_string(script));
+	json_object_object_add(proc, "args", args);
+	bundle_make(dir, rootfs, json_object_to_json_string(p));
+	json_object_put(p);
+}
+
 void bundle_cleanup(void)
 {
 	char cmd[PATH_MAX + 16];

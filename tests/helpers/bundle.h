@@ -15,6 +15,8 @@ void bundle_merge(json_object *dst, json_object *patch);
  * text) merged in.  Asserts on failure; bundle_cleanup removes them all.
  */
 void bundle_make(char dir[PATH_MAX], const char *rootfs, const char *patch);
+/* bundle_make, with process.args `sh -c @script`. */
+void bundle_make_script(char dir[PATH_MAX], const char *rootfs, const char *patch, const char *script);
 /* Removes every bundle bundle_make made: a Criterion .fini. */
 void bundle_cleanup(void);
 

@@ -116,40 +116,75 @@ static bool drain(int out_fd, int err_fd, struct run_result *r)
 	return ready >= 0 && !open_fds;
 }
 
-void nslab_run_env(struct run_result *r, const char *const env[], const char *const argv[])
+/* In a child: nslab @argv with @env added, whose stdout and stderr are already in place. */
+static __attribute__((noreturn)) void exec_nslab(const char *const env[], const char *const argv[])
 {
-	int out[2], err[2], status;
 	size_t n = 0;
-	pid_t pid;
+	const char **full;
 
 	while (argv[n])
 		n++;
+	full = calloc(n + 2, sizeof(*full));
+	full[0] = nslab_bin();
+	memcpy(full + 1, argv, n * sizeof(*argv));
+	for (; env && *env; env++)
+		putenv((char *)*env);
+	execv(full[0], (char *const *)full);
+	fprintf(stderr, "exec %s: %s\n", full[0], strerror(errno));
+	_exit(127);
+}
+
+void nslab_run_env(struct run_result *r, const char *const env[], const char *const argv[])
+{
+	int out[2], err[2], status;
+	pid_t pid;
+
 	cr_assert(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0);
 	pid = fork();
 	cr_assert(pid >= 0, "fork: %s", strerror(errno));
 	if (pid == 0) {
-		const char **full = calloc(n + 2, sizeof(*full));
-
-		full[0] = nslab_bin();
-		memcpy(full + 1, argv, n * sizeof(*argv));
 		dup2(out[1], 1);
 		dup2(err[1], 2);
-		for (; env && *env; env++)
-			putenv((char *)*env);
-		execv(full[0], (char *const *)full);
-		fprintf(stderr, "exec %s: %s\n", full[0], strerror(errno));
-		_exit(127);
+		exec_nslab(env, argv);
 	}
 	close(out[1]);
 	close(err[1]);
 	if (!drain(out[0], err[0], r)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
-		cr_assert_fail("nslab %s: output still open after %d s: %s", n ? argv[0] : "", RUN_TIMEOUT_S,
-			       r->err);
+		cr_assert_fail("nslab %s: output still open after %d s: %s", argv[0] ? argv[0] : "",
+			       RUN_TIMEOUT_S, r->err);
 	}
 	cr_assert(waitpid(pid, &status, 0) == pid);
 	r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void nslab_create_run(struct run_result *r, const char *const env[], const char *const argv[],
+		      const char *out_path)
+{
+	char err_path[] = "/tmp/nslab-create-err.XXXXXX";
+	int err = mkostemp(err_path, O_CLOEXEC), out, status;
+	ssize_t n;
+	pid_t pid;
+
+	cr_assert(err >= 0, "mkostemp: %s", strerror(errno));
+	unlink(err_path);
+	out = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	cr_assert(out >= 0, "%s: %s", out_path, strerror(errno));
+	pid = fork();
+	cr_assert(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		dup2(out, 1);
+		dup2(err, 2);
+		exec_nslab(env, argv);
+	}
+	close(out);
+	cr_assert(waitpid(pid, &status, 0) == pid);
+	r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	n = pread(err, r->err, sizeof(r->err) - 1, 0);
+	r->err[n > 0 ? n : 0] = '\0';
+	r->out[0] = '\0';
+	close(err);
 }
 
 void nslab_run_argv(struct run_result *r, const char *const argv[])

@@ -39,6 +39,15 @@ void nslab_run_argv(struct run_result *r, const char *const argv[]);
 /* Same, with extra environment entries "KEY=VALUE" (NULL-terminated list) for nslab itself. */
 void nslab_run_env(struct run_result *r, const char *const env[], const char *const argv[]);
 
+/*
+ * `nslab create ARGS...`: the container's first process keeps create's
+ * stdout and stderr, so they are files, not pipes it would hold open:
+ * stdout appends to @out_path (the container's output; NULL: /dev/null),
+ * stderr goes to r->err as it was when create exited.  r->out is empty.
+ */
+void nslab_create_run(struct run_result *r, const char *const env[], const char *const argv[],
+		      const char *out_path);
+
 /* Skips the current test with a reason unless running as root. */
 void require_root(void);
 

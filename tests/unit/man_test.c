@@ -22,7 +22,7 @@
 
 static const char *const commands[] = {
 	"run", "exec", "ps", "logs", "rm", "stats", "freeze", "thaw", "kill", "counters", "module",
-	"spec", "state", "features",
+	"spec", "state", "features", "create", "start", "delete",
 };
 
 static void need_tool(const char *tool)
@@ -255,6 +255,11 @@ Test(completion, C1_commands_and_the_options_of_run_and_exec)
 	complete("exec -", 2, out, sizeof(out));
 	cr_expect_eq(missing_options(r->out, out, missing, sizeof(missing)), 0,
 		     "exec options not completed:%s", missing);
+	/* runc's global options come first; the command after them completes as without. */
+	complete("--root /tmp --debug cre", 4, out, sizeof(out));
+	cr_expect(offers(out, "create"), "after global options: %s", out);
+	complete("--log-format j", 2, out, sizeof(out));
+	cr_expect(offers(out, "json") && !offers(out, "create"), "--log-format's value: %s", out);
 	/* After the command, the words are the container's: nslab offers none. */
 	complete("run -d sh -", 4, out, sizeof(out));
 	cr_expect_str_eq(out, "\n", "after CMD: %s", out);

@@ -217,6 +217,25 @@ Test(oci_parse, seccomp_and_masks)
 	done(&p);
 }
 
+Test(oci_parse, umask_oom_score_console_size_sysctl)
+{
+	struct parsed p;
+
+	accepted(&p, "{\"process\":{\"user\":{\"uid\":0,\"gid\":0,\"umask\":63},\"oomScoreAdj\":-5,"
+		     "\"consoleSize\":{\"height\":24,\"width\":80}},\"linux\":{\"sysctl\":{"
+		     "\"net.core.somaxconn\":\"64\",\"fs.mqueue.msg_max\":\"20\"}}}");
+	cr_assert_eq(p.spec.umask, 077);
+	cr_assert(p.spec.oom_score_set && p.spec.oom_score_adj == -5);
+	cr_assert(p.spec.console_rows == 24 && p.spec.console_cols == 80);
+	cr_assert_eq(p.spec.n_sysctl, 2);
+	cr_assert(!strcmp(p.spec.sysctl[0][0], "net.core.somaxconn") && !strcmp(p.spec.sysctl[0][1], "64"));
+	done(&p);
+	/* Absent: nslab's umask, the score left alone. */
+	accepted(&p, "{}");
+	cr_assert(p.spec.umask == -1 && !p.spec.oom_score_set && p.spec.n_sysctl == 0);
+	done(&p);
+}
+
 Test(oci_parse, cwd_rlimits_and_exact_env)
 {
 	struct parsed p;
@@ -300,12 +319,13 @@ static const struct { const char *patch, *why; } refusals[] = {
 	  "process.rlimits[0]: \"hard\" is missing" },
 	{ "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":-1,\"hard\":1}]}}",
 	  "process.rlimits[0].soft: -1 is out of range" },
-	{ "{\"process\":{\"oomScoreAdj\":100}}", "process.oomScoreAdj: not supported" },
+	{ "{\"process\":{\"oomScoreAdj\":1001}}", "process.oomScoreAdj: 1001 is out of range" },
 	{ "{\"process\":{\"apparmorProfile\":\"x\"}}", "process.apparmorProfile: AppArmor" },
 	{ "{\"process\":{\"selinuxLabel\":\"x\"}}", "process.selinuxLabel: SELinux" },
-	{ "{\"process\":{\"consoleSize\":{\"height\":1,\"width\":1}}}", "process.consoleSize:" },
+	{ "{\"process\":{\"consoleSize\":{\"height\":-1,\"width\":1}}}",
+	  "process.consoleSize.height: -1 is out of range" },
 	{ "{\"process\":{\"user\":{\"additionalGids\":[5]}}}", "process.user.additionalGids:" },
-	{ "{\"process\":{\"user\":{\"umask\":18}}}", "process.user.umask:" },
+	{ "{\"process\":{\"user\":{\"umask\":512}}}", "process.user.umask: 512 is out of range" },
 	{ "{\"process\":{\"frobnicate\":1}}", "process.frobnicate: unknown field" },
 	{ "{\"process\":{\"terminal\":\"yes\"}}", "process.terminal: expected boolean" },
 	{ "{\"process\":{\"args\":[]}}", "process.args: empty" },
@@ -338,7 +358,13 @@ static const struct { const char *patch, *why; } refusals[] = {
 	{ "{\"hooks\":{\"later\":[]}}", "hooks.later: unknown field" },
 	{ "{\"annotations\":{\"a\":1}}", "annotations: \"a\": expected a string" },
 	{ "{\"solaris\":{}}", "solaris: unknown field" },
-	{ "{\"linux\":{\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}", "linux.sysctl: not supported" },
+	{ "{\"linux\":{\"sysctl\":{\"kernel.panic\":\"1\"}}}",
+	  "linux.sysctl: kernel.panic: not a namespaced parameter" },
+	{ "{\"linux\":{\"sysctl\":{\"net.../x\":\"1\"}}}", "linux.sysctl: net.../x: not a namespaced" },
+	{ "{\"linux\":{\"sysctl\":{\"kernel.shmmax\":1}}}", "linux.sysctl: \"kernel.shmmax\": expected a string" },
+	{ "{\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"uts\"}],\"uidMappings\":null,\"gidMappings\":null,"
+	  "\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}",
+	  "linux.sysctl: net.ipv4.ip_forward: the container shares the host's net namespace" },
 	{ "{\"linux\":{\"rootfsPropagation\":\"shared\"}}", "linux.rootfsPropagation:" },
 	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]}}",
 	  "linux.devices: device nodes" },
@@ -492,14 +518,13 @@ Test(oci_parse, hooks_in_order_with_their_fields)
 	done(&p);
 }
 
-Test(oci_parse, annotations_and_bundle_for_the_state)
+Test(oci_parse, annotations_for_the_state)
 {
 	char big[NSLAB_ANNOTATIONS_MAX + 64];
 	struct parsed p;
 
 	accepted(&p, "{\"annotations\":{\"org.x/k\":\"v \\\"q\\\"\"}}");
 	cr_assert_str_eq(p.spec.annotations, "{\"org.x/k\":\"v \\\"q\\\"\"}");
-	cr_assert_str_eq(p.spec.bundle, "/b");
 	done(&p);
 	accepted(&p, "{}");
 	cr_assert_null(p.spec.annotations);

@@ -79,9 +79,12 @@ Test(state, write_read_round_trip)
 	in.n_rlimits = 2;
 	snprintf(in.bundle, sizeof(in.bundle), "/srv/b \"1\"");
 	snprintf(in.annotations, sizeof(in.annotations), "{\"org.x/y\":\"a \\\"b\\\"\"}");
+	in.oci = true;
 	cr_assert_eq(nslab_state_create(in.name), 0);
 	cr_assert_eq(nslab_state_write(&in), 0);
 	cr_assert_eq(nslab_state_read("box-1", &out), 0);
+	cr_assert_str_eq(out.bundle, in.bundle);
+	cr_assert(out.oci);
 	cr_assert_eq(out.caps, in.caps);
 	cr_assert_not(out.no_new_privs);
 	cr_assert_str_eq(out.seccomp, in.seccomp);
@@ -498,7 +501,7 @@ Test(state, status_from_pids_and_start_times)
 	/* A reused pid has another start time: that process is not ours. */
 	st.pid_start++;
 	cr_assert_eq(nslab_state_status(&st), NSLAB_CREATED);
-	cr_assert_str_eq(nslab_status_name(NSLAB_CREATED), "created");
+	cr_assert_str_eq(nslab_status_name(NSLAB_CREATED), "creating");
 	st.supervisor_start++;
 	cr_assert_eq(nslab_state_status(&st), NSLAB_DEAD);
 	cr_assert_str_eq(nslab_status_name(NSLAB_DEAD), "dead");
@@ -520,6 +523,36 @@ Test(state, status_from_pids_and_start_times)
 	sample(&st, "s");
 	st.exited = true;
 	cr_assert_eq(nslab_state_status(&st), NSLAB_EXITED, "live pids outweigh the record");
+}
+
+/* `nslab create`'s containers: no supervisor after create; the pid and the exec fifo tell. */
+Test(state, status_of_created_containers)
+{
+	char fifo[PATH_MAX];
+	struct nslab_state st;
+
+	sample(&st, "oci");
+	st.oci = true;
+	st.supervisor_start++;		/* create has returned */
+	cr_assert_eq(nslab_state_create(st.name), 0);
+	cr_assert_eq(nslab_state_path(fifo, sizeof(fifo), st.name, NSLAB_EXEC_FIFO), 0);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	cr_assert_eq(nslab_state_status(&st), NSLAB_WAITING);
+	cr_assert_str_eq(nslab_status_name(NSLAB_WAITING), "created");
+	cr_assert_eq(unlink(fifo), 0);
+	cr_assert_eq(nslab_state_status(&st), NSLAB_RUNNING, "started: the fifo is gone");
+	st.pid_start++;
+	cr_assert_eq(nslab_state_status(&st), NSLAB_STOPPED);
+	cr_assert_str_eq(nslab_status_name(NSLAB_STOPPED), "stopped");
+	/* Still being created: its pid not yet recorded, create's own life tells. */
+	st.pid = 0;
+	cr_assert_eq(nslab_state_status(&st), NSLAB_DEAD);
+	st.supervisor_start--;
+	cr_assert_eq(nslab_state_status(&st), NSLAB_CREATED);
+	/* The control: the same state without the flag is judged by its supervisor. */
+	sample(&st, "oci");
+	cr_assert_eq(nslab_state_status(&st), NSLAB_RUNNING);
+	cr_assert_eq(nslab_state_remove(st.name), 0);
 }
 
 Test(state, proc_start_time)

@@ -2,6 +2,8 @@
 #ifndef NSLAB_CLI_H
 #define NSLAB_CLI_H
 
+#include <limits.h>
+
 #include "process.h"
 #include "util.h"
 #include "version.h"
@@ -9,8 +11,13 @@
 /* Exit codes of the subcommands other than run and exec (process.h has the table). */
 enum { CLI_OK = 0, CLI_ERROR = NSLAB_EXIT_FAILURE, CLI_USAGE = NSLAB_EXIT_USAGE };
 
-/* Prints `nslab: <what>: <why>` on stderr: the one way an error reaches the user. */
+/*
+ * Prints `nslab: <what>: <why>` on stderr: the one way an error reaches the
+ * user; and into the --log file, if cli_log_to named one.
+ */
 void cli_error(const struct nslab_error *e);
+/* --log FILE (@json: --log-format json); 0, or the exit code after printing why not. */
+int cli_log_to(const char *path, bool json);
 /*
  * Print @e and return the exit code its kind gives: cli_exit for the
  * subcommands other than run and exec (nslab_manage_failure_code), cli_exit_run
@@ -43,7 +50,19 @@ int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg);
  */
 int cli_need_cgroup(const char *cmd, const struct nslab_state *st, const struct nslab_cgroup *cg);
 
+struct nslab_spec;
+struct nslab_oci;
+/*
+ * Loads the OCI bundle @dir as container @id into @spec (@bundle gets its
+ * absolute path, which spec->bundle points to); 0, or the exit code (125
+ * family) after printing why not.  nslab_oci_free(@oci) afterwards.
+ */
+int cli_load_bundle(const char *dir, const char *id, struct nslab_spec *spec,
+		    struct nslab_oci *oci, char bundle[PATH_MAX]);
+
 int cmd_run(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_start(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_freeze(int argc, char **argv);
 int cmd_kill(int argc, char **argv);

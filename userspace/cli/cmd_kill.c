@@ -78,7 +78,8 @@ int cmd_kill(int argc, char **argv)
 	ret = cli_find(argv[1], &st, &cg);
 	if (ret)
 		return ret;
-	if (nslab_state_status(&st) != NSLAB_RUNNING)
+	/* runtime-spec: a created container, waiting for start, may be killed too. */
+	if (nslab_state_status(&st) != NSLAB_RUNNING && nslab_state_status(&st) != NSLAB_WAITING)
 		return cli_fail(NSLAB_ERR_SYSTEM, 0, "kill", "container '%s' is not running", st.name);
 	/* The first process alone is not the container: say so rather than leave the rest. */
 	if (sig == SIGKILL && cg.layout.mode == NSLAB_CG_NONE && !(st.ns & NSLAB_NS_BIT(NSLAB_NS_PID)))

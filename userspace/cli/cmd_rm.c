@@ -31,14 +31,15 @@ int cmd_rm(int argc, char **argv)
 		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0) {
 			force = true;
 		} else if (strcmp(argv[i], "--help") == 0) {
-			puts("usage: nslab rm [-f|--force] NAME|PID...");
+			printf("usage: nslab %s [-f|--force] NAME|PID...\n", argv[0]);
 			return CLI_OK;
 		} else {
-			return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "bad option '%s' (nslab rm [-f] NAME...)", argv[i]);
+			return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "bad option '%s' (nslab %s [-f] NAME...)",
+					argv[i], argv[0]);
 		}
 	}
 	if (i == argc)
-		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "nslab rm [-f] NAME|PID...");
+		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "nslab %s [-f] NAME|PID...", argv[0]);
 	for (; i < argc; i++) {
 		int ret = remove_one(argv[i], force);
 

@@ -339,10 +339,9 @@ static int run_bundle(int argc, char **argv)
 		{ "bundle", required_argument, NULL, 'b' }, { "detach", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nslab_error e = { 0 };
 	char bundle[PATH_MAX];
 	struct nslab_spec spec;
-	struct nslab_oci oci;
+	struct nslab_oci oci = { 0 };
 	const char *dir = NULL;
 	int opt, code;
 
@@ -358,13 +357,9 @@ static int run_bundle(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_fail_run(NSLAB_ERR_INPUT, 0, "usage", "nslab run --bundle DIR [-d] ID: one ID");
-	if (!realpath(dir, bundle))
-		return cli_fail_run(NSLAB_ERR_INPUT, errno, "--bundle", "%s: %s", dir, strerror(errno));
-	if (nslab_oci_load(bundle, argv[optind], &spec, &oci, &e)) {
-		nslab_oci_free(&oci);
-		return cli_exit_run(&e);
-	}
-	code = start_spec(&spec);
+	code = cli_load_bundle(dir, argv[optind], &spec, &oci, bundle);
+	if (!code)
+		code = start_spec(&spec);
 	nslab_oci_free(&oci);
 	return code;
 }

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +15,9 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "create a container, run a command in it, wait, exit with its status" },
+	{ "create", cmd_create, "OCI: set up a bundle's container, its process waiting for start" },
+	{ "start", cmd_start, "OCI: run the process of a container that create set up" },
+	{ "delete", cmd_rm, "OCI: remove a container (--force: a running one too), as rm" },
 	{ "exec", cmd_exec, "run a command inside a running container (setns)" },
 	{ "ps", cmd_ps, "list containers (-a: exited ones too)" },
 	{ "logs", cmd_logs, "print a detached container's output (-f: follow until it exits)" },
@@ -58,9 +62,17 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: nslab COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < N_ELEMENTS(commands); i++)
-		fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "  %-6s %s\n  %-6s %s\n", "help", "help [COMMAND]: the commands, or one command's options",
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "  %-8s %s\n  %-8s %s\n", "help", "help [COMMAND]: the commands, or one command's options",
 		"version", "the version (also --version)");
+	fprintf(out, "\nglobal options (before COMMAND, as runc takes them):\n"
+		"  --root DIR            the containers' state (default /run/nslab; a user's\n"
+		"                        $XDG_RUNTIME_DIR/nslab); NSLAB_STATE_DIR does the same\n"
+		"  --log FILE            errors also go to FILE\n"
+		"  --log-format text|json  json: one {\"level\",\"msg\",\"time\"} object a line\n"
+		"  --debug               accepted (nslab logs errors only)\n"
+		"  --systemd-cgroup      refused: nslab manages cgroupfs itself (podman:\n"
+		"                        cgroup_manager = \"cgroupfs\")\n");
 	fprintf(out, "\n'nslab help COMMAND' or 'nslab COMMAND --help' describes each command.\n");
 }
 
@@ -80,8 +92,76 @@ static int help(const char *name)
 	return run_command(name, 2, argv);
 }
 
+/* @argv[0] is option @name, its value after '=' or next (*@used: 1 or 2); NULL if it is not. */
+static const char *option_value(char **argv, int argc, const char *name, int *used)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[0], name, n) != 0 || (argv[0][n] && argv[0][n] != '='))
+		return NULL;
+	*used = argv[0][n] ? 1 : 2;
+	return argv[0][n] ? argv[0] + n + 1 : argc > 1 ? argv[1] : "";
+}
+
+struct globals {
+	const char *root, *log, *format;
+};
+
+/* One global option at @argv[0]; how many arguments it took, or -(exit code). */
+static int global_option(char **argv, int argc, struct globals *g)
+{
+	const char *v;
+	int used = 1;
+
+	if (strcmp(argv[0], "--debug") == 0)
+		return 1;
+	if (strcmp(argv[0], "--systemd-cgroup") == 0)
+		return -cli_fail(NSLAB_ERR_INPUT, 0, "--systemd-cgroup", "nslab manages cgroupfs itself, "
+				 "not through systemd (podman: cgroup_manager = \"cgroupfs\")");
+	if ((v = option_value(argv, argc, "--root", &used)))
+		g->root = v;
+	else if ((v = option_value(argv, argc, "--log-format", &used)))
+		g->format = v;
+	else if ((v = option_value(argv, argc, "--log", &used)))
+		g->log = v;
+	else
+		return -cli_fail(NSLAB_ERR_INPUT, 0, "usage", "bad global option '%s' (try 'nslab --help')",
+				 argv[0]);
+	if (used == 2 && argc < 2)
+		return -cli_fail(NSLAB_ERR_INPUT, 0, "usage", "%s needs a value", argv[0]);
+	return used;
+}
+
+/* The global options before the command; the index of the command, or -(exit code). */
+static int global_options(int argc, char **argv)
+{
+	struct globals g = { .format = "text" };
+	int i = 1, used;
+
+	while (i < argc && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help") != 0 &&
+	       strcmp(argv[i], "--version") != 0) {
+		used = global_option(argv + i, argc - i, &g);
+		if (used < 0)
+			return used;
+		i += used;
+	}
+	if (strcmp(g.format, "text") != 0 && strcmp(g.format, "json") != 0)
+		return -cli_fail(NSLAB_ERR_INPUT, 0, "--log-format", "'%s': text or json", g.format);
+	if (g.log && cli_log_to(g.log, strcmp(g.format, "json") == 0))
+		return -CLI_ERROR;
+	if (g.root)
+		setenv("NSLAB_STATE_DIR", g.root, 1);
+	return i;
+}
+
 int main(int argc, char **argv)
 {
+	int first = global_options(argc, argv);
+
+	if (first < 0)
+		return -first;
+	argc -= first - 1;
+	argv += first - 1;
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;

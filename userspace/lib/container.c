@@ -19,6 +19,7 @@
 #include "user.h"
 #include "usermount.h"
 #include "rlimit.h"
+#include "sysctl.h"
 #include "uts.h"
 
 #include <errno.h>
@@ -32,6 +33,7 @@
 #include <sys/pidfd.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -185,6 +187,50 @@ static int child_workdir(const struct nslab_spec *spec, struct nslab_error *e)
 }
 
 /*
+ * Whether the command can be found where execvp will look, so that `nslab
+ * create` reports a missing one rather than the started container dying.
+ */
+static int command_found(const struct nslab_spec *spec, struct nslab_error *e)
+{
+	const char *cmd = spec->argv[0], *path = spec->env_exact ? "/bin:/usr/bin" : NSLAB_DEFAULT_PATH;
+	char buf[PATH_MAX];
+
+	for (int i = 0; i < spec->n_env; i++)
+		if (strncmp(spec->env[i], "PATH=", 5) == 0)
+			path = spec->env[i] + 5;
+	if (strchr(cmd, '/'))
+		path = "";
+	for (const char *dir = path; dir; dir = strchr(dir, ':') ? strchr(dir, ':') + 1 : NULL) {
+		int len = (int)strcspn(dir, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s%s%s", len, dir, len ? "/" : "", cmd);
+		if (access(buf, X_OK) == 0)
+			return 0;
+	}
+	return nslab_fail_as(e, NSLAB_ERR_EXEC, ENOENT, "exec", "%s: not found%s", cmd,
+			     strchr(cmd, '/') ? "" : " in $PATH");
+}
+
+/*
+ * OCI create: set up, the first process tells `nslab create` so and waits
+ * for `nslab start`'s byte on the exec fifo.  Its parent is about to exit:
+ * from now on it belongs to the caller's subreaper, not to nslab.
+ */
+static void wait_for_start(const struct nslab_container *c, int report_fd)
+{
+	struct nslab_report waiting = { .ready = 1 };
+	struct nslab_error e = { 0 };
+	char byte;
+
+	if (command_found(c->spec, &e))
+		child_fail(report_fd, &e);
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (nslab_write_all(report_fd, &waiting, sizeof(waiting)) ||
+	    nslab_read_all(c->exec_fifo, &byte, 1) != 1)
+		_exit(NSLAB_EXIT_SETUP);
+}
+
+/*
  * The OCI hooks the first process runs itself, in the container's
  * namespaces: the state's pid is then its own there (runtime-spec), in its
  * own copy of the state.
@@ -211,17 +257,22 @@ static __attribute__((noreturn)) void child_exec(struct nslab_container *c, int 
 	prctl(PR_SET_DUMPABLE, 0);
 	if (child_workdir(spec, &e) || nslab_rlimits_apply(spec->rlimits, spec->n_rlimits, &e))
 		child_fail(report_fd, &e);
+	if (spec->umask >= 0)
+		umask((mode_t)spec->umask);
 	if (nslab_restrict(&(struct nslab_restrictions){
 			.caps = spec->caps, .no_new_privs = spec->no_new_privs,
 			.seccomp = spec->seccomp, .user_set = spec->user_set,
 			.uid = spec->uid, .gid = spec->gid }, &e))
 		child_fail(report_fd, &e);
-	arm_deathsig(supervisor_pidfd);
+	if (spec->oci_create)
+		wait_for_start(c, report_fd);
+	else
+		arm_deathsig(supervisor_pidfd);
 	/* As runc: with the command's credentials, caps and seccomp, just before its exec. */
 	if (child_hooks(c, NSLAB_HOOK_START_CONTAINER, &e))
 		child_fail(report_fd, &e);
-	/* Only 0-2 reach the command; report_fd is already close-on-exec. */
-	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* Only 0-2 (and --preserve-fds) reach the command; report_fd is already close-on-exec. */
+	close_range(3 + spec->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (spec->init)
 		_exit(nslab_init_run(spec->argv, spec->env, spec->hostname, report_fd));
 	nslab_exec_command(spec->argv, spec->env, spec->env_exact ? NULL : spec->hostname,
@@ -290,7 +341,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 	if (wait_release(sync_fd))
 		_exit(NSLAB_EXIT_SETUP);
 	child_first_stage(c, report_fd, supervisor_pidfd);
-	if (nslab_timens_setup(spec, proc_fd, &e))
+	if (nslab_timens_setup(spec, proc_fd, &e) || nslab_sysctl_apply(spec, &e))
 		child_fail(report_fd, &e);
 	close(proc_fd);
 	if (nslab_write_all(report_fd, &ready, sizeof(ready)) || wait_root(c, sync_fd))
@@ -664,6 +715,7 @@ static void fill_state(struct nslab_container *c)
 		snprintf(st->addresses + strlen(st->addresses), sizeof(st->addresses) - strlen(st->addresses),
 			 "%s%s", i ? " " : "", c->spec->net.addr[i].text);
 	st->ns = c->spec->ns;
+	st->oci = c->spec->oci_create;
 	snprintf(st->bundle, sizeof(st->bundle), "%s", c->spec->bundle ? c->spec->bundle : "");
 	snprintf(st->annotations, sizeof(st->annotations), "%s",
 		 c->spec->annotations ? c->spec->annotations : "");
@@ -709,9 +761,15 @@ static int release(int sync_fd, int report_fd, bool to_exec, int root_fd, struct
 	return ret;
 }
 
-/* -t: the master the first process sent before its exec; then the caller's terminal goes raw. */
+/*
+ * -t: the master the first process sent before its exec, sized as OCI's
+ * consoleSize asks; then the caller's terminal goes raw.
+ */
 static int take_pty(struct nslab_container *c, int console, struct nslab_error *e)
 {
+	const struct nslab_spec *spec = c->spec;
+	struct winsize size = { .ws_row = spec->console_rows, .ws_col = spec->console_cols };
+
 	c->tty_master = nslab_fault("pty-recv") ? -EIO : nslab_fd_recv(console);
 	if (c->tty_master < 0) {
 		nslab_fail(e, c->tty_master, "pty", "receiving the master: %s",
@@ -719,7 +777,9 @@ static int take_pty(struct nslab_container *c, int console, struct nslab_error *
 		c->tty_master = -1;
 		return -e->err;
 	}
-	return c->spec->interactive ? nslab_tty_raw(0, e) : 0;
+	if ((size.ws_row || size.ws_col) && ioctl(c->tty_master, TIOCSWINSZ, &size) < 0)
+		return nslab_fail(e, errno, "pty", "consoleSize: %s", strerror(errno));
+	return spec->interactive ? nslab_tty_raw(0, e) : 0;
 }
 
 /* As Docker: an exited container holds its name until it is removed, which the error says. */
@@ -752,6 +812,7 @@ static void container_init(struct nslab_container *c, struct nslab_spec *spec)
 	c->sys_fd = -1;
 	c->pidfd = -1;
 	c->tty_master = -1;
+	c->exec_fifo = -1;
 	for (int i = 0; i < NSLAB_MAX_MOUNTS; i++)
 		c->mount_fd[i] = -1;
 }
@@ -774,6 +835,23 @@ static int save_profile(struct nslab_container *c, struct nslab_error *e)
 	return 0;
 }
 
+/*
+ * Opened for reading and writing, the fifo never gives the first process an
+ * end of file, and `nslab start`'s non-blocking open for writing fails
+ * (ENXIO) once no process holds it: the container is no longer waiting.
+ */
+static int make_exec_fifo(struct nslab_container *c, struct nslab_error *e)
+{
+	char path[PATH_MAX];
+	int ret = nslab_state_path(path, sizeof(path), c->spec->name, NSLAB_EXEC_FIFO);
+
+	if (!ret)
+		ret = nslab_fault("exec-fifo") ? -EIO : mkfifo(path, 0600) < 0 ? -errno : 0;
+	if (!ret && (c->exec_fifo = open(path, O_RDWR | O_CLOEXEC)) < 0)
+		ret = -errno;
+	return ret ? nslab_fail(e, ret, "exec-fifo", "%s: %s", path, strerror(-ret)) : 0;
+}
+
 /* The state directory and a first state.json; c->dir_made once there is something to remove. */
 static int create_record(struct nslab_container *c, struct nslab_error *e)
 {
@@ -794,6 +872,8 @@ static int create_record(struct nslab_container *c, struct nslab_error *e)
 	ret = save_profile(c, e);
 	if (!ret)
 		ret = nslab_hooks_save(spec->name, spec->hooks, e);
+	if (!ret && spec->oci_create)
+		ret = make_exec_fifo(c, e);
 	/* At once, without a first process yet: "created" while we live. */
 	return ret ? ret : record_state(c, "state-early", e);
 }
@@ -832,6 +912,21 @@ static int add_veth(struct nslab_container *c, struct nslab_error *e)
 	return record_state(c, "state-veth", e);
 }
 
+/* OCI oomScoreAdj, written by the host's root: lowering it needs CAP_SYS_RESOURCE there. */
+static int set_oom_score(const struct nslab_container *c, struct nslab_error *e)
+{
+	char path[64], value[16];
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)c->pid);
+	snprintf(value, sizeof(value), "%d", c->spec->oom_score_adj);
+	ret = nslab_fault("oom-score") ? -EIO : nslab_write_file(path, value, strlen(value));
+	if (ret == -EACCES)
+		return nslab_fail(e, -ret, "oom-score", "%d: lowering it needs CAP_SYS_RESOURCE, "
+				  "which nslab lacks here", c->spec->oom_score_adj);
+	return ret ? nslab_fail(e, -ret, "oom-score", "%s: %s", path, strerror(-ret)) : 0;
+}
+
 /*
  * prestart and createRuntime: in our namespaces, once the container's exist
  * (maps written, veth made), before its root is pivoted into.
@@ -862,6 +957,8 @@ static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
 		ret = nslab_user_mounts_idmap(spec, c->mount_fd, c->pid, e);
 	if (!ret && spec->net.mode == NSLAB_NET_VETH)
 		ret = add_veth(c, e);
+	if (!ret && spec->oom_score_set)
+		ret = set_oom_score(c, e);
 	if (!ret)
 		ret = release(sync_fd, report_fd, false, -1, e);
 	if (!ret)
@@ -876,6 +973,17 @@ static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
 	if (!ret)
 		ret = release(sync_fd, report_fd, true, spec->idmap_root ? c->ovl_fd : -1, e);
 	return ret;
+}
+
+/* --pid-file: written whole, once the first process is there to be found by it. */
+static int write_pid_file(const struct nslab_container *c, struct nslab_error *e)
+{
+	char text[32];
+	int len = snprintf(text, sizeof(text), "%d", (int)c->pid);
+	int ret = nslab_fault("pid-file") ? -EIO :
+		  nslab_write_atomic(c->spec->pid_file, text, (size_t)len, 0644);
+
+	return ret ? nslab_fail(e, ret, "pid-file", "%s: %s", c->spec->pid_file, strerror(-ret)) : 0;
 }
 
 /* poststart and poststop: their failures are warnings (nslab_hooks_run), not the caller's error. */
@@ -926,11 +1034,14 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	nslab_close_fd(&console[1]);
 	if (!ret)
 		ret = set_up_child(c, sync[1], rep[0], e);
-	if (!ret)
+	/* Its command runs now, but for `nslab create`'s: `nslab start` runs those. */
+	if (!ret && !spec->oci_create)
 		late_hooks(spec->hooks, NSLAB_HOOK_POSTSTART, &c->state);
 	close_mount_fds(c);
 	if (!ret && spec->tty)
 		ret = take_pty(c, console[0], e);
+	if (!ret && spec->pid_file)
+		ret = write_pid_file(c, e);
 	return ret ? start_failed(c, ret, e) : 0;
 }
 
@@ -987,6 +1098,7 @@ static void free_resources(struct nslab_container *c)
 {
 	nslab_tty_restore();
 	nslab_close_fd(&c->tty_master);
+	nslab_close_fd(&c->exec_fifo);
 	nslab_close_fd(&c->pidfd);
 	nslab_close_fd(&c->ovl_fd);
 	nslab_close_fd(&c->sys_fd);
@@ -1200,6 +1312,19 @@ static int stop_live(struct nslab_state *st, enum nslab_status status, bool forc
 	return 0;
 }
 
+/* A created container (no supervisor) that is waiting or running: killed with @force, else refused. */
+static int stop_created(const struct nslab_state *st, enum nslab_status status, bool force,
+			struct nslab_error *e)
+{
+	int ret;
+
+	if (!force)
+		return nslab_fail(e, EBUSY, "rm", "container '%s' is %s (use -f to kill it)",
+				  st->name, nslab_status_name(status));
+	ret = kill_recorded(st);
+	return ret ? nslab_fail(e, -ret, "rm", "%s: %s", st->name, strerror(-ret)) : 0;
+}
+
 int nslab_container_rm(const struct nslab_state *found, bool force, struct nslab_error *e)
 {
 	enum nslab_status status = nslab_state_status(found);
@@ -1207,12 +1332,57 @@ int nslab_container_rm(const struct nslab_state *found, bool force, struct nslab
 	bool gone = false;
 	int ret;
 
-	/* Dead or exited: nothing runs, the state says what is left. */
-	if (status != NSLAB_DEAD && status != NSLAB_EXITED) {
+	/* Dead, stopped or exited: nothing runs, the state says what is left. */
+	if (st.oci && status != NSLAB_CREATED && status != NSLAB_DEAD && status != NSLAB_STOPPED) {
+		ret = stop_created(&st, status, force, e);
+		if (ret)
+			return ret;
+	} else if (status != NSLAB_DEAD && status != NSLAB_EXITED && status != NSLAB_STOPPED) {
 		ret = stop_live(&st, status, force, &gone, e);
 		if (ret || gone)
 			return ret;
 	}
 	/* Whatever the supervisor did not get to (it may have been SIGKILLed). */
 	return remove_from_state(&st, e);
+}
+
+/* Lets the waiting first process of @st go on to its command (the exec fifo's byte). */
+static int release_created(const struct nslab_state *st, struct nslab_error *e)
+{
+	_cleanup_close_ int fd = -1;
+	char fifo[PATH_MAX];
+	int ret = nslab_state_path(fifo, sizeof(fifo), st->name, NSLAB_EXEC_FIFO);
+
+	if (ret)
+		return nslab_fail(e, -ret, "start", NULL);
+	fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	/* ENXIO: no process holds it any more, the first process is gone. */
+	if (fd < 0)
+		return nslab_fail(e, errno, "start", "%s: %s", st->name,
+				  errno == ENXIO ? "its first process is gone" : strerror(errno));
+	ret = nslab_fault("start") ? -EIO : nslab_write_all(fd, "0", 1);
+	if (ret)
+		return nslab_fail(e, -ret, "start", "%s: %s", st->name, strerror(-ret));
+	unlink(fifo);
+	return 0;
+}
+
+int nslab_container_start_created(const struct nslab_state *st, struct nslab_error *e)
+{
+	enum nslab_status status = nslab_container_status(st);
+	struct nslab_hooks hooks;
+	int ret;
+
+	if (status != NSLAB_WAITING)
+		return nslab_fail(e, EBUSY, "start", "container '%s' is %s, not created", st->name,
+				  nslab_status_name(status));
+	/* Before the release: a start that cannot read them is refused whole. */
+	ret = nslab_hooks_load(st->name, &hooks, e);
+	if (!ret)
+		ret = release_created(st, e);
+	/* The first process runs startContainer's, then its command; ours come after. */
+	if (!ret)
+		late_hooks(&hooks, NSLAB_HOOK_POSTSTART, st);
+	nslab_hooks_free(&hooks);
+	return ret;
 }

@@ -23,6 +23,7 @@ struct nslab_container {
 	int pidfd;
 	pid_t pid;
 	int tty_master;		/* -t: the pty's master, from the first process */
+	int exec_fifo;		/* OCI create: NSLAB_EXEC_FIFO, open for reading and writing */
 };
 
 /*
@@ -32,6 +33,15 @@ struct nslab_container {
  */
 int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 			  struct nslab_error *e);
+
+/*
+ * `nslab start` of a container that `nslab create` (spec->oci_create) left
+ * waiting: lets its first process go on to run its command (its
+ * startContainer hooks first), then runs the poststart hooks create kept
+ * (warnings only).  Refused (@e, step "start") unless it is waiting.
+ * Returns 0 or -errno.
+ */
+int nslab_container_start_created(const struct nslab_state *st, struct nslab_error *e);
 
 /* How a container's first process ended. */
 struct nslab_exit_status {

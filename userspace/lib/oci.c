@@ -19,6 +19,7 @@
 #include "json.h"
 #include "mount.h"
 #include "process.h"
+#include "sysctl.h"
 #include "rlimit.h"
 #include "seccomp_cache.h"
 #include "seccomp_json.h"
@@ -400,12 +401,22 @@ static int user_id(struct octx *o, json_object *v, const char *path)
 	return 0;
 }
 
+static int user_umask(struct octx *o, json_object *v, const char *path)
+{
+	long long mask = 0;
+	int ret = integer(o, v, path, 0, 0777, &mask);
+
+	if (!ret)
+		o->spec->umask = (int)mask;
+	return ret;
+}
+
 static int user(struct octx *o, json_object *v, const char *path)
 {
 	static const struct field t[] = {
 		{ "uid", json_type_int, user_id, NULL },
 		{ "gid", json_type_int, user_id, NULL },
-		{ "umask", json_type_int, NULL, "not supported yet (the container keeps nslab's umask)" },
+		{ "umask", json_type_int, user_umask, NULL },
 		{ "additionalGids", json_type_array, NULL,
 		  "not supported yet (the container's process has no supplementary groups)" },
 		{ "username", json_type_string, NULL, "a Windows field" },
@@ -450,11 +461,47 @@ static int capabilities(struct octx *o, json_object *v, const char *path)
 	return WALK(o, v, path, t);
 }
 
+static int oom_score_adj(struct octx *o, json_object *v, const char *path)
+{
+	long long adj = 0;
+	int ret = integer(o, v, path, -1000, 1000, &adj);
+
+	if (!ret) {
+		o->spec->oom_score_set = true;
+		o->spec->oom_score_adj = (int)adj;
+	}
+	return ret;
+}
+
+static int console_dim(struct octx *o, json_object *v, const char *path)
+{
+	long long n;
+	int ret = integer(o, v, path, 0, USHRT_MAX, &n);
+
+	if (ret)
+		return ret;
+	if (strcmp(strrchr(path, '.'), ".height") == 0)
+		o->spec->console_rows = (unsigned short)n;
+	else
+		o->spec->console_cols = (unsigned short)n;
+	return 0;
+}
+
+static int console_size(struct octx *o, json_object *v, const char *path)
+{
+	static const struct field t[] = {
+		{ "height", json_type_int, console_dim, NULL },
+		{ "width", json_type_int, console_dim, NULL },
+	};
+
+	return WALK(o, v, path, t);
+}
+
 static int process(struct octx *o, json_object *v, const char *path)
 {
 	static const struct field t[] = {
 		{ "terminal", json_type_boolean, terminal, NULL },
-		{ "consoleSize", json_type_object, NULL, "not supported yet" },
+		{ "consoleSize", json_type_object, console_size, NULL },
 		{ "user", json_type_object, user, NULL },
 		{ "args", json_type_array, args, NULL },
 		{ "env", json_type_array, env, NULL },
@@ -464,7 +511,7 @@ static int process(struct octx *o, json_object *v, const char *path)
 		{ "noNewPrivileges", json_type_boolean, no_new_privs, NULL },
 		{ "apparmorProfile", json_type_string, NULL, "AppArmor is not supported" },
 		{ "selinuxLabel", json_type_string, NULL, "SELinux is not supported" },
-		{ "oomScoreAdj", json_type_int, NULL, "not supported yet" },
+		{ "oomScoreAdj", json_type_int, oom_score_adj, NULL },
 		{ "ioPriority", json_type_object, NULL, "not supported yet" },
 		{ "scheduler", json_type_object, NULL, "not supported yet" },
 		{ "execCPUAffinity", json_type_object, NULL, "not supported yet" },
@@ -1038,6 +1085,20 @@ static int masks(struct octx *o, json_object *v, const char *path)
 	return 0;
 }
 
+/* Kept as they are; whether each is namespaced is known once linux.namespaces is read (check_sysctl). */
+static int sysctls(struct octx *o, json_object *v, const char *path)
+{
+	json_object_object_foreach(v, key, val) {
+		if (!json_object_is_type(val, json_type_string))
+			return bad(o, path, "\"%s\": expected a string", key);
+		if (o->spec->n_sysctl >= NSLAB_MAX_SYSCTL)
+			return bad(o, path, "more than %d parameters", NSLAB_MAX_SYSCTL);
+		o->spec->sysctl[o->spec->n_sysctl][0] = key;
+		o->spec->sysctl[o->spec->n_sysctl++][1] = json_object_get_string(val);
+	}
+	return 0;
+}
+
 static int linux_section(struct octx *o, json_object *v, const char *path)
 {
 	static const struct field t[] = {
@@ -1052,7 +1113,7 @@ static int linux_section(struct octx *o, json_object *v, const char *path)
 		{ "readonlyPaths", json_type_array, masks, NULL },
 		{ "devices", json_type_array, NULL,
 		  "device nodes are not supported yet (nslab makes Docker's default ones)" },
-		{ "sysctl", json_type_object, NOT_YET },
+		{ "sysctl", json_type_object, sysctls, NULL },
 		{ "rootfsPropagation", json_type_string, NOT_YET },
 		{ "mountLabel", json_type_string, NULL, "SELinux is not supported" },
 		{ "intelRdt", json_type_object, NOT_YET }, { "personality", json_type_object, NOT_YET },
@@ -1134,6 +1195,16 @@ static int check_namespaces(struct octx *o)
 	return 0;
 }
 
+static int check_sysctl(struct octx *o)
+{
+	struct nslab_error in = { 0 };
+
+	for (int i = 0; i < o->spec->n_sysctl; i++)
+		if (nslab_sysctl_check(o->spec, o->spec->sysctl[i][0], &in))
+			return rewrap(o, "linux.sysctl", &in);
+	return 0;
+}
+
 static int check_whole(struct octx *o)
 {
 	struct nslab_error in = { 0 };
@@ -1148,6 +1219,8 @@ static int check_whole(struct octx *o)
 	ret = check_caps(o);
 	if (!ret)
 		ret = check_namespaces(o);
+	if (!ret)
+		ret = check_sysctl(o);
 	if (!ret && o->spec->limits.cpu_quota_us > 0 && o->spec->limits.cpu_period_us < 0)
 		o->spec->limits.cpu_period_us = 100000;
 	if (!ret && nslab_limits_check(&o->spec->limits, &in))
@@ -1171,7 +1244,6 @@ int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 		return nslab_bad_input(e, "run", "'%s' is not a container id: 1-%d of [A-Za-z0-9_.-], "
 				       "starting alphanumeric", id, NSLAB_NAME_MAX);
 	snprintf(spec->name, sizeof(spec->name), "%s", id);
-	spec->bundle = bundle;
 	spec->hooks = &oci->hooks;
 	/* The OCI root is the bundle's, written to in place; there is no image to keep apart. */
 	spec->overlay = false;
@@ -1281,7 +1353,7 @@ static json_object *cap_names(uint64_t set)
 static json_object *default_process(void)
 {
 	static const char *const env[] = {
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+		"PATH=" NSLAB_DEFAULT_PATH,
 	};
 	static const char *const argv[] = { "sh" };
 	json_object *p = json_object_new_object(), *user = json_object_new_object();

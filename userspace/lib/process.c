@@ -34,7 +34,7 @@ void nslab_exec_command(char *const *argv, char *const *env, const char *hostnam
 
 	clearenv();
 	if (!env_exact) {
-		setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+		setenv("PATH", NSLAB_DEFAULT_PATH, 1);
 		setenv("HOME", "/root", 1);
 		if (hostname)
 			setenv("HOSTNAME", hostname, 1);

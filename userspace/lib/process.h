@@ -25,6 +25,9 @@ enum {
 };
 
 /* What a child tells its parent over the report pipe. */
+/* The PATH a container's command gets unless its environment sets one (Docker's). */
+#define NSLAB_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 struct nslab_report {
 	int ready;			/* 1: namespaces made, waiting; 0: failed */
 	struct nslab_error error;

@@ -26,6 +26,7 @@ void nslab_spec_init(struct nslab_spec *spec)
 	nslab_limits_init(&spec->limits);
 	spec->no_new_privs = true;
 	spec->stop_timeout = NSLAB_STOP_TIMEOUT;
+	spec->umask = -1;
 }
 
 int nslab_parse_idmap(const char *arg, struct nslab_idmap *map, int *n, struct nslab_error *e,

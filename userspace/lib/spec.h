@@ -51,6 +51,7 @@ struct nslab_net {
 };
 
 #define NSLAB_MAX_MOUNTS 16
+#define NSLAB_MAX_SYSCTL 32
 
 /*
  * A mount the user adds (-v, --mount, --tmpfs; config.json's mounts), made
@@ -121,11 +122,25 @@ struct nslab_spec {
 	struct nslab_mount mounts[NSLAB_MAX_MOUNTS];
 	int n_mounts;
 	const char *workdir;		/* -w: the command's cwd inside, made if missing */
+	/*
+	 * OCI create: no supervisor; the first process waits on the exec fifo
+	 * for `nslab start` and create leaves it to the caller's subreaper.
+	 */
+	bool oci_create;
+	const char *bundle;		/* the OCI bundle's absolute path, or NULL */
+	const char *pid_file;		/* --pid-file: the first process's host pid, once set up */
+	const char *console_socket;	/* --console-socket: where the pty's master goes (-t) */
+	int preserve_fds;		/* --preserve-fds N: fds 3..3+N-1 reach the command */
+	int umask;			/* OCI process.user.umask, or -1: nslab's own */
+	bool oom_score_set;
+	int oom_score_adj;		/* OCI process.oomScoreAdj, written by the host */
+	const char *sysctl[NSLAB_MAX_SYSCTL][2];	/* OCI linux.sysctl: key, value */
+	int n_sysctl;
+	unsigned short console_rows, console_cols;	/* OCI process.consoleSize; 0: unset */
 	struct nslab_rlimit rlimits[RLIM_NLIMITS];
 	int n_rlimits;
 	char *const *argv;
-	/* OCI (run --bundle): the bundle's absolute path, the annotations (JSON text), the hooks. */
-	const char *bundle;
+	/* OCI: config.json's annotations (JSON text) and hooks. */
 	const char *annotations;
 	const struct nslab_hooks *hooks;
 };

@@ -143,6 +143,7 @@ static json_object *state_doc(const struct nslab_state *st)
 	json_object_object_add(doc, "exit_code", json_object_new_int64(st->exit_code));
 	json_object_object_add(doc, "finished", json_object_new_int64(st->finished));
 	json_object_object_add(doc, "bundle", json_object_new_string(st->bundle));
+	json_object_object_add(doc, "oci", json_object_new_boolean(st->oci));
 	json_object_object_add(doc, "annotations", nslab_json_object_or_empty(st->annotations));
 	return doc;
 }
@@ -357,6 +358,7 @@ static int read_fields(const struct state_doc *d, struct nslab_state *st)
 	    get_int(d, "exit_code", false, INT_MIN, INT_MAX, &v[6]) ||
 	    get_int(d, "finished", false, 0, LLONG_MAX, &v[7]) ||
 	    get_str(d, "bundle", false, st->bundle, sizeof(st->bundle)) ||
+	    get_bool(d, "oci", &st->oci) ||
 	    get_object_text(d, "annotations", st->annotations, sizeof(st->annotations)))
 		return -EINVAL;
 	st->pid = v[0];
@@ -531,10 +533,31 @@ static bool alive(pid_t pid, unsigned long long start)
 	return p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
+/*
+ * A created container has no supervisor once `nslab create` returned: its
+ * first process alone tells, and its exec fifo, until `nslab start` removes
+ * it, that it has not been started.
+ */
+static enum nslab_status created_status(const struct nslab_state *st)
+{
+	char fifo[PATH_MAX];
+
+	if (!st->pid)
+		return alive(st->supervisor, st->supervisor_start) ? NSLAB_CREATED : NSLAB_DEAD;
+	if (!alive(st->pid, st->pid_start))
+		return NSLAB_STOPPED;
+	if (nslab_state_path(fifo, sizeof(fifo), st->name, NSLAB_EXEC_FIFO) == 0 &&
+	    access(fifo, F_OK) == 0)
+		return NSLAB_WAITING;
+	return NSLAB_RUNNING;
+}
+
 enum nslab_status nslab_state_status(const struct nslab_state *st)
 {
 	if (st->exited)
 		return NSLAB_EXITED;
+	if (st->oci)
+		return created_status(st);
 	if (!alive(st->supervisor, st->supervisor_start))
 		return NSLAB_DEAD;
 	return alive(st->pid, st->pid_start) ? NSLAB_RUNNING : NSLAB_CREATED;
@@ -542,7 +565,9 @@ enum nslab_status nslab_state_status(const struct nslab_state *st)
 
 const char *nslab_status_name(enum nslab_status status)
 {
-	static const char *const names[] = { "created", "running", "dead", "frozen", "exited", "waiting" };
+	static const char *const names[] = {
+		"creating", "running", "dead", "frozen", "exited", "created", "stopped",
+	};
 
 	return names[status];
 }

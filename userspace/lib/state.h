@@ -31,6 +31,8 @@ struct nslab_state {
 	struct nslab_rlimit rlimits[RLIM_NLIMITS];	/* --ulimit, set on exec's command too */
 	int n_rlimits;
 	char persisted[NSLAB_NS_COUNT][PATH_MAX];	/* bind-mounted ns files, "" if none */
+	char bundle[PATH_MAX];		/* the OCI bundle it came from, "" for nslab's own runs */
+	bool oci;			/* made by `nslab create`: no supervisor, its pid tells its life */
 	/*
 	 * A record kept after the first process exited (until `nslab rm`):
 	 * everything else is gone by then, pid is 0.
@@ -38,14 +40,18 @@ struct nslab_state {
 	bool exited;
 	int exit_code;			/* as `nslab run` exits: the code, or 128+N for signal N */
 	long long finished;		/* unix time */
-	char bundle[PATH_MAX];		/* OCI: the bundle's absolute path, "" for nslab's own runs */
 	char annotations[NSLAB_ANNOTATIONS_MAX];	/* OCI: config.json's, a JSON object's text or "" */
 };
 
-/* FROZEN is told by the cgroup, not the state: see nslab_container_status. */
-/* WAITING: set up, its first process waiting for `nslab start` (OCI "created"). */
+/*
+ * FROZEN is told by the cgroup, not the state: see nslab_container_status.
+ * CREATED: still being set up (OCI "creating"); WAITING: set up by `nslab
+ * create`, waiting for `nslab start` (OCI "created"); STOPPED: a created
+ * container whose first process ended (its reaper has the status).
+ */
 enum nslab_status {
-	NSLAB_CREATED, NSLAB_RUNNING, NSLAB_DEAD, NSLAB_FROZEN, NSLAB_EXITED, NSLAB_WAITING
+	NSLAB_CREATED, NSLAB_RUNNING, NSLAB_DEAD, NSLAB_FROZEN, NSLAB_EXITED, NSLAB_WAITING,
+	NSLAB_STOPPED,
 };
 
 /*
@@ -77,6 +83,12 @@ int nslab_state_find(const char *name_or_pid, struct nslab_state *st, struct nsl
 int nslab_state_remove(const char *name);
 /* Removes only its rw (the tmpfs and the upper layer in it): what an exited record does without. */
 int nslab_state_drop_rw(const char *name);
+/*
+ * The fifo in a created container's directory that its first process waits
+ * on (holding it open for reading and writing) until `nslab start` writes.
+ */
+#define NSLAB_EXEC_FIFO "exec.fifo"
+
 /* Calls @fn for each readable state, in no particular order. */
 int nslab_state_each(int (*fn)(const struct nslab_state *st, void *arg), void *arg);
 
