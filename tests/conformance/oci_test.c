@@ -3,8 +3,8 @@
  * OCI bundles, docs/conformance.md O1-O19: `nslab run --bundle` honours
  * config.json's fields, each observed from inside beside the same bundle
  * without the field (the negative control), and a refused config leaves
- * nothing behind.  O20-O26: hooks, each at its point of the lifecycle with
- * the state on its stdin, and `nslab state`.
+ * nothing behind.  O20-O27: hooks, each at its point of the lifecycle with
+ * the state on its stdin (run, and create/start/delete), and `nslab state`.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -500,7 +500,7 @@ Test(oci, O19_console_size)
 	cr_assert_str_neq(r.out, "30 100\r\n");
 }
 
-/* ---- O20-O26: hooks and the state document ---- */
+/* ---- O20-O27: hooks and the state document ---- */
 
 /*
  * A hook that prints @name and what it read on stdin (the state): its
@@ -805,4 +805,72 @@ Test(oci, O26_hook_faults_leave_nothing)
 		assert_unchanged(&before, faults[i]);
 		leak_free(&before);
 	}
+}
+
+static void delete_o27(void)
+{
+	struct run_result r;
+
+	NSLAB(&r, "delete", "--force", "o27");
+	bundle_cleanup();
+}
+
+/* Each of @names, in order, starts a line of @text (the hooks' output). */
+static void assert_hook_lines(const char *text, const char *const *names, size_t n)
+{
+	char name[32];
+
+	cr_assert_eq(lines(text), n, "%s", text);
+	for (size_t i = 0; i < n; i++) {
+		json_object *doc = hook_line(text, i, name);
+
+		cr_assert_not_null(doc, "%s", text);
+		cr_assert_str_eq(name, names[i], "%s", text);
+		cr_assert_str_eq(str_of(doc, "id"), "o27");
+		json_object_put(doc);
+	}
+}
+
+Test(oci, O27_hooks_of_create_start_delete, .fini = delete_o27)
+{
+	static const char *const at_create[] = { "prestart", "createRuntime", "createContainer" };
+	static const char *const at_start[] = {
+		"prestart", "createRuntime", "createContainer", "startContainer",
+	};
+	char dir[PATH_MAX], out[] = "/tmp/nslab-o27-XXXXXX", *text;
+	struct nslab_state st;
+	struct run_result r;
+	json_object *doc;
+	int fd;
+
+	require_root();
+	fd = mkstemp(out);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	bundle_make_script(dir, NULL, ALL_HOOKS, "true");
+	nslab_create_run(&r, NULL, (const char *const[]){ "create", "--bundle", dir, "o27", NULL }, out);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	/* Created: the hooks up to createContainer's, and not one more, into create's stdout. */
+	text = slurp(out);
+	assert_hook_lines(text, at_create, N_ELEMENTS(at_create));
+	free(text);
+	doc = state_of("o27");
+	cr_assert_str_eq(str_of(doc, "status"), "created");
+	json_object_put(doc);
+	/* Started: startContainer's in the container (its stdout), poststart's in start's. */
+	cr_assert_eq(nslab_state_read("o27", &st), 0);
+	NSLAB(&r, "start", "o27");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(strncmp(r.out, "poststart {", 11), 0, "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "\"status\":\"running\""), "%s", r.out);
+	cr_assert(wait_exit(st.pid, 10000), "the started process did not end");
+	text = slurp(out);
+	unlink(out);
+	assert_hook_lines(text, at_start, N_ELEMENTS(at_start));
+	free(text);
+	/* Deleted: poststop's, in delete's. */
+	NSLAB(&r, "delete", "o27");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(strncmp(r.out, "poststop {", 10), 0, "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "\"status\":\"stopped\""), "%s", r.out);
 }
