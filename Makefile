@@ -34,7 +34,8 @@ LDFLAGS  += -Wl,--as-needed $(VARIANT_LDFLAGS)
 # installs the missing ones as root and names them otherwise.
 DEB_PKGS := gcc make pkg-config libcriterion-dev libnl-3-dev libnl-route-3-dev \
             libnl-genl-3-dev libseccomp-dev libjson-c-dev busybox-static iproute2 util-linux \
-            libcap2-bin golang-github-containers-common scdoc man-db uidmap libkmod-dev
+            libcap2-bin golang-github-containers-common scdoc man-db uidmap libkmod-dev \
+            bubblewrap runc podman
 
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 CLI_SRCS   := $(wildcard userspace/cli/*.c)
@@ -82,7 +83,7 @@ comma      := ,
 # $(call fill,SEPARATOR) writes $< to stdout with @VERSION@ and @CAPS@ (joined by SEPARATOR) filled in.
 fill = sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@CAPS@/$(subst $(space),$(1),$(strip $(CAP_NAMES)))/g' $<
 
-.PHONY: all bins test-bins deps check-deps test doc-test lint-test asan-test unit-test conformance-test \
+.PHONY: all bins test-bins deps check-deps test doc-test lint-test asan-test unit-test conformance-test check-matrix \
         rootfs debian-rootfs man install clean
 .DELETE_ON_ERROR:
 
@@ -189,6 +190,12 @@ doc-test:
 
 conformance-test:
 	NSLAB=$(abspath $(NSLAB)) $(CONF_BIN) --verbose --jobs 1
+
+# nslab check's verdicts for each runtime of this host, by check family:
+# build/check-matrix/matrix.md and matrix.json (root: the runtimes need it).
+CHECK_RUNTIMES ?= nslab runc bwrap unshare
+check-matrix: bins rootfs
+	sh userspace/checkmatrix.sh $(abspath $(NSLAB)) build/check-matrix $(CHECK_RUNTIMES)
 
 install: all
 	install -D -m 0755 $(NSLAB) $(DESTDIR)$(PREFIX)/bin/nslab

@@ -26,6 +26,7 @@ struct opts {
 	unsigned types, ops;
 	bool ops_given;
 	long samples;			/* 0: as many as fit in @time */
+	long rounds;			/* the matrix interleaves its cells in this many rounds */
 	double time;			/* seconds per cell */
 	long cpu;			/* -1: not pinned */
 	long workers[NSB_MAX_LIST];
@@ -102,6 +103,14 @@ void slot_map(void);
 int reap(pid_t pid, struct rusage *ru);
 void *map_shared(size_t len);
 void settle(const struct opts *o);
+/*
+ * Appends up to @samples samples (0: as many as fit in @seconds) to @v
+ * after a warm-up (a tenth of them, or the first 5% of @seconds; @min_warm
+ * at least).  *n counts them in @v; @window gets the measured span in ns.
+ */
+int run_chunk(const struct cell *c, size_t samples, double seconds, size_t min_warm, double *v,
+	      size_t cap, size_t *n, uint64_t *window);
+/* One whole cell: --samples or --time of it into @v from the start. */
 int run_cell(const struct cell *c, const struct opts *o, double *v, size_t cap, size_t *n,
 	     uint64_t *window);
 void target_open(struct target *tg);

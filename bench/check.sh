@@ -54,24 +54,30 @@ done
 
 echo "### Stability: the latency matrix, two consecutive runs"
 echo
-echo "| op | type | p50 run 1 (µs) | p50 run 2 (µs) | difference | target |"
-echo "|---|---|---:|---:|---:|---|"
+echo "Drift: a cell's second-half p50 against its first half's, within its run (nsbench"
+echo "interleaves the cells, so a machine that drifts moves them alike)."
+echo
+echo "| op | type | p50 run 1 (µs) | p50 run 2 (µs) | difference | target | drift 1 | drift 2 |"
+echo "|---|---|---:|---:|---:|---|---:|---:|"
+# CSV columns: 7 p50_ns, 21 drift (before the quoted note, so no comma inside).
 awk -F, '
+	function pct(x) { return x == "" ? "-" : sprintf("%+.0f%%", x * 100) }
 	$1 != "latency" { next }
-	FNR == NR { first[$2 "," $3] = $7; next }
+	FNR == NR { first[$2 "," $3] = $7; drift[$2 "," $3] = $21; next }
 	($2 "," $3) in first {
 		a = first[$2 "," $3]; b = $7
 		if (a == "" || b == "") {
 			bad++
-			printf "| %s | %s | - | - | - | a run failed |\n", $2, $3
+			printf "| %s | %s | - | - | - | a run failed | - | - |\n", $2, $3
 			next
 		}
 		d = (b - a) / a * 100
 		limit = $3 == "net" || $3 == "all" ? 25 : 10
 		within = d <= limit && d >= -limit
 		bad += !within
-		printf "| %s | %s | %.1f | %.1f | %+.1f%% | %s ±%d%% |\n", $2, $3, a / 1000, b / 1000, d,
-		       within ? "within" : "**outside**", limit
+		printf "| %s | %s | %.1f | %.1f | %+.1f%% | %s ±%d%% | %s | %s |\n", $2, $3, a / 1000,
+		       b / 1000, d, within ? "within" : "**outside**", limit, pct(drift[$2 "," $3]),
+		       pct($21)
 	}
 	END { printf "\n%d cell(s) outside their target.\n\n", bad }
 ' "$work/matrix1.csv" "$work/matrix2.csv"

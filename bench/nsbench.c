@@ -83,13 +83,18 @@ static const char usage_text[] =
 "  -t, --types LIST      uts,ipc,pid,mnt,net,user,cgroup,time,all (default: all of them)\n"
 "  -n, --samples N       samples per cell (default: as many as fit in --time)\n"
 "  -T, --time S          seconds per cell (default 1)\n"
+"      --rounds N        the matrix takes each op's cells in N rounds, interleaved\n"
+"                        (A B C C B A ...; default 8): drift lands on every cell alike\n"
 "      --cpu N           pin nsbench and every child to CPU N\n"
 "  -w, --workers LIST    throughput with 1..64 parallel creators, e.g. 1,2,4\n"
 "                        (op lifecycle unless --ops is given)\n"
 "      --population[=mnt,net]  unshare cost against 10..5000 mounts in the parent\n"
 "                        mount ns (a private one of nsbench's) and 0..1000 live netns\n"
 "      --compare         start a whole container (all namespaces, --rootfs, /bin/true)\n"
-"                        with nslab and each installed peer: unshare(1), bwrap, runc, crun\n"
+"                        with nslab, nslab run in its OCI form (a bundle from nslab spec)\n"
+"                        and each installed peer: unshare(1), bwrap, runc, crun, taking\n"
+"                        turns; wall and CPU time, ratios to nslab, issue 18's targets;\n"
+"                        then 8 parallel creators of nslab run: starts per second\n"
 "      --nslab PATH      the nslab binary (default $NSLAB, else build/nslab)\n"
 "      --rootfs DIR      the root filesystem for --compare (default: nslab's, build/rootfs)\n"
 "      --matrix          the latency matrix too, when --workers/--population/--compare\n"
@@ -101,6 +106,8 @@ static const char usage_text[] =
 "  -h, --help\n"
 "      --version         print the version\n"
 "\n"
+"The drift column: the p50 of a cell's second half of samples against its first half's,\n"
+"in % of its p50; the matrix interleaves its cells so that they drift alike.\n"
 "Each op's \"none\" row is the same op without a namespace (unshare(0); clone3 without\n"
 "flags, the fork baseline; setns into our own uts ns) and is subtracted in p50-base.\n"
 "Each cell starts once the machine is idle (at most 10 s): the kernel frees namespaces\n"
@@ -113,12 +120,13 @@ static char report_svg[PATH_MAX];
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_CPU = 256, O_POP, O_COMPARE, O_NSLAB, O_ROOTFS, O_MATRIX, O_JSON, O_CSV, O_PLOT,
-	       O_QUICK, O_REPORT, O_VERSION };
+	       O_QUICK, O_REPORT, O_VERSION, O_ROUNDS };
 	static const struct option longopts[] = {
 		{ "ops", required_argument, NULL, 'o' },
 		{ "types", required_argument, NULL, 't' },
 		{ "samples", required_argument, NULL, 'n' },
 		{ "time", required_argument, NULL, 'T' },
+		{ "rounds", required_argument, NULL, O_ROUNDS },
 		{ "cpu", required_argument, NULL, O_CPU },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "population", optional_argument, NULL, O_POP },
@@ -141,7 +149,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .types = (1u << NSB_NONE) - 1, .ops = (1u << NSB_NOPS) - 1,
-			    .time = 1.0, .cpu = -1, .rootfs = NSLAB_DEFAULT_ROOTFS };
+			    .time = 1.0, .cpu = -1, .rounds = 8, .rootfs = NSLAB_DEFAULT_ROOTFS };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:t:n:T:w:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -162,6 +170,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			if (nsb_parse_seconds(optarg, &o->time, why, sizeof(why)))
 				usage_error("--time", "%s", why);
 			time_given = true;
+			break;
+		case O_ROUNDS:
+			if (nsb_parse_long(optarg, 1, 1000, &o->rounds, why, sizeof(why)))
+				usage_error("--rounds", "%s", why);
 			break;
 		case O_CPU:
 			if (nsb_parse_long(optarg, 0, cpus - 1, &o->cpu, why, sizeof(why)))

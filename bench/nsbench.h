@@ -50,6 +50,32 @@ void nsb_stats_compute(double *v, size_t n, struct nsb_stats *st);
 double nsb_percentile(const double *sorted, size_t n, double p);
 
 /*
+ * How far a cell moved during its own measurement: (p50 of the second half
+ * of @v - p50 of the first half) / p50 of all, @v in the order it was
+ * taken.  NAN with fewer than 4 samples.  A run whose cells drift apart
+ * from one another cannot be compared within itself.
+ */
+double nsb_drift(const double *v, size_t n);
+
+/*
+ * The order a run measures its cells in: @rounds rounds, each taking one
+ * chunk of every cell, forward in even rounds and backward in odd ones
+ * (A B C C B A A B C ...).  A machine that drifts over the run then moves
+ * every cell alike instead of whichever ran last, and a linear drift
+ * cancels over each pair of rounds; the cell after a costly one (a net
+ * namespace's teardown) is not always the same.
+ */
+struct nsb_plan {
+	size_t ncells, rounds;
+	size_t step;		/* 0 to start */
+};
+
+/* The next chunk: its cell and round; false once every round is done. */
+bool nsb_plan_next(struct nsb_plan *p, size_t *cell, size_t *round);
+/* Round @round's share of @total samples over @rounds rounds (the first ones take the remainder). */
+size_t nsb_chunk(size_t total, size_t rounds, size_t round);
+
+/*
  * Parsers fill @why (one line, no prefix) and return -1 on bad input, so the
  * caller prints `nsbench: <option>: <why>` and exits 2.
  */
@@ -77,6 +103,9 @@ struct nsb_row {
 	double kern_ns;		/* nscount's mean in-kernel creation time, < 0 if none */
 	double tput;		/* ops/s of the whole cell (all workers) */
 	double ratio;		/* peers: p50 / nslab's p50, < 0 if none */
+	double cpu_ns;		/* peers: p50 of user + system time of the whole tree, < 0 if none */
+	double cpu_ratio;	/* peers: cpu_ns / nslab's cpu_ns, < 0 if none */
+	double drift;		/* nsb_drift of the samples as taken; NAN if none */
 	long rss_kb;		/* peers: peak RSS of the whole run, < 0 if none */
 	bool failed;		/* note is an error, not a plain "unavailable" */
 	char note[160];

@@ -163,36 +163,39 @@ static int sample(const struct cell *c, double *ns)
 	}
 }
 
-/*
- * Warm-up (a tenth of --samples, or the first 5% of --time; 2 at least),
- * then the samples.  @window gets the measured span in ns.
- */
-int run_cell(const struct cell *c, const struct opts *o, double *v, size_t cap,
-	     size_t *n, uint64_t *window)
+int run_chunk(const struct cell *c, size_t samples, double seconds, size_t min_warm, double *v,
+	      size_t cap, size_t *n, uint64_t *window)
 {
 	uint64_t t0 = now_ns(), end;
-	size_t i, warm = o->samples ? (size_t)o->samples / 10 : 0;
+	size_t i, got = 0;
 	double x;
 	int err;
 
-	*n = 0;
-	for (i = 0; i < 2 || (o->samples ? i < warm : now_ns() - t0 < o->time * NS_PER_S / 20); i++) {
+	for (i = 0; i < min_warm || (samples ? i < samples / 10 : now_ns() - t0 < seconds * NS_PER_S / 20);
+	     i++) {
 		err = sample(c, &x);
 		if (err)
 			return err;
 	}
 	t0 = now_ns();
-	end = t0 + (uint64_t)(o->time * NS_PER_S);
+	end = t0 + (uint64_t)(seconds * NS_PER_S);
 	while (*n < cap) {
 		err = sample(c, &x);
 		if (err)
 			return err;
 		v[(*n)++] = x;
-		if (o->samples ? *n >= (size_t)o->samples : now_ns() >= end)
+		if (samples ? ++got >= samples : now_ns() >= end)
 			break;
 	}
 	*window = now_ns() - t0;
 	return 0;
+}
+
+int run_cell(const struct cell *c, const struct opts *o, double *v, size_t cap,
+	     size_t *n, uint64_t *window)
+{
+	*n = 0;
+	return run_chunk(c, (size_t)o->samples, o->time, 2, v, cap, n, window);
 }
 
 void target_open(struct target *tg)
@@ -241,56 +244,122 @@ static bool op_makes_ns(enum nsb_op op)
 	return op == NSB_UNSHARE || op == NSB_CLONE || op == NSB_LIFECYCLE;
 }
 
-/* Baseline first, so every row after it can subtract it. */
+/* Baseline first: every row after it subtracts its p50. */
 const enum nsb_type matrix_order[NSB_NTYPES] = {
 	NSB_NONE, NSB_UTS, NSB_IPC, NSB_PID, NSB_MNT, NSB_NET, NSB_USER, NSB_CGROUP, NSB_TIME,
 	NSB_ALL,
 };
 
+/* One cell of an op's interleaved matrix: its samples in the order taken. */
+struct mcell {
+	struct cell c;
+	size_t row;		/* its row's index: rows->v moves as it grows */
+	double *v;
+	size_t n;
+	int err;
+	double kern_sum;	/* nscount's mean of each chunk, times the chunk's samples */
+	size_t kern_n;
+};
+
+/* The cells of @op that the options ask for, baseline first, with their rows; how many. */
+static size_t op_cells(int op, const struct opts *o, const struct target *tg, struct rows *rows,
+		       struct mcell *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < N_ELEMENTS(matrix_order); i++) {
+		enum nsb_type t = matrix_order[i];
+
+		if (t != NSB_NONE && !(o->types & (1u << t)))
+			continue;
+		m[n] = (struct mcell){ .c = { .op = op, .type = t, .tg = tg }, .row = rows->n };
+		m[n].v = malloc(CELL_CAP * sizeof(double));
+		if (!m[n].v)
+			die("malloc");
+		add_row(rows, NSB_K_LATENCY, nsb_op_names[op], nsb_type_names[t], -1);
+		n++;
+	}
+	return n;
+}
+
+/* Round @round's chunk of @m, with what nscount saw the kernel spend on it. */
+static void matrix_chunk(struct mcell *m, const struct opts *o, struct kview *kv, size_t round,
+			 size_t rounds)
+{
+	struct nslab_counters before, after;
+	bool kview = op_makes_ns(m->c.op) && m->c.type != NSB_NONE && counters_read(kv, &before);
+	size_t n0 = m->n;
+	uint64_t window;
+	double k;
+
+	/* Two to warm a cell up at first, one after: a slow machine's rounds are mostly warm-up. */
+	m->err = run_chunk(&m->c, o->samples ? nsb_chunk((size_t)o->samples, rounds, round) : 0,
+			   o->time / (double)rounds, round ? 1 : 2, m->v, CELL_CAP, &m->n, &window);
+	if (m->err || !kview || !counters_read(kv, &after))
+		return;
+	k = kernel_mean(&before, &after, m->c.type);
+	if (k >= 0) {
+		m->kern_sum += k * (double)(m->n - n0);
+		m->kern_n += m->n - n0;
+	}
+}
+
+/* A cell's row from its samples; @base is the op's baseline p50 (< 0: none yet). */
+static void matrix_row(struct mcell *m, struct rows *rows, double base)
+{
+	struct nsb_row *r = &rows->v[m->row];
+
+	if (m->err) {
+		row_error(rows, r, m->err);
+	} else {
+		r->drift = nsb_drift(m->v, m->n);
+		nsb_stats_compute(m->v, m->n, &r->st);
+		r->base_p50 = m->c.type == NSB_NONE ? -1 : base;
+		r->kern_ns = m->kern_n ? m->kern_sum / (double)m->kern_n : -1;
+	}
+	free(m->v);
+}
+
+/*
+ * The cells of one op, interleaved (nsb_plan).  Each round starts on an
+ * idle machine, and so does the chunk after one that made network
+ * namespaces: their teardown runs on after them.
+ */
+static void matrix_op(int op, const struct opts *o, struct kview *kv, const struct target *tg,
+		      struct rows *rows)
+{
+	struct mcell m[NSB_NTYPES];
+	size_t rounds = o->samples && o->samples < o->rounds ? (size_t)o->samples : (size_t)o->rounds;
+	struct nsb_plan plan = { .ncells = op_cells(op, o, tg, rows, m), .rounds = rounds };
+	size_t i, round, prev = SIZE_MAX;
+
+	while (nsb_plan_next(&plan, &i, &round)) {
+		bool after_net = prev != SIZE_MAX && op_makes_ns(op) &&
+				 (m[prev].c.type == NSB_NET || m[prev].c.type == NSB_ALL);
+
+		if (m[i].err)
+			continue;
+		if ((plan.step - 1) % plan.ncells == 0 || after_net)
+			settle(o);
+		matrix_chunk(&m[i], o, kv, round, rounds);
+		prev = i;
+	}
+	/* m[0] is the baseline: matrix_order puts it first. */
+	matrix_row(&m[0], rows, -1);
+	for (i = 1; i < plan.ncells; i++)
+		matrix_row(&m[i], rows, m[0].err ? -1 : rows->v[m[0].row].st.p50);
+}
+
 void run_matrix(const struct opts *o, struct kview *kv, struct rows *rows)
 {
-	double *v = malloc(CELL_CAP * sizeof(*v));
-	struct nslab_counters before, after;
 	struct target tg;
-	unsigned i;
 	int op;
 
-	if (!v)
-		die("malloc");
 	target_open(&tg);
-	for (op = 0; op < NSB_NOPS; op++) {
-		double base = -1;
-
-		for (i = 0; i < N_ELEMENTS(matrix_order); i++) {
-			struct cell c = { .op = op, .type = matrix_order[i], .tg = &tg };
-			struct nsb_row *r;
-			uint64_t window;
-			bool kview;
-			size_t n;
-			int err;
-
-			if (!(o->ops & (1u << op)) ||
-			    (c.type != NSB_NONE && !(o->types & (1u << c.type))))
-				continue;
-			r = add_row(rows, NSB_K_LATENCY, nsb_op_names[op], nsb_type_names[c.type], -1);
-			settle(o);
-			kview = op_makes_ns(op) && c.type != NSB_NONE && counters_read(kv, &before);
-			err = run_cell(&c, o, v, CELL_CAP, &n, &window);
-			if (err) {
-				row_error(rows, r, err);
-				continue;
-			}
-			nsb_stats_compute(v, n, &r->st);
-			if (c.type == NSB_NONE)
-				base = r->st.p50;
-			else
-				r->base_p50 = base;
-			if (kview && counters_read(kv, &after))
-				r->kern_ns = kernel_mean(&before, &after, c.type);
-		}
-	}
+	for (op = 0; op < NSB_NOPS; op++)
+		if (o->ops & (1u << op))
+			matrix_op(op, o, kv, &tg, rows);
 	target_close(&tg);
-	free(v);
 }
 
 #define STAT_CPUS 1024

@@ -4,6 +4,7 @@
 #include "json.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 static const char *const kind_names[NSB_K_PEER + 1] = {
@@ -33,6 +34,9 @@ void nsb_row_init(struct nsb_row *r, enum nsb_kind kind, const char *op, const c
 	r->tput = -1;
 	r->ratio = -1;
 	r->rss_kb = -1;
+	r->cpu_ns = -1;
+	r->cpu_ratio = -1;
+	r->drift = NAN;
 }
 
 /* µs with two decimals, or "-" when @ns < 0. */
@@ -44,17 +48,25 @@ static void print_us(FILE *out, int width, double ns)
 		fprintf(out, " %*.2f", width, ns / 1000.0);
 }
 
+static void print_ratio(FILE *out, double ratio)
+{
+	if (ratio >= 0)
+		fprintf(out, " %7.2f", ratio);
+	else
+		fprintf(out, " %7s", "-");
+}
+
 static void table_header(FILE *out, enum nsb_kind k)
 {
-	fprintf(out, "\n%s (µs)\n%-10s %-8s", kind_names[k], "op", k == NSB_K_PEER ? "peer" : "type");
+	fprintf(out, "\n%s (µs)\n%-10s %-12s", kind_names[k], "op", k == NSB_K_PEER ? "peer" : "type");
 	if (param_names[k])
 		fprintf(out, " %10s", param_names[k]);
-	fprintf(out, " %6s %9s %9s %9s %9s %9s %9s %8s %10s", "n", "min", "p50", "p90", "p99",
-		"max", "mean", "sd", k == NSB_K_SCALING ? "total/s" : "ops/s");
+	fprintf(out, " %6s %9s %9s %9s %9s %9s %9s %8s %10s %6s", "n", "min", "p50", "p90", "p99",
+		"max", "mean", "sd", k == NSB_K_SCALING ? "total/s" : "ops/s", "drift");
 	if (k == NSB_K_LATENCY)
 		fprintf(out, " %9s %9s", "p50-base", "kernel");
 	if (k == NSB_K_PEER)
-		fprintf(out, " %7s %8s", "ratio", "rss(KiB)");
+		fprintf(out, " %7s %9s %7s %8s", "ratio", "cpu", "cpu-rt", "rss(KiB)");
 	fputc('\n', out);
 }
 
@@ -62,7 +74,7 @@ static void table_row(FILE *out, const struct nsb_row *r)
 {
 	const struct nsb_stats *s = &r->st;
 
-	fprintf(out, "%-10s %-8s", r->op, r->what);
+	fprintf(out, "%-10s %-12s", r->op, r->what);
 	if (param_names[r->kind])
 		fprintf(out, " %10ld", r->param);
 	if (!s->n) {
@@ -78,6 +90,11 @@ static void table_row(FILE *out, const struct nsb_row *r)
 	print_us(out, 9, s->mean);
 	print_us(out, 8, s->sd);
 	fprintf(out, " %10.0f", r->tput >= 0 ? r->tput : s->ops);
+	/* Second half's p50 against the first's, in % of the cell's p50. */
+	if (isnan(r->drift))
+		fprintf(out, " %6s", "-");
+	else
+		fprintf(out, " %+5.0f%%", r->drift * 100);
 	if (r->kind == NSB_K_LATENCY) {
 		/* Below the baseline is a result too (noise, or a cheaper path): keep the sign. */
 		if (r->base_p50 >= 0)
@@ -87,10 +104,9 @@ static void table_row(FILE *out, const struct nsb_row *r)
 		print_us(out, 9, r->kern_ns);
 	}
 	if (r->kind == NSB_K_PEER) {
-		if (r->ratio >= 0)
-			fprintf(out, " %7.2f", r->ratio);
-		else
-			fprintf(out, " %7s", "-");
+		print_ratio(out, r->ratio);
+		print_us(out, 9, r->cpu_ns);
+		print_ratio(out, r->cpu_ratio);
 		fprintf(out, " %8ld", r->rss_kb);
 	}
 	if (r->note[0])
@@ -130,7 +146,7 @@ static json_object *json_num(double v, int prec)
 }
 
 /* The numeric fields of a row, in JSON and CSV order; absent ones are < 0. */
-enum { NFIELDS = 16 };
+enum { NFIELDS = 18 };
 
 static const struct {
 	const char *name;
@@ -139,7 +155,7 @@ static const struct {
 	{ "param", 0 }, { "n", 0 }, { "min_ns", 1 }, { "p50_ns", 1 }, { "p90_ns", 1 },
 	{ "p99_ns", 1 }, { "max_ns", 1 }, { "mean_ns", 1 }, { "sd_ns", 1 }, { "ops_per_s", 1 },
 	{ "base_p50_ns", 1 }, { "kernel_ns", 1 }, { "throughput", 1 }, { "ratio", 3 },
-	{ "rss_kb", 0 },
+	{ "rss_kb", 0 }, { "cpu_ns", 1 }, { "cpu_ratio", 3 },
 };
 
 static void row_values(const struct nsb_row *r, double v[NFIELDS])
@@ -157,6 +173,8 @@ static void row_values(const struct nsb_row *r, double v[NFIELDS])
 	v[12] = r->tput;
 	v[13] = r->ratio;
 	v[14] = (double)r->rss_kb;
+	v[15] = r->cpu_ns;
+	v[16] = r->cpu_ratio;
 }
 
 static json_object *meta_json(const struct nsb_meta *m)
@@ -198,6 +216,8 @@ static json_object *row_json(const struct nsb_row *r)
 	row_values(r, v);
 	for (size_t f = 0; fields[f].name; f++)
 		json_object_object_add(o, fields[f].name, json_num(v[f], fields[f].prec));
+	/* Signed, unlike the fields above: NAN is its absence. */
+	json_object_object_add(o, "drift", isnan(r->drift) ? NULL : json_object_new_double(r->drift));
 	json_object_object_add(o, "note", json_object_new_string(r->note));
 	return o;
 }
@@ -235,12 +255,16 @@ void nsb_write_csv(FILE *out, const struct nsb_row *rows, size_t n)
 	fputs("kind,op,type", out);
 	for (f = 0; fields[f].name; f++)
 		fprintf(out, ",%s", fields[f].name);
-	fputs(",note\n", out);
+	fputs(",drift,note\n", out);
 	for (i = 0; i < n; i++) {
 		fprintf(out, "%s,%s,%s", kind_names[rows[i].kind], rows[i].op, rows[i].what);
 		row_values(&rows[i], v);
 		for (f = 0; fields[f].name; f++)
 			csv_num(out, v[f], fields[f].prec);
+		if (isnan(rows[i].drift))
+			fputc(',', out);
+		else
+			fprintf(out, ",%.4f", rows[i].drift);
 		fputs(",\"", out);
 		for (c = rows[i].note; *c; c++) {
 			if (*c == '"')

@@ -180,3 +180,44 @@ int nsb_parse_long_list(const char *s, long min, long max, long *out, size_t *n,
 	free(dup);
 	return ret;
 }
+
+double nsb_drift(const double *v, size_t n)
+{
+	size_t half = n / 2, i;
+	double *a, first, second, all;
+
+	if (n < 4)
+		return NAN;
+	a = malloc(n * sizeof(*a));
+	if (!a)
+		return NAN;
+	memcpy(a, v, n * sizeof(*a));
+	qsort(a, half, sizeof(*a), cmp_double);
+	qsort(a + half, n - half, sizeof(*a), cmp_double);
+	first = nsb_percentile(a, half, 50);
+	second = nsb_percentile(a + half, n - half, 50);
+	for (i = 0; i < n; i++)
+		a[i] = v[i];
+	qsort(a, n, sizeof(*a), cmp_double);
+	all = nsb_percentile(a, n, 50);
+	free(a);
+	return all > 0 ? (second - first) / all : NAN;
+}
+
+bool nsb_plan_next(struct nsb_plan *p, size_t *cell, size_t *round)
+{
+	size_t i;
+
+	if (!p->ncells || p->step >= p->ncells * p->rounds)
+		return false;
+	*round = p->step / p->ncells;
+	i = p->step % p->ncells;
+	*cell = *round % 2 ? p->ncells - 1 - i : i;
+	p->step++;
+	return true;
+}
+
+size_t nsb_chunk(size_t total, size_t rounds, size_t round)
+{
+	return total / rounds + (round < total % rounds);
+}

@@ -106,6 +106,8 @@ tcg) accel=tcg,thread=single cpu=$tcg_cpu ;;
 auto) if kvm_works; then accel=kvm cpu=host; else accel=tcg,thread=single cpu=$tcg_cpu; fi ;;
 *) die "VM_ACCEL must be auto, kvm or tcg, not '$VM_ACCEL'" ;;
 esac
+# What the guests ran on: vm/bench.sh labels TCG's figures as emulated.
+echo "$accel" > "$out/accel"
 
 echo "nslab: vm: booting $PKG $PKGVER in $VM_SHARDS VM(s) ($accel, timeout ${VM_TIMEOUT}s), console: $out/shard*/console.log"
 shard_dirs=

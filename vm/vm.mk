@@ -9,6 +9,9 @@
 #   make vm-fetch [KERNEL=...]     download/unpack the kernel and headers only
 #   make -s vm-kdir [KERNEL=...]   print the headers dir to build modules with
 #   make vm-refresh [KERNEL=...]   forget the cached kernel, fetch the newest
+#   make vm-bench                  nsbench's latency matrix in every kernel's guest
+#                                  (vm/bench.conf), one table of ratios to each
+#                                  run's baseline: $(VM_BENCH_DIR)/bench.md (.svg)
 #
 # Knobs: REPEAT (each suite N times), VM_TIMEOUT (s, whole guest run), VM_ACCEL=auto|kvm|tcg, VM_SHARDS
 # (VMs booted at once, the suites' tests spread over them), VM_MEM, VM_SMP,
@@ -43,7 +46,7 @@ VM_ENV = VM_DIR=$(VM_DIR) VM_CACHE=$(VM_CACHE) VM_INIT=$(VM_INIT) \
          VM_SHARDS=$(VM_SHARDS) VM_MEM=$(VM_MEM) VM_SMP=$(VM_SMP) \
          VM_APPEND='$(VM_APPEND)' VM_REPEAT=$(REPEAT)
 
-.PHONY: vm-test vm-test-all vm-deps vm-artifacts vm-run vm-fetch vm-kdir vm-refresh
+.PHONY: vm-bench vm-test vm-test-all vm-deps vm-artifacts vm-run vm-fetch vm-kdir vm-refresh
 
 # Steps in recipes, not prerequisites: under -j, two apt-gets or a run before
 # its binaries exist would race.
@@ -59,6 +62,21 @@ vm-test-all: deps
 		$(MAKE) --no-print-directory vm-run KERNEL=$$k || rc=1; \
 	done; \
 	sh vm/table.sh $(VM_DIR) $(VM_KERNELS) || rc=1; \
+	exit $$rc
+
+# The release binaries (not the fault-injection build), one VM at a time so
+# that the guest has the host core to itself as far as we are concerned; a
+# directory of its own, the downloaded kernels shared.
+VM_BENCH_DIR ?= build/vm-bench
+
+vm-bench: deps
+	@sh userspace/deps.sh $(VM_DEB_PKGS) gnuplot-nox
+	$(MAKE) bins rootfs
+	@rc=0; for k in $(VM_KERNELS); do \
+		$(MAKE) --no-print-directory vm-run KERNEL=$$k VM_DIR=$(VM_BENCH_DIR) \
+			VM_CACHE=$(VM_CACHE) VM_SUITES=vm/bench.conf VM_SHARDS=1 || rc=1; \
+	done; \
+	sh vm/bench.sh $(VM_BENCH_DIR) $(VM_KERNELS) || rc=1; \
 	exit $$rc
 
 vm-deps:

@@ -19,121 +19,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cghost.h"
 #include "detached.h"
 #include "harness.h"
 #include "lab.h"
 #include "leaks.h"
 #include "state.h"
 
-enum ctrl { CG_MEMORY, CG_PIDS, CG_CPU, CG_CPUACCT, CG_CPUSET, CG_BLKIO, CG_FREEZER, CG_N };
-
-static const char *const ctrl_names[CG_N] = {
-	"memory", "pids", "cpu", "cpuacct", "cpuset", "blkio", "freezer",
-};
-
-/* The host's cgroup layout: pure v2 (one tree), or v1 controllers (v1 and hybrid). */
-static struct {
-	bool v2;
-	char v2_mount[PATH_MAX];
-	char v1[CG_N][PATH_MAX];	/* "" where the controller is not mounted */
-} host;
-
-static bool has_word(const char *list, const char *word)
-{
-	size_t len = strlen(word);
-
-	for (const char *p = list; (p = strstr(p, word)); p++)
-		if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
-			return true;
-	return false;
-}
-
-/* Fills `host` from /proc/self/mountinfo and skips the test if there is no cgroupfs. */
-static void host_layout(void)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-	bool v1 = false;
-
-	cr_assert_not_null(f, "/proc/self/mountinfo: %s", strerror(errno));
-	memset(&host, 0, sizeof(host));
-	while (fgets(line, sizeof(line), f)) {
-		char mnt[PATH_MAX], type[32], opts[512];
-		const char *sep = strstr(line, " - ");
-
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
-		    sscanf(sep + 3, "%31s %*s %511s", type, opts) != 2)
-			continue;
-		if (strcmp(type, "cgroup2") == 0 && !host.v2_mount[0])
-			snprintf(host.v2_mount, sizeof(host.v2_mount), "%s", mnt);
-		for (int c = 0; c < CG_N && strcmp(type, "cgroup") == 0; c++) {
-			if (!host.v1[c][0] && has_word(opts, ctrl_names[c])) {
-				snprintf(host.v1[c], sizeof(host.v1[c]), "%s", mnt);
-				v1 = true;
-			}
-		}
-	}
-	fclose(f);
-	host.v2 = !v1 && host.v2_mount[0];
-	if (!v1 && !host.v2)
-		cr_skip_test("no cgroup filesystem is mounted");
-}
-
-/* Root of @c's hierarchy on the host, NULL if the controller is not mounted. */
-static const char *hierarchy(enum ctrl c)
-{
-	if (host.v2)
-		return host.v2_mount;
-	return host.v1[c][0] ? host.v1[c] : NULL;
-}
-
-/* The container's cgroup dir for @c (the nslab parent if @name is NULL); false if unmounted. */
-static bool cg_dir(enum ctrl c, const char *name, char path[PATH_MAX])
-{
-	const char *root = hierarchy(c);
-
-	if (!root)
-		return false;
-	snprintf(path, PATH_MAX, "%s/nslab%s%s", root, name ? "/" : "", name ? name : "");
-	return true;
-}
-
-/*
- * A number from the container's cgroup file: the first one in it, or the
- * one after "KEY " when @key is given.  -1 if the file or key is missing.
- */
-static long long cg_value(enum ctrl c, const char *name, const char *file, const char *key)
-{
-	char dir[PATH_MAX], path[PATH_MAX + 64], *text;
-	long long v = -1;
-
-	if (!cg_dir(c, name, dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	text = slurp(path);
-	if (!text)
-		return -1;
-	if (!key) {
-		v = strtoll(text, NULL, 10);
-	} else {
-		size_t len = strlen(key);
-
-		for (const char *l = text; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-			if (strncmp(l, key, len) == 0 && l[len] == ' ') {
-				v = strtoll(l + len + 1, NULL, 10);
-				break;
-			}
-	}
-	free(text);
-	return v;
-}
-
 /* CPU time the container's cgroup has used, in microseconds (-1 if unreadable). */
 static long long cpu_usage_us(const char *name)
 {
 	long long ns;
 
-	if (host.v2)
+	if (cg_host.v2)
 		return cg_value(CG_CPU, name, "cpu.stat", "usage_usec");
 	ns = cg_value(CG_CPUACCT, name, "cpuacct.usage", NULL);
 	return ns < 0 ? -1 : ns / 1000;
@@ -404,10 +302,10 @@ static long long proc_cg_value(pid_t pid, enum ctrl c, const char *file)
 		char ctrls[256], p[PATH_MAX];
 
 		/* "N:ctrl,ctrl:/path" on v1, "0::/path" on v2 */
-		if (sscanf(line, "%*d:%255[^:]:%4095s", ctrls, p) == 2 && !host.v2 &&
+		if (sscanf(line, "%*d:%255[^:]:%4095s", ctrls, p) == 2 && !cg_host.v2 &&
 		    has_word(ctrls, ctrl_names[c]))
 			snprintf(rel, sizeof(rel), "%s", p);
-		else if (host.v2 && strncmp(line, "0::", 3) == 0 && sscanf(line + 3, "%4095s", p) == 1)
+		else if (cg_host.v2 && strncmp(line, "0::", 3) == 0 && sscanf(line + 3, "%4095s", p) == 1)
 			snprintf(rel, sizeof(rel), "%s", p);
 	}
 	fclose(f);
@@ -434,7 +332,7 @@ Test(cgroup, L1_L2_host_reads_the_limits_back, .fini = detached_cleanup)
 
 	require_root();
 	host_layout();
-	mem = host.v2 ? "memory.max" : "memory.limit_in_bytes";
+	mem = cg_host.v2 ? "memory.max" : "memory.limit_in_bytes";
 	pid = DETACHED(name, "l12", "--memory", "32m", "--pids", "16", "--", "sleep", "60");
 	v = proc_cg_value(pid, CG_MEMORY, mem);
 	cr_assert_eq(v, 32LL << 20, "--memory 32m: %s is %lld", mem, v);
@@ -544,8 +442,8 @@ Test(cgroup, L5_cpu_weight_read_back, .fini = detached_cleanup)
 
 	require_root();
 	host_layout();
-	file = host.v2 ? "cpu.weight" : "cpu.shares";
-	want = host.v2 ? 500 : shares_of(500);
+	file = cg_host.v2 ? "cpu.weight" : "cpu.shares";
+	want = cg_host.v2 ? 500 : shares_of(500);
 	DETACHED(name, "l5w", "--cpu-weight", "500", "--", "sleep", "60");
 	v = cg_value(CG_CPU, name, file, NULL);
 	cr_assert_eq(v, want, "--cpu-weight 500: %s is %lld, want %lld", file, v, want);
@@ -553,7 +451,7 @@ Test(cgroup, L5_cpu_weight_read_back, .fini = detached_cleanup)
 	/* Negative control: without the option the kernel's default shows. */
 	DETACHED(name, "l5wc", "--", "sleep", "60");
 	v = cg_value(CG_CPU, name, file, NULL);
-	cr_assert_eq(v, host.v2 ? 100 : 1024, "default %s is %lld", file, v);
+	cr_assert_eq(v, cg_host.v2 ? 100 : 1024, "default %s is %lld", file, v);
 }
 
 /*
@@ -571,23 +469,23 @@ Test(cgroup, L5_io_weight_applied_or_refused, .fini = detached_cleanup)
 
 	require_root();
 	host_layout();
-	file = host.v2 ? "io.weight" : "blkio.weight";
-	value_key = host.v2 ? "default" : NULL;	/* v2: "default 100" plus per-device lines */
+	file = cg_host.v2 ? "io.weight" : "blkio.weight";
+	value_key = cg_host.v2 ? "default" : NULL;	/* v2: "default 100" plus per-device lines */
 	DETACHED(name, "l5ic", "--", "sleep", "60");
 	if (cg_dir(CG_BLKIO, name, dir)) {
 		snprintf(path, sizeof(path), "%s/%s", dir, file);
 		if (access(path, F_OK) == 0) {
 			v = cg_value(CG_BLKIO, name, file, value_key);
-			cr_assert_eq(v, host.v2 ? 100 : 500, "default %s is %lld", file, v);
+			cr_assert_eq(v, cg_host.v2 ? 100 : 500, "default %s is %lld", file, v);
 			DETACHED(name, "l5i", "--io-weight", "300", "--", "sleep", "60");
 			v = cg_value(CG_BLKIO, name, file, value_key);
-			cr_assert_eq(v, host.v2 ? 300 : 10 + 299 * 990 / 9999,
+			cr_assert_eq(v, cg_host.v2 ? 300 : 10 + 299 * 990 / 9999,
 				     "--io-weight 300: %s is %lld", file, v);
 			return;
 		}
 	}
 	REFUSED(&r, "cgroup", "--io-weight", "300");
-	cr_assert_not_null(strstr(r.err, host.v2 ? "io" : "blkio"), "the error does not name the "
+	cr_assert_not_null(strstr(r.err, cg_host.v2 ? "io" : "blkio"), "the error does not name the "
 			   "controller: %s", r.err);
 }
 
@@ -662,55 +560,6 @@ Test(cgroup, L6_rm_f_removes_a_frozen_container, .fini = detached_cleanup, .time
 	cr_assert(poll_until(cg_gone, name, 0, 2000), "the cgroup of %s remains", name);
 	assert_unchanged(&before, "rm -f of a frozen container");
 	leak_free(&before);
-}
-
-/* A host pid and its start time, to tell the process from a later one with the same pid. */
-struct proc_id {
-	pid_t pid;
-	unsigned long long start;
-};
-
-/* State letter and start time (fields 3 and 22) of /proc/PID/stat; false if there is none. */
-static bool proc_stat(pid_t pid, char *state, unsigned long long *start)
-{
-	char path[32], *text, *p;
-	bool ok;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	text = slurp(path);
-	p = text ? strrchr(text, ')') : NULL;
-	ok = p && sscanf(p + 2, "%c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-			 "%*s %*s %llu", state, start) == 2;
-	free(text);
-	return ok;
-}
-
-/* The processes in the container's pids cgroup; returns how many (at most @max). */
-static int cg_procs(const char *name, struct proc_id *procs, int max)
-{
-	char dir[PATH_MAX], path[PATH_MAX + 16], *text, *p, state;
-	int n = 0;
-
-	cr_assert(cg_dir(CG_PIDS, name, dir), "no pids controller");
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	text = slurp(path);
-	cr_assert_not_null(text, "%s: %s", path, strerror(errno));
-	for (p = text; *p && n < max; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
-		procs[n].pid = atoi(p);
-		if (procs[n].pid > 0 && proc_stat(procs[n].pid, &state, &procs[n].start))
-			n++;
-	}
-	free(text);
-	return n;
-}
-
-/* Still running code: not gone, not a zombie waiting for a parent that does not reap. */
-static bool proc_alive(const struct proc_id *p)
-{
-	unsigned long long start;
-	char state;
-
-	return proc_stat(p->pid, &state, &start) && start == p->start && state != 'Z' && state != 'X';
 }
 
 /*
@@ -806,10 +655,10 @@ Test(cgroup, G2_sys_fs_cgroup_read_only)
 	require_root();
 	host_layout();
 	/* nslab mounts each v1 hierarchy at /sys/fs/cgroup/<the host's mount point's last part>. */
-	root = host.v2 ? host.v2_mount : NULL;
+	root = cg_host.v2 ? cg_host.v2_mount : NULL;
 	for (int c = 0; !root && c < CG_N; c++)
-		root = host.v1[c][0] ? host.v1[c] : NULL;
-	if (host.v2)
+		root = cg_host.v1[c][0] ? cg_host.v1[c] : NULL;
+	if (cg_host.v2)
 		snprintf(inside, sizeof(inside), "/sys/fs/cgroup");
 	else
 		snprintf(inside, sizeof(inside), "/sys/fs/cgroup/%s", strrchr(root, '/') + 1);

@@ -165,9 +165,10 @@ static const struct refused_case {
 	{ "bad_name", 125, "--name", NULL, { "run", "--name", "a b", "--", "true" } },
 	{ "bad_name", 125, "--name", NULL, { "run", "--name", "", "--", "true" } },
 	{ "bad_name", 125, "--name", NULL,
-	  { "run", "--name", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw" /* 49 */, "--", "true" } },
+	  { "run", "--name", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0" /* 65 */,
+	    "--", "true" } },
 	/* A name too long to quote whole still gets its reason through. */
-	{ "bad_name", 125, "--name", "300 characters long, at most 48",
+	{ "bad_name", 125, "--name", "300 characters long, at most 64",
 	  { "run", "--name", "@name300", "--", "true" } },
 	{ "unknown_option_and_no_command", 125, "usage", NULL, { "run", "--bogus", "--", "true" } },
 	{ "unknown_option_and_no_command", 125, "usage", "--name needs a value",
@@ -435,6 +436,10 @@ static const struct fault_step {
 	{ .step = "setns", .in_exec = true },
 	{ .step = "setsid", .in_exec = true },
 	{ .step = "cwd", .in_exec = true },
+	/* The fault comes before the connect: the socket need not exist. */
+	{ .step = "console-socket", .opt = { "-t", "--console-socket=/nonexistent/sock" },
+	  .in_exec = true },
+	{ .step = "pid-file", .opt = { "--pid-file=/tmp/nslab-x1-exec.pid" }, .in_exec = true },
 	{ .step = "exec-fifo", .in_create = true },
 	{ .step = "pid-file", .in_create = true },
 	{ .step = "oom-score", .in_create = true, .patch = "{\"process\":{\"oomScoreAdj\":100}}" },
@@ -465,16 +470,24 @@ static bool cgroup2_only(void)
 static void exec_fault(const struct fault_step *f)
 {
 	char name[DETACHED_NAME_MAX], env[64];
+	const char *argv[8];
 	struct leak_snapshot before;
 	struct nslab_state st;
 	struct run_result r;
+	int n = 0;
 
 	DETACHED(name, "x1exec", "--", "sleep", "60");
 	snprintf(env, sizeof(env), "NSLAB_FAULT=%s", f->step);
 	leak_take(&before);
-	nslab_run_env(&r, (const char *const[]){ env, NULL },
-		      (const char *const[]){ "exec", name, "true", NULL });
+	argv[n++] = "exec";
+	for (int o = 0; o < 2 && f->opt[o]; o++)
+		argv[n++] = f->opt[o];
+	argv[n++] = name;
+	argv[n++] = "true";
+	argv[n] = NULL;
+	nslab_run_env(&r, (const char *const[]){ env, NULL }, argv);
 	assert_unchanged(&before, f->step);
+	cr_assert_neq(access("/tmp/nslab-x1-exec.pid", F_OK), 0, "a pid file was left");
 	leak_free(&before);
 	assert_one_error(&r, 125, f->step, f->step);
 	cr_assert_eq(nslab_state_read(name, &st), 0);
@@ -876,7 +889,7 @@ Test(cleanup, X2_rm_force_during_setup)
 	cr_assert_eq(nslab_state_status(&st), NSLAB_CREATED);
 	NSLAB(&r, "rm", name);
 	cr_assert_eq(r.code, 1, "plain rm of a container being set up: exit %d: %s", r.code, r.err);
-	cr_assert_not_null(strstr(r.err, "is created (use -f"), "%s", r.err);
+	cr_assert_not_null(strstr(r.err, "is creating (use -f"), "%s", r.err);
 	NSLAB(&r, "rm", "-f", name);
 	cr_assert_eq(r.code, 0, "rm -f: %s", r.err);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);

@@ -874,3 +874,63 @@ Test(oci, O27_hooks_of_create_start_delete, .fini = delete_o27)
 	cr_assert_eq(strncmp(r.out, "poststop {", 10), 0, "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "\"status\":\"stopped\""), "%s", r.out);
 }
+
+/* A patch without the user namespace: the container's root may mknod (OCI's default generator's way). */
+#define NO_USERNS "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"}," \
+	"{\"type\":\"uts\"},{\"type\":\"mount\"}],\"uidMappings\":null,\"gidMappings\":null"
+
+/*
+ * O30: linux.devices makes each node with its type, number, mode and owner,
+ * and allows it in the cgroup; in a user namespace, which may not mknod,
+ * the host's node of that number is bound, and a number the host lacks is
+ * refused in one line, leaving nothing.
+ */
+Test(oci, O30_linux_devices)
+{
+	static const char *const script = "stat -c '%A %t:%T' /dev/o30 /dev/o30p; echo x > /dev/o30";
+	char dir[PATH_MAX], patch[512];
+	struct leak_snapshot before;
+	struct run_result r;
+
+	require_root();
+	snprintf(patch, sizeof(patch), "{\"linux\":{%s,\"devices\":[{\"path\":\"/dev/o30\",\"type\":\"c\","
+		 "\"major\":1,\"minor\":3,\"fileMode\":384},{\"path\":\"/dev/o30p\",\"type\":\"p\"}]}}",
+		 NO_USERNS);
+	run_script(&r, "o30", patch, script);
+	cr_assert_str_eq(r.out, "crw------- 1:3\nprw-rw-rw- 0:0\n");
+	/* In a user namespace: the host's 1:3 (its null), bound. */
+	run_script(&r, "o30", "{\"linux\":{\"devices\":[{\"path\":\"/dev/o30\",\"type\":\"c\","
+		   "\"major\":1,\"minor\":3},{\"path\":\"/dev/o30p\",\"type\":\"p\"}]}}", script);
+	cr_assert(strncmp(r.out, "crw-rw-rw- 1:3\n", 15) == 0, "%s", r.out);
+	/* Negative control: without the entries there are no such nodes. */
+	run_script(&r, "o30", "{}", "ls /dev/o30 2>&1; echo $?");
+	cr_assert(strstr(r.out, "No such file"), "%s", r.out);
+	leak_take(&before);
+	bundle_make_script(dir, NULL, "{\"linux\":{\"devices\":[{\"path\":\"/dev/o30\",\"type\":\"c\","
+			   "\"major\":4095,\"minor\":4095}]}}", "true");
+	NSLAB(&r, "run", "--bundle", dir, "o30");
+	assert_one_error(&r, 125, "device", "a number the host lacks, in a user namespace");
+	assert_unchanged(&before, "a device that could not be made");
+	leak_free(&before);
+}
+
+/* O31: an allow rule in linux.resources.devices lets the container open that device. */
+Test(oci, O31_device_cgroup_allow_rule)
+{
+	/* Docker's allowlist lets any node be made (c *:* m): opening it is what the rule allows. */
+	static const char *const script = "mknod /dev/o31 c 10 229 && (exec 3<>/dev/o31) 2>&1 && "
+					  "echo opened; true";
+	char patch[512];
+	struct run_result r;
+
+	require_root();
+	snprintf(patch, sizeof(patch), "{\"linux\":{%s,\"resources\":{\"devices\":[{\"allow\":false,"
+		 "\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,"
+		 "\"access\":\"rw\"}]}}}", NO_USERNS);
+	run_script(&r, "o31", patch, script);
+	cr_assert_str_eq(r.out, "opened\n");
+	/* Negative control: Docker's allowlist alone refuses it. */
+	snprintf(patch, sizeof(patch), "{\"linux\":{%s}}", NO_USERNS);
+	run_script(&r, "o31", patch, script);
+	cr_assert(strstr(r.out, "Operation not permitted"), "%s", r.out);
+}

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "console.h"
 #include "harness.h"
 #include "leaks.h"
 #include "state.h"
@@ -355,4 +356,39 @@ Test(ocirt, OL9_preserve_fds)
 				 text ? text : "");
 		free(text);
 	}
+}
+
+/*
+ * OL10: with process.terminal, create sends the pty's master over
+ * --console-socket (as conmon and containerd receive it); the started
+ * command has that pty as its terminal.
+ */
+Test(ocirt, OL10_console_socket)
+{
+	const char *id = new_id("ol10");
+	char dir[PATH_MAX], name[64], out[4096];
+	struct console_listener l;
+	struct run_result r;
+	int master;
+
+	require_root();
+	console_listen(&l);
+	bundle_make_script(dir, NULL, "{\"process\":{\"terminal\":true}}", "tty; echo ol10-done");
+	nslab_create_run(&r, NULL, (const char *const[]){ "create", "--bundle", dir, "--console-socket",
+							  l.path, id, NULL }, NULL);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	master = console_receive(&l, 0, name, sizeof(name));
+	cr_assert_geq(master, 0, "create sent no pty master");
+	cr_expect(strncmp(name, "/dev/pts/", 9) == 0, "message '%s'", name);
+	start_ok(id);
+	cr_assert(console_read_until(master, "ol10-done", out, sizeof(out)), "read: %s", out);
+	cr_assert(strstr(out, "/dev/pts/0"), "the command's tty: %s", out);
+	close(master);
+	/* Control: without a terminal, the socket is refused and nothing is sent. */
+	bundle_make_script(dir, NULL, "{}", "true");
+	nslab_create_run(&r, NULL, (const char *const[]){ "create", "--bundle", dir, "--console-socket",
+							  l.path, id, NULL }, NULL);
+	assert_one_error(&r, 125, "--console-socket", "a socket without a terminal");
+	cr_assert_lt(console_receive(&l, 0, name, sizeof(name)), 0, "a master was sent");
+	console_close(&l);
 }

@@ -22,7 +22,7 @@
 
 static const char *const commands[] = {
 	"run", "exec", "ps", "logs", "rm", "stats", "freeze", "thaw", "kill", "counters", "module",
-	"spec", "state", "features", "create", "start", "delete",
+	"spec", "state", "features", "create", "start", "delete", "list", "pause", "resume", "update", "check",
 };
 
 static void need_tool(const char *tool)
@@ -235,6 +235,7 @@ TestSuite(completion, .timeout = 120);
 
 Test(completion, C1_commands_and_the_options_of_run_and_exec)
 {
+	static const char *const runc_forms[] = { "ps", "list", "update" };
 	struct run_result *r = malloc(sizeof(*r));
 	char out[8192], missing[1024] = "";
 
@@ -255,6 +256,16 @@ Test(completion, C1_commands_and_the_options_of_run_and_exec)
 	complete("exec -", 2, out, sizeof(out));
 	cr_expect_eq(missing_options(r->out, out, missing, sizeof(missing)), 0,
 		     "exec options not completed:%s", missing);
+	/* And those of runc's forms: ps and list's, update's. */
+	for (size_t i = 0; i < N_ELEMENTS(runc_forms); i++) {
+		char words[32];
+
+		help_of(r, runc_forms[i]);
+		snprintf(words, sizeof(words), "%s -", runc_forms[i]);
+		complete(words, 2, out, sizeof(out));
+		cr_expect_eq(missing_options(r->out, out, missing, sizeof(missing)), 0,
+			     "%s options not completed:%s", runc_forms[i], missing);
+	}
 	/* runc's global options come first; the command after them completes as without. */
 	complete("--root /tmp --debug cre", 4, out, sizeof(out));
 	cr_expect(offers(out, "create"), "after global options: %s", out);

@@ -87,6 +87,88 @@ Test(nsbench_stats, large_offsets_keep_their_spread)
 
 TestSuite(nsbench_parse, .timeout = 60);
 
+TestSuite(nsbench_plan, .timeout = 60);
+
+/* The whole order of 3 cells in 4 rounds: forward, backward, forward, backward. */
+Test(nsbench_plan, rounds_alternate_direction)
+{
+	static const size_t want[][2] = {
+		{ 0, 0 }, { 1, 0 }, { 2, 0 }, { 2, 1 }, { 1, 1 }, { 0, 1 },
+		{ 0, 2 }, { 1, 2 }, { 2, 2 }, { 2, 3 }, { 1, 3 }, { 0, 3 },
+	};
+	struct nsb_plan plan = { .ncells = 3, .rounds = 4 };
+	size_t k, cell, round;
+
+	for (k = 0; k < N_ELEMENTS(want); k++) {
+		cr_assert(nsb_plan_next(&plan, &cell, &round), "ended at step %zu", k);
+		cr_assert_eq(cell, want[k][0], "step %zu: cell %zu", k, cell);
+		cr_assert_eq(round, want[k][1], "step %zu: round %zu", k, round);
+	}
+	cr_assert_not(nsb_plan_next(&plan, &cell, &round), "more than 4 rounds");
+}
+
+/*
+ * What the order is for: over each pair of rounds every cell's mean
+ * position is the same, so a linear drift adds the same to every cell.
+ * Its negative control: the blocked order (each cell's chunks together)
+ * gives each cell another mean position.
+ */
+Test(nsbench_plan, linear_drift_lands_on_every_cell_alike)
+{
+	enum { CELLS = 5, ROUNDS = 6 };
+	struct nsb_plan plan = { .ncells = CELLS, .rounds = ROUNDS };
+	double pos[CELLS] = { 0 }, blocked[CELLS] = { 0 };
+	size_t k = 0, cell, round, i;
+
+	while (nsb_plan_next(&plan, &cell, &round))
+		pos[cell] += (double)k++;
+	cr_assert_eq(k, CELLS * ROUNDS);
+	for (k = 0; k < CELLS * ROUNDS; k++)
+		blocked[k / ROUNDS] += (double)k;
+	for (i = 1; i < CELLS; i++) {
+		near(pos[i], pos[0]);
+		cr_assert(fabs(blocked[i] - blocked[0]) > 1, "the blocked order drifts apart");
+	}
+}
+
+Test(nsbench_plan, nothing_to_plan)
+{
+	struct nsb_plan none = { .ncells = 0, .rounds = 3 }, once = { .ncells = 2, .rounds = 0 };
+	size_t cell, round;
+
+	cr_assert_not(nsb_plan_next(&none, &cell, &round));
+	cr_assert_not(nsb_plan_next(&once, &cell, &round));
+}
+
+Test(nsbench_plan, chunks_add_up)
+{
+	size_t r, sum = 0;
+
+	for (r = 0; r < 8; r++)
+		sum += nsb_chunk(10, 8, r);
+	cr_assert_eq(sum, 10);
+	cr_assert_eq(nsb_chunk(10, 8, 0), 2, "the first rounds take the remainder");
+	cr_assert_eq(nsb_chunk(10, 8, 7), 1);
+	cr_assert_eq(nsb_chunk(300, 3, 2), 100);
+}
+
+/* Halves in the order taken: a step up in the second half is a positive drift. */
+Test(nsbench_plan, drift_of_known_halves)
+{
+	const double up[] = { 10, 10, 10, 10, 20, 20, 20, 20 };
+	const double down[] = { 20, 20, 20, 20, 10, 10, 10, 10 };
+	const double flat[] = { 10, 30, 20, 10, 30, 20 };
+	const double three[] = { 1, 2, 3 };
+
+	near(nsb_drift(up, 8), 10.0 / 15.0);
+	near(nsb_drift(down, 8), -10.0 / 15.0);
+	near(nsb_drift(flat, 6), 0);
+	cr_assert(isnan(nsb_drift(three, 3)), "too few samples to tell");
+	/* It leaves the samples in their order: the caller's stats sort them after. */
+	cr_assert_eq(up[0], 10);
+	cr_assert_eq(up[7], 20);
+}
+
 Test(nsbench_parse, types_and_ops)
 {
 	char why[256];
@@ -163,6 +245,7 @@ static void sample_rows(struct nsb_row rows[2])
 	nsb_row_init(&rows[0], NSB_K_LATENCY, "unshare", "uts", -1);
 	nsb_stats_compute(v, 3, &rows[0].st);
 	rows[0].base_p50 = 500;
+	rows[0].drift = -0.25;
 	nsb_row_init(&rows[1], NSB_K_PEER, "run", "crun", -1);
 	snprintf(rows[1].note, sizeof(rows[1].note), "unavailable: exit 1: \"cgroup\", v1\n");
 }
@@ -236,21 +319,24 @@ Test(nsbench_report, csv_reads_back)
 	sample_rows(rows);
 	doc = render(csv2, rows);
 	p = doc;
-	cr_assert_eq(csv_fields(&p, f, 32), 19);
+	cr_assert_eq(csv_fields(&p, f, 32), 22);
 	cr_assert_str_eq(f[0], "kind");
 	cr_assert_str_eq(f[6], "p50_ns");
-	cr_assert_str_eq(f[18], "note");
-	cr_assert_eq(csv_fields(&p, f, 32), 19);
+	cr_assert_str_eq(f[20], "drift");
+	cr_assert_str_eq(f[21], "note");
+	cr_assert_eq(csv_fields(&p, f, 32), 22);
+	cr_assert_str_eq(f[20], "-0.2500", "drift keeps its sign");
 	cr_assert_str_eq(f[2], "uts");
 	cr_assert_str_eq(f[3], "", "no param is an empty field");
 	cr_assert_str_eq(f[4], "3");
 	cr_assert_str_eq(f[6], "2000.0");
 	cr_assert_str_eq(f[13], "500.0");
-	cr_assert_eq(csv_fields(&p, f, 32), 19, "a quoted comma and newline stay in one field");
+	cr_assert_eq(csv_fields(&p, f, 32), 22, "a quoted comma and newline stay in one field");
 	cr_assert_str_eq(f[0], "peer");
 	cr_assert_str_eq(f[4], "0");
 	cr_assert_str_eq(f[6], "");
-	cr_assert_str_eq(f[18], "unavailable: exit 1: \"cgroup\", v1\n");
+	cr_assert_str_eq(f[20], "", "no drift is an empty field");
+	cr_assert_str_eq(f[21], "unavailable: exit 1: \"cgroup\", v1\n");
 	cr_assert_str_eq(p, "");
 	free(doc);
 }
@@ -309,8 +395,11 @@ Test(nsbench_report, json_shape)
 	cr_assert_str_eq(json_object_get_string(member(row, "kind")), "latency");
 	near(json_object_get_double(member(row, "p50_ns")), 2000);
 	cr_assert(json_object_is_type(member(row, "ratio"), json_type_null), "absent: %s", doc);
+	near(json_object_get_double(member(row, "drift")), -0.25);
 	row = find_row(report, "run", "peer", "crun");
 	cr_assert_not_null(row, "%s", doc);
+	cr_assert(json_object_is_type(member(row, "drift"), json_type_null), "absent: %s", doc);
+	cr_assert(json_object_is_type(member(row, "cpu_ns"), json_type_null), "absent: %s", doc);
 	cr_assert_str_eq(json_object_get_string(member(row, "note")), "unavailable: exit 1: \"cgroup\", v1\n");
 	/* The fixed decimals of the table stay in the JSON. */
 	cr_assert_not_null(strstr(doc, "\"p50_ns\":2000.0,"), "%s", doc);
@@ -331,7 +420,8 @@ Test(nsbench_report, table_sections)
 	/* p50 2.00 µs and p50 - base 1.50 µs, in the row of uts. */
 	cr_assert_not_null(strstr(doc, "2.00"));
 	cr_assert_not_null(strstr(doc, "1.50"));
-	cr_assert_not_null(strstr(doc, "crun      unavailable: exit 1"));
+	cr_assert_not_null(strstr(doc, "crun          unavailable: exit 1"));
+	cr_assert_not_null(strstr(doc, "  -25%"), "drift in %% of p50, signed: %s", doc);
 	free(doc);
 }
 
@@ -345,6 +435,7 @@ Test(nsbench_cli, bad_input_exits_2_with_one_line)
 		{ "-n 0", "nsbench: --samples: 0 is out of range (allowed: 1..1000000)" },
 		{ "-w 1,65", "nsbench: --workers: 65 is out of range (allowed: 1..64)" },
 		{ "-T abc", "nsbench: --time: 'abc' is not a number of seconds" },
+		{ "--rounds 0", "nsbench: --rounds: 0 is out of range (allowed: 1..1000)" },
 		{ "--population=uts", "nsbench: --population: only mnt and net" },
 		{ "--plot out.pdf", "nsbench: --plot: 'out.pdf' must end in .svg or .png" },
 		{ "--frobnicate", "nsbench: --frobnicate: unknown option" },

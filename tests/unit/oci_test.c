@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -110,7 +111,7 @@ Test(oci_parse, root_and_process)
 
 	accepted(&p, "{\"root\":{\"path\":\"/abs/root\",\"readonly\":true},"
 		     "\"process\":{\"args\":[\"echo\",\"hi\"],\"env\":[\"A=1\",\"B=2\"],\"terminal\":true,"
-		     "\"user\":{\"uid\":1000,\"gid\":100,\"additionalGids\":[]},\"noNewPrivileges\":false,"
+		     "\"user\":{\"uid\":1000,\"gid\":100,\"additionalGids\":[5,6]},\"noNewPrivileges\":false,"
 		     "\"capabilities\":{\"bounding\":[],\"effective\":[],\"permitted\":[]}},"
 		     "\"hostname\":\"h1\",\"domainname\":\"d1\",\"annotations\":{\"k\":\"v\"}}");
 	cr_assert_str_eq(p.spec.rootfs, "/abs/root");
@@ -119,6 +120,7 @@ Test(oci_parse, root_and_process)
 	cr_assert(p.spec.n_env == 2 && !strcmp(p.spec.env[1], "B=2"));
 	cr_assert(p.spec.tty && p.spec.interactive);
 	cr_assert(p.spec.user_set && p.spec.uid == 1000 && p.spec.gid == 100);
+	cr_assert(p.spec.n_groups == 2 && p.spec.groups[0] == 5 && p.spec.groups[1] == 6);
 	cr_assert(!p.spec.no_new_privs);
 	cr_assert_eq(nslab_caps_resolve(p.spec.cap_add, p.spec.cap_drop), 0);
 	cr_assert_str_eq(p.spec.hostname, "h1");
@@ -185,13 +187,19 @@ Test(oci_parse, resources)
 		     "\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},\"cgroupsPath\":\"/lab/c1\"}}");
 	cr_assert_eq(p.spec.limits.memory, 64LL << 20);
 	cr_assert_eq(p.spec.limits.memory_swap, 128LL << 20);
-	/* runc's conversion: shares 1024 is weight 39. */
-	cr_assert_eq(p.spec.limits.cpu_weight, 39);
+	/* Kept on OCI's scale, exact on v1; the v2 driver converts it (1024 is weight 39). */
+	cr_assert_eq(p.spec.limits.cpu_shares, 1024);
+	cr_assert_eq(p.spec.limits.cpu_weight, -1);
 	cr_assert(p.spec.limits.cpu_quota_us == 50000 && p.spec.limits.cpu_period_us == 100000);
 	cr_assert_str_eq(p.spec.limits.cpuset, "0");
 	cr_assert_eq(p.spec.limits.pids, 32);
 	cr_assert_eq(p.spec.limits.io_weight, 1 + 490 * 9999 / 990);
 	cr_assert_str_eq(p.spec.cgroup_parent, "lab");
+	done(&p);
+	accepted(&p, "{\"linux\":{\"resources\":{\"memory\":{\"reservation\":33554432},"
+		     "\"cpu\":{\"mems\":\"0\"}}}}");
+	cr_assert_eq(p.spec.limits.memory_reservation, 32LL << 20);
+	cr_assert_str_eq(p.spec.limits.cpuset_mems, "0");
 	done(&p);
 	/* -1 is no limit, nslab's unset. */
 	accepted(&p, "{\"linux\":{\"resources\":{\"memory\":{\"limit\":-1},\"pids\":{\"limit\":-1}}}}");
@@ -214,6 +222,29 @@ Test(oci_parse, seccomp_and_masks)
 	cr_assert_not_null(strstr(p.spec.seccomp.text, "\"defaultAction\":\"SCMP_ACT_ALLOW\""));
 	cr_assert_eq(p.spec.seccomp.profile->n_rules, 1);
 	cr_assert_str_eq(p.spec.seccomp.profile->rules[0].names, "mkdir mkdirat");
+	done(&p);
+}
+
+Test(oci_parse, devices_and_allow_rules)
+{
+	struct parsed p;
+	const struct nslab_device *d;
+
+	accepted(&p, "{\"linux\":{\"devices\":[{\"path\":\"/dev/a/b\",\"type\":\"b\",\"major\":8,"
+		     "\"minor\":1,\"fileMode\":384,\"uid\":5,\"gid\":6},{\"path\":\"/dev/f\",\"type\":\"p\"}],"
+		     "\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,"
+		     "\"type\":\"c\",\"major\":10,\"access\":\"r\"}]}}}");
+	cr_assert_eq(p.spec.devices.n, 3);
+	d = &p.spec.devices.dev[0];
+	cr_assert(d->kind == NSLAB_DEVICE_NODE && !strcmp(d->path, "/dev/a/b") &&
+		  d->mode == (S_IFBLK | 0600) && d->uid == 5 && d->gid == 6);
+	cr_assert(d->rule.type == 'b' && d->rule.major == 8 && d->rule.minor == 1 &&
+		  d->rule.access == NSLAB_DEV_RWM);
+	d = &p.spec.devices.dev[1];
+	cr_assert(d->kind == NSLAB_DEVICE_NODE && d->mode == (S_IFIFO | 0666) && d->rule.type == 0);
+	d = &p.spec.devices.dev[2];
+	cr_assert(d->kind == NSLAB_DEVICE_RULE && d->rule.type == 'c' && d->rule.major == 10 &&
+		  d->rule.minor == NSLAB_DEV_WILDCARD && d->rule.access == NSLAB_DEV_READ);
 	done(&p);
 }
 
@@ -324,7 +355,8 @@ static const struct { const char *patch, *why; } refusals[] = {
 	{ "{\"process\":{\"selinuxLabel\":\"x\"}}", "process.selinuxLabel: SELinux" },
 	{ "{\"process\":{\"consoleSize\":{\"height\":-1,\"width\":1}}}",
 	  "process.consoleSize.height: -1 is out of range" },
-	{ "{\"process\":{\"user\":{\"additionalGids\":[5]}}}", "process.user.additionalGids:" },
+	{ "{\"process\":{\"user\":{\"additionalGids\":[-1]}}}",
+	  "process.user.additionalGids[0]: -1 is out of range" },
 	{ "{\"process\":{\"user\":{\"umask\":512}}}", "process.user.umask: 512 is out of range" },
 	{ "{\"process\":{\"frobnicate\":1}}", "process.frobnicate: unknown field" },
 	{ "{\"process\":{\"terminal\":\"yes\"}}", "process.terminal: expected boolean" },
@@ -366,8 +398,14 @@ static const struct { const char *patch, *why; } refusals[] = {
 	  "\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}",
 	  "linux.sysctl: net.ipv4.ip_forward: the container shares the host's net namespace" },
 	{ "{\"linux\":{\"rootfsPropagation\":\"shared\"}}", "linux.rootfsPropagation:" },
-	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]}}",
-	  "linux.devices: device nodes" },
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/tmp/x\",\"type\":\"c\",\"major\":1,\"minor\":3}]}}",
+	  "linux.devices[0]: path \"/tmp/x\" is not a path below /dev/" },
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"q\",\"major\":1,\"minor\":3}]}}",
+	  "linux.devices[0]: type \"q\" is not one of" },
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"minor\":3}]}}",
+	  "linux.devices[0]: \"major\" is missing" },
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"p\",\"fileMode\":4096}]}}",
+	  "linux.devices[0]: fileMode 4096 is not a permission mode" },
 	{ "{\"linux\":{\"frob\":1}}", "linux.frob: unknown field" },
 	{ "{\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"pid\"}]}}",
 	  "linux.namespaces[2]: namespace type \"pid\" listed twice" },
@@ -412,16 +450,20 @@ static const struct { const char *patch, *why; } refusals[] = {
 	  "linux.maskedPaths[1]: /etc/shadow is not among the paths nslab masks" },
 	{ "{\"linux\":{\"maskedPaths\":[\"/proc/sys\"]}}", "linux.maskedPaths[0]:" },
 	{ "{\"linux\":{\"readonlyPaths\":[\"/etc\"]}}", "linux.readonlyPaths[0]:" },
-	{ "{\"linux\":{\"resources\":{\"memory\":{\"reservation\":1000000}}}}",
-	  "linux.resources.memory.reservation: not supported yet" },
+	{ "{\"linux\":{\"resources\":{\"memory\":{\"swappiness\":10}}}}",
+	  "linux.resources.memory.swappiness: not supported yet" },
 	{ "{\"linux\":{\"resources\":{\"memory\":{\"limit\":4096}}}}", "linux.resources: " },
-	{ "{\"linux\":{\"resources\":{\"cpu\":{\"mems\":\"0\"}}}}", "linux.resources.cpu.mems:" },
+	{ "{\"linux\":{\"resources\":{\"cpu\":{\"mems\":\"4096\"}}}}",
+	  "linux.resources.cpu.mems: memory node 4096 does not exist" },
 	{ "{\"linux\":{\"resources\":{\"cpu\":{\"cpus\":\"0-x\"}}}}", "linux.resources.cpu.cpus:" },
 	{ "{\"linux\":{\"resources\":{\"pids\":{\"limit\":\"10\"}}}}", "linux.resources.pids.limit: expected int" },
 	{ "{\"linux\":{\"resources\":{\"blockIO\":{\"weight\":5}}}}", "linux.resources.blockIO.weight:" },
-	{ "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
-	  "{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,\"access\":\"rwm\"}]}}}",
-	  "linux.resources.devices[1]: only" },
+	{ "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"type\":\"c\",\"access\":\"rwm\"}]}}}",
+	  "linux.resources.devices[0]: a deny rule other than deny-all" },
+	{ "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}}}",
+	  "linux.resources.devices[0]: an allow rule needs type" },
+	{ "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"c\",\"access\":\"rx\"}]}}}",
+	  "linux.resources.devices[0]: an allow rule needs type" },
 	{ "{\"linux\":{\"resources\":{\"unified\":{\"memory.high\":\"1\"}}}}", "linux.resources.unified:" },
 	{ "{\"linux\":{\"cgroupsPath\":\"system.slice:nslab:c1\"}}", "linux.cgroupsPath: systemd's" },
 	{ "{\"linux\":{\"cgroupsPath\":\"/lab/other\"}}", "linux.cgroupsPath: must be [/]PARENT/c1" },
@@ -597,4 +639,72 @@ Test(oci_parse, features_document)
 				 nslab_hook_name(i));
 	cr_assert_str_eq(nslab_hook_name(NSLAB_HOOK_CREATE_RUNTIME), "createRuntime");
 	json_object_put(f);
+}
+
+/* runc's `exec --process`: the process object alone, read by config.json's readers. */
+Test(oci_parse, process_object_alone)
+{
+	struct parsed p = { 0 };
+
+	cr_assert_eq(nslab_oci_process("{\"args\":[\"id\"],\"env\":[\"A=1\"],\"cwd\":\"/\","
+				       "\"user\":{\"uid\":7,\"gid\":8,\"additionalGids\":[9]},"
+				       "\"capabilities\":{\"bounding\":[\"CAP_KILL\"]},"
+				       "\"noNewPrivileges\":true}",
+				       "--process", &p.spec, &p.oci, &p.e), 0, "%s", p.e.why);
+	cr_assert(!strcmp(p.spec.argv[0], "id") && !p.spec.argv[1]);
+	cr_assert(p.spec.n_env == 1 && !strcmp(p.spec.env[0], "A=1"));
+	/* "/" is kept: an exec's default is the container's workdir, not "/". */
+	cr_assert_str_eq(p.spec.workdir, "/");
+	cr_assert(p.spec.uid == 7 && p.spec.gid == 8 && p.spec.n_groups == 1 && p.spec.groups[0] == 9);
+	cr_assert_eq(p.spec.cap_add, 1ULL << nslab_cap_from_name("KILL"));
+	cr_assert(p.spec.no_new_privs);
+	nslab_oci_free(&p.oci);
+	/* The negative control: the same readers refuse, naming the field without "process.". */
+	memset(&p, 0, sizeof(p));
+	cr_assert_eq(nslab_oci_process("{\"args\":[\"id\"],\"user\":{\"uid\":\"x\"}}", "--process",
+				       &p.spec, &p.oci, &p.e), -EINVAL);
+	cr_assert_str_eq(p.e.what, "--process");
+	cr_assert_str_eq(p.e.why, "user.uid: expected int");
+	nslab_oci_free(&p.oci);
+	memset(&p, 0, sizeof(p));
+	cr_assert_eq(nslab_oci_process("{\"env\":[]}", "--process", &p.spec, &p.oci, &p.e), -EINVAL);
+	cr_assert_str_eq(p.e.why, "args: missing: a command is needed");
+	nslab_oci_free(&p.oci);
+}
+
+/* `nslab update --resources`: the same reader on the object alone. */
+static int resources_of(const char *text, struct nslab_limits *l, struct nslab_error *e)
+{
+	json_object *doc = json_tokener_parse(text);
+	int ret;
+
+	cr_assert_not_null(doc, "%s", text);
+	nslab_limits_init(l);
+	memset(e, 0, sizeof(*e));
+	ret = nslab_oci_resources(doc, l, e);
+	json_object_put(doc);
+	return ret;
+}
+
+Test(oci_resources, update_object_read_and_refused)
+{
+	struct nslab_limits l;
+	struct nslab_error e;
+
+	cr_assert_eq(resources_of("{\"memory\":{\"limit\":67108864,\"reservation\":1048576},"
+				  "\"cpu\":{\"quota\":20000,\"shares\":512,\"mems\":\"0\"},"
+				  "\"pids\":{\"limit\":20}}", &l, &e), 0, "%s", e.why);
+	cr_assert(l.memory == 64LL << 20 && l.memory_reservation == 1LL << 20 && l.pids == 20);
+	/* An update's quota alone leaves the period the cgroup has. */
+	cr_assert(l.cpu_quota_us == 20000 && l.cpu_period_us == -1 && l.cpu_shares == 512);
+	cr_assert_str_eq(l.cpuset_mems, "0");
+	/* Control: a field nslab does not honour is refused by its path, as --resources's. */
+	cr_assert_eq(resources_of("{\"memory\":{\"kernel\":1048576}}", &l, &e), -EINVAL);
+	cr_assert_eq(e.kind, NSLAB_ERR_INPUT);
+	cr_assert_str_eq(e.what, "--resources");
+	cr_assert_str_eq(e.why, "memory.kernel: not supported yet");
+	cr_assert_eq(resources_of("{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":1}]}", &l, &e),
+		     -EINVAL);
+	cr_assert_str_eq(e.why, "hugepageLimits: not supported yet");
+	cr_assert_eq(resources_of("[]", &l, &e), -EINVAL);
 }

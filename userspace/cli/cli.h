@@ -45,6 +45,12 @@ struct nslab_cgroup;
  */
 int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg);
 /*
+ * For the commands that act on a live container's processes or cgroup (ps
+ * ID, update): 0 if it runs, is paused, or was created and waits for start;
+ * else prints that it is not running as command @cmd and returns CLI_ERROR.
+ */
+int cli_need_live(const char *cmd, const struct nslab_state *st);
+/*
  * For the commands that work through the cgroup: 0 if the container has one,
  * else prints why it has none as command @cmd and returns CLI_ERROR.
  */
@@ -75,5 +81,8 @@ int cmd_module(int argc, char **argv);
 int cmd_spec(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_state(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 
 #endif

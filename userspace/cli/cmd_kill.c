@@ -57,30 +57,54 @@ static int signal_all(const struct nslab_cgroup *cg, const struct nslab_state *s
 	return signal_first(st, sig);
 }
 
+static const char kill_usage[] =
+	"usage: nslab kill [-a|--all] NAME|PID [SIGNAL]\n"
+	"SIGNAL is a name, with or without SIG (TERM, SIGTERM), or a number.\n"
+	"KILL (the default) reaches every process through the cgroup; a container\n"
+	"without one (a user's) is killed through its PID 1, which takes its pid\n"
+	"namespace along.  Other signals go to the container's first process (use\n"
+	"--init to forward them), or with -a, --all to each of its processes (its\n"
+	"cgroup's, else its pid namespace's), as runc's kill --all.  A signal not\n"
+	"delivered is an error.";
+
+/* -a's delivery: each process once, or a cgroup's KILL until it is empty. */
+static int kill_every(const struct nslab_state *st, int sig)
+{
+	int ret = nslab_container_signal_all(st, sig);
+
+	if (ret == -ENODEV)
+		return cli_fail(NSLAB_ERR_SYSTEM, ENODEV, "kill", "container '%s' has neither a cgroup "
+				"nor a pid namespace: its processes cannot be told apart", st->name);
+	if (ret)
+		return cli_fail(NSLAB_ERR_SYSTEM, ret, "kill", "%s: %s", st->name, strerror(-ret));
+	return CLI_OK;
+}
+
 int cmd_kill(int argc, char **argv)
 {
 	struct nslab_cgroup cg;
 	struct nslab_state st;
-	int sig = SIGKILL, ret;
+	int sig = SIGKILL, ret, first = 1;
+	bool all = false;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		puts("usage: nslab kill NAME|PID [SIGNAL]\n"
-		     "KILL (the default) reaches every process through the cgroup; a container\n"
-		     "without one (a user's) is killed through its PID 1, which takes its pid\n"
-		     "namespace along.  Other signals go to the container's first process (use\n"
-		     "--init to forward them).  A signal not delivered is an error.");
-		return CLI_OK;
+	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+		return puts(kill_usage) < 0 ? CLI_ERROR : CLI_OK;
+	if (argc > 1 && (strcmp(argv[1], "-a") == 0 || strcmp(argv[1], "--all") == 0)) {
+		all = true;
+		first = 2;
 	}
-	if (argc < 2 || argc > 3 || argv[1][0] == '-')
-		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "nslab kill NAME|PID [SIGNAL]");
-	if (argc == 3 && (sig = parse_signal(argv[2])) < 0)
-		return cli_fail(NSLAB_ERR_INPUT, 0, "kill", "unknown signal '%s'", argv[2]);
-	ret = cli_find(argv[1], &st, &cg);
+	if (argc - first < 1 || argc - first > 2 || argv[first][0] == '-')
+		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "nslab kill [-a|--all] NAME|PID [SIGNAL]");
+	if (argc - first == 2 && (sig = parse_signal(argv[first + 1])) < 0)
+		return cli_fail(NSLAB_ERR_INPUT, 0, "kill", "unknown signal '%s'", argv[first + 1]);
+	ret = cli_find(argv[first], &st, &cg);
 	if (ret)
 		return ret;
 	/* runtime-spec: a created container, waiting for start, may be killed too. */
 	if (nslab_state_status(&st) != NSLAB_RUNNING && nslab_state_status(&st) != NSLAB_WAITING)
 		return cli_fail(NSLAB_ERR_SYSTEM, 0, "kill", "container '%s' is not running", st.name);
+	if (all)
+		return kill_every(&st, sig);
 	/* The first process alone is not the container: say so rather than leave the rest. */
 	if (sig == SIGKILL && cg.layout.mode == NSLAB_CG_NONE && !(st.ns & NSLAB_NS_BIT(NSLAB_NS_PID)))
 		return cli_fail(NSLAB_ERR_SYSTEM, 0, "kill", "container '%s' has neither a cgroup nor a pid "

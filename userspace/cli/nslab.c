@@ -19,17 +19,22 @@ static const struct {
 	{ "start", cmd_start, "OCI: run the process of a container that create set up" },
 	{ "delete", cmd_rm, "OCI: remove a container (--force: a running one too), as rm" },
 	{ "exec", cmd_exec, "run a command inside a running container (setns)" },
-	{ "ps", cmd_ps, "list containers (-a: exited ones too)" },
+	{ "ps", cmd_ps, "list containers (-a: exited ones too), or one container's processes" },
+	{ "list", cmd_list, "list containers as runc does (ID PID STATUS BUNDLE CREATED OWNER)" },
 	{ "logs", cmd_logs, "print a detached container's output (-f: follow until it exits)" },
 	{ "rm", cmd_rm, "remove a container and everything it made, or its exited record" },
 	{ "stats", cmd_stats, "a container's cgroup accounting: memory, pids, cpu, io" },
 	{ "freeze", cmd_freeze, "stop every process of a container (cgroup freezer)" },
 	{ "thaw", cmd_freeze, "resume a frozen container" },
-	{ "kill", cmd_kill, "send a signal (default KILL) to every process of a container" },
+	{ "pause", cmd_freeze, "freeze, as runc names it: refused unless running" },
+	{ "resume", cmd_freeze, "thaw, as runc names it: refused unless paused" },
+	{ "update", cmd_update, "change a running container's cgroup limits (runc update)" },
+	{ "kill", cmd_kill, "send a signal (default KILL) to a container (-a: to each process)" },
 	{ "counters", cmd_counters, "namespaces created, destroyed, alive, per type (nscount module)" },
 	{ "spec", cmd_spec, "write a default OCI config.json (a bundle for run --bundle)" },
 	{ "state", cmd_state, "a container's OCI state document (runtime-spec)" },
 	{ "features", cmd_features, "what nslab honours of an OCI config (runtime-spec features)" },
+	{ "check", cmd_check, "judge a runtime's isolation (nslab, runc, bwrap, unshare) with nslab's checks" },
 	{ "module", cmd_module, "load, unload or show the nscount kernel module" },
 };
 
@@ -47,6 +52,15 @@ int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg)
 	if (ret)
 		return cli_fail(NSLAB_ERR_SYSTEM, ret, "container", "%s: %s", name, strerror(-ret));
 	return 0;
+}
+
+int cli_need_live(const char *cmd, const struct nslab_state *st)
+{
+	enum nslab_status status = nslab_container_status(st);
+
+	if (status == NSLAB_RUNNING || status == NSLAB_FROZEN || status == NSLAB_WAITING)
+		return 0;
+	return cli_fail(NSLAB_ERR_SYSTEM, 0, cmd, "container '%s' is not running", st->name);
 }
 
 int cli_need_cgroup(const char *cmd, const struct nslab_state *st, const struct nslab_cgroup *cg)

@@ -110,7 +110,16 @@ int nslab_caps_bound(uint64_t set)
 	return ret;
 }
 
-int nslab_caps_apply(uint64_t set)
+/* Raises each of @set in the ambient set, which permitted and inheritable already hold. */
+static int raise_ambient(uint64_t set)
+{
+	for (int c = 0; c < 64; c++)
+		if ((set & BIT(c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+			return -errno;
+	return 0;
+}
+
+int nslab_caps_apply(uint64_t set, uint64_t ambient)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = { { 0 } };
@@ -124,10 +133,18 @@ int nslab_caps_apply(uint64_t set)
 	 * the bounding set, as execve would leave it.  Inheritable stays empty
 	 * so that no file's inheritable bits (+i) can raise anything, and the
 	 * kernel empties ambient with it (ambient is a subset of inheritable).
+	 * The one exception is runc's `exec --cap` for a non-root user: what it
+	 * names explicitly is kept across the exec, in every set.
 	 */
 	if (geteuid() != 0)
-		set = 0;
+		set &= ambient;
+	else
+		ambient = 0;
 	data[0].effective = data[0].permitted = (uint32_t)set;
 	data[1].effective = data[1].permitted = (uint32_t)(set >> 32);
-	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
+	data[0].inheritable = (uint32_t)ambient;
+	data[1].inheritable = (uint32_t)(ambient >> 32);
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return -errno;
+	return raise_ambient(ambient);
 }

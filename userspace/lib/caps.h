@@ -35,8 +35,11 @@ int nslab_caps_bound(uint64_t set);
  * the switch to the container's user, as Docker does: for uid 0 permitted =
  * effective = @set, for any other uid all empty (--cap-add then only widens
  * the bounding set, which a setuid-root or file-capability binary could
- * use); inheritable and ambient always empty.  Only ever lowers the sets.
+ * use); inheritable and ambient empty.  Only ever lowers the sets.  For a
+ * non-root user, those of @ambient in @set (runc's `exec --cap`) are kept
+ * in all five sets instead: it needs them held across the switch
+ * (PR_SET_KEEPCAPS).
  */
-int nslab_caps_apply(uint64_t set);
+int nslab_caps_apply(uint64_t set, uint64_t ambient);
 
 #endif

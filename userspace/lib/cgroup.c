@@ -80,10 +80,10 @@ static int probe_layout(struct nslab_cg_layout *layout)
 
 void nslab_limits_init(struct nslab_limits *l)
 {
-	l->memory = l->memory_swap = l->pids = -1;
+	l->memory = l->memory_swap = l->memory_reservation = l->pids = -1;
 	l->cpu_quota_us = l->cpu_period_us = -1;
-	l->cpu_weight = l->io_weight = -1;
-	l->cpuset[0] = '\0';
+	l->cpu_weight = l->cpu_shares = l->io_weight = -1;
+	l->cpuset[0] = l->cpuset_mems[0] = '\0';
 }
 
 int nslab_parse_size(const char *arg, long long *bytes)
@@ -115,14 +115,17 @@ int nslab_parse_size(const char *arg, long long *bytes)
 }
 
 
-/* "0-1,3": every CPU must exist on this machine. */
-static int check_cpuset(const char *list, struct nslab_error *e)
+/*
+ * "0-1,3" for @opt: every CPU (or memory node) in it must be below @count,
+ * the number this machine has.
+ */
+static int check_list(const char *opt, const char *list, int count, const char *unit,
+		      struct nslab_error *e)
 {
-	int ncpu = get_nprocs_conf();
 	const char *p = list;
 
 	if (!*p)
-		return nslab_bad_input(e, "--cpuset", "empty CPU list");
+		return nslab_bad_input(e, opt, "empty %s list", unit);
 	while (*p) {
 		char *end;
 		long lo = strtol(p, &end, 10), hi = lo;
@@ -135,9 +138,9 @@ static int check_cpuset(const char *list, struct nslab_error *e)
 			if (end == p || hi < lo)
 				goto bad;
 		}
-		if (hi >= ncpu)
-			return nslab_bad_input(e, "--cpuset", "CPU %ld does not exist (this machine has %d)",
-					       hi, ncpu);
+		if (hi >= count)
+			return nslab_bad_input(e, opt, "%s %ld does not exist (this machine has %d)",
+					       unit, hi, count);
 		if (*end == ',' && end[1])
 			end++;
 		else if (*end)
@@ -146,7 +149,32 @@ static int check_cpuset(const char *list, struct nslab_error *e)
 	}
 	return 0;
 bad:
-	return nslab_bad_input(e, "--cpuset", "'%s' is not a CPU list like 0-1,3", list);
+	return nslab_bad_input(e, opt, "'%s' is not a %s list like 0-1,3", list, unit);
+}
+
+/* Memory nodes: one more than the last of /sys/devices/system/node/possible ("0" or "0-3"). */
+static int memory_nodes(void)
+{
+	char buf[256], *last;
+
+	if (nslab_read_file("/sys/devices/system/node/possible", buf, sizeof(buf)) <= 0)
+		return 1;	/* a kernel without NUMA has node 0 alone */
+	last = buf + strcspn(buf, "\n");
+	while (last > buf && strchr("0123456789", last[-1]))
+		last--;
+	return atoi(last) + 1;
+}
+
+static int parse_list(char *dst, size_t size, const char *opt, const char *arg, struct nslab_error *e)
+{
+	bool mems = strcmp(opt, "--cpuset-mems") == 0;
+
+	if (strlen(arg) >= size)
+		return nslab_bad_input(e, opt, "list too long");
+	if (check_list(opt, arg, mems ? memory_nodes() : get_nprocs_conf(), mems ? "memory node" : "CPU", e))
+		return -EINVAL;
+	strcpy(dst, arg);
+	return 0;
 }
 
 int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, struct nslab_error *e)
@@ -183,14 +211,10 @@ int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, 
 			return nslab_bad_input(e, opt, "'%s' is not a weight from 1 to 10000", arg);
 		return 0;
 	}
-	if (strcmp(opt, "--cpuset") == 0) {
-		if (strlen(arg) >= sizeof(l->cpuset))
-			return nslab_bad_input(e, opt, "CPU list too long");
-		if (check_cpuset(arg, e))
-			return -EINVAL;
-		strcpy(l->cpuset, arg);
-		return 0;
-	}
+	if (strcmp(opt, "--cpuset") == 0)
+		return parse_list(l->cpuset, sizeof(l->cpuset), opt, arg, e);
+	if (strcmp(opt, "--cpuset-mems") == 0)
+		return parse_list(l->cpuset_mems, sizeof(l->cpuset_mems), opt, arg, e);
 	return nslab_bad_input(e, opt, "not a limit");
 }
 
@@ -211,8 +235,9 @@ int nslab_limits_check(const struct nslab_limits *l, struct nslab_error *e)
 
 static bool any_limit(const struct nslab_limits *l)
 {
-	return l->memory >= 0 || l->memory_swap >= 0 || l->pids >= 0 || l->cpu_quota_us >= 0 ||
-	       l->cpu_weight >= 0 || l->io_weight >= 0 || l->cpuset[0];
+	return l->memory >= 0 || l->memory_swap >= 0 || l->memory_reservation >= 0 || l->pids >= 0 ||
+	       l->cpu_quota_us >= 0 || l->cpu_period_us >= 0 || l->cpu_weight >= 0 ||
+	       l->cpu_shares >= 0 || l->io_weight >= 0 || l->cpuset[0] || l->cpuset_mems[0];
 }
 
 static const struct nslab_cg_ops *ops(const struct nslab_cgroup *cg)
@@ -261,6 +286,14 @@ int nslab_cg_create(struct nslab_cgroup *cg, const struct nslab_limits *l, struc
 	if (nslab_fault("cgroup"))
 		return nslab_fail(e, EIO, "cgroup", NULL);
 	return ops(cg)->create(cg, l, e);
+}
+
+int nslab_cg_update(const struct nslab_cgroup *cg, const struct nslab_limits *l,
+		    struct nslab_error *e)
+{
+	if (!ops(cg))
+		return nslab_fail(e, ENODEV, "update", "no cgroup filesystem is mounted");
+	return ops(cg)->update(cg, l, e);
 }
 
 int nslab_cg_devices(const struct nslab_cgroup *cg, const struct nslab_devices *d,
@@ -323,6 +356,35 @@ int nslab_cg_is_frozen(const struct nslab_cgroup *cg)
 int nslab_cg_kill(const struct nslab_cgroup *cg)
 {
 	return ops(cg) ? ops(cg)->kill(cg) : -ENODEV;
+}
+
+int nslab_cg_pids(const struct nslab_cgroup *cg, pid_t **pids, size_t *n)
+{
+	char path[PATH_MAX], buf[65536];
+	size_t count = 0;
+	ssize_t len;
+
+	*pids = NULL;
+	*n = 0;
+	if (!ops(cg))
+		return -ENODEV;
+	ops(cg)->procs_path(cg, path);
+	len = nslab_read_file(path, buf, sizeof(buf));
+	if (len < 0)
+		return len;
+	/* One pid a line: at most a line per two bytes. */
+	*pids = malloc((len / 2 + 1) * sizeof(pid_t));
+	if (!*pids)
+		return -ENOMEM;
+	for (char *p = buf, *end; *p; p = end + (*end == '\n')) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		(*pids)[count++] = (pid_t)pid;
+	}
+	*n = count;
+	return 0;
 }
 
 int nslab_cg_write(const char *dir, const char *file, const char *fmt, ...)

@@ -17,16 +17,22 @@
 /* Mount points and cgroup paths longer than this are refused, so joined paths fit PATH_MAX. */
 #define NSLAB_CG_PART_MAX 1024
 
-/* Unset limits are -1 (numbers) or "" (cpuset). */
+/*
+ * Unset limits are -1 (numbers) or "" (cpusets).  A new cgroup gets both
+ * of cpu_quota_us and cpu_period_us or neither; an update may change one.
+ */
 struct nslab_limits {
 	long long memory;		/* bytes */
 	long long memory_swap;		/* bytes of memory plus swap, as docker's --memory-swap */
+	long long memory_reservation;	/* bytes: v1's soft limit, v2's memory.low */
 	long long pids;
 	long long cpu_quota_us;		/* per cpu_period_us, from --cpus */
 	long long cpu_period_us;
 	long long cpu_weight;		/* 1..10000, v2's scale; v1 gets shares */
+	long long cpu_shares;		/* 2..262144, OCI's (v1's) scale; v2 gets a weight */
 	long long io_weight;		/* 1..10000, v2's scale; v1 gets 10..1000 */
 	char cpuset[64];
+	char cpuset_mems[64];		/* memory nodes */
 };
 
 enum nslab_cg_mode { NSLAB_CG_NONE, NSLAB_CG_V1, NSLAB_CG_HYBRID, NSLAB_CG_V2 };
@@ -80,6 +86,14 @@ int nslab_cg_init(struct nslab_cgroup *cg, const char *parent, const char *name)
  */
 int nslab_cg_create(struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e);
 /*
+ * Writes the limits set in @l to the existing cgroup @cg (found again with
+ * nslab_container_cgroup), leaving the others as they are: `nslab update`.
+ * Fails as nslab_cg_create does for a limit the layout cannot enforce, and
+ * with the kernel's refusal naming the file otherwise.
+ */
+int nslab_cg_update(const struct nslab_cgroup *cg, const struct nslab_limits *l,
+		    struct nslab_error *e);
+/*
  * Puts the cgroup made by nslab_cg_create under the device allowlist of @d
  * (Docker's defaults plus each --device), before anything enters it: v1
  * denies all in devices.deny and allows each rule, v2 attaches a BPF device
@@ -111,10 +125,19 @@ int nslab_cg_freeze(const struct nslab_cgroup *cg, bool frozen);
 int nslab_cg_is_frozen(const struct nslab_cgroup *cg);
 /* SIGKILLs every process in the cgroup, fork bombs included, until it is empty. */
 int nslab_cg_kill(const struct nslab_cgroup *cg);
+/*
+ * The host pids of the processes in the cgroup (its cgroup.procs), in
+ * *@pids (malloc'd, the caller frees it) and their number in *@n.  0 or -errno
+ * (-ENODEV without a cgroup).
+ */
+int nslab_cg_pids(const struct nslab_cgroup *cg, pid_t **pids, size_t *n);
 
 /* Driver interface, one per version (cgroup_v1.c, cgroup_v2.c). */
 struct nslab_cg_ops {
 	int (*create)(struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e);
+	int (*update)(const struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e);
+	/* The path of the cgroup.procs file that lists all its processes. */
+	void (*procs_path)(const struct nslab_cgroup *cg, char path[PATH_MAX]);
 	int (*devices)(const struct nslab_cgroup *cg, const struct nslab_devices *d);
 	int (*enter)(const struct nslab_cgroup *cg, pid_t pid);
 	int (*destroy)(struct nslab_cgroup *cg);

@@ -101,39 +101,85 @@ static int set_limit(const struct nslab_cgroup *cg, enum nslab_cg_ctrl c, const 
 	return ret ? nslab_fail(e, ret, "cgroup", "%s: %s", file, strerror(-ret)) : 0;
 }
 
+static int v1_memory(const struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e)
+{
+	char dir[PATH_MAX];
+	bool swap_first;
+	int ret = 0;
+
+	path_of(cg, NSLAB_CG_MEMORY, cg->rel, dir);
+	/* The kernel keeps memory <= memory+swap: raising both past the old memsw, swap goes first. */
+	swap_first = l->memory >= 0 && l->memory_swap >= 0 &&
+		     l->memory > nslab_cg_read_ll(dir, "memory.memsw.limit_in_bytes");
+	if (swap_first)
+		ret = set_limit(cg, NSLAB_CG_MEMORY, "memory.memsw.limit_in_bytes", e, "%lld",
+				l->memory_swap);
+	if (!ret && l->memory >= 0)
+		ret = set_limit(cg, NSLAB_CG_MEMORY, "memory.limit_in_bytes", e, "%lld", l->memory);
+	if (!ret && l->memory_swap >= 0 && !swap_first)
+		ret = set_limit(cg, NSLAB_CG_MEMORY, "memory.memsw.limit_in_bytes", e, "%lld",
+				l->memory_swap);
+	if (!ret && l->memory_reservation >= 0)
+		ret = set_limit(cg, NSLAB_CG_MEMORY, "memory.soft_limit_in_bytes", e, "%lld",
+				l->memory_reservation);
+	return ret;
+}
+
+static int v1_cpu(const struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e)
+{
+	int ret = 0;
+
+	if (l->cpu_period_us >= 0)
+		ret = set_limit(cg, NSLAB_CG_CPU, "cpu.cfs_period_us", e, "%lld", l->cpu_period_us);
+	if (!ret && l->cpu_quota_us >= 0)
+		ret = set_limit(cg, NSLAB_CG_CPU, "cpu.cfs_quota_us", e, "%lld", l->cpu_quota_us);
+	if (!ret && l->cpu_shares >= 0)
+		ret = set_limit(cg, NSLAB_CG_CPU, "cpu.shares", e, "%lld", l->cpu_shares);
+	/* v2's weight 1..10000 (default 100) onto v1's shares 2..262144 (default 1024). */
+	else if (!ret && l->cpu_weight >= 0)
+		ret = set_limit(cg, NSLAB_CG_CPU, "cpu.shares", e, "%lld",
+				2 + (l->cpu_weight - 1) * 262142 / 9999);
+	return ret;
+}
+
+static int v1_cpuset(const struct nslab_cgroup *cg, const char *file, const char *list,
+		     struct nslab_error *e)
+{
+	char dir[PATH_MAX];
+	int ret;
+
+	if (!*list)
+		return 0;
+	if (!has(cg, NSLAB_CG_CPUSET))
+		return nslab_fail(e, ENODEV, "cgroup", "the cpuset controller is not mounted");
+	path_of(cg, NSLAB_CG_CPUSET, cg->rel, dir);
+	ret = nslab_cg_write(dir, file, "%s", list);
+	return ret ? nslab_fail(e, ret, "cgroup", "%s: %s", file, strerror(-ret)) : 0;
+}
+
+static int v1_update(const struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e)
+{
+	int ret = v1_memory(cg, l, e);
+
+	if (!ret && l->pids >= 0)
+		ret = set_limit(cg, NSLAB_CG_PIDS, "pids.max", e, "%lld", l->pids);
+	if (!ret)
+		ret = v1_cpu(cg, l, e);
+	if (!ret && l->io_weight >= 0)
+		ret = set_limit(cg, NSLAB_CG_BLKIO, "blkio.weight", e, "%lld",
+				10 + (l->io_weight - 1) * 990 / 9999);
+	if (!ret)
+		ret = v1_cpuset(cg, "cpuset.cpus", l->cpuset, e);
+	if (!ret)
+		ret = v1_cpuset(cg, "cpuset.mems", l->cpuset_mems, e);
+	return ret;
+}
+
 static int v1_create(struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e)
 {
 	int ret = make_dirs(cg, e);
 
-	if (!ret && l->memory >= 0)
-		ret = set_limit(cg, NSLAB_CG_MEMORY, "memory.limit_in_bytes", e, "%lld", l->memory);
-	if (!ret && l->memory_swap >= 0)
-		ret = set_limit(cg, NSLAB_CG_MEMORY, "memory.memsw.limit_in_bytes", e, "%lld",
-				l->memory_swap);
-	if (!ret && l->pids >= 0)
-		ret = set_limit(cg, NSLAB_CG_PIDS, "pids.max", e, "%lld", l->pids);
-	if (!ret && l->cpu_quota_us >= 0)
-		ret = set_limit(cg, NSLAB_CG_CPU, "cpu.cfs_period_us", e, "%lld", l->cpu_period_us);
-	if (!ret && l->cpu_quota_us >= 0)
-		ret = set_limit(cg, NSLAB_CG_CPU, "cpu.cfs_quota_us", e, "%lld", l->cpu_quota_us);
-	/* v2's weight 1..10000 (default 100) onto v1's shares 2..262144 (default 1024). */
-	if (!ret && l->cpu_weight >= 0)
-		ret = set_limit(cg, NSLAB_CG_CPU, "cpu.shares", e, "%lld",
-				2 + (l->cpu_weight - 1) * 262142 / 9999);
-	if (!ret && l->io_weight >= 0)
-		ret = set_limit(cg, NSLAB_CG_BLKIO, "blkio.weight", e, "%lld",
-				10 + (l->io_weight - 1) * 990 / 9999);
-	if (!ret && l->cpuset[0]) {
-		char dir[PATH_MAX];
-
-		if (!has(cg, NSLAB_CG_CPUSET))
-			return nslab_fail(e, ENODEV, "cgroup", "the cpuset controller is not mounted");
-		path_of(cg, NSLAB_CG_CPUSET, cg->rel, dir);
-		ret = nslab_cg_write(dir, "cpuset.cpus", "%s", l->cpuset);
-		if (ret)
-			return nslab_fail(e, ret, "cgroup", "cpuset.cpus: %s", strerror(-ret));
-	}
-	return ret;
+	return ret ? ret : v1_update(cg, l, e);
 }
 
 /* Deny all, then allow each rule: a new cgroup inherits its parent's allow-all. */
@@ -347,8 +393,20 @@ static int v1_kill(const struct nslab_cgroup *cg)
 	return -ETIMEDOUT;
 }
 
+/* Every hierarchy holds all the container's processes: the first one's list will do. */
+static void v1_procs_path(const struct nslab_cgroup *cg, char path[PATH_MAX])
+{
+	int c = 0;
+
+	while (c < NSLAB_CG_NCTRL - 1 && !has(cg, c))
+		c++;
+	snprintf(path, PATH_MAX, "%s/%s/cgroup.procs", cg->layout.v1_mount[c], cg->rel);
+}
+
 const struct nslab_cg_ops nslab_cg_v1_ops = {
 	.create = v1_create,
+	.update = v1_update,
+	.procs_path = v1_procs_path,
 	.devices = v1_devices,
 	.enter = v1_enter,
 	.destroy = v1_destroy,

@@ -55,6 +55,37 @@ static int set_limit(const char *dir, const char *ctrl, const char *file, struct
 	return ret ? nslab_fail(e, ret, "cgroup", "%s: %s", file, strerror(-ret)) : 0;
 }
 
+/* cpu.max is "QUOTA PERIOD": a period alone keeps the quota there is. */
+static int cpu_max(const char *dir, const struct nslab_limits *l, struct nslab_error *e)
+{
+	char path[PATH_MAX], now[64] = "max";
+
+	if (l->cpu_period_us < 0)
+		return set_limit(dir, "cpu", "cpu.max", e, "%lld", l->cpu_quota_us, 0);
+	if (l->cpu_quota_us >= 0)
+		return set_limit(dir, "cpu", "cpu.max", e, "%lld %lld", l->cpu_quota_us,
+				 l->cpu_period_us);
+	snprintf(path, sizeof(path), "%s/cpu.max", dir);
+	if (nslab_read_file(path, now, sizeof(now)) > 0 && strcmp(strtok(now, " "), "max") != 0)
+		return set_limit(dir, "cpu", "cpu.max", e, "%lld %lld", strtoll(now, NULL, 10),
+				 l->cpu_period_us);
+	return set_limit(dir, "cpu", "cpu.max", e, "max %lld", l->cpu_period_us, 0);
+}
+
+static int set_cpuset(const char *dir, const char *file, const char *list, struct nslab_error *e)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	if (!*list)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (access(path, F_OK) < 0)
+		return nslab_fail(e, ENODEV, "cgroup", "the cpuset controller is not available here");
+	ret = nslab_cg_write(dir, file, "%s", list);
+	return ret ? nslab_fail(e, ret, "cgroup", "%s: %s", file, strerror(-ret)) : 0;
+}
+
 static int write_limits(const char *dir, const struct nslab_limits *l, struct nslab_error *e)
 {
 	int ret = 0;
@@ -64,25 +95,24 @@ static int write_limits(const char *dir, const struct nslab_limits *l, struct ns
 	if (!ret && l->memory_swap >= 0)
 		ret = set_limit(dir, "memory", "memory.swap.max", e, "%lld",
 				l->memory_swap - l->memory, 0);
+	if (!ret && l->memory_reservation >= 0)
+		ret = set_limit(dir, "memory", "memory.low", e, "%lld", l->memory_reservation, 0);
 	if (!ret && l->pids >= 0)
 		ret = set_limit(dir, "pids", "pids.max", e, "%lld", l->pids, 0);
-	if (!ret && l->cpu_quota_us >= 0)
-		ret = set_limit(dir, "cpu", "cpu.max", e, "%lld %lld", l->cpu_quota_us,
-				l->cpu_period_us);
+	if (!ret && (l->cpu_quota_us >= 0 || l->cpu_period_us >= 0))
+		ret = cpu_max(dir, l, e);
 	if (!ret && l->cpu_weight >= 0)
 		ret = set_limit(dir, "cpu", "cpu.weight", e, "%lld", l->cpu_weight, 0);
+	/* OCI's shares 2..262144 onto the weight 1..10000, as runc converts them. */
+	else if (!ret && l->cpu_shares >= 0)
+		ret = set_limit(dir, "cpu", "cpu.weight", e, "%lld",
+				1 + (l->cpu_shares - 2) * 9999 / 262142, 0);
 	if (!ret && l->io_weight >= 0)
 		ret = set_limit(dir, "io", "io.weight", e, "default %lld", l->io_weight, 0);
-	if (!ret && l->cpuset[0]) {
-		char path[PATH_MAX];
-
-		snprintf(path, sizeof(path), "%s/cpuset.cpus", dir);
-		if (access(path, F_OK) < 0)
-			return nslab_fail(e, ENODEV, "cgroup", "the cpuset controller is not available here");
-		ret = nslab_cg_write(dir, "cpuset.cpus", "%s", l->cpuset);
-		if (ret)
-			return nslab_fail(e, ret, "cgroup", "cpuset.cpus: %s", strerror(-ret));
-	}
+	if (!ret)
+		ret = set_cpuset(dir, "cpuset.cpus", l->cpuset, e);
+	if (!ret)
+		ret = set_cpuset(dir, "cpuset.mems", l->cpuset_mems, e);
 	return ret;
 }
 
@@ -224,8 +254,23 @@ static int v2_kill(const struct nslab_cgroup *cg)
 	return -ETIMEDOUT;
 }
 
+static int v2_update(const struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e)
+{
+	char dir[PATH_MAX];
+
+	path_of(cg, cg->rel, dir);
+	return write_limits(dir, l, e);
+}
+
+static void v2_procs_path(const struct nslab_cgroup *cg, char path[PATH_MAX])
+{
+	snprintf(path, PATH_MAX, "%s/%s/cgroup.procs", cg->layout.v2_mount, cg->rel);
+}
+
 const struct nslab_cg_ops nslab_cg_v2_ops = {
 	.create = v2_create,
+	.update = v2_update,
+	.procs_path = v2_procs_path,
 	.devices = v2_devices,
 	.enter = v2_enter,
 	.destroy = v2_destroy,

@@ -22,6 +22,7 @@
 #include "sysctl.h"
 #include "uts.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -262,7 +263,8 @@ static __attribute__((noreturn)) void child_exec(struct nslab_container *c, int 
 	if (nslab_restrict(&(struct nslab_restrictions){
 			.caps = spec->caps, .no_new_privs = spec->no_new_privs,
 			.seccomp = spec->seccomp, .user_set = spec->user_set,
-			.uid = spec->uid, .gid = spec->gid }, &e))
+			.uid = spec->uid, .gid = spec->gid,
+			.groups = spec->groups, .n_groups = spec->n_groups }, &e))
 		child_fail(report_fd, &e);
 	if (spec->oci_create)
 		wait_for_start(c, report_fd);
@@ -763,7 +765,8 @@ static int release(int sync_fd, int report_fd, bool to_exec, int root_fd, struct
 
 /*
  * -t: the master the first process sent before its exec, sized as OCI's
- * consoleSize asks; then the caller's terminal goes raw.
+ * consoleSize asks; then the caller's terminal goes raw, or with
+ * --console-socket the master goes to the caller's socket, ours closed.
  */
 static int take_pty(struct nslab_container *c, int console, struct nslab_error *e)
 {
@@ -779,6 +782,12 @@ static int take_pty(struct nslab_container *c, int console, struct nslab_error *
 	}
 	if ((size.ws_row || size.ws_col) && ioctl(c->tty_master, TIOCSWINSZ, &size) < 0)
 		return nslab_fail(e, errno, "pty", "consoleSize: %s", strerror(errno));
+	if (spec->console_socket) {
+		int ret = nslab_console_send(spec->console_socket, c->tty_master, e);
+
+		nslab_close_fd(&c->tty_master);
+		return ret;
+	}
 	return spec->interactive ? nslab_tty_raw(0, e) : 0;
 }
 
@@ -912,20 +921,6 @@ static int add_veth(struct nslab_container *c, struct nslab_error *e)
 	return record_state(c, "state-veth", e);
 }
 
-/* OCI oomScoreAdj, written by the host's root: lowering it needs CAP_SYS_RESOURCE there. */
-static int set_oom_score(const struct nslab_container *c, struct nslab_error *e)
-{
-	char path[64], value[16];
-	int ret;
-
-	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)c->pid);
-	snprintf(value, sizeof(value), "%d", c->spec->oom_score_adj);
-	ret = nslab_fault("oom-score") ? -EIO : nslab_write_file(path, value, strlen(value));
-	if (ret == -EACCES)
-		return nslab_fail(e, -ret, "oom-score", "%d: lowering it needs CAP_SYS_RESOURCE, "
-				  "which nslab lacks here", c->spec->oom_score_adj);
-	return ret ? nslab_fail(e, -ret, "oom-score", "%s: %s", path, strerror(-ret)) : 0;
-}
 
 /*
  * prestart and createRuntime: in our namespaces, once the container's exist
@@ -958,7 +953,7 @@ static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
 	if (!ret && spec->net.mode == NSLAB_NET_VETH)
 		ret = add_veth(c, e);
 	if (!ret && spec->oom_score_set)
-		ret = set_oom_score(c, e);
+		ret = nslab_oom_score_set(c->pid, spec->oom_score_adj, e);
 	if (!ret)
 		ret = release(sync_fd, report_fd, false, -1, e);
 	if (!ret)
@@ -975,16 +970,6 @@ static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
 	return ret;
 }
 
-/* --pid-file: written whole, once the first process is there to be found by it. */
-static int write_pid_file(const struct nslab_container *c, struct nslab_error *e)
-{
-	char text[32];
-	int len = snprintf(text, sizeof(text), "%d", (int)c->pid);
-	int ret = nslab_fault("pid-file") ? -EIO :
-		  nslab_write_atomic(c->spec->pid_file, text, (size_t)len, 0644);
-
-	return ret ? nslab_fail(e, ret, "pid-file", "%s: %s", c->spec->pid_file, strerror(-ret)) : 0;
-}
 
 /* poststart and poststop: their failures are warnings (nslab_hooks_run), not the caller's error. */
 static void late_hooks(const struct nslab_hooks *hooks, enum nslab_hook_point point,
@@ -1041,7 +1026,8 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	if (!ret && spec->tty)
 		ret = take_pty(c, console[0], e);
 	if (!ret && spec->pid_file)
-		ret = write_pid_file(c, e);
+		/* Once the first process is there to be found by it. */
+		ret = nslab_pid_file_write(AT_FDCWD, spec->pid_file, spec->pid_file, c->pid, e);
 	return ret ? start_failed(c, ret, e) : 0;
 }
 
@@ -1206,6 +1192,89 @@ int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg
 	/* nslab makes cgroups only as root (nslab_cg_create): a user's containers have none. */
 	if (!ret && geteuid() != 0)
 		cg->layout.mode = NSLAB_CG_NONE;
+	return ret;
+}
+
+/* The processes in the pid namespace of @first, read from /proc. */
+static int pidns_members(pid_t first, pid_t **pids, size_t *n)
+{
+	size_t cap = 64;
+	struct dirent *de;
+	dev_t dev, d;
+	ino_t ino, i;
+	DIR *dir;
+	int ret = nslab_ns_id(first, NSLAB_NS_PID, &dev, &ino);
+
+	if (ret)
+		return ret;
+	dir = opendir("/proc");
+	*pids = malloc(cap * sizeof(pid_t));
+	if (!dir || !*pids) {
+		ret = dir ? -ENOMEM : -errno;
+		goto out;
+	}
+	while ((de = readdir(dir))) {
+		long long pid;
+
+		if (nslab_parse_number(de->d_name, 1, INT_MAX, &pid) ||
+		    nslab_ns_id(pid, NSLAB_NS_PID, &d, &i) || d != dev || i != ino)
+			continue;
+		if (*n == cap) {
+			pid_t *more = reallocarray(*pids, cap * 2, sizeof(pid_t));
+
+			if (!more) {
+				ret = -ENOMEM;
+				break;
+			}
+			*pids = more;
+			cap *= 2;
+		}
+		(*pids)[(*n)++] = pid;
+	}
+out:
+	if (dir)
+		closedir(dir);
+	return ret;
+}
+
+int nslab_container_pids(const struct nslab_state *st, pid_t **pids, size_t *n)
+{
+	struct nslab_cgroup cg;
+	int ret = nslab_container_cgroup(st, &cg);
+
+	*pids = NULL;
+	*n = 0;
+	if (ret)
+		return ret;
+	if (cg.layout.mode != NSLAB_CG_NONE)
+		return nslab_cg_pids(&cg, pids, n);
+	if (!(st->ns & NSLAB_NS_BIT(NSLAB_NS_PID)))
+		return -ENODEV;
+	ret = pidns_members(st->pid, pids, n);
+	if (ret) {
+		free(*pids);
+		*pids = NULL;
+		*n = 0;
+	}
+	return ret;
+}
+
+int nslab_container_signal_all(const struct nslab_state *st, int sig)
+{
+	struct nslab_cgroup cg;
+	pid_t *pids = NULL;
+	size_t n = 0;
+	int ret = nslab_container_cgroup(st, &cg);
+
+	if (!ret && sig == SIGKILL && cg.layout.mode != NSLAB_CG_NONE)
+		return nslab_cg_kill(&cg);
+	if (!ret)
+		ret = nslab_container_pids(st, &pids, &n);
+	/* A process that exited after the listing has nothing left to signal. */
+	for (size_t k = 0; !ret && k < n; k++)
+		if (kill(pids[k], sig) < 0 && errno != ESRCH)
+			ret = -errno;
+	free(pids);
 	return ret;
 }
 

@@ -75,6 +75,20 @@ enum nslab_status nslab_container_status(const struct nslab_state *st);
 
 /* Finds a container's cgroup again from its state; mode NSLAB_CG_NONE when it has none. */
 int nslab_container_cgroup(const struct nslab_state *st, struct nslab_cgroup *cg);
+/*
+ * The host pids of a running container's processes, in *@pids (malloc'd,
+ * the caller frees it) and their number in *@n: its cgroup's, or without
+ * one (a user's container) the processes in its pid namespace.  -ENODEV
+ * when it has neither, else 0 or -errno.
+ */
+int nslab_container_pids(const struct nslab_state *st, pid_t **pids, size_t *n);
+/*
+ * Sends @sig to every process of a running container (`kill --all`): KILL
+ * through its cgroup until it is empty, any other signal to each process
+ * nslab_container_pids lists (one forked meanwhile may miss it, as with
+ * runc's kill --all).  0 or -errno, -ENODEV as nslab_container_pids.
+ */
+int nslab_container_signal_all(const struct nslab_state *st, int sig);
 
 /*
  * `nslab rm` of the container whose state is @st.  One that is dead or

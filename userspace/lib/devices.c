@@ -119,13 +119,17 @@ int nslab_device_parse(const char *arg, struct nslab_devices *d, struct nslab_er
 
 bool nslab_dev_rule_at(const struct nslab_devices *d, int i, struct nslab_dev_rule *r)
 {
-	if (i < N_DEFAULTS)
+	if (i < N_DEFAULTS) {
 		*r = defaults[i];
-	else if (i - N_DEFAULTS < d->n)
-		*r = d->dev[i - N_DEFAULTS].rule;
-	else
-		return false;
-	return true;
+		return true;
+	}
+	i -= N_DEFAULTS;
+	for (int k = 0; k < d->n; k++)
+		if (d->dev[k].rule.type && i-- == 0) {
+			*r = d->dev[k].rule;
+			return true;
+		}
+	return false;
 }
 
 void nslab_dev_rule_format(const struct nslab_dev_rule *r, char *buf, size_t size)

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "util.h"
 
@@ -28,11 +29,26 @@ struct nslab_dev_rule {
 	unsigned access;	/* NSLAB_DEV_* bits */
 };
 
-/* One --device: the host's node, bind-mounted at @path inside, and its rule. */
+/* How a device reaches the container. */
+enum nslab_device_kind {
+	NSLAB_DEVICE_BIND,	/* --device: the host's node @host, bound at @path */
+	/*
+	 * OCI linux.devices: a node made at @path; where a user namespace may
+	 * not mknod, the host's node of that number, bound
+	 */
+	NSLAB_DEVICE_NODE,
+	NSLAB_DEVICE_RULE,	/* OCI linux.resources.devices: an allow rule alone */
+};
+
+/* One --device or OCI device, and its rule (type 0: none, a fifo's). */
 struct nslab_device {
+	enum nslab_device_kind kind;
 	char host[128];
 	char path[128];
 	struct nslab_dev_rule rule;
+	mode_t mode;		/* NODE: S_IF* type and permissions */
+	uid_t uid;		/* NODE: its owner, inside */
+	gid_t gid;
 };
 
 struct nslab_devices {
@@ -50,7 +66,7 @@ int nslab_device_parse(const char *arg, struct nslab_devices *d, struct nslab_er
 
 /*
  * Rule @i of the container's allowlist (Docker's defaults, then each
- * --device), into @r; false once @i is past the last.
+ * device's that has one), into @r; false once @i is past the last.
  */
 bool nslab_dev_rule_at(const struct nslab_devices *d, int i, struct nslab_dev_rule *r);
 

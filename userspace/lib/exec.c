@@ -20,9 +20,39 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/close_range.h>
+
+/* The host files exec writes to or talks through, opened before it enters the container. */
+struct exec_io {
+	int pid_dir;		/* --pid-file's directory */
+	const char *pid_name;	/* the file's name in it */
+	const char *pid_file;	/* the path given, for errors */
+	int console;		/* --console-socket, connected */
+};
+
+/* What the command is held to: the container's restrictions, and what exec adds. */
+static int restrict_command(const struct nslab_state *st, const struct nslab_exec_spec *x,
+			    const struct nslab_seccomp *sc, struct nslab_error *e)
+{
+	return nslab_restrict(&(struct nslab_restrictions){
+			.caps = x->caps_set ? x->caps : st->caps,
+			.no_new_privs = st->no_new_privs || x->no_new_privs,
+			.seccomp = *sc, .user_set = x->user_set, .uid = x->uid, .gid = x->gid,
+			.groups = x->groups, .n_groups = x->n_groups, .ambient = x->cap_add }, e);
+}
+
+/* Only 0-2 and --preserve-fds' 3..3+N-1 reach the command. */
+static void close_other_fds(int preserve)
+{
+	close_range(3 + preserve, ~0U, CLOSE_RANGE_CLOEXEC);
+	for (int fd = 3; fd < 3 + preserve; fd++)
+		fcntl(fd, F_SETFD, 0);
+}
 
 /* The forked command: its own session (and -t's pty), the container's restrictions, exec. */
 static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
@@ -30,7 +60,7 @@ static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
 						     const struct nslab_seccomp *sc, int slave,
 						     const char *host, int rep)
 {
-	const char *cwd = st->workdir[0] ? st->workdir : "/";
+	const char *cwd = x->cwd ? x->cwd : st->workdir[0] ? st->workdir : "/";
 	struct nslab_error e;
 
 	/* Step "cwd", not "exec": a failure here is nslab's (125), not the command's (126/127). */
@@ -39,18 +69,31 @@ static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
 		nslab_report_failure(rep, &e);
 		_exit(NSLAB_EXIT_SETUP);
 	}
+	if (x->umask_set)
+		umask(x->umask);
 	/* As docker exec: the container's working directory and limits. */
-	if (nslab_rlimits_apply(st->rlimits, st->n_rlimits, &e) || nslab_session_new(slave, &e) ||
-	    nslab_restrict(&(struct nslab_restrictions){
-			.caps = st->caps, .no_new_privs = st->no_new_privs,
-			.seccomp = *sc, .user_set = x->user_set,
-			.uid = x->uid, .gid = x->gid }, &e)) {
+	if (nslab_rlimits_apply(x->rlimits_set ? x->rlimits : st->rlimits,
+				x->rlimits_set ? x->n_rlimits : st->n_rlimits, &e) ||
+	    nslab_session_new(slave, &e) || restrict_command(st, x, sc, &e)) {
 		nslab_report_failure(rep, &e);
 		_exit(NSLAB_EXIT_SETUP);
 	}
-	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-	nslab_exec_command(x->argv, x->env, host, false, rep);
+	close_other_fds(x->preserve_fds);
+	nslab_exec_command(x->argv, x->env, x->env_exact ? NULL : host, x->env_exact, rep);
 	_exit(NSLAB_EXIT_NOT_FOUND);
+}
+
+/* Once the command runs: its pid file, its pty's master handed over. */
+static int hand_over(const struct exec_io *io, int *master, pid_t pid, struct nslab_error *e)
+{
+	if (io->pid_dir >= 0 && nslab_pid_file_write(io->pid_dir, io->pid_name, io->pid_file, pid, e))
+		return -1;
+	if (io->console >= 0 && *master >= 0) {
+		if (nslab_console_give(io->console, *master, e))
+			return -1;
+		nslab_close_fd(master);
+	}
+	return 0;
 }
 
 /* After the command's exec: with -t the relay, else a plain wait. */
@@ -59,6 +102,8 @@ static int relay_or_wait(const struct nslab_exec_spec *x, int master, pid_t pid,
 {
 	int code;
 
+	if (x->detach)
+		return 0;
 	if (master < 0)
 		return nslab_wait_forwarding(pid);
 	if (x->interactive && nslab_tty_raw(0, e)) {
@@ -73,7 +118,8 @@ static int relay_or_wait(const struct nslab_exec_spec *x, int master, pid_t pid,
 
 /* Forks the command and waits for it: its exit code, or the failure it reported. */
 static int fork_command(const struct nslab_state *st, const struct nslab_exec_spec *x,
-			const struct nslab_seccomp *sc, struct nslab_error *e)
+			const struct nslab_seccomp *sc, const struct exec_io *io,
+			struct nslab_error *e)
 {
 	_cleanup_close_ int master = -1, slave = -1;
 	_cleanup_close_pair_ int rep[2] = { -1, -1 };
@@ -85,6 +131,12 @@ static int fork_command(const struct nslab_state *st, const struct nslab_exec_sp
 	/* Here, in the container's mount namespace: the pty is one of its own devpts. */
 	if (x->tty && nslab_pty_open(&master, &slave, e))
 		return NSLAB_EXIT_SETUP;
+	if ((x->console_rows || x->console_cols) &&
+	    ioctl(slave, TIOCSWINSZ, &(struct winsize){ .ws_row = x->console_rows,
+							 .ws_col = x->console_cols }) < 0) {
+		nslab_fail(e, errno, "pty", "consoleSize: %s", strerror(errno));
+		return NSLAB_EXIT_SETUP;
+	}
 	if (pipe2(rep, O_CLOEXEC) < 0) {
 		nslab_fail(e, errno, "exec", "pipe: %s", strerror(errno));
 		return NSLAB_EXIT_SETUP;
@@ -106,6 +158,11 @@ static int fork_command(const struct nslab_state *st, const struct nslab_exec_sp
 	}
 	nslab_close_fd(&rep[0]);
 	nslab_close_fd(&slave);
+	if (hand_over(io, &master, pid, e)) {
+		kill(pid, SIGKILL);
+		nslab_wait_forwarding(pid);
+		return NSLAB_EXIT_SETUP;
+	}
 	return relay_or_wait(x, master, pid, e);
 }
 
@@ -129,13 +186,16 @@ static int enter_cgroup(const struct nslab_state *st, struct nslab_error *e)
 
 /* The process enters the container's cgroup and namespaces itself, then forks the command. */
 static int enter_and_run(const struct nslab_state *st, const struct nslab_exec_spec *x,
-			 struct nslab_error *e)
+			 const struct exec_io *io, struct nslab_error *e)
 {
 	struct nslab_seccomp sc;
 	unsigned mask;
 	int ret;
 
 	if (enter_cgroup(st, e))
+		return NSLAB_EXIT_SETUP;
+	/* Ours, inherited by the command: set while we are the host's root, who may lower it. */
+	if (x->oom_score_set && nslab_oom_score_set(0, x->oom_score_adj, e))
 		return NSLAB_EXIT_SETUP;
 	/* A profile file is a host path: read it before we stand in the container's root. */
 	nslab_seccomp_from_name(st->seccomp, &sc);
@@ -155,7 +215,7 @@ static int enter_and_run(const struct nslab_state *st, const struct nslab_exec_s
 			return NSLAB_EXIT_SETUP;
 		}
 	}
-	return fork_command(st, x, &sc, e);
+	return fork_command(st, x, &sc, io, e);
 }
 
 /* The running container x->target names. */
@@ -172,11 +232,122 @@ static int find_running(const char *target, struct nslab_state *st, struct nslab
 	return 0;
 }
 
+/* exec's capabilities stay within the container's bounding set: --cap and --process only narrow. */
+static int check_caps(const struct nslab_state *st, const struct nslab_exec_spec *x,
+		      struct nslab_error *e)
+{
+	uint64_t outside = (x->cap_add | (x->caps_set ? x->caps : 0)) & ~st->caps;
+
+	for (int c = 0; c < 64; c++)
+		if (outside & (1ULL << c))
+			return nslab_bad_input(e, x->cap_add & (1ULL << c) ? "--cap" : "--process",
+					       "CAP_%s is not in container '%s''s bounding set",
+					       nslab_cap_name(c), st->name);
+	if (x->cap_add & ~(x->caps_set ? x->caps : st->caps))
+		return nslab_bad_input(e, "--cap", "not in --process' capabilities.bounding");
+	return 0;
+}
+
+/* --preserve-fds' fds must be the caller's: else nslab's own could take their numbers. */
+static int check_preserved(int n, struct nslab_error *e)
+{
+	for (int fd = 3; fd < 3 + n; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			return nslab_bad_input(e, "--preserve-fds", "fd %d is not open", fd);
+	return 0;
+}
+
+/* --pid-file's directory, by fd: its path would resolve in the container once we are in. */
+static int open_pid_dir(const char *pid_file, struct exec_io *io, struct nslab_error *e)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	if (snprintf(dir, sizeof(dir), "%s", pid_file) >= (int)sizeof(dir))
+		return nslab_bad_input(e, "--pid-file", "path too long");
+	slash = strrchr(dir, '/');
+	io->pid_file = pid_file;
+	io->pid_name = slash ? pid_file + (slash - dir) + 1 : pid_file;
+	if (!*io->pid_name)
+		return nslab_bad_input(e, "--pid-file", "'%s' names a directory", pid_file);
+	if (slash)
+		slash[slash == dir] = '\0';	/* "/f": the directory is "/" */
+	io->pid_dir = open(slash ? dir : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (io->pid_dir < 0)
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, errno, "pid-file", "%s: %s", dir,
+				     strerror(errno));
+	return 0;
+}
+
+/* The host paths, while they still resolve on the host. */
+static int open_io(const struct nslab_exec_spec *x, struct exec_io *io, struct nslab_error *e)
+{
+	if (x->pid_file && open_pid_dir(x->pid_file, io, e))
+		return -e->err;
+	if (x->console_socket) {
+		io->console = nslab_console_connect(x->console_socket, e);
+		if (io->console < 0)
+			return io->console;
+	}
+	return 0;
+}
+
 int nslab_container_exec(const struct nslab_exec_spec *x, int *code, struct nslab_error *e)
 {
+	struct exec_io io = { .pid_dir = -1, .console = -1 };
 	struct nslab_state st;
 
 	*e = (struct nslab_error){ 0 };
-	*code = find_running(x->target, &st, e) ? NSLAB_EXIT_SETUP : enter_and_run(&st, x, e);
+	*code = NSLAB_EXIT_SETUP;
+	if (!check_preserved(x->preserve_fds, e) && !find_running(x->target, &st, e) &&
+	    !check_caps(&st, x, e) && !open_io(x, &io, e))
+		*code = enter_and_run(&st, x, &io, e);
+	nslab_close_fd(&io.pid_dir);
+	nslab_close_fd(&io.console);
 	return e->what[0] ? -1 : 0;
+}
+
+int nslab_exec_load_process(struct nslab_exec_spec *x, const char *path, struct nslab_oci *oci,
+			    struct nslab_error *e)
+{
+	const size_t size = 1 << 20;
+	_cleanup_free_ char *text = malloc(size);
+	struct nslab_spec s;
+	ssize_t n;
+
+	memset(oci, 0, sizeof(*oci));
+	memset(&s, 0, sizeof(s));
+	if (!text)
+		return nslab_fail(e, ENOMEM, "--process", NULL);
+	n = nslab_read_file(path, text, size);
+	if (n < 0)
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, -n, "--process", "%s: %s", path, strerror(-n));
+	if (n == (ssize_t)size - 1)
+		return nslab_bad_input(e, "--process", "%s: larger than 1 MiB", path);
+	if (nslab_oci_process(text, "--process", &s, oci, e))
+		return -e->err;
+	x->argv = s.argv;
+	x->env_exact = true;
+	memcpy(x->env, s.env, sizeof(x->env));
+	x->n_env = s.n_env;
+	x->cwd = s.workdir;
+	x->user_set = s.user_set;
+	x->uid = s.uid;
+	x->gid = s.gid;
+	memcpy(x->groups, s.groups, sizeof(x->groups));
+	x->n_groups = s.n_groups;
+	x->tty = x->interactive = s.tty;
+	x->no_new_privs = s.no_new_privs;
+	x->caps_set = true;
+	x->caps = s.cap_add;
+	memcpy(x->rlimits, s.rlimits, sizeof(x->rlimits));
+	x->n_rlimits = s.n_rlimits;
+	x->rlimits_set = true;
+	x->umask_set = s.umask >= 0;
+	x->umask = s.umask;
+	x->oom_score_set = s.oom_score_set;
+	x->oom_score_adj = s.oom_score_adj;
+	x->console_rows = s.console_rows;
+	x->console_cols = s.console_cols;
+	return 0;
 }

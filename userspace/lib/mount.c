@@ -4,12 +4,14 @@
 #include "mountfd.h"
 #include "cleanup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define SPECIAL_ATTRS (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
@@ -101,21 +103,80 @@ static int make_parents_at(int dir_fd, const char *rel)
 	return 0;
 }
 
-/* --device: each host node bound at its path, before nslab's own entries fill the tmpfs. */
+/* The host's node @host bound at @rel below /dev. */
+static int bind_node(int dev_fd, const char *host, const char *rel)
+{
+	_cleanup_close_ int mnt = nslab_clone_tree(AT_FDCWD, host, 0);
+	int ret = mnt < 0 ? mnt : make_parents_at(dev_fd, rel);
+
+	if (!ret && mknodat(dev_fd, rel, S_IFREG | 0666, 0) < 0)
+		ret = -errno;
+	return ret ? ret : nslab_mount_at(mnt, dev_fd, rel, 0);
+}
+
+/*
+ * The host's node of @d's type and number, into @host: udev's
+ * /dev/{char,block}/MAJ:MIN, else one directly in /dev.  -ENXIO if none.
+ */
+static int host_node(const struct nslab_device *d, char *host, size_t size)
+{
+	dev_t num = makedev(d->rule.major, d->rule.minor);
+	struct dirent *ent = NULL;
+	struct stat sb;
+	DIR *dir;
+
+	snprintf(host, size, "/dev/%s/%ld:%ld", S_ISBLK(d->mode) ? "block" : "char", d->rule.major,
+		 d->rule.minor);
+	if (stat(host, &sb) == 0 && (sb.st_mode & S_IFMT) == (d->mode & S_IFMT) && sb.st_rdev == num)
+		return 0;
+	dir = opendir("/dev");
+	while (dir && (ent = readdir(dir))) {
+		snprintf(host, size, "/dev/%s", ent->d_name);
+		if (lstat(host, &sb) == 0 && (sb.st_mode & S_IFMT) == (d->mode & S_IFMT) &&
+		    sb.st_rdev == num)
+			break;
+	}
+	if (dir)
+		closedir(dir);
+	return ent ? 0 : -ENXIO;
+}
+
+/*
+ * An OCI device node, owned and moded as asked.  A user namespace may not
+ * mknod a device: the host's node of the same number is bound instead (as
+ * runc does), or, if the host has none, the error says so.
+ */
+static int make_node(int dev_fd, const struct nslab_device *d)
+{
+	const char *rel = d->path + 5;
+	char host[PATH_MAX];
+	int ret = make_parents_at(dev_fd, rel);
+
+	if (!ret && mknodat(dev_fd, rel, d->mode, S_ISFIFO(d->mode) ? 0 :
+			    makedev(d->rule.major, d->rule.minor)) < 0)
+		ret = -errno;
+	if (ret == -EPERM && !S_ISFIFO(d->mode)) {
+		ret = host_node(d, host, sizeof(host));
+		return ret ? ret : bind_node(dev_fd, host, rel);
+	}
+	if (!ret && (fchmodat(dev_fd, rel, d->mode & 07777, 0) < 0 ||
+		     fchownat(dev_fd, rel, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0))
+		ret = -errno;
+	return ret;
+}
+
+/* --device and OCI's devices, before nslab's own entries fill the tmpfs. */
 static int add_devices(const struct nslab_spec *spec, int dev_fd, struct nslab_error *e)
 {
 	for (int i = 0; i < spec->devices.n; i++) {
 		const struct nslab_device *d = &spec->devices.dev[i];
-		const char *rel = d->path + 5;	/* below "/dev/" */
-		_cleanup_close_ int mnt = nslab_clone_tree(AT_FDCWD, d->host, 0);
-		int ret = mnt < 0 ? mnt : 0;
+		int ret = d->kind == NSLAB_DEVICE_BIND ? bind_node(dev_fd, d->host, d->path + 5) :
+			  d->kind == NSLAB_DEVICE_NODE ? make_node(dev_fd, d) : 0;
 
-		if (!ret)
-			ret = make_parents_at(dev_fd, rel);
-		if (!ret && mknodat(dev_fd, rel, S_IFREG | 0666, 0) < 0)
-			ret = -errno;
-		if (!ret)
-			ret = nslab_mount_at(mnt, dev_fd, rel, 0);
+		if (ret == -ENXIO)
+			return nslab_fail(e, ENXIO, "device", "%s: a user namespace cannot make the node, "
+					  "and the host has no %ld:%ld to bind", d->path, d->rule.major,
+					  d->rule.minor);
 		if (ret)
 			return nslab_fail(e, ret, "device", "%s: %s", d->path, strerror(-ret));
 	}

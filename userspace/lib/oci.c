@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -28,9 +29,12 @@
 
 struct octx {
 	struct nslab_spec *spec;
+	struct nslab_limits *limits;	/* the spec's, or those of `nslab update` */
 	struct nslab_oci *oci;
 	struct nslab_error *e;
 	const char *bundle, *id;
+	const char *step;	/* where errors say the field is: "config.json", "--process", "--resources" */
+	const char *process_at;	/* the process object's path: "process." or "" */
 	struct nslab_hooks *hooks;	/* where "hooks" goes */
 	enum nslab_hook_point hook_point;	/* the list being read */
 	bool version_seen;
@@ -65,7 +69,7 @@ static int bad(struct octx *o, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	return nslab_bad_input(o->e, "config.json", "%s: %s", path, why);
+	return nslab_bad_input(o->e, o->step, "%s: %s", path, why);
 }
 
 /* A refusal of one of spec.c's parsers, told under the field's JSON path. */
@@ -267,11 +271,11 @@ static int args(struct octx *o, json_object *v, const char *path)
 	size_t n = json_object_array_length(v);
 
 	if (!n)
-		return bad(o, path, "empty: nslab run needs a command");
+		return bad(o, path, "empty: a command is needed");
 	free(o->oci->argv);
 	o->oci->argv = calloc(n + 1, sizeof(char *));
 	if (!o->oci->argv)
-		return nslab_fail(o->e, ENOMEM, "config.json", NULL);
+		return nslab_fail(o->e, ENOMEM, o->step, NULL);
 	for (size_t i = 0; i < n; i++) {
 		const char *s = string_at(o, v, i, path);
 
@@ -307,8 +311,8 @@ static int cwd(struct octx *o, json_object *v, const char *path)
 
 	if (s[0] != '/')
 		return bad(o, path, "'%s' is not an absolute path", s);
-	/* "/" is where the process starts anyway. */
-	o->spec->workdir = s[strspn(s, "/")] ? s : NULL;
+	/* "/" is where a container's first process starts anyway; an exec's starts in its workdir. */
+	o->spec->workdir = s[strspn(s, "/")] || !*o->process_at ? s : NULL;
 	return 0;
 }
 
@@ -401,6 +405,29 @@ static int user_id(struct octx *o, json_object *v, const char *path)
 	return 0;
 }
 
+/* Supplementary groups, as runc sets them (with or without a uid: root's then). */
+static int additional_gids(struct octx *o, json_object *v, const char *path)
+{
+	size_t n = json_object_array_length(v);
+
+	if (n > NSLAB_MAX_GROUPS)
+		return bad(o, path, "more than %d groups", NSLAB_MAX_GROUPS);
+	for (size_t i = 0; i < n; i++) {
+		char at[PATH_LEN];
+		long long id = 0;
+		int ret;
+
+		snprintf(at, sizeof(at), "%s[%zu]", path, i);
+		ret = integer(o, json_object_array_get_idx(v, i), at, 0, UINT_MAX - 1, &id);
+		if (ret)
+			return ret;
+		o->spec->groups[i] = id;
+	}
+	o->spec->n_groups = n;
+	o->spec->user_set = true;
+	return 0;
+}
+
 static int user_umask(struct octx *o, json_object *v, const char *path)
 {
 	long long mask = 0;
@@ -417,8 +444,7 @@ static int user(struct octx *o, json_object *v, const char *path)
 		{ "uid", json_type_int, user_id, NULL },
 		{ "gid", json_type_int, user_id, NULL },
 		{ "umask", json_type_int, user_umask, NULL },
-		{ "additionalGids", json_type_array, NULL,
-		  "not supported yet (the container's process has no supplementary groups)" },
+		{ "additionalGids", json_type_array, additional_gids, NULL },
 		{ "username", json_type_string, NULL, "a Windows field" },
 	};
 
@@ -617,7 +643,7 @@ static int hooks_section(struct octx *o, json_object *v, const char *path)
 
 int nslab_oci_hooks_parse(json_object *v, struct nslab_hooks *hooks, struct nslab_error *e)
 {
-	struct octx o = { .e = e, .hooks = hooks };
+	struct octx o = { .e = e, .step = "config.json", .hooks = hooks };
 	int ret;
 
 	memset(hooks, 0, sizeof(*hooks));
@@ -836,30 +862,32 @@ static int time_offsets(struct octx *o, json_object *v, const char *path)
 
 static int memory_limit(struct octx *o, json_object *v, const char *path)
 {
-	bool swap = strcmp(strrchr(path, '.'), ".swap") == 0;
+	const char *key = strrchr(path, '.') + 1;
 	long long n = 0;
 	int ret = integer(o, v, path, -1, LLONG_MAX, &n);
 
 	/* -1: unlimited, nslab's unset; memory.swap is memory plus swap, as docker's --memory-swap. */
-	if (!ret && n == 0)
+	if (!ret && n == 0 && strcmp(key, "reservation") != 0)
 		ret = bad(o, path, "0 is not a limit (-1: none)");
-	if (!ret && n > 0)
-		*(swap ? &o->spec->limits.memory_swap : &o->spec->limits.memory) = n;
+	if (!ret && n >= 0 && strcmp(key, "reservation") == 0)
+		o->limits->memory_reservation = n;
+	else if (!ret && n > 0)
+		*(strcmp(key, "swap") == 0 ? &o->limits->memory_swap : &o->limits->memory) = n;
 	return ret;
 }
 
 static int cpu_number(struct octx *o, json_object *v, const char *path)
 {
-	struct nslab_limits *l = &o->spec->limits;
+	struct nslab_limits *l = o->limits;
 	const char *key = strrchr(path, '.') + 1;
 	long long n = 0;
 	int ret;
 
 	if (strcmp(key, "shares") == 0) {
 		ret = integer(o, v, path, 0, 262144, &n);
-		/* v1's shares 2..262144 onto v2's weight 1..10000, as runc converts them. */
+		/* The kernel's floor: v1 raises 0 and 1 to 2 as well. */
 		if (!ret && n)
-			l->cpu_weight = n < 2 ? 1 : 1 + (n - 2) * 9999 / 262142;
+			l->cpu_shares = n < 2 ? 2 : n;
 		return ret;
 	}
 	if (strcmp(key, "quota") == 0) {
@@ -874,12 +902,14 @@ static int cpu_number(struct octx *o, json_object *v, const char *path)
 	return ret;
 }
 
-static int cpu_cpus(struct octx *o, json_object *v, const char *path)
+/* cpu.cpus and cpu.mems. */
+static int cpu_list(struct octx *o, json_object *v, const char *path)
 {
+	const char *opt = strcmp(strrchr(path, '.'), ".cpus") == 0 ? "--cpuset" : "--cpuset-mems";
 	struct nslab_error in = { 0 };
 
 	if (json_object_get_string_len(v) &&
-	    nslab_parse_limit(&o->spec->limits, "--cpuset", json_object_get_string(v), &in))
+	    nslab_parse_limit(o->limits, opt, json_object_get_string(v), &in))
 		return rewrap(o, path, &in);
 	return 0;
 }
@@ -890,7 +920,7 @@ static int pids_limit(struct octx *o, json_object *v, const char *path)
 	int ret = integer(o, v, path, -1, 4194304, &n);
 
 	if (!ret && n > 0)
-		o->spec->limits.pids = n;
+		o->limits->pids = n;
 	return ret;
 }
 
@@ -903,7 +933,7 @@ static int io_weight(struct octx *o, json_object *v, const char *path)
 		ret = bad(o, path, "%lld is out of range (10 to 1000)", n);
 	/* v1's blkio.weight 10..1000 onto v2's io.weight 1..10000, as runc converts it. */
 	if (!ret && n)
-		o->spec->limits.io_weight = 1 + (n - 10) * 9999 / 990;
+		o->limits->io_weight = 1 + (n - 10) * 9999 / 990;
 	return ret;
 }
 
@@ -914,7 +944,8 @@ static int memory(struct octx *o, json_object *v, const char *path)
 	static const struct field t[] = {
 		{ "limit", json_type_int, memory_limit, NULL },
 		{ "swap", json_type_int, memory_limit, NULL },
-		{ "reservation", json_type_int, NOT_YET }, { "kernel", json_type_int, NOT_YET },
+		{ "reservation", json_type_int, memory_limit, NULL },
+		{ "kernel", json_type_int, NOT_YET },
 		{ "kernelTCP", json_type_int, NOT_YET }, { "swappiness", json_type_int, NOT_YET },
 		{ "disableOOMKiller", json_type_boolean, NOT_YET },
 		{ "useHierarchy", json_type_boolean, NOT_YET },
@@ -930,8 +961,9 @@ static int cpu(struct octx *o, json_object *v, const char *path)
 		{ "shares", json_type_int, cpu_number, NULL },
 		{ "quota", json_type_int, cpu_number, NULL },
 		{ "period", json_type_int, cpu_number, NULL },
-		{ "cpus", json_type_string, cpu_cpus, NULL },
-		{ "mems", json_type_string, NOT_YET }, { "realtimeRuntime", json_type_int, NOT_YET },
+		{ "cpus", json_type_string, cpu_list, NULL },
+		{ "mems", json_type_string, cpu_list, NULL },
+		{ "realtimeRuntime", json_type_int, NOT_YET },
 		{ "realtimePeriod", json_type_int, NOT_YET }, { "idle", json_type_int, NOT_YET },
 		{ "burst", json_type_int, NOT_YET },
 	};
@@ -960,12 +992,46 @@ static int block_io(struct octx *o, json_object *v, const char *path)
 	return WALK(o, v, path, t);
 }
 
-/* Only the deny-all rule: nslab then allows Docker's default devices, and each --device. */
+/* A free slot of spec->devices, or NULL after bad(). */
+static struct nslab_device *new_device(struct octx *o, const char *at, enum nslab_device_kind kind)
+{
+	struct nslab_devices *d = &o->spec->devices;
+
+	if (d->n >= NSLAB_MAX_DEVICES) {
+		bad(o, at, "more than %d devices", NSLAB_MAX_DEVICES);
+		return NULL;
+	}
+	memset(&d->dev[d->n], 0, sizeof(d->dev[0]));
+	d->dev[d->n].kind = kind;
+	return &d->dev[d->n++];
+}
+
+/* A number of @r's member @key: absent or null is the wildcard (or, @required, refused). */
+static int dev_number(struct octx *o, json_object *r, const char *at, const char *key,
+		      bool required, long *out)
+{
+	json_object *v;
+	long long n = NSLAB_DEV_WILDCARD;
+	int ret = member(o, r, at, key, json_type_int, required, &v);
+
+	if (!ret && v)
+		ret = integer(o, v, at, 0, UINT32_MAX, &n);
+	*out = (long)n;
+	return ret;
+}
+
+/*
+ * The deny-all rule, which nslab's allowlist starts from anyway (Docker's
+ * defaults), and allow rules for one type; any other deny is refused.
+ */
 static int device_rule(struct octx *o, json_object *r, const char *at)
 {
 	static const char *const keys[] = { "allow", "type", "major", "minor", "access", NULL };
-	json_object *allow, *type, *major, *minor, *access;
+	json_object *allow, *type, *access;
+	struct nslab_dev_rule rule = { 0 };
+	struct nslab_device *d;
 	int ret = only_keys(o, r, at, keys);
+	const char *t, *a;
 
 	if (!ret)
 		ret = member(o, r, at, "allow", json_type_boolean, true, &allow);
@@ -973,16 +1039,28 @@ static int device_rule(struct octx *o, json_object *r, const char *at)
 		ret = member(o, r, at, "type", json_type_string, false, &type);
 	if (!ret)
 		ret = member(o, r, at, "access", json_type_string, false, &access);
+	if (!ret)
+		ret = dev_number(o, r, at, "major", false, &rule.major);
+	if (!ret)
+		ret = dev_number(o, r, at, "minor", false, &rule.minor);
 	if (ret)
 		return ret;
-	json_object_object_get_ex(r, "major", &major);
-	json_object_object_get_ex(r, "minor", &minor);
-	if (json_object_get_boolean(allow) || (type && strcmp(json_object_get_string(type), "a")) ||
-	    (major && !json_object_is_type(major, json_type_null)) ||
-	    (minor && !json_object_is_type(minor, json_type_null)) ||
-	    (access && strcmp(json_object_get_string(access), "rwm")))
-		return bad(o, at, "only {\"allow\": false, \"access\": \"rwm\"} for now (nslab allows "
-			   "Docker's default devices)");
+	t = type ? json_object_get_string(type) : "a";
+	a = access ? json_object_get_string(access) : "rwm";
+	if (!json_object_get_boolean(allow))
+		return strcmp(t, "a") || rule.major != NSLAB_DEV_WILDCARD ||
+		       rule.minor != NSLAB_DEV_WILDCARD || strcmp(a, "rwm") ?
+		       bad(o, at, "a deny rule other than deny-all (nslab starts from Docker's allowlist)") : 0;
+	if ((strcmp(t, "c") && strcmp(t, "b")) || !*a || strspn(a, "rwm") != strlen(a))
+		return bad(o, at, "an allow rule needs type \"c\" or \"b\" and access of \"rwm\" "
+			   "(nslab keeps Docker's allowlist otherwise)");
+	rule.type = t[0];
+	rule.access = (strchr(a, 'r') ? NSLAB_DEV_READ : 0) | (strchr(a, 'w') ? NSLAB_DEV_WRITE : 0) |
+		      (strchr(a, 'm') ? NSLAB_DEV_MKNOD : 0);
+	d = new_device(o, at, NSLAB_DEVICE_RULE);
+	if (!d)
+		return -EINVAL;
+	d->rule = rule;
 	return 0;
 }
 
@@ -1085,6 +1163,76 @@ static int masks(struct octx *o, json_object *v, const char *path)
 	return 0;
 }
 
+/* The node's type, as S_IF*, and its cgroup rule's type (0 for a fifo). */
+static int dev_type(struct octx *o, const char *t, const char *at, mode_t *mode, char *rule)
+{
+	static const struct { const char *name; mode_t mode; char rule; } types[] = {
+		{ "c", S_IFCHR, 'c' }, { "u", S_IFCHR, 'c' }, { "b", S_IFBLK, 'b' }, { "p", S_IFIFO, 0 },
+	};
+
+	for (size_t i = 0; i < N_ELEMENTS(types); i++)
+		if (strcmp(t, types[i].name) == 0) {
+			*mode = types[i].mode;
+			*rule = types[i].rule;
+			return 0;
+		}
+	return bad(o, at, "type \"%s\" is not one of c, u, b, p", t);
+}
+
+/* fileMode (default 0666), uid and gid (default 0): absent, dev_number gives the wildcard. */
+static int dev_ids(struct octx *o, json_object *r, const char *at, struct nslab_device *d)
+{
+	long mode, uid, gid;
+	int ret = dev_number(o, r, at, "fileMode", false, &mode);
+
+	if (!ret)
+		ret = dev_number(o, r, at, "uid", false, &uid);
+	if (!ret)
+		ret = dev_number(o, r, at, "gid", false, &gid);
+	if (ret)
+		return ret;
+	if (mode > 07777)
+		return bad(o, at, "fileMode %ld is not a permission mode", mode);
+	d->mode |= (mode_t)(mode == NSLAB_DEV_WILDCARD ? 0666 : mode);
+	d->uid = (uid_t)(uid == NSLAB_DEV_WILDCARD ? 0 : uid);
+	d->gid = (gid_t)(gid == NSLAB_DEV_WILDCARD ? 0 : gid);
+	return 0;
+}
+
+/* One linux.devices entry: a node below /dev, and a rwm rule for it (runc's). */
+static int device_node(struct octx *o, json_object *r, const char *at)
+{
+	static const char *const keys[] = { "path", "type", "major", "minor", "fileMode", "uid",
+					    "gid", NULL };
+	json_object *path, *type;
+	struct nslab_device *d;
+	const char *p;
+	int ret = only_keys(o, r, at, keys);
+
+	if (!ret)
+		ret = member(o, r, at, "path", json_type_string, true, &path);
+	if (!ret)
+		ret = member(o, r, at, "type", json_type_string, true, &type);
+	if (ret || !(d = new_device(o, at, NSLAB_DEVICE_NODE)))
+		return ret ? ret : -EINVAL;
+	p = json_object_get_string(path);
+	if (strncmp(p, "/dev/", 5) || !p[5] || strstr(p, "/../") || strlen(p) >= sizeof(d->path))
+		return bad(o, at, "path \"%s\" is not a path below /dev/", p);
+	snprintf(d->path, sizeof(d->path), "%s", p);
+	ret = dev_type(o, json_object_get_string(type), at, &d->mode, &d->rule.type);
+	if (!ret && d->rule.type)
+		ret = dev_number(o, r, at, "major", true, &d->rule.major);
+	if (!ret && d->rule.type)
+		ret = dev_number(o, r, at, "minor", true, &d->rule.minor);
+	d->rule.access = NSLAB_DEV_RWM;
+	return ret ? ret : dev_ids(o, r, at, d);
+}
+
+static int device_nodes(struct octx *o, json_object *v, const char *path)
+{
+	return each_object(o, v, path, device_node);
+}
+
 /* Kept as they are; whether each is namespaced is known once linux.namespaces is read (check_sysctl). */
 static int sysctls(struct octx *o, json_object *v, const char *path)
 {
@@ -1111,8 +1259,7 @@ static int linux_section(struct octx *o, json_object *v, const char *path)
 		{ "seccomp", json_type_object, seccomp, NULL },
 		{ "maskedPaths", json_type_array, masks, NULL },
 		{ "readonlyPaths", json_type_array, masks, NULL },
-		{ "devices", json_type_array, NULL,
-		  "device nodes are not supported yet (nslab makes Docker's default ones)" },
+		{ "devices", json_type_array, device_nodes, NULL },
 		{ "sysctl", json_type_object, sysctls, NULL },
 		{ "rootfsPropagation", json_type_string, NOT_YET },
 		{ "mountLabel", json_type_string, NULL, "SELinux is not supported" },
@@ -1151,7 +1298,7 @@ static int check_caps(struct octx *o)
 	for (int set = 1; set < N_CAP_SETS; set++) {
 		uint64_t want = set < 3 && root ? c[0] : 0;
 
-		snprintf(at, sizeof(at), "process.capabilities.%s", cap_sets[set]);
+		snprintf(at, sizeof(at), "%scapabilities.%s", o->process_at, cap_sets[set]);
 		if (c[set] != want)
 			return bad(o, at, "must %s (" CAP_MODEL ")",
 				   want ? "equal bounding" : "be empty");
@@ -1231,13 +1378,27 @@ static int check_whole(struct octx *o)
 	return ret;
 }
 
+/* @text into o->oci->doc, which must be an object. */
+static int parse_doc(struct octx *o, const char *text)
+{
+	const char *why;
+	int line;
+
+	o->oci->doc = nslab_json_parse(text, &line, &why);
+	if (!o->oci->doc)
+		return nslab_bad_input(o->e, o->step, "line %d: not JSON: %s", line, why);
+	if (!json_object_is_type(o->oci->doc, json_type_object))
+		return nslab_bad_input(o->e, o->step, "expected an object");
+	return 0;
+}
+
 int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 		    struct nslab_spec *spec, struct nslab_oci *oci, struct nslab_error *e)
 {
-	struct octx o = { .spec = spec, .oci = oci, .e = e, .bundle = bundle, .id = id,
+	struct octx o = { .spec = spec, .limits = &spec->limits, .oci = oci, .e = e, .bundle = bundle,
+			  .id = id, .step = "config.json", .process_at = "process.",
 			  .hooks = &oci->hooks };
-	const char *why;
-	int line, ret;
+	int ret;
 
 	memset(oci, 0, sizeof(*oci));
 	if (!nslab_name_valid(id))
@@ -1251,13 +1412,26 @@ int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 	spec->seccomp.mode = NSLAB_SECCOMP_DEFAULT;
 	/* process.env is the whole environment (absent: an empty one), as runc gives it. */
 	spec->env_exact = true;
-	oci->doc = nslab_json_parse(text, &line, &why);
-	if (!oci->doc)
-		return nslab_bad_input(e, "config.json", "line %d: not JSON: %s", line, why);
-	if (!json_object_is_type(oci->doc, json_type_object))
-		return nslab_bad_input(e, "config.json", "expected an object");
-	ret = top(&o, oci->doc);
+	ret = parse_doc(&o, text);
+	if (!ret)
+		ret = top(&o, oci->doc);
 	return ret ? ret : check_whole(&o);
+}
+
+int nslab_oci_process(const char *text, const char *step, struct nslab_spec *spec,
+		      struct nslab_oci *oci, struct nslab_error *e)
+{
+	struct octx o = { .spec = spec, .oci = oci, .e = e, .step = step, .process_at = "" };
+	int ret;
+
+	memset(oci, 0, sizeof(*oci));
+	spec->umask = -1;
+	ret = parse_doc(&o, text);
+	if (!ret)
+		ret = process(&o, oci->doc, "");
+	if (!ret && !spec->argv)
+		return bad(&o, "args", "missing: a command is needed");
+	return ret ? ret : check_caps(&o);
 }
 
 int nslab_oci_load(const char *bundle, const char *id, struct nslab_spec *spec,
@@ -1281,6 +1455,20 @@ int nslab_oci_load(const char *bundle, const char *id, struct nslab_spec *spec,
 	return nslab_oci_parse(text, bundle, id, spec, oci, e);
 }
 
+int nslab_oci_resources(json_object *res, struct nslab_limits *l, struct nslab_error *e)
+{
+	struct octx o = { .limits = l, .step = "--resources", .e = e };
+	struct nslab_error in = { 0 };
+	int ret;
+
+	if (!json_object_is_type(res, json_type_object))
+		return bad(&o, "linux.resources", "expected an object");
+	ret = resources(&o, res, "");
+	if (!ret && nslab_limits_check(l, &in))
+		ret = rewrap(&o, "linux.resources", &in);
+	return ret;
+}
+
 void nslab_oci_free(struct nslab_oci *oci)
 {
 	json_object_put(oci->doc);
@@ -1290,9 +1478,6 @@ void nslab_oci_free(struct nslab_oci *oci)
 }
 
 /* ---- the documents of `nslab state`, `nslab spec` and `nslab features` ---- */
-
-/* The runtime-spec version nslab's documents follow. */
-#define OCI_VERSION "1.2.0"
 
 static const char *oci_status(enum nslab_status status)
 {
@@ -1313,7 +1498,7 @@ json_object *nslab_oci_state(const struct nslab_state *st, enum nslab_status sta
 
 	if (!doc)
 		return NULL;
-	json_object_object_add(doc, "ociVersion", json_object_new_string(OCI_VERSION));
+	json_object_object_add(doc, "ociVersion", json_object_new_string(NSLAB_OCI_VERSION));
 	json_object_object_add(doc, "id", json_object_new_string(st->name));
 	json_object_object_add(doc, "status", json_object_new_string(word));
 	/* runc's 0 once stopped: the pid may be another process's by then. */
@@ -1453,7 +1638,7 @@ json_object *nslab_oci_default_config(bool rootless)
 		json_object_put(root);
 		return NULL;
 	}
-	json_object_object_add(doc, "ociVersion", json_object_new_string(OCI_VERSION));
+	json_object_object_add(doc, "ociVersion", json_object_new_string(NSLAB_OCI_VERSION));
 	json_object_object_add(doc, "process", default_process());
 	json_object_object_add(root, "path", json_object_new_string("rootfs"));
 	json_object_object_add(root, "readonly", json_object_new_boolean(false));

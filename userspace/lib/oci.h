@@ -38,10 +38,29 @@ struct nslab_oci {
  */
 int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 		    struct nslab_spec *spec, struct nslab_oci *oci, struct nslab_error *e);
+/*
+ * An OCI process object alone (runc's `exec --process`), read as
+ * config.json's "process" is: @spec (zeroed) gets argv, env, workdir (as
+ * given, "/" too), user, groups and umask (-1 when absent), tty and
+ * console size, oom_score_adj, no_new_privs, rlimits, and cap_add = the
+ * bounding set (the others checked against it as for a
+ * container).  0, or -EINVAL with @e (kind INPUT, step @step) naming the
+ * field.  nslab_oci_free releases @oci either way.
+ */
+int nslab_oci_process(const char *text, const char *step, struct nslab_spec *spec,
+		      struct nslab_oci *oci, struct nslab_error *e);
 /* nslab_oci_parse of @bundle/config.json; a missing or unreadable file is INPUT too. */
 int nslab_oci_load(const char *bundle, const char *id, struct nslab_spec *spec,
 		   struct nslab_oci *oci, struct nslab_error *e);
 void nslab_oci_free(struct nslab_oci *oci);
+/*
+ * The linux.resources object @res (`nslab update --resources`) into @l (from
+ * nslab_limits_init): the fields config.json's reader honours, by the same
+ * reader; any other is refused with @e (kind INPUT, step "--resources")
+ * naming its path, as "memory.kernel: not supported yet".  -1 (unlimited)
+ * leaves a limit as it is.  0 or -EINVAL.
+ */
+int nslab_oci_resources(json_object *res, struct nslab_limits *l, struct nslab_error *e);
 
 /*
  * Fills @hooks from config.json's "hooks" object @v, which they keep a

@@ -225,17 +225,48 @@ int nslab_restrict(const struct nslab_restrictions *r, struct nslab_error *e)
 	 * The switch needs CAP_SETUID and CAP_SETGID even when the container
 	 * is not to keep them (--cap-drop ALL): it comes before the final
 	 * sets, which only lower what the switch left.  No keep-caps across
-	 * it (runc's SECBIT_KEEP_CAPS): a non-root user keeps nothing.
+	 * it (runc's SECBIT_KEEP_CAPS): a non-root user keeps nothing, but what
+	 * exec --cap names.
 	 */
+	if (r->ambient && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return nslab_fail(e, errno, "caps", "keepcaps: %s", strerror(errno));
 	if (r->user_set) {
-		ret = nslab_user_switch(r->uid, r->gid);
+		ret = nslab_user_switch_groups(r->uid, r->gid, r->groups, r->n_groups);
 		if (ret)
 			return nslab_fail(e, ret, "user", NULL);
 	}
-	ret = nslab_caps_apply(r->caps);
+	ret = nslab_caps_apply(r->caps, r->ambient);
 	if (ret)
 		return nslab_fail(e, ret, "caps", NULL);
 	if (r->no_new_privs && nslab_seccomp_apply(&r->seccomp, e))
 		return -e->err;
 	return 0;
+}
+
+int nslab_oom_score_set(pid_t pid, int adj, struct nslab_error *e)
+{
+	char path[64], value[16];
+	int ret;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/oom_score_adj");
+	snprintf(value, sizeof(value), "%d", adj);
+	ret = nslab_fault("oom-score") ? -EIO : nslab_write_file(path, value, strlen(value));
+	if (ret == -EACCES)
+		return nslab_fail(e, -ret, "oom-score", "%d: lowering it needs CAP_SYS_RESOURCE, "
+				  "which nslab lacks here", adj);
+	return ret ? nslab_fail(e, -ret, "oom-score", "%s: %s", path, strerror(-ret)) : 0;
+}
+
+int nslab_pid_file_write(int dir_fd, const char *name, const char *shown, pid_t pid,
+			 struct nslab_error *e)
+{
+	char text[32];
+	int len = snprintf(text, sizeof(text), "%d", (int)pid);
+	int ret = nslab_fault("pid-file") ? -EIO :
+		  nslab_write_atomic_at(dir_fd, name, text, (size_t)len, 0644);
+
+	return ret ? nslab_fail(e, ret, "pid-file", "%s: %s", shown, strerror(-ret)) : 0;
 }

@@ -66,6 +66,9 @@ struct nslab_restrictions {
 	bool user_set;
 	uid_t uid;
 	gid_t gid;
+	const gid_t *groups;	/* supplementary groups, with user_set */
+	int n_groups;
+	uint64_t ambient;	/* of caps, what a non-root user keeps (exec --cap) */
 };
 
 /*
@@ -112,6 +115,21 @@ bool nslab_pidfd_wait_or_stop(int pidfd, int timeout_s);
  * task stuck in the kernel must not hang `rm` or `kill` for ever.
  */
 int nslab_pidfd_wait(int pidfd, int timeout_ms);
+
+/*
+ * OCI's oomScoreAdj for @pid (0: the caller itself), written by the caller,
+ * whose root must be the host's to lower it (CAP_SYS_RESOURCE there).
+ * Fault point "oom-score".
+ */
+int nslab_oom_score_set(pid_t pid, int adj, struct nslab_error *e);
+
+/*
+ * runc's --pid-file: @pid written whole (a temporary file, then a rename)
+ * to @name below the directory @dir_fd (AT_FDCWD: a path); errors name
+ * @shown (step "pid-file").  Fault point "pid-file".
+ */
+int nslab_pid_file_write(int dir_fd, const char *name, const char *shown, pid_t pid,
+			 struct nslab_error *e);
 
 /* Sends a failure report; used by children that then _exit. */
 void nslab_report_failure(int report_fd, const struct nslab_error *e);

@@ -15,9 +15,11 @@
 #include "hooks.h"
 #include "util.h"
 
-#define NSLAB_NAME_MAX 48
+/* podman names its containers by their ids, 64 hex digits (hostnames stop at 64 too). */
+#define NSLAB_NAME_MAX 64
 #define NSLAB_MAX_MAPS 8
 #define NSLAB_MAX_ENV 64
+#define NSLAB_MAX_GROUPS 32
 /* config.json's annotations as compact JSON text, kept in the state: at most this, with the NUL. */
 #define NSLAB_ANNOTATIONS_MAX 8192
 /* docker stop's grace, in seconds, between the first SIGINT/SIGTERM and the kill. */
@@ -93,6 +95,8 @@ struct nslab_spec {
 	bool user_set;
 	uid_t uid;
 	gid_t gid;
+	gid_t groups[NSLAB_MAX_GROUPS];	/* supplementary groups (OCI additionalGids), with user_set */
+	int n_groups;
 	struct nslab_idmap uid_map[NSLAB_MAX_MAPS];
 	struct nslab_idmap gid_map[NSLAB_MAX_MAPS];
 	int n_uid_map, n_gid_map;

@@ -571,3 +571,12 @@ const char *nslab_status_name(enum nslab_status status)
 
 	return names[status];
 }
+
+const char *nslab_status_oci_name(enum nslab_status status)
+{
+	static const char *const names[] = {
+		"creating", "running", "stopped", "paused", "stopped", "created", "stopped",
+	};
+
+	return names[status];
+}

@@ -95,6 +95,8 @@ int nslab_state_each(int (*fn)(const struct nslab_state *st, void *arg), void *a
 /* EXITED for a kept record, else told by the recorded processes' liveness. */
 enum nslab_status nslab_state_status(const struct nslab_state *st);
 const char *nslab_status_name(enum nslab_status status);
+/* As runtime-spec names it (runc's list): creating, created, running, paused, stopped. */
+const char *nslab_status_oci_name(enum nslab_status status);
 
 /* Start time of @pid in clock ticks since boot (field 22 of /proc/PID/stat). */
 int nslab_proc_start_time(pid_t pid, unsigned long long *start);

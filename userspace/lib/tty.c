@@ -16,11 +16,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -80,10 +82,10 @@ union fd_cmsg {
 	char buf[CMSG_SPACE(sizeof(int))];
 };
 
-int nslab_fd_send(int sock, int fd)
+/* Sends @fd with @len bytes of @data (at least one: a stream carries no empty message). */
+static int send_fd_with(int sock, int fd, const void *data, size_t len)
 {
-	char byte = 0;
-	struct iovec iov = { &byte, 1 };
+	struct iovec iov = { (void *)data, len };
 	union fd_cmsg c = { 0 };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf,
 			    .msg_controllen = sizeof(c.buf) };
@@ -96,6 +98,11 @@ int nslab_fd_send(int sock, int fd)
 		if (errno != EINTR)
 			return -errno;
 	return 0;
+}
+
+int nslab_fd_send(int sock, int fd)
+{
+	return send_fd_with(sock, fd, "", 1);
 }
 
 int nslab_fd_recv(int sock)
@@ -117,6 +124,55 @@ int nslab_fd_recv(int sock)
 		return -EPROTO;
 	memcpy(&fd, CMSG_DATA(h), sizeof(int));
 	return fd;
+}
+
+/* ---- the console socket ---- */
+
+int nslab_console_connect(const char *socket_path, struct nslab_error *e)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(socket_path) >= sizeof(a.sun_path))
+		return nslab_bad_input(e, "console-socket", "%s: path too long", socket_path);
+	strcpy(a.sun_path, socket_path);
+	fd = nslab_fault("console-socket") ? -1 : socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return nslab_fail(e, errno, "console-socket", "socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		nslab_fail(e, errno, "console-socket", "%s: %s", socket_path, strerror(errno));
+		close(fd);
+		return -e->err;
+	}
+	return fd;
+}
+
+int nslab_console_give(int sock, int master, struct nslab_error *e)
+{
+	char name[64];
+	unsigned n;
+	int ret;
+
+	/* As runc, the terminal's name goes with it: the slave's, as the container sees it. */
+	if (ioctl(master, TIOCGPTN, &n) < 0)
+		return nslab_fail(e, errno, "console-socket", "not a pty master: %s", strerror(errno));
+	snprintf(name, sizeof(name), "/dev/pts/%u", n);
+	ret = send_fd_with(sock, master, name, strlen(name));
+	if (ret)
+		return nslab_fail(e, -ret, "console-socket", "send: %s", strerror(-ret));
+	return 0;
+}
+
+int nslab_console_send(const char *socket_path, int master, struct nslab_error *e)
+{
+	int sock = nslab_console_connect(socket_path, e);
+	int ret;
+
+	if (sock < 0)
+		return sock;
+	ret = nslab_console_give(sock, master, e);
+	close(sock);
+	return ret;
 }
 
 /* ---- the caller's terminal ---- */

@@ -32,6 +32,22 @@ int nslab_fd_send(int sock, int fd);
 int nslab_fd_recv(int sock);
 
 /*
+ * runtime-spec's console socket, as runc does it: connects to the AF_UNIX
+ * stream socket @socket_path (a host path: call this before entering the
+ * container's mount namespace).  Returns the connected socket, close-on-exec,
+ * or -errno with @e (step "console-socket").  Fault point "console-socket".
+ */
+int nslab_console_connect(const char *socket_path, struct nslab_error *e);
+/*
+ * Sends the pty master @master over the connected @sock (SCM_RIGHTS), with
+ * the slave's name inside the container ("/dev/pts/N") as the message, as
+ * runc sends it to conmon or containerd.  0, or -errno with @e.
+ */
+int nslab_console_give(int sock, int master, struct nslab_error *e);
+/* Both: connect to @socket_path, send @master, close the socket (the receiver keeps the master). */
+int nslab_console_send(const char *socket_path, int master, struct nslab_error *e);
+
+/*
  * Puts the terminal on @fd into raw mode, as a terminal emulator expects of
  * the program it talks to; does nothing if @fd is not a terminal.  Until
  * nslab_tty_restore, a signal that would kill us restores it first.

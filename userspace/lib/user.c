@@ -131,8 +131,13 @@ int nslab_subid_range(const char *file, const char *user, unsigned id, struct ns
 
 int nslab_user_switch(uid_t uid, gid_t gid)
 {
+	return nslab_user_switch_groups(uid, gid, NULL, 0);
+}
+
+int nslab_user_switch_groups(uid_t uid, gid_t gid, const gid_t *groups, int n)
+{
 	/* EPERM here means setgroups is denied in this user namespace: nothing to drop. */
-	if (setgroups(0, NULL) < 0 && errno != EPERM)
+	if (setgroups(n, groups) < 0 && (errno != EPERM || n))
 		return -errno;
 	if (setresgid(gid, gid, gid) < 0)
 		return -errno;

@@ -32,5 +32,7 @@ int nslab_subid_range(const char *file, const char *user, unsigned id, struct ns
 
 /* Becomes @uid/@gid with no supplementary groups where the user namespace allows it. */
 int nslab_user_switch(uid_t uid, gid_t gid);
+/* The same with the @n supplementary @groups; refused (-EPERM) where setgroups is denied. */
+int nslab_user_switch_groups(uid_t uid, gid_t gid, const gid_t *groups, int n);
 
 #endif

@@ -135,12 +135,17 @@ ssize_t nslab_read_file(const char *path, char *buf, size_t size)
 
 int nslab_write_atomic(const char *path, const char *buf, size_t len, mode_t mode)
 {
+	return nslab_write_atomic_at(AT_FDCWD, path, buf, len, mode);
+}
+
+int nslab_write_atomic_at(int dir_fd, const char *path, const char *buf, size_t len, mode_t mode)
+{
 	char tmp[4096];
 	int fd, ret;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
 	/*
@@ -151,10 +156,10 @@ int nslab_write_atomic(const char *path, const char *buf, size_t len, mode_t mod
 	ret = nslab_write_all(fd, buf, len);
 	if (close(fd) < 0 && !ret)
 		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
+	if (!ret && renameat(dir_fd, tmp, dir_fd, path) < 0)
 		ret = -errno;
 	if (ret)
-		unlink(tmp);
+		unlinkat(dir_fd, tmp, 0);
 	return ret;
 }
 

@@ -70,6 +70,8 @@ int nslab_write_file(const char *path, const char *buf, size_t len);
 ssize_t nslab_read_file(const char *path, char *buf, size_t size);
 /* Replaces @path with @buf atomically for readers (temporary file, rename). */
 int nslab_write_atomic(const char *path, const char *buf, size_t len, mode_t mode);
+/* The same with @path relative to the directory @dir_fd (AT_FDCWD: as nslab_write_atomic). */
+int nslab_write_atomic_at(int dir_fd, const char *path, const char *buf, size_t len, mode_t mode);
 /*
  * mkdir -p of @path's parents from @from (a point within @path) on, each
  * with @mode; @path is restored.  Only where no one else could plant a

@@ -5,5 +5,7 @@
 
 /* Raised with each release that changes the CLI or the run-time state's format. */
 #define NSLAB_VERSION "0.3.0"
+/* The runtime-spec version of the documents nslab writes (spec, features, list). */
+#define NSLAB_OCI_VERSION "1.2.0"
 
 #endif

@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The runtimes `nslab check` judges: how each is asked for namespaces and runs the probe. */
+#include "checkrt.h"
+#include "ns.h"
+#include "oci.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROBE_IN_ROOTFS "/usr/bin/nslab-probe"
+#define MAX_ARGS 48
+/* A runtime that hangs is killed, so that one bad runtime cannot stop the catalogue. */
+#define RUN_TIMEOUT_MS 60000
+
+/* Reads what is ready on @fd into @buf (of @size, used @len); -1 once at EOF. */
+static int drain(int fd, char *buf, size_t size, size_t *len)
+{
+	char scratch[512];
+	ssize_t n = read(fd, scratch, sizeof(scratch));
+
+	if (n <= 0)
+		return n < 0 && errno == EINTR ? 0 : -1;
+	if (*len + n >= size)
+		n = size - 1 - *len;	/* the rest is dropped, the pipe still drained */
+	memcpy(buf + *len, scratch, n);
+	*len += n;
+	buf[*len] = '\0';
+	return 0;
+}
+
+/* Collects the child's stdout and stderr until both close or the deadline; 0 or -ETIMEDOUT. */
+static int collect(int out, int err, struct nslab_rt_output *o)
+{
+	struct pollfd p[2] = { { .fd = out, .events = POLLIN }, { .fd = err, .events = POLLIN } };
+	size_t lens[2] = { 0, 0 };
+	int waited = 0;
+
+	while (p[0].fd >= 0 || p[1].fd >= 0) {
+		if (waited >= RUN_TIMEOUT_MS)
+			return -ETIMEDOUT;
+		if (poll(p, 2, 1000) <= 0) {
+			waited += 1000;
+			continue;
+		}
+		for (int i = 0; i < 2; i++)
+			if (p[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+			    drain(p[i].fd, i ? o->err : o->out, i ? sizeof(o->err) : sizeof(o->out),
+				  &lens[i]) < 0)
+				p[i].fd = -1;
+	}
+	return 0;
+}
+
+static void child_exec(const char *const argv[], int out[2], int err[2])
+{
+	setpgid(0, 0);
+	dup2(out[1], STDOUT_FILENO);
+	dup2(err[1], STDERR_FILENO);
+	execvp(argv[0], (char *const *)argv);
+	dprintf(STDERR_FILENO, "%s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/* Runs @argv with its output in @o; its process group is killed if it outlives the deadline. */
+static int spawn(const char *const argv[], struct nslab_rt_output *o)
+{
+	int out[2], err[2], status, timed_out, fork_err;
+	pid_t pid;
+
+	memset(o, 0, sizeof(*o));
+	o->status = -1;
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(err, O_CLOEXEC) < 0) {
+		close(out[0]);
+		close(out[1]);
+		return -errno;
+	}
+	pid = fork();
+	if (pid == 0)
+		child_exec(argv, out, err);
+	fork_err = errno;
+	close(out[1]);
+	close(err[1]);
+	timed_out = pid > 0 ? collect(out[0], err[0], o) : 0;
+	close(out[0]);
+	close(err[0]);
+	if (pid < 0)
+		return -fork_err;
+	if (timed_out)
+		kill(-pid, SIGKILL);
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	o->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return timed_out;
+}
+
+/* Appends @args (NULL-terminated) to @argv at *@n; false when they do not fit. */
+static bool append(const char *argv[], size_t *n, const char *const args[])
+{
+	for (size_t i = 0; args[i]; i++) {
+		if (*n + 1 >= MAX_ARGS)
+			return false;
+		argv[(*n)++] = args[i];
+	}
+	argv[*n] = NULL;
+	return true;
+}
+
+/* The --ns list of @mask, as nslab and the OCI names take it. */
+static void ns_list(unsigned mask, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		if (mask & NSLAB_NS_BIT(t))
+			len += snprintf(buf + len, size - len, "%s%s", len ? "," : "",
+					nslab_ns_types[t].name);
+}
+
+/* Without a mount namespace nslab runs the command in the host's tree: the probe by its path there. */
+static int probe_nslab(const struct nslab_runtime *rt, const char *const args[],
+		       struct nslab_rt_output *o)
+{
+	char list[96], probe[PATH_MAX + 32];
+	const char *argv[MAX_ARGS] = { rt->path, "run", "--ns", list, "--", probe };
+	size_t n = 6;
+
+	ns_list(rt->ns, list, sizeof(list));
+	snprintf(probe, sizeof(probe), "%s" PROBE_IN_ROOTFS,
+		 rt->ns & NSLAB_NS_BIT(NSLAB_NS_MNT) ? "" : rt->rootfs);
+	if (!append(argv, &n, args))
+		return -E2BIG;
+	return spawn(argv, o);
+}
+
+/* bwrap always makes a mount namespace: the rootfs is bound read-only at /. */
+static int probe_bwrap(const struct nslab_runtime *rt, const char *const args[],
+		       struct nslab_rt_output *o)
+{
+	static const char *const flag[NSLAB_NS_COUNT] = {
+		"--unshare-uts", "--unshare-ipc", "--unshare-pid", NULL, "--unshare-net",
+		"--unshare-user", "--unshare-cgroup", NULL,
+	};
+	const char *argv[MAX_ARGS] = { rt->path, "--die-with-parent", "--ro-bind", rt->rootfs, "/",
+				       "--proc", "/proc", "--dev", "/dev" };
+	size_t n = 9;
+
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		if ((rt->ns & NSLAB_NS_BIT(t)) && flag[t])
+			argv[n++] = flag[t];
+	argv[n++] = "--";
+	argv[n++] = PROBE_IN_ROOTFS;
+	if (!append(argv, &n, args))
+		return -E2BIG;
+	return spawn(argv, o);
+}
+
+/*
+ * unshare has no root filesystem of its own: the probe runs from the host's
+ * tree, and sees the host's /proc unless pid and mount namespaces are both
+ * asked for (then --mount-proc).
+ */
+static int probe_unshare(const struct nslab_runtime *rt, const char *const args[],
+			 struct nslab_rt_output *o)
+{
+	static const char *const flag[NSLAB_NS_COUNT] = {
+		"--uts", "--ipc", "--pid", "--mount", "--net", "--user", "--cgroup", "--time",
+	};
+	const char *argv[MAX_ARGS] = { rt->path };
+	char probe[PATH_MAX + 32];
+	size_t n = 1;
+
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		if (rt->ns & NSLAB_NS_BIT(t))
+			argv[n++] = flag[t];
+	if (rt->ns & NSLAB_NS_BIT(NSLAB_NS_PID))
+		argv[n++] = "--fork";
+	/* Only with a mount namespace asked for: --mount-proc would make one unasked. */
+	if ((rt->ns & NSLAB_NS_BIT(NSLAB_NS_PID)) && (rt->ns & NSLAB_NS_BIT(NSLAB_NS_MNT)))
+		argv[n++] = "--mount-proc";
+	if (rt->ns & NSLAB_NS_BIT(NSLAB_NS_USER))
+		argv[n++] = "--map-root-user";
+	snprintf(probe, sizeof(probe), "%s" PROBE_IN_ROOTFS, rt->rootfs);
+	argv[n++] = probe;
+	if (!append(argv, &n, args))
+		return -E2BIG;
+	return spawn(argv, o);
+}
+
+/* The OCI names of the namespace types, as linux.namespaces spells them. */
+static const char *const oci_ns[NSLAB_NS_COUNT] = {
+	"uts", "ipc", "pid", "mount", "network", "user", "cgroup", "time",
+};
+
+static json_object *oci_namespaces(unsigned mask)
+{
+	json_object *a = json_object_new_array();
+
+	for (int t = 0; t < NSLAB_NS_COUNT; t++)
+		if (mask & NSLAB_NS_BIT(t)) {
+			json_object *n = json_object_new_object();
+
+			json_object_object_add(n, "type", json_object_new_string(oci_ns[t]));
+			json_object_array_add(a, n);
+		}
+	return a;
+}
+
+/*
+ * nslab spec's document, with the rootfs read-only (it is shared), the
+ * probe as the process, and only the namespaces asked for: without a user
+ * or uts namespace the mappings or the hostname could not be honoured.
+ */
+static json_object *oci_config(const struct nslab_runtime *rt, const char *const args[])
+{
+	json_object *doc = nslab_oci_default_config(false), *proc, *root, *lnx, *argv;
+
+	if (!doc)
+		return NULL;
+	json_object_object_get_ex(doc, "process", &proc);
+	json_object_object_get_ex(doc, "root", &root);
+	json_object_object_get_ex(doc, "linux", &lnx);
+	argv = json_object_new_array();
+	json_object_array_add(argv, json_object_new_string(PROBE_IN_ROOTFS));
+	for (size_t i = 0; args[i]; i++)
+		json_object_array_add(argv, json_object_new_string(args[i]));
+	json_object_object_add(proc, "args", argv);
+	json_object_object_add(root, "path", json_object_new_string(rt->rootfs));
+	json_object_object_add(root, "readonly", json_object_new_boolean(true));
+	json_object_object_add(lnx, "namespaces", oci_namespaces(rt->ns));
+	json_object_object_add(doc, "ociVersion", json_object_new_string(rt->oci_version));
+	if (!(rt->ns & NSLAB_NS_BIT(NSLAB_NS_USER))) {
+		json_object_object_del(lnx, "uidMappings");
+		json_object_object_del(lnx, "gidMappings");
+	}
+	if (!(rt->ns & NSLAB_NS_BIT(NSLAB_NS_UTS)))
+		json_object_object_del(doc, "hostname");
+	return doc;
+}
+
+static int write_bundle(const struct nslab_runtime *rt, const char *const args[], const char *dir)
+{
+	json_object *doc = oci_config(rt, args);
+	char path[PATH_MAX];
+	const char *text;
+	int ret;
+
+	if (!doc)
+		return -ENOMEM;
+	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY);
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	ret = nslab_write_atomic(path, text, strlen(text), 0600);
+	json_object_put(doc);
+	return ret;
+}
+
+/* `RUNTIME run --bundle DIR ID` on a bundle made for this one run, then its removal. */
+static int probe_oci(const struct nslab_runtime *rt, const char *const args[],
+		     struct nslab_rt_output *o)
+{
+	static unsigned serial;
+	char dir[] = "/tmp/nslab-check-XXXXXX", id[64];
+	struct nslab_rt_output gone;
+	int ret;
+
+	if (!mkdtemp(dir))
+		return -errno;
+	snprintf(id, sizeof(id), "nslab-check-%d-%u", (int)getpid(), serial++);
+	ret = write_bundle(rt, args, dir);
+	if (ret == 0)
+		ret = spawn((const char *const[]){ rt->path, "run", "--bundle", dir, id, NULL }, o);
+	spawn((const char *const[]){ rt->path, "delete", "--force", id, NULL }, &gone);
+	nslab_rm_rf(dir);
+	return ret;
+}
+
+int nslab_runtime_probe(const struct nslab_runtime *rt, const char *const args[],
+			struct nslab_rt_output *o)
+{
+	if (rt->kind == NSLAB_RT_NSLAB)
+		return probe_nslab(rt, args, o);
+	if (rt->kind == NSLAB_RT_BWRAP)
+		return probe_bwrap(rt, args, o);
+	if (rt->kind == NSLAB_RT_UNSHARE)
+		return probe_unshare(rt, args, o);
+	return probe_oci(rt, args, o);
+}
+
+int nslab_runtime_host_probe(const struct nslab_runtime *rt, const char *const args[],
+			     struct nslab_rt_output *o)
+{
+	char probe[PATH_MAX + 32];
+	const char *argv[MAX_ARGS] = { probe };
+	size_t n = 1;
+
+	snprintf(probe, sizeof(probe), "%s" PROBE_IN_ROOTFS, rt->rootfs);
+	if (!append(argv, &n, args))
+		return -E2BIG;
+	return spawn(argv, o);
+}
+
+/* @name as a path: itself when it holds a '/', else the first match in PATH (and the sbin dirs). */
+static int find_binary(const char *name, char path[PATH_MAX])
+{
+	const char *dirs = getenv("PATH");
+	char list[4096], *save = NULL;
+
+	if (strchr(name, '/')) {
+		snprintf(path, PATH_MAX, "%s", name);
+		return access(path, X_OK) == 0 ? 0 : -errno;
+	}
+	snprintf(list, sizeof(list), "%s:/usr/sbin:/sbin", dirs ? dirs : "/usr/bin:/bin");
+	for (char *d = strtok_r(list, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(path, PATH_MAX, "%s/%s", d, name);
+		if (access(path, X_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/*
+ * The namespace types an OCI runtime's `features` lists (all when it has no
+ * such command), and its newest runtime-spec version: older runtimes refuse
+ * a config.json of a version they do not know (crun 1.8: "unknown version").
+ */
+static unsigned oci_features(struct nslab_runtime *rt)
+{
+	struct nslab_rt_output o;
+	json_object *doc, *lnx, *list, *max;
+	unsigned mask = 0;
+
+	/* Without `features` (runtime-spec 1.1), the runtime is told 1.0.0, which all know. */
+	snprintf(rt->oci_version, sizeof(rt->oci_version), "1.0.0");
+	if (spawn((const char *const[]){ rt->path, "features", NULL }, &o) || o.status != 0)
+		return NSLAB_NS_ALL;
+	doc = json_tokener_parse(o.out);
+	if (json_object_object_get_ex(doc, "ociVersionMax", &max))
+		snprintf(rt->oci_version, sizeof(rt->oci_version), "%s", json_object_get_string(max));
+	if (!json_object_object_get_ex(doc, "linux", &lnx) ||
+	    !json_object_object_get_ex(lnx, "namespaces", &list)) {
+		json_object_put(doc);
+		return NSLAB_NS_ALL;
+	}
+	for (size_t i = 0; i < json_object_array_length(list); i++)
+		for (int t = 0; t < NSLAB_NS_COUNT; t++)
+			if (strcmp(json_object_get_string(json_object_array_get_idx(list, i)),
+				   oci_ns[t]) == 0)
+				mask |= NSLAB_NS_BIT(t);
+	json_object_put(doc);
+	return mask;
+}
+
+/* What the runtime of @rt's kind can create, and why not the rest. */
+static void runtime_abilities(struct nslab_runtime *rt)
+{
+	rt->can = NSLAB_NS_ALL;
+	rt->always = 0;
+	if (rt->kind == NSLAB_RT_BWRAP) {
+		rt->can &= ~NSLAB_NS_BIT(NSLAB_NS_TIME);
+		rt->always = NSLAB_NS_BIT(NSLAB_NS_MNT);
+		snprintf(rt->cannot, sizeof(rt->cannot), "bwrap has no option for a time namespace");
+	} else if (rt->kind == NSLAB_RT_OCI) {
+		rt->can = oci_features(rt);
+		snprintf(rt->cannot, sizeof(rt->cannot), "'%s features' does not list it", rt->name);
+	}
+}
+
+static void runtime_version(struct nslab_runtime *rt)
+{
+	struct nslab_rt_output o;
+
+	rt->version[0] = '\0';
+	if (spawn((const char *const[]){ rt->path, "--version", NULL }, &o) == 0 && o.status == 0)
+		sscanf(o.out, "%127[^\n]", rt->version);
+}
+
+static enum nslab_rt_kind runtime_kind(const char *name)
+{
+	if (strcmp(name, "nslab") == 0)
+		return NSLAB_RT_NSLAB;
+	if (strcmp(name, "bwrap") == 0)
+		return NSLAB_RT_BWRAP;
+	if (strcmp(name, "unshare") == 0)
+		return NSLAB_RT_UNSHARE;
+	return NSLAB_RT_OCI;
+}
+
+/* @name's binary: "nslab" alone is the running one, whatever PATH holds. */
+static int runtime_path(struct nslab_runtime *rt, const char *name, struct nslab_error *e)
+{
+	const char *base = strrchr(name, '/');
+	ssize_t n;
+	int ret;
+
+	snprintf(rt->name, sizeof(rt->name), "%s", base ? base + 1 : name);
+	rt->kind = runtime_kind(rt->name);
+	if (strcmp(name, "nslab") == 0) {
+		n = readlink("/proc/self/exe", rt->path, sizeof(rt->path) - 1);
+		if (n < 0)
+			return nslab_fail(e, errno, "check", "/proc/self/exe: %s", strerror(errno));
+		rt->path[n] = '\0';
+		return 0;
+	}
+	ret = find_binary(name, rt->path);
+	if (ret)
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, ret, "--runtime", "'%s': %s", name,
+				     strerror(-ret));
+	return 0;
+}
+
+int nslab_runtime_open(struct nslab_runtime *rt, const char *name, const char *ns_list,
+		       const char *rootfs, struct nslab_error *e)
+{
+	char probe[PATH_MAX + 32];
+	const char *bad = NULL;
+	unsigned mask = NSLAB_NS_ALL;
+
+	memset(rt, 0, sizeof(*rt));
+	if (ns_list && nslab_ns_parse_list(ns_list, &mask, &bad))
+		return nslab_bad_input(e, "--ns", "unknown namespace type '%s'", bad ? bad : ns_list);
+	snprintf(rt->rootfs, sizeof(rt->rootfs), "%s", rootfs);
+	snprintf(probe, sizeof(probe), "%s" PROBE_IN_ROOTFS, rt->rootfs);
+	if (access(probe, X_OK) < 0)
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, errno, "--rootfs", "%s: %s", probe,
+				     strerror(errno));
+	if (runtime_path(rt, name, e))
+		return -e->err;
+	runtime_version(rt);
+	runtime_abilities(rt);
+	rt->ns = (mask & rt->can) | rt->always;
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The runtimes `nslab check` judges, behind one adapter each: nslab itself,
+ * any OCI runtime (runc, crun, a path) through a generated bundle, bwrap and
+ * util-linux's unshare through their flags.  Each runs nslab-probe with the
+ * namespaces asked for, as far as the runtime can express them.
+ */
+#ifndef NSLAB_CHECKRT_H
+#define NSLAB_CHECKRT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+enum nslab_rt_kind { NSLAB_RT_NSLAB, NSLAB_RT_OCI, NSLAB_RT_BWRAP, NSLAB_RT_UNSHARE };
+
+struct nslab_runtime {
+	char name[64];		/* the runtime's file name: "runc", "bwrap" */
+	char path[PATH_MAX];	/* the binary run */
+	enum nslab_rt_kind kind;
+	char version[128];	/* the first line of its --version */
+	char rootfs[PATH_MAX];	/* holds usr/bin/nslab-probe */
+	unsigned can;		/* namespace types it can create */
+	unsigned always;	/* namespace types it creates whether asked or not */
+	unsigned ns;		/* namespace types asked for (within @can) */
+	char cannot[192];
+	char oci_version[32];	/* OCI: the newest runtime-spec version it knows */	/* why the types outside @can are not */
+};
+
+/* What one run of a command printed, and how it ended. */
+struct nslab_rt_output {
+	int status;		/* exit code, 128+N when killed by signal N, -1 if not run */
+	char out[16384];	/* runc features prints some 6 KiB */
+	char err[1024];
+};
+
+/*
+ * Opens runtime @name: "nslab" (this binary), "bwrap", "unshare", or any
+ * other name or path (an OCI runtime); a name without '/' is looked up in
+ * PATH, and the kind told by its file name.  @ns_list (NULL: all) is the
+ * comma-separated --ns list; types the runtime cannot create are dropped
+ * from it and named in @cannot.  @rootfs: where nslab-probe lives.  0, or
+ * -errno with @e (INPUT for an unknown type or a runtime not found).
+ */
+int nslab_runtime_open(struct nslab_runtime *rt, const char *name, const char *ns_list,
+		       const char *rootfs, struct nslab_error *e);
+
+/*
+ * Runs `nslab-probe @args...` (NULL-terminated) in a container of @rt,
+ * waiting at most a minute (then its process group is killed).  Its output
+ * in @o; 0, or -errno if it could not be started or timed out.
+ */
+int nslab_runtime_probe(const struct nslab_runtime *rt, const char *const args[],
+			struct nslab_rt_output *o);
+/* The same probe from @rt's rootfs run on the host: in the checker's own namespaces. */
+int nslab_runtime_host_probe(const struct nslab_runtime *rt, const char *const args[],
+			     struct nslab_rt_output *o);
+
+#endif
