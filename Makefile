@@ -84,7 +84,7 @@ comma      := ,
 fill = sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@CAPS@/$(subst $(space),$(1),$(strip $(CAP_NAMES)))/g' $<
 
 .PHONY: all bins test-bins deps check-deps test doc-test lint-test asan-test unit-test conformance-test check-matrix \
-        rootfs debian-rootfs man install clean
+        oci-validation rootfs debian-rootfs man install clean
 .DELETE_ON_ERROR:
 
 all: bins rootfs man
@@ -190,6 +190,15 @@ doc-test:
 
 conformance-test:
 	NSLAB=$(abspath $(NSLAB)) $(CONF_BIN) --verbose --jobs 1
+
+# runtime-tools' validation suite, the OCI runtime conformance tests, against
+# RUNTIME (default: this build's nslab); RUNTIME_TOOLS is a checkout of
+# opencontainers/runtime-tools, built offline from its vendor/ tree.  Not part
+# of `make test`: it needs that checkout and Go >= 1.21.
+oci-validation:
+	@test -n "$(RUNTIME_TOOLS)" || { echo 'usage: make oci-validation RUNTIME_TOOLS=DIR [RUNTIME=path]' >&2; exit 2; }
+	$(if $(RUNTIME),,$(MAKE) bins)
+	sh tests/oci-validation/run.sh $(RUNTIME_TOOLS) $(or $(RUNTIME),$(abspath $(NSLAB)))
 
 # nslab check's verdicts for each runtime of this host, by check family:
 # build/check-matrix/matrix.md and matrix.json (root: the runtimes need it).
