@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * OCI bundles, docs/conformance.md O1-O16: `nslab run --bundle` honours
+ * OCI bundles, docs/conformance.md O1-O19: `nslab run --bundle` honours
  * config.json's fields, each observed from inside beside the same bundle
  * without the field (the negative control), and a refused config leaves
- * nothing behind.
+ * nothing behind.  O20-O27: hooks, each at its point of the lifecycle with
+ * the state on its stdin (run, and create/start/delete), and `nslab state`.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 
 #include "bundle.h"
 #include "cghost.h"
+#include "detached.h"
 #include "harness.h"
 #include "lab.h"
 #include "leaks.h"
@@ -480,6 +484,381 @@ Test(oci, O19_console_size)
 	/* Negative control: without it, another size (the kernel's 0 0). */
 	run_script(&r, "o19", "{\"process\":{\"terminal\":true}}", "stty size");
 	cr_assert_str_neq(r.out, "30 100\r\n");
+}
+
+/* ---- O20-O27: hooks and the state document ---- */
+
+/*
+ * A hook that prints @name and what it read on stdin (the state): its
+ * output is nslab's, so each run's stdout holds the hooks' lines in order.
+ * /bin/sh is the host's, or for startContainer the container's (busybox).
+ */
+#define ECHO_HOOK(name) "\"" name "\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\"," \
+	"\"echo " name " $(cat)\"]}]"
+#define ALL_HOOKS "{\"hooks\":{" ECHO_HOOK("poststop") "," ECHO_HOOK("prestart") "," \
+	ECHO_HOOK("startContainer") "," ECHO_HOOK("createRuntime") "," ECHO_HOOK("poststart") "," \
+	ECHO_HOOK("createContainer") "}}"
+
+/* Line @i of @text ("NAME STATE") as its name and its state document (put by the caller). */
+static json_object *hook_line(const char *text, int i, char name[32])
+{
+	const char *line = text, *sp, *nl;
+	char json[4096];
+
+	for (int k = 0; k < i && line; k++)
+		line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL;
+	cr_assert(line && *line, "no line %d in:\n%s", i, text);
+	sp = strchr(line, ' ');
+	nl = strchr(line, '\n');
+	cr_assert(sp && nl && sp < nl, "not a hook's line: %s", line);
+	snprintf(name, 32, "%.*s", (int)(sp - line), line);
+	snprintf(json, sizeof(json), "%.*s", (int)(nl - sp - 1), sp + 1);
+	return json_tokener_parse(json);
+}
+
+static size_t lines(const char *text)
+{
+	size_t n = 0;
+
+	for (; (text = strchr(text, '\n')); text++)
+		n++;
+	return n;
+}
+
+static long long int_of(json_object *doc, const char *key)
+{
+	json_object *v;
+
+	cr_assert(json_object_object_get_ex(doc, key, &v), "no %s", key);
+	return json_object_get_int64(v);
+}
+
+static const char *str_of(json_object *doc, const char *key)
+{
+	json_object *v;
+
+	cr_assert(json_object_object_get_ex(doc, key, &v), "no %s", key);
+	return json_object_get_string(v);
+}
+
+Test(oci, O20_hooks_run_in_order_with_the_state_on_stdin)
+{
+	static const struct { const char *name, *status; char pid; } want[] = {
+		/* pid: 'h' the host's pid of the first process, '1' its own in its pid namespace, '0' none. */
+		{ "prestart", "creating", 'h' }, { "createRuntime", "creating", 'h' },
+		{ "createContainer", "creating", '1' }, { "startContainer", "created", '1' },
+		{ "poststart", "running", 'h' }, { "poststop", "stopped", '0' },
+	};
+	char dir[PATH_MAX], bundle[PATH_MAX], name[32];
+	struct run_result r;
+	long long host_pid = 0;
+
+	require_root();
+	/* The command prints nothing: poststart runs beside it, in no set order with its output. */
+	bundle_make_script(dir, NULL, ALL_HOOKS, "true");
+	cr_assert_not_null(realpath(dir, bundle));
+	NSLAB(&r, "run", "--bundle", dir, "o20");
+	cr_assert_eq(r.code, 0, "exit %d: %s", r.code, r.err);
+	for (size_t i = 0; i < N_ELEMENTS(want); i++) {
+		json_object *doc = hook_line(r.out, i, name);
+
+		cr_assert_not_null(doc, "line %zu is no state: %s", i, r.out);
+		cr_assert_str_eq(name, want[i].name, "hook %zu: %s", i, r.out);
+		cr_assert_str_eq(str_of(doc, "id"), "o20");
+		cr_assert_str_eq(str_of(doc, "status"), want[i].status, "%s", name);
+		cr_assert_str_eq(str_of(doc, "bundle"), bundle);
+		if (want[i].pid == 'h' && !host_pid)
+			host_pid = int_of(doc, "pid");
+		cr_assert_eq(int_of(doc, "pid"), want[i].pid == 'h' ? host_pid : want[i].pid - '0',
+			     "%s: %s", name, r.out);
+		json_object_put(doc);
+	}
+	cr_assert_gt(host_pid, 1, "%s", r.out);
+	cr_assert_eq(lines(r.out), N_ELEMENTS(want), "each hook once: %s", r.out);
+	/* Negative control: the same bundle without hooks prints nothing at all. */
+	bundle_make_script(dir, NULL, "{}", "true");
+	NSLAB(&r, "run", "--bundle", dir, "o20");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "");
+}
+
+Test(oci, O21_createContainer_runs_in_the_container_mount_namespace)
+{
+	char host[64] = "", dir[PATH_MAX], runtime[64], hook[64], process[64];
+	struct run_result r;
+
+	require_root();
+	cr_assert_gt(readlink("/proc/self/ns/mnt", host, sizeof(host) - 1), 0);
+	bundle_make_script(dir, NULL, "{\"hooks\":{"
+			   "\"createRuntime\":[{\"path\":\"/bin/readlink\",\"args\":[\"readlink\",\"/proc/self/ns/mnt\"]}],"
+			   "\"createContainer\":[{\"path\":\"/bin/readlink\",\"args\":[\"readlink\",\"/proc/self/ns/mnt\"]}]}}",
+			   "readlink /proc/self/ns/mnt");
+	NSLAB(&r, "run", "--bundle", dir, "o21");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(sscanf(r.out, "%63s %63s %63s", runtime, hook, process), 3, "%s", r.out);
+	cr_assert_str_eq(hook, process, "createContainer not in the container's mount namespace: %s", r.out);
+	/* Negative control: createRuntime's, in the runtime's namespaces, is the host's. */
+	cr_assert_str_eq(runtime, host);
+	cr_assert_str_neq(runtime, process);
+}
+
+/* config.json's hooks: @point's hook runs `sh -c @script`, and poststop prints its name. */
+static void failing_bundle(char dir[PATH_MAX], const char *point, const char *script, int timeout)
+{
+	char patch[1024];
+
+	snprintf(patch, sizeof(patch), "{\"hooks\":{" ECHO_HOOK("poststop") ",\"%s\":[{\"path\":\"/bin/sh\","
+		 "\"args\":[\"sh\",\"-c\",\"%s\"]%s%.0d}]}}", point, script, timeout ? ",\"timeout\":" : "",
+		 timeout);
+	bundle_make_script(dir, NULL, patch, "true");
+}
+
+Test(oci, O22_a_failing_hook_fails_the_start_and_leaves_nothing)
+{
+	static const char *const points[] = {
+		"prestart", "createRuntime", "createContainer", "startContainer",
+	};
+	struct leak_snapshot before;
+	char dir[PATH_MAX], want[128];
+	struct run_result r;
+
+	require_root();
+	for (size_t i = 0; i < N_ELEMENTS(points); i++) {
+		failing_bundle(dir, points[i], "exit 3", 0);
+		leak_take(&before);
+		NSLAB(&r, "run", "--bundle", dir, "o22");
+		assert_one_error(&r, 125, "hook", points[i]);
+		snprintf(want, sizeof(want), "nslab: hook: %s[0] /bin/sh: exit 3\n", points[i]);
+		cr_assert_str_eq(r.err, want);
+		assert_unchanged(&before, points[i]);
+		leak_free(&before);
+		/* Destroyed, then deleted: poststop still runs (runtime-spec's lifecycle). */
+		cr_assert_eq(strncmp(r.out, "poststop {", 10), 0, "%s: %s", points[i], r.out);
+		/* Negative control: the same hook exiting 0 lets it start. */
+		failing_bundle(dir, points[i], "exit 0", 0);
+		NSLAB(&r, "run", "--bundle", dir, "o22");
+		cr_assert_eq(r.code, 0, "%s: %s", points[i], r.err);
+	}
+}
+
+Test(oci, O23_a_hook_past_its_timeout_is_killed)
+{
+	char dir[PATH_MAX], script[PATH_MAX + 64], pidfile[] = "/tmp/nslab-o23-XXXXXX", *text;
+	struct leak_snapshot before;
+	struct run_result r;
+	pid_t pid;
+	int fd;
+
+	require_root();
+	fd = mkstemp(pidfile);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	snprintf(script, sizeof(script), "echo $$ > %s; exec sleep 60", pidfile);
+	failing_bundle(dir, "createRuntime", script, 1);
+	leak_take(&before);
+	NSLAB(&r, "run", "--bundle", dir, "o23");
+	assert_one_error(&r, 125, "hook", "timeout");
+	cr_assert_str_eq(r.err, "nslab: hook: createRuntime[0] /bin/sh: timed out after 1s (killed)\n");
+	assert_unchanged(&before, "timeout");
+	leak_free(&before);
+	text = slurp(pidfile);
+	unlink(pidfile);
+	cr_assert_not_null(text);
+	pid = atoi(text);
+	free(text);
+	cr_assert_gt(pid, 0);
+	cr_assert(kill(pid, 0) < 0 && errno == ESRCH, "the hook %d still runs", (int)pid);
+	/* Negative control: a hook within its timeout passes. */
+	failing_bundle(dir, "createRuntime", "exit 0", 10);
+	NSLAB(&r, "run", "--bundle", dir, "o23");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+}
+
+static void rm_o24(void)
+{
+	struct run_result r;
+
+	NSLAB(&r, "rm", "-f", "o24");
+	NSLAB(&r, "rm", "-f", "o25");
+	NSLAB(&r, "rm", "-f", "o25own");
+	bundle_cleanup();
+}
+
+Test(oci, O24_poststop_runs_when_a_kept_record_is_removed, .fini = rm_o24)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct nslab_state st;
+	struct run_result r;
+	struct stat sb;
+
+	require_root();
+	bundle_make_script(dir, NULL, "{\"hooks\":{" ECHO_HOOK("poststop") "}}", "true");
+	NSLAB(&r, "run", "-d", "--bundle", dir, "o24");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	detached_wait_exited("o24", &st);
+	/* Kept for rm: root's alone. */
+	cr_assert_eq(nslab_state_path(path, sizeof(path), "o24", "hooks.json"), 0);
+	cr_assert_eq(stat(path, &sb), 0, "%s", path);
+	cr_assert_eq(sb.st_mode & 07777, 0600);
+	/* Exited, not deleted: no poststop yet. */
+	NSLAB(&r, "logs", "o24");
+	cr_assert_null(strstr(r.out, "poststop"), "%s", r.out);
+	NSLAB(&r, "state", "o24");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_not_null(strstr(r.out, "\"status\": \"stopped\""), "%s", r.out);
+	NSLAB(&r, "rm", "o24");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_not_null(strstr(r.out, "poststop {\"ociVersion\":\"1.2.0\",\"id\":\"o24\","
+				  "\"status\":\"stopped\",\"pid\":0,"), "%s", r.out);
+	/* Gone: one line, exit 1 (runc's). */
+	NSLAB(&r, "state", "o24");
+	cr_assert_eq(r.code, 1);
+	cr_assert_str_eq(r.err, "nslab: state: no container 'o24'\n");
+	cr_assert_str_eq(r.out, "");
+}
+
+/* `nslab state @id` parsed. */
+static json_object *state_of(const char *id)
+{
+	struct run_result r;
+	json_object *doc;
+
+	NSLAB(&r, "state", id);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	doc = json_tokener_parse(r.out);
+	cr_assert_not_null(doc, "not JSON: %s", r.out);
+	return doc;
+}
+
+Test(oci, O25_state_of_a_running_container, .fini = rm_o24)
+{
+	char dir[PATH_MAX], bundle[PATH_MAX], path[PATH_MAX];
+	struct nslab_state st;
+	struct run_result r;
+	json_object *doc, *ann;
+
+	require_root();
+	bundle_make_script(dir, NULL, "{\"annotations\":{\"org.nslab.test\":\"o25\"}}", "sleep 60");
+	cr_assert_not_null(realpath(dir, bundle));
+	NSLAB(&r, "run", "-d", "--bundle", dir, "o25");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(nslab_state_read("o25", &st), 0);
+	doc = state_of("o25");
+	cr_assert_str_eq(str_of(doc, "ociVersion"), "1.2.0");
+	cr_assert_str_eq(str_of(doc, "id"), "o25");
+	cr_assert_str_eq(str_of(doc, "status"), "running");
+	cr_assert_eq(int_of(doc, "pid"), st.pid);
+	cr_assert_str_eq(str_of(doc, "bundle"), bundle);
+	cr_assert(json_object_object_get_ex(doc, "annotations", &ann));
+	cr_assert_str_eq(str_of(ann, "org.nslab.test"), "o25");
+	json_object_put(doc);
+	/* Without hooks, none kept. */
+	cr_assert_eq(nslab_state_path(path, sizeof(path), "o25", "hooks.json"), 0);
+	cr_assert_neq(access(path, F_OK), 0, "%s", path);
+	/* Frozen is runc's "paused". */
+	NSLAB(&r, "freeze", "o25");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	doc = state_of("o25");
+	cr_assert_str_eq(str_of(doc, "status"), "paused");
+	json_object_put(doc);
+	NSLAB(&r, "thaw", "o25");
+	/* Negative control: nslab's own run has no bundle and no annotations. */
+	NSLAB(&r, "run", "-d", "--name", "o25own", "--", "sleep", "60");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	doc = state_of("o25own");
+	cr_assert_str_eq(str_of(doc, "bundle"), "");
+	cr_assert(json_object_object_get_ex(doc, "annotations", &ann));
+	cr_assert_eq(json_object_object_length(ann), 0);
+	json_object_put(doc);
+}
+
+Test(oci, O26_hook_faults_leave_nothing)
+{
+	static const char *const faults[] = { "hooks-save", "hook" };
+	struct leak_snapshot before;
+	char dir[PATH_MAX], env[64];
+	struct run_result r;
+
+	require_root();
+	/* No poststop: it would warn of the same fault on a second line. */
+	bundle_make_script(dir, NULL, "{\"hooks\":{" ECHO_HOOK("createRuntime") "}}", "true");
+	for (size_t i = 0; i < N_ELEMENTS(faults); i++) {
+		snprintf(env, sizeof(env), "NSLAB_FAULT=%s", faults[i]);
+		leak_take(&before);
+		nslab_run_env(&r, (const char *const[]){ env, NULL },
+			      (const char *const[]){ "run", "--bundle", dir, "o26", NULL });
+		assert_one_error(&r, 125, i ? "hook" : "hooks", faults[i]);
+		assert_unchanged(&before, faults[i]);
+		leak_free(&before);
+	}
+}
+
+static void delete_o27(void)
+{
+	struct run_result r;
+
+	NSLAB(&r, "delete", "--force", "o27");
+	bundle_cleanup();
+}
+
+/* Each of @names, in order, starts a line of @text (the hooks' output). */
+static void assert_hook_lines(const char *text, const char *const *names, size_t n)
+{
+	char name[32];
+
+	cr_assert_eq(lines(text), n, "%s", text);
+	for (size_t i = 0; i < n; i++) {
+		json_object *doc = hook_line(text, i, name);
+
+		cr_assert_not_null(doc, "%s", text);
+		cr_assert_str_eq(name, names[i], "%s", text);
+		cr_assert_str_eq(str_of(doc, "id"), "o27");
+		json_object_put(doc);
+	}
+}
+
+Test(oci, O27_hooks_of_create_start_delete, .fini = delete_o27)
+{
+	static const char *const at_create[] = { "prestart", "createRuntime", "createContainer" };
+	static const char *const at_start[] = {
+		"prestart", "createRuntime", "createContainer", "startContainer",
+	};
+	char dir[PATH_MAX], out[] = "/tmp/nslab-o27-XXXXXX", *text;
+	struct nslab_state st;
+	struct run_result r;
+	json_object *doc;
+	int fd;
+
+	require_root();
+	fd = mkstemp(out);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	bundle_make_script(dir, NULL, ALL_HOOKS, "true");
+	nslab_create_run(&r, NULL, (const char *const[]){ "create", "--bundle", dir, "o27", NULL }, out);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	/* Created: the hooks up to createContainer's, and not one more, into create's stdout. */
+	text = slurp(out);
+	assert_hook_lines(text, at_create, N_ELEMENTS(at_create));
+	free(text);
+	doc = state_of("o27");
+	cr_assert_str_eq(str_of(doc, "status"), "created");
+	json_object_put(doc);
+	/* Started: startContainer's in the container (its stdout), poststart's in start's. */
+	cr_assert_eq(nslab_state_read("o27", &st), 0);
+	NSLAB(&r, "start", "o27");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(strncmp(r.out, "poststart {", 11), 0, "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "\"status\":\"running\""), "%s", r.out);
+	cr_assert(wait_exit(st.pid, 10000), "the started process did not end");
+	text = slurp(out);
+	unlink(out);
+	assert_hook_lines(text, at_start, N_ELEMENTS(at_start));
+	free(text);
+	/* Deleted: poststop's, in delete's. */
+	NSLAB(&r, "delete", "o27");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_eq(strncmp(r.out, "poststop {", 10), 0, "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "\"status\":\"stopped\""), "%s", r.out);
 }
 
 /* A patch without the user namespace: the container's root may mknod (OCI's default generator's way). */

@@ -22,7 +22,7 @@
 
 static const char *const commands[] = {
 	"run", "exec", "ps", "logs", "rm", "stats", "freeze", "thaw", "kill", "counters", "module",
-	"spec", "features", "create", "start", "delete", "list", "pause", "resume", "update", "check",
+	"spec", "state", "features", "create", "start", "delete", "list", "pause", "resume", "update", "check",
 };
 
 static void need_tool(const char *tool)

@@ -385,7 +385,26 @@ static const struct { const char *patch, *why; } refusals[] = {
 	{ "{\"ociVersion\":null}", "ociVersion: missing" },
 	{ "{\"ociVersion\":\"1.3.1\"}", "ociVersion: \"1.3.1\" is not a version" },
 	{ "{\"ociVersion\":\"2.0.0\"}", "ociVersion:" },
-	{ "{\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"}]}}", "hooks: not supported yet" },
+	{ "{\"hooks\":{\"prestart\":[{\"path\":\"bin/true\"}]}}",
+	  "hooks.prestart[0].path: 'bin/true' is not an absolute path" },
+	{ "{\"hooks\":{\"poststop\":[{\"path\":\"/bin/true\",\"timeout\":0}]}}",
+	  "hooks.poststop[0].timeout: 0 is out of range" },
+	{ "{\"hooks\":{\"poststop\":[{\"path\":\"/bin/true\",\"timeout\":-3}]}}",
+	  "hooks.poststop[0].timeout: -3 is out of range" },
+	{ "{\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\",\"timeout\":\"5\"}]}}",
+	  "hooks.prestart[0]: \"timeout\": expected int" },
+	{ "{\"hooks\":{\"createRuntime\":[{\"args\":[\"x\"]}]}}",
+	  "hooks.createRuntime[0]: \"path\" is missing" },
+	{ "{\"hooks\":{\"startContainer\":[{\"path\":\"/bin/true\",\"frob\":1}]}}",
+	  "hooks.startContainer[0]: \"frob\": unknown field" },
+	{ "{\"hooks\":{\"poststart\":[{\"path\":\"/bin/true\",\"env\":[\"A=1\",\"NOEQ\"]}]}}",
+	  "hooks.poststart[0].env[1]: \"NOEQ\" is not KEY=VALUE" },
+	{ "{\"hooks\":{\"createContainer\":[{\"path\":\"/bin/true\",\"args\":[1]}]}}",
+	  "hooks.createContainer[0].args[0]: expected a string" },
+	{ "{\"hooks\":{\"createContainer\":[\"/bin/true\"]}}", "hooks.createContainer[0]: expected an object" },
+	{ "{\"hooks\":{\"poststop\":{}}}", "hooks.poststop: expected array" },
+	{ "{\"hooks\":{\"later\":[]}}", "hooks.later: unknown field" },
+	{ "{\"annotations\":{\"a\":1}}", "annotations: \"a\": expected a string" },
 	{ "{\"solaris\":{}}", "solaris: unknown field" },
 	{ "{\"linux\":{\"sysctl\":{\"kernel.panic\":\"1\"}}}",
 	  "linux.sysctl: kernel.panic: not a namespaced parameter" },
@@ -524,6 +543,99 @@ Test(oci_refuse, missing_config_and_bad_id)
 	done(&p);
 }
 
+Test(oci_parse, hooks_in_order_with_their_fields)
+{
+	const struct nslab_hooks *h;
+	struct parsed p;
+
+	accepted(&p, "{\"hooks\":{\"poststop\":[{\"path\":\"/bin/true\"}],"
+		 "\"createRuntime\":[{\"path\":\"/h/a\",\"args\":[\"a\",\"-x\"],\"env\":[\"K=V\"],"
+		 "\"timeout\":5},{\"path\":\"/h/b\"}],\"prestart\":[]}}");
+	h = p.spec.hooks;
+	cr_assert_not_null(h);
+	cr_assert(nslab_hooks_any(h));
+	cr_assert_eq(h->n[NSLAB_HOOK_PRESTART], 0);
+	cr_assert_eq(h->n[NSLAB_HOOK_CREATE_RUNTIME], 2);
+	cr_assert_eq(h->n[NSLAB_HOOK_POSTSTOP], 1);
+	cr_assert_eq(h->n[NSLAB_HOOK_START_CONTAINER], 0);
+	cr_assert_str_eq(h->at[NSLAB_HOOK_CREATE_RUNTIME][0].path, "/h/a");
+	cr_assert_str_eq(h->at[NSLAB_HOOK_CREATE_RUNTIME][0].argv[1], "-x");
+	cr_assert_null(h->at[NSLAB_HOOK_CREATE_RUNTIME][0].argv[2]);
+	cr_assert_str_eq(h->at[NSLAB_HOOK_CREATE_RUNTIME][0].env[0], "K=V");
+	cr_assert_null(h->at[NSLAB_HOOK_CREATE_RUNTIME][0].env[1]);
+	cr_assert_eq(h->at[NSLAB_HOOK_CREATE_RUNTIME][0].timeout, 5);
+	/* No args: the path alone as argv[0]; no env: an empty environment; no timeout. */
+	cr_assert_str_eq(h->at[NSLAB_HOOK_CREATE_RUNTIME][1].argv[0], "/h/b");
+	cr_assert_null(h->at[NSLAB_HOOK_CREATE_RUNTIME][1].argv[1]);
+	cr_assert_null(h->at[NSLAB_HOOK_CREATE_RUNTIME][1].env[0]);
+	cr_assert_eq(h->at[NSLAB_HOOK_CREATE_RUNTIME][1].timeout, 0);
+	done(&p);
+	/* Negative control: without "hooks", none. */
+	accepted(&p, "{}");
+	cr_assert_not(nslab_hooks_any(p.spec.hooks));
+	done(&p);
+}
+
+Test(oci_parse, annotations_for_the_state)
+{
+	char big[NSLAB_ANNOTATIONS_MAX + 64];
+	struct parsed p;
+
+	accepted(&p, "{\"annotations\":{\"org.x/k\":\"v \\\"q\\\"\"}}");
+	cr_assert_str_eq(p.spec.annotations, "{\"org.x/k\":\"v \\\"q\\\"\"}");
+	done(&p);
+	accepted(&p, "{}");
+	cr_assert_null(p.spec.annotations);
+	done(&p);
+	/* More than the state keeps: refused, not cut. */
+	snprintf(big, sizeof(big), "{\"annotations\":{\"k\":\"%0*d\"}}", NSLAB_ANNOTATIONS_MAX, 0);
+	parse_patch(&p, big);
+	cr_assert_eq(p.ret, -EINVAL);
+	cr_assert_eq(strncmp(p.e.why, "annotations: larger than", 24), 0, "%s", p.e.why);
+	done(&p);
+}
+
+/* @doc's string member @key ("" if absent), and releases nothing. */
+static const char *str_of(json_object *doc, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(doc, key, &v) ? json_object_get_string(v) : "";
+}
+
+Test(oci_parse, state_document)
+{
+	static const struct { enum nslab_status status; const char *oci; } map[] = {
+		{ NSLAB_CREATED, "creating" }, { NSLAB_WAITING, "created" }, { NSLAB_RUNNING, "running" },
+		{ NSLAB_FROZEN, "paused" }, { NSLAB_DEAD, "stopped" }, { NSLAB_EXITED, "stopped" },
+	};
+	struct nslab_state st = { .pid = 4242 };
+	json_object *doc, *ann;
+
+	snprintf(st.name, sizeof(st.name), "c1");
+	snprintf(st.bundle, sizeof(st.bundle), "/srv/b");
+	snprintf(st.annotations, sizeof(st.annotations), "{\"k\":\"v\"}");
+	for (size_t i = 0; i < N_ELEMENTS(map); i++) {
+		doc = nslab_oci_state(&st, map[i].status);
+		cr_assert_not_null(doc);
+		cr_assert_str_eq(str_of(doc, "status"), map[i].oci);
+		cr_assert_str_eq(str_of(doc, "ociVersion"), "1.2.0");
+		cr_assert_str_eq(str_of(doc, "id"), "c1");
+		cr_assert_str_eq(str_of(doc, "bundle"), "/srv/b");
+		/* Its pid while it lives, 0 once stopped (it may be another process's by then). */
+		cr_assert_str_eq(str_of(doc, "pid"), strcmp(map[i].oci, "stopped") ? "4242" : "0");
+		cr_assert(json_object_object_get_ex(doc, "annotations", &ann));
+		cr_assert_str_eq(str_of(ann, "k"), "v");
+		json_object_put(doc);
+	}
+	/* None recorded (nslab's own runs): an empty object, not null. */
+	st.annotations[0] = '\0';
+	doc = nslab_oci_state(&st, NSLAB_RUNNING);
+	cr_assert(json_object_object_get_ex(doc, "annotations", &ann));
+	cr_assert(json_object_is_type(ann, json_type_object) && !json_object_object_length(ann));
+	json_object_put(doc);
+}
+
 Test(oci_parse, features_document)
 {
 	json_object *f = nslab_oci_features(), *l, *v;
@@ -535,6 +647,13 @@ Test(oci_parse, features_document)
 	cr_assert(json_object_object_get_ex(l, "namespaces", &v));
 	cr_assert_eq(json_object_array_length(v), NSLAB_NS_COUNT);
 	cr_assert(json_object_object_get_ex(l, "seccomp", &v));
+	/* Every hook point config.json may name, in the lifecycle's order. */
+	cr_assert(json_object_object_get_ex(f, "hooks", &v));
+	cr_assert_eq(json_object_array_length(v), NSLAB_HOOK_POINTS);
+	for (int i = 0; i < NSLAB_HOOK_POINTS; i++)
+		cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(v, i)),
+				 nslab_hook_name(i));
+	cr_assert_str_eq(nslab_hook_name(NSLAB_HOOK_CREATE_RUNTIME), "createRuntime");
 	json_object_put(f);
 }
 

@@ -78,6 +78,7 @@ Test(state, write_read_round_trip)
 	in.rlimits[1] = (struct nslab_rlimit){ RLIMIT_CORE, 0, RLIM_INFINITY };
 	in.n_rlimits = 2;
 	snprintf(in.bundle, sizeof(in.bundle), "/srv/b \"1\"");
+	snprintf(in.annotations, sizeof(in.annotations), "{\"org.x/y\":\"a \\\"b\\\"\"}");
 	in.oci = true;
 	cr_assert_eq(nslab_state_create(in.name), 0);
 	cr_assert_eq(nslab_state_write(&in), 0);
@@ -88,6 +89,8 @@ Test(state, write_read_round_trip)
 	cr_assert_not(out.no_new_privs);
 	cr_assert_str_eq(out.seccomp, in.seccomp);
 	cr_assert_str_eq(out.workdir, in.workdir);
+	cr_assert_str_eq(out.bundle, in.bundle);
+	cr_assert_str_eq(out.annotations, in.annotations);
 	cr_assert_eq(out.n_rlimits, 2);
 	cr_assert_eq(memcmp(out.rlimits, in.rlimits, 2 * sizeof(in.rlimits[0])), 0, "rlimits");
 	cr_assert_str_eq(out.name, in.name);

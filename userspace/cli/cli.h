@@ -80,6 +80,7 @@ int cmd_counters(int argc, char **argv);
 int cmd_module(int argc, char **argv);
 int cmd_spec(int argc, char **argv);
 int cmd_features(int argc, char **argv);
+int cmd_state(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_list(int argc, char **argv);

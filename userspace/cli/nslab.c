@@ -32,6 +32,7 @@ static const struct {
 	{ "kill", cmd_kill, "send a signal (default KILL) to a container (-a: to each process)" },
 	{ "counters", cmd_counters, "namespaces created, destroyed, alive, per type (nscount module)" },
 	{ "spec", cmd_spec, "write a default OCI config.json (a bundle for run --bundle)" },
+	{ "state", cmd_state, "a container's OCI state document (runtime-spec)" },
 	{ "features", cmd_features, "what nslab honours of an OCI config (runtime-spec features)" },
 	{ "check", cmd_check, "judge a runtime's isolation (nslab, runc, bwrap, unshare) with nslab's checks" },
 	{ "module", cmd_module, "load, unload or show the nscount kernel module" },

@@ -9,6 +9,7 @@
  */
 #include "container.h"
 #include "cleanup.h"
+#include "hooks.h"
 #include "net.h"
 #include "pid.h"
 #include "process.h"
@@ -230,8 +231,20 @@ static void wait_for_start(const struct nslab_container *c, int report_fd)
 		_exit(NSLAB_EXIT_SETUP);
 }
 
+/*
+ * The OCI hooks the first process runs itself, in the container's
+ * namespaces: the state's pid is then its own there (runtime-spec), in its
+ * own copy of the state.
+ */
+static int child_hooks(struct nslab_container *c, enum nslab_hook_point point,
+		       struct nslab_error *e)
+{
+	c->state.pid = getpid();
+	return nslab_hooks_run(c->spec->hooks, point, &c->state, e);
+}
+
 /* The last steps: dropping what the command may not have, then the command (or --init). */
-static __attribute__((noreturn)) void child_exec(const struct nslab_container *c, int report_fd,
+static __attribute__((noreturn)) void child_exec(struct nslab_container *c, int report_fd,
 						   int supervisor_pidfd)
 {
 	const struct nslab_spec *spec = c->spec;
@@ -257,6 +270,9 @@ static __attribute__((noreturn)) void child_exec(const struct nslab_container *c
 		wait_for_start(c, report_fd);
 	else
 		arm_deathsig(supervisor_pidfd);
+	/* As runc: with the command's credentials, caps and seccomp, just before its exec. */
+	if (child_hooks(c, NSLAB_HOOK_START_CONTAINER, &e))
+		child_fail(report_fd, &e);
 	/* Only 0-2 (and --preserve-fds) reach the command; report_fd is already close-on-exec. */
 	close_range(3 + spec->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (spec->init)
@@ -334,7 +350,8 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		_exit(NSLAB_EXIT_SETUP);
 	close(sync_fd);
 
-	if (nslab_spec_own_root(spec) && child_root(c, &e))
+	if (child_hooks(c, NSLAB_HOOK_CREATE_CONTAINER, &e) ||
+	    (nslab_spec_own_root(spec) && child_root(c, &e)))
 		child_fail(report_fd, &e);
 	nslab_close_fd(&c->ovl_fd);
 	nslab_close_fd(&c->sys_fd);
@@ -703,6 +720,8 @@ static void fill_state(struct nslab_container *c)
 	st->ns = c->spec->ns;
 	st->oci = c->spec->oci_create;
 	snprintf(st->bundle, sizeof(st->bundle), "%s", c->spec->bundle ? c->spec->bundle : "");
+	snprintf(st->annotations, sizeof(st->annotations), "%s",
+		 c->spec->annotations ? c->spec->annotations : "");
 	st->created = time(NULL);
 	st->supervisor = getpid();
 	nslab_proc_start_time(st->supervisor, &st->supervisor_start);
@@ -862,6 +881,8 @@ static int create_record(struct nslab_container *c, struct nslab_error *e)
 				  " (set NSLAB_STATE_DIR, or XDG_RUNTIME_DIR, to a directory of yours)" : "");
 	c->dir_made = true;
 	ret = save_profile(c, e);
+	if (!ret)
+		ret = nslab_hooks_save(spec->name, spec->hooks, e);
 	if (!ret && spec->oci_create)
 		ret = make_exec_fifo(c, e);
 	/* At once, without a first process yet: "created" while we live. */
@@ -904,6 +925,17 @@ static int add_veth(struct nslab_container *c, struct nslab_error *e)
 
 
 /*
+ * prestart and createRuntime: in our namespaces, once the container's exist
+ * (maps written, veth made), before its root is pivoted into.
+ */
+static int runtime_hooks(struct nslab_container *c, struct nslab_error *e)
+{
+	int ret = nslab_hooks_run(c->spec->hooks, NSLAB_HOOK_PRESTART, &c->state, e);
+
+	return ret ? ret : nslab_hooks_run(c->spec->hooks, NSLAB_HOOK_CREATE_RUNTIME, &c->state, e);
+}
+
+/*
  * What the host does for the first process once it exists (its id maps,
  * root, veth, persisted namespaces, state), each stage ended by a release.
  */
@@ -934,10 +966,21 @@ static int set_up_child(struct nslab_container *c, int sync_fd, int report_fd,
 	nslab_proc_start_time(c->pid, &c->state.pid_start);
 	ret = record_state(c, "state-write", e);
 	if (!ret)
+		ret = runtime_hooks(c, e);
+	if (!ret)
 		ret = release(sync_fd, report_fd, true, spec->idmap_root ? c->ovl_fd : -1, e);
 	return ret;
 }
 
+
+/* poststart and poststop: their failures are warnings (nslab_hooks_run), not the caller's error. */
+static void late_hooks(const struct nslab_hooks *hooks, enum nslab_hook_point point,
+		       const struct nslab_state *st)
+{
+	struct nslab_error warned;
+
+	nslab_hooks_run(hooks, point, st, &warned);
+}
 
 static void end(struct nslab_container *c, bool keep_record, int code);
 
@@ -978,6 +1021,9 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 	nslab_close_fd(&console[1]);
 	if (!ret)
 		ret = set_up_child(c, sync[1], rep[0], e);
+	/* Its command runs now, but for `nslab create`'s: `nslab start` runs those. */
+	if (!ret && !spec->oci_create)
+		late_hooks(spec->hooks, NSLAB_HOOK_POSTSTART, &c->state);
 	close_mount_fds(c);
 	if (!ret && spec->tty)
 		ret = take_pty(c, console[0], e);
@@ -1095,6 +1141,9 @@ static void end(struct nslab_container *c, bool keep_record, int code)
 	unpersist(&c->state);
 	if (c->dir_made)
 		nslab_state_remove(c->spec->name);
+	/* Deleted, a failed start too (runtime-spec's lifecycle): poststop, which only warns. */
+	if (c->dir_made)
+		late_hooks(c->spec->hooks, NSLAB_HOOK_POSTSTOP, &c->state);
 	c->dir_made = false;
 }
 
@@ -1262,14 +1311,23 @@ static int remove_live(const struct nslab_state *st)
 }
 
 /* Cleans up a container from its state alone (its supervisor is gone, or it exited and this is its record). */
-static int remove_from_state(const struct nslab_state *st)
+static int remove_from_state(const struct nslab_state *st, struct nslab_error *e)
 {
-	int ret = st->exited ? 0 : remove_live(st);
+	struct nslab_hooks hooks;
+	int ret = nslab_hooks_load(st->name, &hooks, e);
 
 	if (ret)
 		return ret;
-	unpersist(st);
-	return nslab_state_remove(st->name);
+	ret = st->exited ? 0 : remove_live(st);
+	if (!ret)
+		unpersist(st);
+	if (!ret)
+		ret = nslab_state_remove(st->name);
+	/* As the supervisor's teardown would have: the container is deleted now. */
+	if (!ret)
+		late_hooks(&hooks, NSLAB_HOOK_POSTSTOP, st);
+	nslab_hooks_free(&hooks);
+	return ret ? nslab_fail(e, ret, "rm", "%s: %s", st->name, strerror(-ret)) : 0;
 }
 
 /*
@@ -1357,21 +1415,16 @@ int nslab_container_rm(const struct nslab_state *found, bool force, struct nslab
 			return ret;
 	}
 	/* Whatever the supervisor did not get to (it may have been SIGKILLed). */
-	ret = remove_from_state(&st);
-	return ret ? nslab_fail(e, -ret, "rm", "%s: %s", st.name, strerror(-ret)) : 0;
+	return remove_from_state(&st, e);
 }
 
-int nslab_container_start_created(const struct nslab_state *st, struct nslab_error *e)
+/* Lets the waiting first process of @st go on to its command (the exec fifo's byte). */
+static int release_created(const struct nslab_state *st, struct nslab_error *e)
 {
-	enum nslab_status status = nslab_container_status(st);
 	_cleanup_close_ int fd = -1;
 	char fifo[PATH_MAX];
-	int ret;
+	int ret = nslab_state_path(fifo, sizeof(fifo), st->name, NSLAB_EXEC_FIFO);
 
-	if (status != NSLAB_WAITING)
-		return nslab_fail(e, EBUSY, "start", "container '%s' is %s, not created", st->name,
-				  nslab_status_name(status));
-	ret = nslab_state_path(fifo, sizeof(fifo), st->name, NSLAB_EXEC_FIFO);
 	if (ret)
 		return nslab_fail(e, -ret, "start", NULL);
 	fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -1384,4 +1437,24 @@ int nslab_container_start_created(const struct nslab_state *st, struct nslab_err
 		return nslab_fail(e, -ret, "start", "%s: %s", st->name, strerror(-ret));
 	unlink(fifo);
 	return 0;
+}
+
+int nslab_container_start_created(const struct nslab_state *st, struct nslab_error *e)
+{
+	enum nslab_status status = nslab_container_status(st);
+	struct nslab_hooks hooks;
+	int ret;
+
+	if (status != NSLAB_WAITING)
+		return nslab_fail(e, EBUSY, "start", "container '%s' is %s, not created", st->name,
+				  nslab_status_name(status));
+	/* Before the release: a start that cannot read them is refused whole. */
+	ret = nslab_hooks_load(st->name, &hooks, e);
+	if (!ret)
+		ret = release_created(st, e);
+	/* The first process runs startContainer's, then its command; ours come after. */
+	if (!ret)
+		late_hooks(&hooks, NSLAB_HOOK_POSTSTART, st);
+	nslab_hooks_free(&hooks);
+	return ret;
 }

@@ -36,8 +36,10 @@ int nslab_container_start(struct nslab_container *c, struct nslab_spec *spec,
 
 /*
  * `nslab start` of a container that `nslab create` (spec->oci_create) left
- * waiting: lets its first process go on to run its command.  Refused (@e,
- * step "start") unless it is waiting.  Returns 0 or -errno.
+ * waiting: lets its first process go on to run its command (its
+ * startContainer hooks first), then runs the poststart hooks create kept
+ * (warnings only).  Refused (@e, step "start") unless it is waiting.
+ * Returns 0 or -errno.
  */
 int nslab_container_start_created(const struct nslab_state *st, struct nslab_error *e);
 

@@ -43,3 +43,13 @@ json_object *nslab_json_parse(const char *text, int *line, const char **why)
 	json_tokener_free(tok);
 	return doc;
 }
+
+json_object *nslab_json_object_or_empty(const char *text)
+{
+	json_object *obj = *text ? json_tokener_parse(text) : NULL;
+
+	if (obj && json_object_is_type(obj, json_type_object))
+		return obj;
+	json_object_put(obj);
+	return json_object_new_object();
+}

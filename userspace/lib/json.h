@@ -26,4 +26,11 @@ int nslab_json_print(FILE *out, json_object *doc);
  */
 json_object *nslab_json_parse(const char *text, int *line, const char **why);
 
+/*
+ * The object @text holds (nslab's own compact text, such as state.json's
+ * annotations): an empty object when @text is "" or holds no object.
+ * NULL: no memory.
+ */
+json_object *nslab_json_object_or_empty(const char *text);
+
 #endif

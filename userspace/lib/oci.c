@@ -35,6 +35,8 @@ struct octx {
 	const char *bundle, *id;
 	const char *step;	/* where errors say the field is: "config.json", "--process", "--resources" */
 	const char *process_at;	/* the process object's path: "process." or "" */
+	struct nslab_hooks *hooks;	/* where "hooks" goes */
+	enum nslab_hook_point hook_point;	/* the list being read */
 	bool version_seen;
 	unsigned ns_seen;	/* created or joined: a type listed twice is refused */
 };
@@ -245,13 +247,20 @@ static int hostname(struct octx *o, json_object *v, const char *path)
 	return 0;
 }
 
-/* Kept as they are, for whoever reads the bundle: nslab gives them no meaning. */
+/* Kept as they are, for the state document's readers (hooks, `nslab state`): nslab gives them no meaning. */
 static int annotations(struct octx *o, json_object *v, const char *path)
 {
+	const char *text = json_object_to_json_string_ext(v, NSLAB_JSON_FORMAT);
+	size_t size = sizeof(o->oci->annotations);
+
 	json_object_object_foreach(v, key, val) {
 		if (!json_object_is_type(val, json_type_string))
 			return bad(o, path, "\"%s\": expected a string", key);
 	}
+	if (snprintf(o->oci->annotations, size, "%s", text) >= (int)size)
+		return bad(o, path, "larger than %zu bytes as JSON (nslab keeps them in its state)",
+			   size - 1);
+	o->spec->annotations = o->oci->annotations;
 	return 0;
 }
 
@@ -536,6 +545,114 @@ static int process(struct octx *o, json_object *v, const char *path)
 	};
 
 	return WALK(o, v, path, t);
+}
+
+/* ---- hooks ---- */
+
+/* @h's array @key of strings, NULL-terminated, into *@out; absent, @first alone (or none). */
+static int hook_strings(struct octx *o, json_object *h, const char *at, const char *key,
+			const char *first, char ***out)
+{
+	json_object *v;
+	char path[PATH_LEN];
+	int ret = member(o, h, at, key, json_type_array, false, &v);
+	size_t n = v ? json_object_array_length(v) : 0, k = 0;
+
+	if (ret)
+		return ret;
+	*out = calloc(n + 2, sizeof(char *));
+	if (!*out)
+		return nslab_fail(o->e, ENOMEM, "config.json", NULL);
+	if (!n && first)
+		(*out)[k++] = (char *)first;
+	snprintf(path, sizeof(path), "%s.%s", at, key);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = string_at(o, v, i, path);
+		char item[PATH_LEN];
+
+		if (!s)
+			return -EINVAL;
+		snprintf(item, sizeof(item), "%s[%zu]", path, i);
+		if (!first && !strchr(s, '='))
+			return bad(o, item, "\"%s\" is not KEY=VALUE", s);
+		(*out)[k++] = (char *)s;
+	}
+	return 0;
+}
+
+static int hook_entry(struct octx *o, json_object *h, const char *at)
+{
+	static const char *const keys[] = { "path", "args", "env", "timeout", NULL };
+	struct nslab_hooks *hs = o->hooks;
+	struct nslab_hook *hook = &hs->at[o->hook_point][hs->n[o->hook_point]];
+	json_object *path, *timeout;
+	char where[PATH_LEN];
+	long long t = 0;
+	int ret = only_keys(o, h, at, keys);
+
+	if (!ret)
+		ret = member(o, h, at, "path", json_type_string, true, &path);
+	if (!ret)
+		ret = member(o, h, at, "timeout", json_type_int, false, &timeout);
+	if (ret)
+		return ret;
+	/* Counted before its arrays are made, so that a failure frees them. */
+	hs->n[o->hook_point]++;
+	hook->path = json_object_get_string(path);
+	snprintf(where, sizeof(where), "%s.path", at);
+	if (hook->path[0] != '/')
+		return bad(o, where, "'%s' is not an absolute path", hook->path);
+	snprintf(where, sizeof(where), "%s.timeout", at);
+	if (timeout && (ret = integer(o, timeout, where, 1, INT_MAX / 1000, &t)))
+		return ret;
+	hook->timeout = t;
+	ret = hook_strings(o, h, at, "args", hook->path, &hook->argv);
+	return ret ? ret : hook_strings(o, h, at, "env", NULL, &hook->env);
+}
+
+static int hook_list(struct octx *o, json_object *v, const char *path)
+{
+	const char *name = strrchr(path, '.') + 1;
+	size_t n = json_object_array_length(v);
+	int p = 0;
+
+	while (strcmp(nslab_hook_name(p), name) != 0)
+		p++;
+	o->hook_point = p;
+	o->hooks->at[p] = calloc(n ? n : 1, sizeof(struct nslab_hook));
+	if (!o->hooks->at[p])
+		return nslab_fail(o->e, ENOMEM, "config.json", NULL);
+	return each_object(o, v, path, hook_entry);
+}
+
+static int hooks_section(struct octx *o, json_object *v, const char *path)
+{
+	static const struct field t[] = {
+		/* Deprecated by runtime-spec 1.2, still what runtime-tools and older tools write. */
+		{ "prestart", json_type_array, hook_list, NULL },
+		{ "createRuntime", json_type_array, hook_list, NULL },
+		{ "createContainer", json_type_array, hook_list, NULL },
+		{ "startContainer", json_type_array, hook_list, NULL },
+		{ "poststart", json_type_array, hook_list, NULL },
+		{ "poststop", json_type_array, hook_list, NULL },
+	};
+
+	o->hooks->doc = json_object_get(v);
+	return WALK(o, v, path, t);
+}
+
+int nslab_oci_hooks_parse(json_object *v, struct nslab_hooks *hooks, struct nslab_error *e)
+{
+	struct octx o = { .e = e, .step = "config.json", .hooks = hooks };
+	int ret;
+
+	memset(hooks, 0, sizeof(*hooks));
+	if (!json_object_is_type(v, json_type_object))
+		return bad(&o, "hooks", "expected an object");
+	ret = hooks_section(&o, v, "hooks");
+	if (ret)
+		nslab_hooks_free(hooks);
+	return ret;
 }
 
 /* ---- mounts ---- */
@@ -1180,7 +1297,7 @@ static int top(struct octx *o, json_object *v)
 		{ "hostname", json_type_string, hostname, NULL },
 		{ "domainname", json_type_string, hostname, NULL },
 		{ "mounts", json_type_array, mounts, NULL },
-		{ "hooks", json_type_object, NOT_YET },
+		{ "hooks", json_type_object, hooks_section, NULL },
 		{ "annotations", json_type_object, annotations, NULL },
 		{ "linux", json_type_object, linux_section, NULL },
 	};
@@ -1297,7 +1414,8 @@ int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 		    struct nslab_spec *spec, struct nslab_oci *oci, struct nslab_error *e)
 {
 	struct octx o = { .spec = spec, .limits = &spec->limits, .oci = oci, .e = e, .bundle = bundle,
-			  .id = id, .step = "config.json", .process_at = "process." };
+			  .id = id, .step = "config.json", .process_at = "process.",
+			  .hooks = &oci->hooks };
 	int ret;
 
 	memset(oci, 0, sizeof(*oci));
@@ -1305,6 +1423,7 @@ int nslab_oci_parse(const char *text, const char *bundle, const char *id,
 		return nslab_bad_input(e, "run", "'%s' is not a container id: 1-%d of [A-Za-z0-9_.-], "
 				       "starting alphanumeric", id, NSLAB_NAME_MAX);
 	snprintf(spec->name, sizeof(spec->name), "%s", id);
+	spec->hooks = &oci->hooks;
 	/* The OCI root is the bundle's, written to in place; there is no image to keep apart. */
 	spec->overlay = false;
 	spec->no_new_privs = false;
@@ -1372,10 +1491,41 @@ void nslab_oci_free(struct nslab_oci *oci)
 {
 	json_object_put(oci->doc);
 	free(oci->argv);
+	nslab_hooks_free(&oci->hooks);
 	memset(oci, 0, sizeof(*oci));
 }
 
-/* ---- the documents of `nslab spec` and `nslab features` ---- */
+/* ---- the documents of `nslab state`, `nslab spec` and `nslab features` ---- */
+
+static const char *oci_status(enum nslab_status status)
+{
+	switch (status) {
+	case NSLAB_CREATED: return "creating";
+	case NSLAB_WAITING: return "created";
+	case NSLAB_RUNNING: return "running";
+	/* runc's word for a frozen cgroup: a state runtime-spec leaves to the runtime. */
+	case NSLAB_FROZEN: return "paused";
+	default: return "stopped";
+	}
+}
+
+json_object *nslab_oci_state(const struct nslab_state *st, enum nslab_status status)
+{
+	json_object *doc = json_object_new_object();
+	const char *word = oci_status(status);
+
+	if (!doc)
+		return NULL;
+	json_object_object_add(doc, "ociVersion", json_object_new_string(NSLAB_OCI_VERSION));
+	json_object_object_add(doc, "id", json_object_new_string(st->name));
+	json_object_object_add(doc, "status", json_object_new_string(word));
+	/* runc's 0 once stopped: the pid may be another process's by then. */
+	json_object_object_add(doc, "pid", json_object_new_int(strcmp(word, "stopped") ? st->pid : 0));
+	json_object_object_add(doc, "bundle", json_object_new_string(st->bundle));
+	json_object_object_add(doc, "annotations", nslab_json_object_or_empty(st->annotations));
+	return doc;
+}
+
 
 static json_object *strings(const char *const *list, size_t n, const char *prefix)
 {
@@ -1554,6 +1704,15 @@ static json_object *features_linux(void)
 	return l;
 }
 
+static json_object *hook_names(void)
+{
+	json_object *a = json_object_new_array();
+
+	for (int p = 0; a && p < NSLAB_HOOK_POINTS; p++)
+		json_object_array_add(a, json_object_new_string(nslab_hook_name(p)));
+	return a;
+}
+
 json_object *nslab_oci_features(void)
 {
 	json_object *f = json_object_new_object(), *ann = json_object_new_object();
@@ -1565,7 +1724,7 @@ json_object *nslab_oci_features(void)
 	}
 	json_object_object_add(f, "ociVersionMin", json_object_new_string("1.0.0"));
 	json_object_object_add(f, "ociVersionMax", json_object_new_string("1.3.0"));
-	json_object_object_add(f, "hooks", json_object_new_array());
+	json_object_object_add(f, "hooks", hook_names());
 	json_object_object_add(f, "mountOptions", json_object_new_array());
 	json_object_object_add(f, "linux", features_linux());
 	json_object_object_add(ann, "org.nslab.version", json_object_new_string(NSLAB_VERSION));

@@ -12,7 +12,9 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "hooks.h"
 #include "spec.h"
+#include "state.h"
 
 /* What the spec's strings point into: kept until the container is done with. */
 struct nslab_oci {
@@ -25,6 +27,8 @@ struct nslab_oci {
 	/* Read apart, checked together at the end: the order of the keys is the file's. */
 	uint64_t caps[5];	/* bounding, effective, permitted, inheritable, ambient */
 	bool caps_given;
+	struct nslab_hooks hooks;
+	char annotations[NSLAB_ANNOTATIONS_MAX];	/* the object's compact text */
 };
 
 /*
@@ -58,6 +62,20 @@ void nslab_oci_free(struct nslab_oci *oci);
  * leaves a limit as it is.  0 or -EINVAL.
  */
 int nslab_oci_resources(json_object *res, struct nslab_limits *l, struct nslab_error *e);
+
+/*
+ * Fills @hooks from config.json's "hooks" object @v, which they keep a
+ * reference of; the errors name the JSON path as nslab_oci_parse's do.  On
+ * failure @hooks is left empty.
+ */
+int nslab_oci_hooks_parse(json_object *v, struct nslab_hooks *hooks, struct nslab_error *e);
+
+/*
+ * runtime-spec's state of a container (runtime.md "State"): ociVersion, id,
+ * status (@status as OCI names it: creating, created, running, paused,
+ * stopped), pid (0 when stopped), bundle, annotations.  NULL: no memory.
+ */
+json_object *nslab_oci_state(const struct nslab_state *st, enum nslab_status status);
 
 /*
  * The config.json `nslab spec` writes: nslab's defaults (all 8 namespaces,

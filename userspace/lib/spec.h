@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "ns.h"
 #include "filter.h"
+#include "hooks.h"
 #include "util.h"
 
 /* podman names its containers by their ids, 64 hex digits (hostnames stop at 64 too). */
@@ -19,6 +20,8 @@
 #define NSLAB_MAX_MAPS 8
 #define NSLAB_MAX_ENV 64
 #define NSLAB_MAX_GROUPS 32
+/* config.json's annotations as compact JSON text, kept in the state: at most this, with the NUL. */
+#define NSLAB_ANNOTATIONS_MAX 8192
 /* docker stop's grace, in seconds, between the first SIGINT/SIGTERM and the kill. */
 #define NSLAB_STOP_TIMEOUT 10
 /* Container root maps to this host range when nslab runs as root and no map is given. */
@@ -146,6 +149,9 @@ struct nslab_spec {
 	struct nslab_rlimit rlimits[RLIM_NLIMITS];
 	int n_rlimits;
 	char *const *argv;
+	/* OCI: config.json's annotations (JSON text) and hooks. */
+	const char *annotations;
+	const struct nslab_hooks *hooks;
 };
 
 /* Defaults: all namespaces, overlay on the built-in rootfs, loopback network. */

@@ -2,6 +2,7 @@
 #include "state.h"
 #include "rlimit.h"
 #include "caps.h"
+#include "cleanup.h"
 #include "json.h"
 #include "util.h"
 
@@ -144,6 +145,7 @@ static json_object *state_doc(const struct nslab_state *st)
 	json_object_object_add(doc, "bundle", json_object_new_string(st->bundle));
 	json_object_object_add(doc, "oci", json_object_new_boolean(st->oci));
 	json_object_object_add(doc, "cgroup_leaf", json_object_new_string(st->cgroup_leaf));
+	json_object_object_add(doc, "annotations", nslab_json_object_or_empty(st->annotations));
 	return doc;
 }
 
@@ -283,6 +285,24 @@ static int get_str(const struct state_doc *d, const char *key, bool required, ch
 	return 0;
 }
 
+/* The object at @key as compact JSON text into @buf; absent leaves @buf as it was. */
+static int get_object_text(const struct state_doc *d, const char *key, char *buf, size_t size)
+{
+	json_object *v;
+	int ret = field(d, key, json_type_object, false, &v);
+	size_t len;
+	const char *text;
+
+	if (ret || !v)
+		return ret;
+	text = json_object_to_json_string_ext(v, NSLAB_JSON_FORMAT);
+	len = strlen(text);
+	if (len >= size)
+		return bad_field(d, key, "longer than %zu bytes", size - 1);
+	memcpy(buf, text, len + 1);
+	return 0;
+}
+
 /* Calls @fn for each string of the array at @key; absent and not @required, for none. */
 static int each_str(const struct state_doc *d, const char *key, bool required,
 		    struct nslab_state *st, int (*fn)(const char *s, struct nslab_state *st))
@@ -340,7 +360,8 @@ static int read_fields(const struct state_doc *d, struct nslab_state *st)
 	    get_int(d, "finished", false, 0, LLONG_MAX, &v[7]) ||
 	    get_str(d, "bundle", false, st->bundle, sizeof(st->bundle)) ||
 	    get_bool(d, "oci", &st->oci) ||
-	    get_str(d, "cgroup_leaf", false, st->cgroup_leaf, sizeof(st->cgroup_leaf)))
+	    get_str(d, "cgroup_leaf", false, st->cgroup_leaf, sizeof(st->cgroup_leaf)) ||
+	    get_object_text(d, "annotations", st->annotations, sizeof(st->annotations)))
 		return -EINVAL;
 	st->pid = v[0];
 	st->pid_start = v[1];
@@ -356,16 +377,21 @@ static int read_fields(const struct state_doc *d, struct nslab_state *st)
 static int state_load(const char *name, struct nslab_state *st, struct nslab_error *e)
 {
 	struct state_doc d = { .name = name, .e = e };
-	char path[PATH_MAX], text[16384];
+	/* Every path field full, and the annotations, fit. */
+	const size_t size = 1 << 17;
+	_cleanup_free_ char *text = malloc(size);
+	char path[PATH_MAX];
 	const char *why;
 	int ret, line;
 	ssize_t n;
 
 	memset(st, 0, sizeof(*st));
+	if (!text)
+		return nslab_fail(e, ENOMEM, "state", NULL);
 	if (!nslab_name_valid(name))
 		return nslab_fail_as(e, NSLAB_ERR_NOT_FOUND, ENOENT, "state", "no container '%s'", name);
 	ret = nslab_state_path(path, sizeof(path), name, "state.json");
-	if (!ret && (n = nslab_read_file(path, text, sizeof(text))) < 0)
+	if (!ret && (n = nslab_read_file(path, text, size)) < 0)
 		ret = n;
 	if (ret)
 		return nslab_fail(e, ret, "state", "%s/state.json: %s", name, strerror(-ret));

@@ -41,6 +41,7 @@ struct nslab_state {
 	bool exited;
 	int exit_code;			/* as `nslab run` exits: the code, or 128+N for signal N */
 	long long finished;		/* unix time */
+	char annotations[NSLAB_ANNOTATIONS_MAX];	/* OCI: config.json's, a JSON object's text or "" */
 };
 
 /*
