@@ -5,6 +5,7 @@
  * without the field (the negative control), and a refused config leaves
  * nothing behind.  O20-O27: hooks, each at its point of the lifecycle with
  * the state on its stdin (run, and create/start/delete), and `nslab state`.
+ * O40-O41: rootfsPropagation, and a mount's atime and propagation options.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -199,8 +200,9 @@ Test(oci, O8_refused_config_leaves_nothing)
 {
 	static const char *const refused[] = {
 		"{\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/tmp\","
-		"\"options\":[\"rshared\"]}]}",
+		"\"options\":[\"rshared\",\"o8-unknown\"]}]}",
 		"{\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/nonexistent-o8\"}]}",
+		"{\"linux\":{\"rootfsPropagation\":\"o8\"}}",
 		"{\"process\":{\"capabilities\":{\"inheritable\":[\"CAP_KILL\"]}}}",
 		"{\"linux\":{\"uidMappings\":null}}",
 	};
@@ -972,4 +974,70 @@ Test(oci, O33_masked_and_read_only_paths_beyond_dockers)
 	/* Negative control: without them, the image's file and directory, no /etc mount. */
 	run_script(&r, "o33", "{}", script);
 	cr_assert(strncmp(r.out, "0\n", 2) != 0 && strstr(r.out, "\n0\n"), "%s", r.out);
+}
+
+/*
+ * Each mount on @paths (an awk condition on $5, the mount point), its atime
+ * ("strictatime" when mountinfo's options name none) and propagation ("-":
+ * private), as mountinfo's optional fields show it.
+ */
+#define MOUNTS_OF(paths) "awk '" paths " { a = \"strictatime\"; if ($6 ~ /noatime/) a = \"noatime\"; " \
+	"if ($6 ~ /relatime/) a = \"relatime\"; p = \"-\"; " \
+	"for (i = 7; $i != \"-\"; i++) p = $i ~ /^shared:/ ? \"shared\" : $i; print $5, a, p }' " \
+	"/proc/self/mountinfo"
+#define ROOT_MOUNT MOUNTS_OF("$5 == \"/\"")
+
+/*
+ * O40: linux.rootfsPropagation is the container's root's, set once pivoted;
+ * the old root was made private first, so a shared root peers with the
+ * container's own mounts only (the host's root stays as it was).
+ */
+Test(oci, O40_rootfs_propagation)
+{
+	static const char *const modes[][2] = {
+		{ "shared", "shared" }, { "rshared", "shared" }, { "unbindable", "unbindable" },
+		{ "private", "-" }, { "slave", "-" },
+	};
+	char patch[128], want[64], host_before[256] = "", host_after[256] = "";
+	struct run_result r;
+
+	require_root();
+	cr_assert_eq(host_sh(ROOT_MOUNT, host_before, sizeof(host_before)), 0);
+	for (size_t i = 0; i < N_ELEMENTS(modes); i++) {
+		snprintf(patch, sizeof(patch), "{\"linux\":{\"rootfsPropagation\":\"%s\"}}", modes[i][0]);
+		run_script(&r, "o40", patch, ROOT_MOUNT);
+		snprintf(want, sizeof(want), " %s\n", modes[i][1]);
+		cr_expect(strlen(r.out) > strlen(want) &&
+			  strcmp(r.out + strlen(r.out) - strlen(want), want) == 0, "%s: %s", modes[i][0], r.out);
+	}
+	cr_assert_eq(host_sh(ROOT_MOUNT, host_after, sizeof(host_after)), 0);
+	cr_assert_str_eq(host_after, host_before, "the host's root changed");
+	/* Negative control: without the field the root is private, as nslab makes every mount. */
+	run_script(&r, "o40", "{}", ROOT_MOUNT);
+	cr_assert(strlen(r.out) > 3 && strcmp(r.out + strlen(r.out) - 3, " -\n") == 0, "%s", r.out);
+}
+
+/*
+ * O41: a mount's atime option and propagation, as mountinfo shows them:
+ * strictatime shows no atime flag (the kernel's default would show
+ * relatime), shared a peer group, unbindable its flag.
+ */
+Test(oci, O41_mount_atime_and_propagation, .fini = copies_cleanup)
+{
+	static const char *const script = MOUNTS_OF("$5 == \"/o41a\" || $5 == \"/o41b\"") " | sort";
+	char rootfs[PATH_MAX];
+	struct run_result r;
+
+	require_root();
+	rootfs_with(rootfs, "o41a o41b");
+	run_script_on(&r, "o41", rootfs, "{\"mounts\":[{\"destination\":\"/o41a\",\"type\":\"tmpfs\","
+		      "\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"strictatime\",\"shared\"]},"
+		      "{\"destination\":\"/o41b\",\"source\":\"/etc\",\"options\":[\"rbind\",\"noatime\","
+		      "\"runbindable\"]}]}", script);
+	cr_assert_str_eq(r.out, "/o41a strictatime shared\n/o41b noatime unbindable\n");
+	/* Negative control: without the options, the kernel's relatime and nslab's private mounts. */
+	run_script_on(&r, "o41", rootfs, "{\"mounts\":[{\"destination\":\"/o41a\",\"type\":\"tmpfs\","
+		      "\"source\":\"tmpfs\",\"options\":[\"nosuid\"]},"
+		      "{\"destination\":\"/o41b\",\"source\":\"/etc\",\"options\":[\"rbind\"]}]}", script);
+	cr_assert_str_eq(r.out, "/o41a relatime -\n/o41b relatime -\n");
 }

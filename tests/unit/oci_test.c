@@ -325,6 +325,31 @@ Test(oci_parse, bind_and_tmpfs_mounts)
 	cr_assert_str_eq(p.spec.mounts[2].type, "tmpfs");
 	cr_assert_str_eq(p.spec.mounts[2].data, "mode=750,size=1048576");
 	cr_assert_eq(p.spec.mounts[2].attrs, MOUNT_ATTR_NODEV);
+	cr_assert_eq(p.spec.mounts[0].propagation, MS_PRIVATE | MS_REC);
+	/* Negative control: without the options, no atime and no propagation of their own. */
+	for (int i = 1; i < 3; i++)
+		cr_assert(!p.spec.mounts[i].atime && !p.spec.mounts[i].propagation);
+	cr_assert_eq(p.spec.root_propagation, 0);
+	done(&p);
+}
+
+/* Atime and propagation options, the last of each kind standing; rootfsPropagation's value. */
+Test(oci_parse, atime_and_propagation)
+{
+	struct parsed p;
+
+	parse_in(&p, "/tmp", "{\"linux\":{\"rootfsPropagation\":\"rslave\"},\"mounts\":["
+		     "{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/tmp\","
+		     "\"options\":[\"bind\",\"noatime\",\"strictatime\",\"nodiratime\",\"shared\"]},"
+		     "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+		     "\"options\":[\"relatime\",\"slave\",\"runbindable\"]}]}");
+	cr_assert_eq(p.ret, 0, "%s: %s", p.e.what, p.e.why);
+	cr_assert_eq(p.spec.root_propagation, MS_SLAVE | MS_REC);
+	cr_assert_eq(p.spec.mounts[0].attrs, MOUNT_ATTR_STRICTATIME | MOUNT_ATTR_NODIRATIME);
+	cr_assert(p.spec.mounts[0].atime && p.spec.mounts[0].no_recurse);
+	cr_assert_eq(p.spec.mounts[0].propagation, MS_SHARED);
+	cr_assert(p.spec.mounts[1].atime && p.spec.mounts[1].attrs == MOUNT_ATTR_RELATIME);
+	cr_assert_eq(p.spec.mounts[1].propagation, MS_UNBINDABLE | MS_REC);
 	done(&p);
 }
 
@@ -413,7 +438,8 @@ static const struct { const char *patch, *why; } refusals[] = {
 	{ "{\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"uts\"}],\"uidMappings\":null,\"gidMappings\":null,"
 	  "\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}",
 	  "linux.sysctl: net.ipv4.ip_forward: the container shares the host's net namespace" },
-	{ "{\"linux\":{\"rootfsPropagation\":\"shared\"}}", "linux.rootfsPropagation:" },
+	{ "{\"linux\":{\"rootfsPropagation\":\"rbogus\"}}",
+	  "linux.rootfsPropagation: \"rbogus\" is not [r]shared, [r]slave, [r]private or [r]unbindable" },
 	{ "{\"linux\":{\"devices\":[{\"path\":\"/tmp/x\",\"type\":\"c\",\"major\":1,\"minor\":3}]}}",
 	  "linux.devices[0]: path \"/tmp/x\" is not a path below /dev/" },
 	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"q\",\"major\":1,\"minor\":3}]}}",
@@ -440,8 +466,8 @@ static const struct { const char *patch, *why; } refusals[] = {
 	  "linux.timeOffsets.monotonic: nanosecs" },
 	{ "{\"linux\":{\"timeOffsets\":{\"realtime\":{\"secs\":1}}}}", "linux.timeOffsets: unknown clock" },
 	{ "{\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"},{\"destination\":\"/data\","
-	  "\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"rshared\"]}]}",
-	  "mounts[1]: propagation 'rshared' is not supported" },
+	  "\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"rshared\",\"rshare\"]}]}",
+	  "mounts[1]: option 'rshare' is not supported" },
 	{ "{\"mounts\":[{\"destination\":\"/data\",\"type\":\"none\",\"options\":[\"bind\"]}]}",
 	  "mounts[0]: \"source\" is missing" },
 	{ "{\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/nonexistent-o\"}]}",

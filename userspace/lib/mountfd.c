@@ -7,8 +7,10 @@
  * once, resolved inside the root, and the mount goes onto that open file.
  */
 #include "mountfd.h"
+#include "util.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -102,4 +104,26 @@ int nslab_mount_at(int mnt_fd, int dir_fd, const char *rel, int flags)
 	ret = nslab_mount_onto(mnt_fd, target);
 	close(target);
 	return ret;
+}
+
+unsigned long nslab_propagation(const char *name)
+{
+	static const struct { const char *name; unsigned long flag; } modes[] = {
+		{ "shared", MS_SHARED }, { "slave", MS_SLAVE },
+		{ "private", MS_PRIVATE }, { "unbindable", MS_UNBINDABLE },
+	};
+	bool rec = name[0] == 'r';
+
+	for (size_t i = 0; i < N_ELEMENTS(modes); i++)
+		if (strcmp(name + rec, modes[i].name) == 0)
+			return modes[i].flag | (rec ? MS_REC : 0);
+	return 0;
+}
+
+int nslab_set_propagation(int mnt_fd, unsigned long flags)
+{
+	struct mount_attr attr = { .propagation = flags & ~MS_REC };
+	unsigned at = AT_EMPTY_PATH | (flags & MS_REC ? AT_RECURSIVE : 0);
+
+	return mount_setattr(mnt_fd, "", at, &attr, sizeof(attr)) < 0 ? -errno : 0;
 }

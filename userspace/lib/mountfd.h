@@ -31,5 +31,13 @@ int nslab_mount_read_only(int mnt_fd, unsigned flags);
 int nslab_mount_onto(int mnt_fd, int target_fd);
 /* Attaches @mnt_fd (not closed) on @rel opened by nslab_open_in_root(@dir_fd, @rel, @flags). */
 int nslab_mount_at(int mnt_fd, int dir_fd, const char *rel, int flags);
+/*
+ * The MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE flag that mount(8)'s
+ * propagation option @name ("shared", "rslave", ...) stands for, with MS_REC
+ * for its "r" form; 0 if @name is none of them.
+ */
+unsigned long nslab_propagation(const char *name);
+/* Gives the attached mount @mnt_fd the propagation @flags of nslab_propagation (MS_REC: all below). */
+int nslab_set_propagation(int mnt_fd, unsigned long flags);
 
 #endif

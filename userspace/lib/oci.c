@@ -19,6 +19,7 @@
 #include "cleanup.h"
 #include "json.h"
 #include "mount.h"
+#include "mountfd.h"
 #include "process.h"
 #include "sysctl.h"
 #include "rlimit.h"
@@ -1114,6 +1115,21 @@ static int cgroups_path(struct octx *o, json_object *v, const char *path)
 	return 0;
 }
 
+/*
+ * Set on / once pivoted (as runc does; before, it would reach the host's
+ * mount): everything below was made private first, so "shared" or "slave"
+ * peers / with the container's own mounts only.
+ */
+static int root_propagation(struct octx *o, json_object *v, const char *path)
+{
+	const char *s = json_object_get_string(v);
+
+	o->spec->root_propagation = nslab_propagation(s);
+	if (!o->spec->root_propagation)
+		return bad(o, path, "\"%s\" is not [r]shared, [r]slave, [r]private or [r]unbindable", s);
+	return 0;
+}
+
 /* Docker's profile format is a superset of the OCI one: the one reader reads both. */
 static int seccomp(struct octx *o, json_object *v, const char *path)
 {
@@ -1279,7 +1295,7 @@ static int linux_section(struct octx *o, json_object *v, const char *path)
 		{ "readonlyPaths", json_type_array, masks, NULL },
 		{ "devices", json_type_array, device_nodes, NULL },
 		{ "sysctl", json_type_object, sysctls, NULL },
-		{ "rootfsPropagation", json_type_string, NOT_YET },
+		{ "rootfsPropagation", json_type_string, root_propagation, NULL },
 		{ "mountLabel", json_type_string, NULL, "SELinux is not supported" },
 		{ "intelRdt", json_type_object, NOT_YET }, { "personality", json_type_object, NOT_YET },
 		{ "netDevices", json_type_object, NOT_YET }, { "memoryPolicy", json_type_object, NOT_YET },

@@ -191,5 +191,9 @@ int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int o
 	if (!ret && spec->read_only &&
 	    (ret = nslab_fault("read-only") ? -EIO : nslab_mount_read_only(root_fd, 0)))
 		nslab_fail(e, ret, "read-only", NULL);
+	if (!ret && spec->root_propagation &&
+	    (ret = nslab_fault("root-propagation") ? -EIO :
+		   nslab_set_propagation(root_fd, spec->root_propagation)))
+		nslab_fail(e, ret, "root-propagation", NULL);
 	return ret;
 }

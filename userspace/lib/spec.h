@@ -64,7 +64,9 @@ struct nslab_mount {
 	char type[16];			/* "bind", or the filesystem type of a new mount ("tmpfs") */
 	char source[PATH_MAX];		/* bind: an absolute host path; else the filesystem's name */
 	char destination[PATH_MAX];	/* absolute, inside the container */
-	unsigned attrs;			/* MOUNT_ATTR_RDONLY, _NOSUID, _NODEV, _NOEXEC */
+	unsigned attrs;			/* MOUNT_ATTR_RDONLY, _NOSUID, _NODEV, _NOEXEC, atime's */
+	bool atime;			/* attrs' MOUNT_ATTR__ATIME part was given (relatime is 0) */
+	unsigned long propagation;	/* OCI's MS_SHARED, _SLAVE, _PRIVATE, _UNBINDABLE (| MS_REC), or 0 */
 	char data[128];			/* a new filesystem's mount(2) data: "size=N,mode=1777" */
 	const char *origin;		/* the option or field it came from, for errors */
 	bool no_recurse;		/* a bind of the source's mount alone (OCI "bind") */
@@ -85,6 +87,7 @@ struct nslab_spec {
 	const char *rootfs;
 	bool overlay;
 	bool read_only;
+	unsigned long root_propagation;	/* OCI rootfsPropagation: MS_* (| MS_REC) for / at the end, or 0 */
 	bool init;
 	bool detach;
 	bool remove;			/* --rm: nothing kept at exit */

@@ -271,6 +271,23 @@ int nslab_parse_mount(const char *arg, struct nslab_mount *list, int *n, struct 
 	return ret ? ret : mount_finish(m, &a, e);
 }
 
+/* config.json's atime options; MOUNT_ATTR_RELATIME is 0, hence m->atime. */
+static bool atime_option(struct nslab_mount *m, const char *opt)
+{
+	static const struct { const char *name; unsigned attr; } atimes[] = {
+		{ "strictatime", MOUNT_ATTR_STRICTATIME }, { "noatime", MOUNT_ATTR_NOATIME },
+		{ "relatime", MOUNT_ATTR_RELATIME },
+	};
+
+	for (size_t i = 0; i < N_ELEMENTS(atimes); i++)
+		if (strcmp(opt, atimes[i].name) == 0) {
+			m->attrs = (m->attrs & ~MOUNT_ATTR__ATIME) | atimes[i].attr;
+			m->atime = true;
+			return true;
+		}
+	return false;
+}
+
 /* One of config.json's mount options; @size and @mode as tmpfs_option's. */
 static int oci_option(struct nslab_mount *m, bool tmpfs, const char *opt, long long *size,
 		      long *mode, struct nslab_error *e)
@@ -280,9 +297,8 @@ static int oci_option(struct nslab_mount *m, bool tmpfs, const char *opt, long l
 		{ "nosuid", MOUNT_ATTR_NOSUID, 0 }, { "suid", 0, MOUNT_ATTR_NOSUID },
 		{ "nodev", MOUNT_ATTR_NODEV, 0 }, { "dev", 0, MOUNT_ATTR_NODEV },
 		{ "noexec", MOUNT_ATTR_NOEXEC, 0 }, { "exec", 0, MOUNT_ATTR_NOEXEC },
+		{ "nodiratime", MOUNT_ATTR_NODIRATIME, 0 }, { "diratime", 0, MOUNT_ATTR_NODIRATIME },
 	};
-	/* nslab's clones are private: what slave would let in from the host stays out. */
-	static const char *const propagation[] = { "private", "rprivate", "slave", "rslave", "bind" };
 	char key[64], *value;
 
 	for (size_t i = 0; i < N_ELEMENTS(flags); i++)
@@ -290,16 +306,23 @@ static int oci_option(struct nslab_mount *m, bool tmpfs, const char *opt, long l
 			m->attrs = (m->attrs | flags[i].set) & ~flags[i].clear;
 			return 0;
 		}
-	for (size_t i = 0; !tmpfs && i < N_ELEMENTS(propagation); i++)
-		if (strcmp(opt, propagation[i]) == 0)
-			return 0;
+	if (atime_option(m, opt))
+		return 0;
+	/*
+	 * Applied in the container's mount namespace once the mount is there: its
+	 * source was made private first, so a peer or master is only ever another
+	 * mount of this container, never the host's.
+	 */
+	if (nslab_propagation(opt)) {
+		m->propagation = nslab_propagation(opt);
+		return 0;
+	}
+	if (!tmpfs && strcmp(opt, "bind") == 0)
+		return 0;
 	if (!tmpfs && strcmp(opt, "rbind") == 0) {
 		m->no_recurse = false;
 		return 0;
 	}
-	if (strcmp(opt, "shared") == 0 || strcmp(opt, "rshared") == 0)
-		return nslab_bad_input(e, m->origin, "propagation '%s' is not supported: nslab's mounts "
-				       "are private", opt);
 	snprintf(key, sizeof(key), "%s", opt);
 	value = strchr(key, '=');
 	if (tmpfs && value && (strncmp(opt, "size=", 5) == 0 || strncmp(opt, "mode=", 5) == 0)) {
@@ -307,9 +330,12 @@ static int oci_option(struct nslab_mount *m, bool tmpfs, const char *opt, long l
 		return tmpfs_option(m, key, value, size, mode, e);
 	}
 	return nslab_bad_input(e, m->origin, "option '%s' is not supported (%s)", opt, tmpfs ?
-			       "size=, mode=, ro, rw, nosuid, nodev, noexec and their opposites" :
-			       "ro, rw, nosuid, nodev, noexec, their opposites, bind, rbind, "
-			       "private, rprivate, slave, rslave");
+			       "size=, mode=, ro, rw, nosuid, nodev, noexec, nodiratime and their "
+			       "opposites, strictatime, noatime, relatime, [r]shared, [r]slave, "
+			       "[r]private, [r]unbindable" :
+			       "ro, rw, nosuid, nodev, noexec, nodiratime, their opposites, strictatime, "
+			       "noatime, relatime, bind, rbind, [r]shared, [r]slave, [r]private, "
+			       "[r]unbindable");
 }
 
 int nslab_parse_oci_mount(const char *type, const char *source, const char *dest,
@@ -362,11 +388,12 @@ int nslab_user_mounts_check(const struct nslab_spec *spec, struct nslab_error *e
 /* A bind's tree: recursive as Docker's (unless OCI's "bind"), read-only and so on all through. */
 static int bind_tree(const struct nslab_mount *m, bool host)
 {
-	struct mount_attr attr = { .attr_set = m->attrs };
+	/* An atime is set only with all of the old one cleared. */
+	struct mount_attr attr = { .attr_set = m->attrs, .attr_clr = m->atime ? MOUNT_ATTR__ATIME : 0 };
 	_cleanup_close_ int mnt = host ? nslab_private_tree(m->source, !m->no_recurse) :
 				  nslab_clone_tree(AT_FDCWD, m->source, m->no_recurse ? 0 : AT_RECURSIVE);
 
-	if (mnt >= 0 && m->attrs &&
+	if (mnt >= 0 && (m->attrs || m->atime) &&
 	    mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return -errno;
 	return steal_fd(&mnt);
@@ -458,13 +485,17 @@ static int attach(const struct nslab_mount *m, int host_fd, int root_fd)
 {
 	_cleanup_close_ int mnt = open_mount(m, host_fd), target = -1;
 	struct stat st;
+	int ret;
 
 	if (mnt < 0)
 		return mnt;
 	if (fstat(mnt, &st) < 0)
 		return -errno;
 	target = open_dest(root_fd, m->destination, !S_ISDIR(st.st_mode));
-	return target < 0 ? target : nslab_mount_onto(mnt, target);
+	if (target < 0)
+		return target;
+	ret = nslab_mount_onto(mnt, target);
+	return ret || !m->propagation ? ret : nslab_set_propagation(mnt, m->propagation);
 }
 
 static int mount_failed(struct nslab_error *e, const char *step, const char *path, int ret)
