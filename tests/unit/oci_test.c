@@ -300,11 +300,13 @@ Test(oci_parse, cwd_rlimits_and_exact_env)
 
 	accepted(&p, "{\"process\":{\"cwd\":\"/srv/w\",\"env\":[\"ONLY=1\"],\"rlimits\":["
 		     "{\"type\":\"RLIMIT_NOFILE\",\"soft\":100,\"hard\":200},"
-		     "{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":18446744073709551615}]}}");
+		     "{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":18446744073709551615},"
+		     "{\"type\":\"RLIMIT_AS\",\"soft\":1073741824,\"hard\":2147483648}]}}");
 	cr_assert_str_eq(p.spec.workdir, "/srv/w");
 	cr_assert(p.spec.env_exact);
 	cr_assert(p.spec.n_env == 1 && !strcmp(p.spec.env[0], "ONLY=1") && !p.spec.env[1]);
-	cr_assert_eq(p.spec.n_rlimits, 2);
+	cr_assert_eq(p.spec.n_rlimits, 3);
+	cr_assert(p.spec.rlimits[2].resource == RLIMIT_AS && p.spec.rlimits[2].hard == 2147483648);
 	cr_assert(p.spec.rlimits[0].resource == RLIMIT_NOFILE && p.spec.rlimits[0].soft == 100 &&
 		  p.spec.rlimits[0].hard == 200);
 	cr_assert(p.spec.rlimits[1].resource == RLIMIT_CORE && p.spec.rlimits[1].soft == 0 &&
@@ -344,14 +346,18 @@ Test(oci_parse, bind_and_tmpfs_mounts)
 	done(&p);
 }
 
-/* Atime and propagation options, the last of each kind standing; rootfsPropagation's value. */
+/*
+ * Atime and propagation options, the last of each kind standing (a bind's
+ * data, which mount(2) ignores, accepted); rootfsPropagation's value.
+ */
 Test(oci_parse, atime_and_propagation)
 {
 	struct parsed p;
 
 	parse_in(&p, "/tmp", "{\"linux\":{\"rootfsPropagation\":\"rslave\"},\"mounts\":["
 		     "{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/tmp\","
-		     "\"options\":[\"bind\",\"noatime\",\"strictatime\",\"nodiratime\",\"shared\"]},"
+		     "\"options\":[\"bind\",\"noatime\",\"strictatime\",\"nodiratime\",\"shared\","
+		     "\"mode=755\",\"size=1k\"]},"
 		     "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
 		     "\"options\":[\"relatime\",\"slave\",\"runbindable\"]}]}");
 	cr_assert_eq(p.ret, 0, "%s: %s", p.e.what, p.e.why);
@@ -489,7 +495,7 @@ static const struct { const char *patch, *why; } refusals[] = {
 	{ "{\"mounts\":[{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"/tmp\"},"
 	  "{\"destination\":\"/d\",\"type\":\"tmpfs\"}]}", "mounts[1]: duplicate mount point /d" },
 	{ "{\"mounts\":[{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"/tmp\","
-	  "\"options\":[\"size=1m\"]}]}", "mounts[0]: option 'size=1m' is not supported" },
+	  "\"options\":[\"size=1m\",\"=1m\"]}]}", "mounts[0]: option '=1m' is not supported" },
 	{ "{\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"size=x\"]}]}",
 	  "mounts[0]: 'x' is not a size" },
 	{ "{\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"mode=9\"]}]}",

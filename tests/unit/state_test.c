@@ -76,7 +76,9 @@ Test(state, write_read_round_trip)
 	snprintf(in.workdir, sizeof(in.workdir), "/w d");
 	in.rlimits[0] = (struct nslab_rlimit){ RLIMIT_NOFILE, 1024, 2048 };
 	in.rlimits[1] = (struct nslab_rlimit){ RLIMIT_CORE, 0, RLIM_INFINITY };
-	in.n_rlimits = 2;
+	/* config.json's RLIMIT_AS, which --ulimit does not name, is kept too. */
+	in.rlimits[2] = (struct nslab_rlimit){ RLIMIT_AS, 1 << 30, RLIM_INFINITY };
+	in.n_rlimits = 3;
 	snprintf(in.bundle, sizeof(in.bundle), "/srv/b \"1\"");
 	snprintf(in.annotations, sizeof(in.annotations), "{\"org.x/y\":\"a \\\"b\\\"\"}");
 	in.oci = true;
@@ -91,8 +93,8 @@ Test(state, write_read_round_trip)
 	cr_assert_str_eq(out.workdir, in.workdir);
 	cr_assert_str_eq(out.bundle, in.bundle);
 	cr_assert_str_eq(out.annotations, in.annotations);
-	cr_assert_eq(out.n_rlimits, 2);
-	cr_assert_eq(memcmp(out.rlimits, in.rlimits, 2 * sizeof(in.rlimits[0])), 0, "rlimits");
+	cr_assert_eq(out.n_rlimits, 3);
+	cr_assert_eq(memcmp(out.rlimits, in.rlimits, 3 * sizeof(in.rlimits[0])), 0, "rlimits");
 	cr_assert_str_eq(out.name, in.name);
 	cr_assert_eq(out.pid, in.pid);
 	cr_assert_eq(out.pid_start, in.pid_start);

@@ -352,7 +352,7 @@ static int rlimit_entry(struct octx *o, json_object *r, const char *at)
 	snprintf(path, sizeof(path), "%s.type", at);
 	l->resource = nslab_rlimit_from_oci(json_object_get_string(type));
 	if (l->resource < 0)
-		return bad(o, path, "\"%s\" is not one of RLIMIT_CORE CPU DATA FSIZE LOCKS MEMLOCK "
+		return bad(o, path, "\"%s\" is not one of RLIMIT_AS CORE CPU DATA FSIZE LOCKS MEMLOCK "
 			   "MSGQUEUE NICE NOFILE NPROC RSS RTPRIO RTTIME SIGPENDING STACK",
 			   json_object_get_string(type));
 	for (int i = 0; i < s->n_rlimits; i++)

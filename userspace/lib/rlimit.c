@@ -8,12 +8,17 @@
 #include <string.h>
 #include <sys/resource.h>
 
-/* Docker's names (moby's go-units ulimit.go), in its order. */
+/*
+ * Docker's names (moby's go-units ulimit.go), in its order, after "as":
+ * go-units leaves RLIMIT_AS out, so --ulimit refuses it, but config.json
+ * may name it (runc sets it) and the state keeps it.
+ */
+#define FIRST_DOCKER_NAME 1
 static const struct {
 	const char *name;
 	int resource;
 } names[] = {
-	{ "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
+	{ "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
 	{ "fsize", RLIMIT_FSIZE }, { "locks", RLIMIT_LOCKS }, { "memlock", RLIMIT_MEMLOCK },
 	{ "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE },
 	{ "nproc", RLIMIT_NPROC }, { "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO },
@@ -55,7 +60,9 @@ static int parse_value(const char *s, rlim_t *out)
 	return 0;
 }
 
-int nslab_parse_ulimit(const char *arg, struct nslab_rlimit *list, int *n, struct nslab_error *e)
+/* NAME=SOFT[:HARD] with NAME from names[@first] on. */
+static int parse_rlimit(const char *arg, size_t first, struct nslab_rlimit *list, int *n,
+			struct nslab_error *e)
 {
 	const char *eq = strchr(arg, '=');
 	char soft[32], *hard;
@@ -63,7 +70,7 @@ int nslab_parse_ulimit(const char *arg, struct nslab_rlimit *list, int *n, struc
 	bool fits;
 	int i;
 
-	for (size_t k = 0; eq && k < N_ELEMENTS(names); k++)
+	for (size_t k = first; eq && k < N_ELEMENTS(names); k++)
 		if (strlen(names[k].name) == (size_t)(eq - arg) && strncmp(arg, names[k].name, eq - arg) == 0)
 			r.resource = names[k].resource;
 	if (!eq || r.resource < 0)
@@ -84,6 +91,16 @@ int nslab_parse_ulimit(const char *arg, struct nslab_rlimit *list, int *n, struc
 		(*n)++;
 	list[i] = r;
 	return 0;
+}
+
+int nslab_parse_ulimit(const char *arg, struct nslab_rlimit *list, int *n, struct nslab_error *e)
+{
+	return parse_rlimit(arg, FIRST_DOCKER_NAME, list, n, e);
+}
+
+int nslab_parse_kept_rlimit(const char *arg, struct nslab_rlimit *list, int *n)
+{
+	return parse_rlimit(arg, 0, list, n, NULL);
 }
 
 void nslab_rlimit_format(const struct nslab_rlimit *r, char *buf, size_t size)

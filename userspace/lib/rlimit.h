@@ -17,11 +17,15 @@ int nslab_parse_ulimit(const char *arg, struct nslab_rlimit *list, int *n, struc
 
 /*
  * config.json's process.rlimits[].type: RLIMIT_ and one of those names in
- * capitals (not RLIMIT_AS, which Docker does not name).  The resource, or -1.
+ * capitals, or RLIMIT_AS (which Docker does not name; runc sets it).  The
+ * resource, or -1.
  */
 int nslab_rlimit_from_oci(const char *name);
 
-/* @r as nslab_parse_ulimit reads it back: "nofile=1024:2048", -1 for unlimited. */
+/* As nslab_parse_ulimit, without @e, for the state's: "as" (RLIMIT_AS) too. */
+int nslab_parse_kept_rlimit(const char *arg, struct nslab_rlimit *list, int *n);
+
+/* @r as nslab_parse_kept_rlimit reads it back: "nofile=1024:2048", -1 for unlimited. */
 void nslab_rlimit_format(const struct nslab_rlimit *r, char *buf, size_t size);
 
 /*

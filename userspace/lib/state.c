@@ -101,7 +101,7 @@ static json_object *ns_array(const struct nslab_state *st, bool files)
 	return list;
 }
 
-/* --ulimit's values, each as nslab_parse_ulimit takes it. */
+/* --ulimit's values, each as nslab_parse_kept_rlimit takes it. */
 static json_object *rlimit_array(const struct nslab_state *st)
 {
 	json_object *list = json_object_new_array();
@@ -200,7 +200,7 @@ static int add_persisted(const char *s, struct nslab_state *st)
 
 static int add_rlimit(const char *s, struct nslab_state *st)
 {
-	return nslab_parse_ulimit(s, st->rlimits, &st->n_rlimits, NULL);
+	return nslab_parse_kept_rlimit(s, st->rlimits, &st->n_rlimits);
 }
 
 /* A parsed state.json, and where its errors go. */

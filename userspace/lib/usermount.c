@@ -325,6 +325,9 @@ static int oci_option(struct nslab_mount *m, bool tmpfs, const char *opt, long l
 	}
 	snprintf(key, sizeof(key), "%s", opt);
 	value = strchr(key, '=');
+	/* A filesystem's data, which mount(2) ignores for a bind (runc passes it; the kernel drops it). */
+	if (!tmpfs && value && value != key)
+		return 0;
 	if (tmpfs && value && (strncmp(opt, "size=", 5) == 0 || strncmp(opt, "mode=", 5) == 0)) {
 		*value++ = '\0';
 		return tmpfs_option(m, key, value, size, mode, e);
@@ -335,7 +338,7 @@ static int oci_option(struct nslab_mount *m, bool tmpfs, const char *opt, long l
 			       "[r]private, [r]unbindable" :
 			       "ro, rw, nosuid, nodev, noexec, nodiratime, their opposites, strictatime, "
 			       "noatime, relatime, bind, rbind, [r]shared, [r]slave, [r]private, "
-			       "[r]unbindable");
+			       "[r]unbindable; KEY=VALUE data is ignored, as mount(2) does");
 }
 
 int nslab_parse_oci_mount(const char *type, const char *source, const char *dest,
