@@ -6,6 +6,7 @@
  * nothing behind.  O20-O27: hooks, each at its point of the lifecycle with
  * the state on its stdin (run, and create/start/delete), and `nslab state`.
  * O40-O41: rootfsPropagation, and a mount's atime and propagation options.
+ * O42: cgroupsPath at the hierarchy's root, and below a parent of two levels.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -1065,4 +1066,58 @@ Test(oci, O41_mount_atime_and_propagation, .fini = copies_cleanup)
 		      "\"source\":\"tmpfs\",\"options\":[\"nosuid\"]},"
 		      "{\"destination\":\"/o41b\",\"source\":\"/etc\",\"options\":[\"rbind\"]}]}", script);
 	cr_assert_str_eq(r.out, "/o41a relatime -\n/o41b relatime -\n");
+}
+
+/* The path of @rel's memory limit file, in the memory hierarchy. */
+static void memory_limit_of(const char *rel, char path[2 * PATH_MAX])
+{
+	const char *root = cg_host.v2 ? cg_host.v2_mount : hierarchy(CG_MEMORY);
+
+	cr_assert_not_null(root, "no memory hierarchy");
+	snprintf(path, 2 * PATH_MAX, "%s/%s/%s", root, rel, cg_host.v2 ? "memory.max" : "memory.limit_in_bytes");
+}
+
+/* `nslab run -d` of a bundle with cgroupsPath @cg_path and a 32 MiB limit; the limit read at @rel. */
+static void assert_limit_at(const char *cg_path, const char *rel)
+{
+	char dir[PATH_MAX], patch[256], path[2 * PATH_MAX];
+	struct run_result r;
+	char *limit;
+
+	snprintf(patch, sizeof(patch), "{\"linux\":{\"cgroupsPath\":\"%s\","
+		 "\"resources\":{\"memory\":{\"limit\":33554432}}}}", cg_path);
+	bundle_make_script(dir, NULL, patch, "sleep 60");
+	NSLAB(&r, "run", "-d", "--bundle", dir, "o42");
+	cr_assert_eq(r.code, 0, "%s: %s", cg_path, r.err);
+	memory_limit_of(rel, path);
+	limit = slurp(path);
+	cr_expect(limit && atoll(limit) == 33554432, "%s: %s", path, limit ? limit : "missing");
+	free(limit);
+}
+
+/*
+ * O42: an absolute cgroupsPath is relative to the hierarchy's root (the
+ * spec's MUST: "/o42" is no child of nslab's parent), and a parent of
+ * several levels is made, and removed again by rm.
+ */
+Test(oci, O42_cgroups_path_absolute_and_nested)
+{
+	char path[2 * PATH_MAX];
+	struct run_result r;
+
+	require_root();
+	host_layout();
+	assert_limit_at("/o42", "o42");
+	/* Negative control: a relative name is below nslab's own parent, not at the root. */
+	memory_limit_of("nslab/o42", path);
+	cr_expect_neq(access(path, F_OK), 0, "%s exists", path);
+	NSLAB(&r, "rm", "-f", "o42");
+	memory_limit_of("o42", path);
+	cr_assert_neq(access(path, F_OK), 0, "rm left %s", path);
+	assert_limit_at("o42a/o42b/o42", "o42a/o42b/o42");
+	NSLAB(&r, "rm", "-f", "o42");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	memory_limit_of("o42a", path);
+	*strrchr(path, '/') = '\0';
+	cr_assert_neq(access(path, F_OK), 0, "rm left %s", path);
 }

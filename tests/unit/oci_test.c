@@ -216,6 +216,10 @@ Test(oci_parse, resources)
 	accepted(&p, "{\"linux\":{\"cgroupsPath\":\"cgrouptest\"}}");
 	cr_assert(!p.spec.cgroup_parent && !strcmp(p.spec.cgroup_leaf, "cgrouptest"));
 	done(&p);
+	/* Absolute: below the hierarchy's root, no parent at all. */
+	accepted(&p, "{\"linux\":{\"cgroupsPath\":\"/cgrouptest\"}}");
+	cr_assert(!strcmp(p.spec.cgroup_parent, "/") && !strcmp(p.spec.cgroup_leaf, "cgrouptest"));
+	done(&p);
 	accepted(&p, "{\"linux\":{\"resources\":{\"memory\":{\"reservation\":33554432},"
 		     "\"cpu\":{\"mems\":\"0\"}}}}");
 	cr_assert_eq(p.spec.limits.memory_reservation, 32LL << 20);

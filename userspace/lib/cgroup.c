@@ -258,7 +258,7 @@ int nslab_cg_init(struct nslab_cgroup *cg, const char *parent, const char *name)
 	cg->dir_fd = -1;
 	if (!parent)
 		parent = "nslab";
-	if (!*parent || parent[0] == '/' || strstr(parent, ".."))
+	if (!*parent || (parent[0] == '/' && parent[1]) || strstr(parent, ".."))
 		return -EINVAL;
 	ret = probe_layout(&cg->layout);
 	if (ret)
@@ -463,4 +463,37 @@ int nslab_cg_rmdir(const char *path)
 			usleep(10000);	/* v1 has no cgroup.events to wait on */
 	}
 	return -EBUSY;
+}
+
+int nslab_cg_parent_level(const struct nslab_cgroup *cg, int depth, char rel[PATH_MAX])
+{
+	const char *end = cg->parent;
+
+	if (strcmp(cg->parent, "/") == 0 || depth < 1)
+		return 0;
+	for (int d = 0; d < depth; d++) {
+		if (d && *end)
+			end++;	/* the '/' between two levels */
+		if (!*end)
+			return 0;
+		end += strcspn(end, "/");
+	}
+	snprintf(rel, PATH_MAX, "%.*s", (int)(end - cg->parent), cg->parent);
+	return 1;
+}
+
+int nslab_cg_remove_parents(const struct nslab_cgroup *cg, const char *root)
+{
+	char rel[PATH_MAX], dir[PATH_MAX];
+	int depth = 0;
+
+	while (nslab_cg_parent_level(cg, depth + 1, rel))
+		depth++;
+	/* Still in use by other containers: theirs to remove, and so are the levels above. */
+	for (; depth > 0 && nslab_cg_parent_level(cg, depth, rel); depth--) {
+		snprintf(dir, sizeof(dir), "%s/%s", root, rel);
+		if (rmdir(dir) < 0 && errno != ENOENT)
+			return errno == EBUSY || errno == ENOTEMPTY ? 0 : -errno;
+	}
+	return 0;
 }

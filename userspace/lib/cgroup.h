@@ -61,7 +61,7 @@ struct nslab_cg_stats {
 struct nslab_cgroup {
 	struct nslab_cg_layout layout;
 	char rel[PATH_MAX];	/* below each hierarchy's root: <parent>/<name> */
-	char parent[PATH_MAX];	/* <parent>, removed again when it empties */
+	char parent[PATH_MAX];	/* <parent> ("/": the root), each level removed again when it empties */
 	int dir_fd;		/* v2: the cgroup directory, for CLONE_INTO_CGROUP; else -1 */
 	bool made;
 };
@@ -78,7 +78,10 @@ int nslab_parse_limit(struct nslab_limits *l, const char *opt, const char *arg, 
 /* Cross-checks the limits given together (memory's floor, swap >= memory); each alone is checked as parsed. */
 int nslab_limits_check(const struct nslab_limits *l, struct nslab_error *e);
 
-/* Names the container's cgroup: <parent>/<name> (parent default "nslab"). */
+/*
+ * Names the container's cgroup: <parent>/<name> (parent default "nslab";
+ * "a/b" is two levels; "/" is the hierarchy's root, none).
+ */
 int nslab_cg_init(struct nslab_cgroup *cg, const char *parent, const char *name);
 /*
  * Creates the cgroup and writes every limit before anything enters it.  A
@@ -158,5 +161,12 @@ long long nslab_cg_read_key(const char *dir, const char *file, const char *key);
 int nslab_cg_wait_event(const char *dir, const char *file, int ms);
 /* rmdir with a bounded wait for the last tasks to leave. */
 int nslab_cg_rmdir(const char *path);
+/*
+ * The first @depth levels of @cg->parent into @rel ("a", then "a/b"); 0 once
+ * @depth is past its last (none for the root "/"), else 1.
+ */
+int nslab_cg_parent_level(const struct nslab_cgroup *cg, int depth, char rel[PATH_MAX]);
+/* rmdir of each level of @cg->parent below @root, the deepest first, while each empties. */
+int nslab_cg_remove_parents(const struct nslab_cgroup *cg, const char *root);
 
 #endif

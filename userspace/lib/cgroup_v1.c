@@ -54,30 +54,54 @@ static int inherit_cpuset(const char *from, const char *to)
 	return 0;
 }
 
+/* Each level of the parent, then the container's cgroup, in hierarchy @c; -errno, the failing one in @dir. */
+static int make_levels(const struct nslab_cgroup *cg, enum nslab_cg_ctrl c, char dir[PATH_MAX])
+{
+	char rel[PATH_MAX];
+
+	for (int depth = 1; nslab_cg_parent_level(cg, depth, rel); depth++) {
+		path_of(cg, c, rel, dir);
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+	}
+	path_of(cg, c, cg->rel, dir);
+	return mkdir(dir, 0755) < 0 ? -errno : 0;
+}
+
+/* A new cpuset has no cpus nor mems until given its parent's: each level's, top down. */
+static int inherit_cpusets(const struct nslab_cgroup *cg, char dir[PATH_MAX])
+{
+	char above[PATH_MAX], rel[PATH_MAX];
+	int ret = 0;
+
+	snprintf(above, sizeof(above), "%s", cg->layout.v1_mount[NSLAB_CG_CPUSET]);
+	for (int depth = 1; !ret; depth++) {
+		bool last = !nslab_cg_parent_level(cg, depth, rel);
+
+		path_of(cg, NSLAB_CG_CPUSET, last ? cg->rel : rel, dir);
+		ret = inherit_cpuset(above, dir);
+		if (last)
+			break;
+		snprintf(above, sizeof(above), "%s", dir);
+	}
+	return ret;
+}
+
 static int make_dirs(struct nslab_cgroup *cg, struct nslab_error *e)
 {
 	for (int c = 0; c < NSLAB_CG_NCTRL; c++) {
-		char parent[PATH_MAX], dir[PATH_MAX];
-		int ret = 0;
+		char dir[PATH_MAX];
+		int ret;
 
 		if (!first_of_mount(cg, c))
 			continue;
-		path_of(cg, c, cg->parent, parent);
-		path_of(cg, c, cg->rel, dir);
-		for (int tries = 0;; tries++) {
-			if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-				return nslab_fail(e, errno, "cgroup", "%s: %s", parent, strerror(errno));
-			if (mkdir(dir, 0755) == 0)
-				break;
-			if (errno != ENOENT || tries == 3)
-				return nslab_fail(e, errno, "cgroup", "%s: %s", dir, strerror(errno));
-		}
-		cg->made = true;
-		if (c == NSLAB_CG_CPUSET) {
-			ret = inherit_cpuset(cg->layout.v1_mount[c], parent);
-			if (!ret)
-				ret = inherit_cpuset(parent, dir);
-		}
+		/* Another container's teardown may remove a shared level between our mkdirs. */
+		for (int tries = 0; (ret = make_levels(cg, c, dir)) == -ENOENT && tries < 3; tries++)
+			;
+		if (!ret)
+			cg->made = true;
+		if (!ret && c == NSLAB_CG_CPUSET)
+			ret = inherit_cpusets(cg, dir);
 		if (ret)
 			return nslab_fail(e, ret, "cgroup", "%s: %s", dir, strerror(-ret));
 	}
@@ -231,9 +255,9 @@ static int v1_destroy(struct nslab_cgroup *cg)
 		r = nslab_cg_rmdir(dir);
 		if (r && !ret)
 			ret = r;
-		path_of(cg, c, cg->parent, dir);
-		if (rmdir(dir) < 0 && errno != EBUSY && errno != ENOTEMPTY && errno != ENOENT && !ret)
-			ret = -errno;
+		r = nslab_cg_remove_parents(cg, cg->layout.v1_mount[c]);
+		if (r && !ret)
+			ret = r;
 	}
 	return ret;
 }

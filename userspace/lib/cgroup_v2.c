@@ -116,24 +116,35 @@ static int write_limits(const char *dir, const struct nslab_limits *l, struct ns
 	return ret;
 }
 
+/*
+ * Each level of the parent, each with the controllers enabled for the level
+ * below, then the container's cgroup; -errno, the failing one in @dir.
+ */
+static int make_levels(const struct nslab_cgroup *cg, char dir[PATH_MAX])
+{
+	char rel[PATH_MAX];
+
+	enable_controllers(cg->layout.v2_mount);
+	for (int depth = 1; nslab_cg_parent_level(cg, depth, rel); depth++) {
+		path_of(cg, rel, dir);
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		enable_controllers(dir);
+	}
+	path_of(cg, cg->rel, dir);
+	return mkdir(dir, 0755) < 0 ? -errno : 0;
+}
+
 static int v2_create(struct nslab_cgroup *cg, const struct nslab_limits *l, struct nslab_error *e)
 {
-	char parent[PATH_MAX], dir[PATH_MAX];
+	char dir[PATH_MAX];
 	int ret;
 
-	path_of(cg, cg->parent, parent);
-	path_of(cg, cg->rel, dir);
-	/* Another container's teardown may remove the shared parent between our mkdirs. */
-	for (int tries = 0;; tries++) {
-		enable_controllers(cg->layout.v2_mount);
-		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-			return nslab_fail(e, errno, "cgroup", "%s: %s", parent, strerror(errno));
-		enable_controllers(parent);
-		if (mkdir(dir, 0755) == 0)
-			break;
-		if (errno != ENOENT || tries == 3)
-			return nslab_fail(e, errno, "cgroup", "%s: %s", dir, strerror(errno));
-	}
+	/* Another container's teardown may remove a shared level between our mkdirs. */
+	for (int tries = 0; (ret = make_levels(cg, dir)) == -ENOENT && tries < 3; tries++)
+		;
+	if (ret)
+		return nslab_fail(e, ret, "cgroup", "%s: %s", dir, strerror(-ret));
 	cg->made = true;
 	ret = write_limits(dir, l, e);
 	if (ret)
@@ -163,15 +174,12 @@ static int v2_enter(const struct nslab_cgroup *cg, pid_t pid)
 static int v2_destroy(struct nslab_cgroup *cg)
 {
 	char dir[PATH_MAX];
-	int ret;
+	int ret, r;
 
 	path_of(cg, cg->rel, dir);
 	ret = nslab_cg_rmdir(dir);
-	path_of(cg, cg->parent, dir);
-	/* Still in use by other containers: theirs to remove. */
-	if (rmdir(dir) < 0 && errno != EBUSY && errno != ENOTEMPTY && errno != ENOENT && !ret)
-		ret = -errno;
-	return ret;
+	r = nslab_cg_remove_parents(cg, cg->layout.v2_mount);
+	return ret ? ret : r;
 }
 
 static void io_totals(const char *dir, struct nslab_cg_stats *st)

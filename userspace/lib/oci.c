@@ -1087,12 +1087,14 @@ static int resources(struct octx *o, json_object *v, const char *path)
 
 /*
  * [/]PARENT/LEAF, PARENT relative to each hierarchy's root (as runc, and
- * podman's cgroupfs manager: /libpod_parent/libpod-ID); a path of one part
- * is the leaf below nslab's default parent.
+ * podman's cgroupfs manager: /libpod_parent/libpod-ID; PARENT may have
+ * several levels); /LEAF is at the root, a relative LEAF below nslab's
+ * default parent.
  */
 static int cgroups_path(struct octx *o, json_object *v, const char *path)
 {
 	const char *s = json_object_get_string(v), *last;
+	bool absolute = s[0] == '/';
 
 	if (strchr(s, ':'))
 		return bad(o, path, "systemd's slice:prefix:name form is not supported (nslab uses cgroupfs)");
@@ -1106,6 +1108,9 @@ static int cgroups_path(struct octx *o, json_object *v, const char *path)
 			   json_object_get_string(v));
 	snprintf(o->oci->cgroup_leaf, sizeof(o->oci->cgroup_leaf), "%s", last);
 	o->spec->cgroup_leaf = o->oci->cgroup_leaf;
+	/* Absolute is below the hierarchy's root, as the spec says: "/NAME" has no parent. */
+	if (last == s && absolute)
+		o->spec->cgroup_parent = "/";
 	if (last == s)
 		return 0;
 	snprintf(o->oci->cgroup_parent, sizeof(o->oci->cgroup_parent), "%.*s", (int)(last - 1 - s), s);

@@ -496,10 +496,10 @@ int nslab_spec_finish(struct nslab_spec *spec, struct nslab_error *e)
 	if (!ret)
 		ret = nslab_seccomp_check(&spec->seccomp, spec->caps, e);
 	if (!ret && spec->cgroup_parent &&
-	    (!*spec->cgroup_parent || spec->cgroup_parent[0] == '/' ||
+	    (!*spec->cgroup_parent || (spec->cgroup_parent[0] == '/' && spec->cgroup_parent[1]) ||
 	     strstr(spec->cgroup_parent, "..") || strlen(spec->cgroup_parent) > 512))
 		ret = nslab_bad_input(e, "--cgroup-parent",
-				      "'%s' must be a relative path without '..'", spec->cgroup_parent);
+				      "'%s' must be / or a relative path without '..'", spec->cgroup_parent);
 	if (ret)
 		return ret;
 	if ((spec->hostname || spec->domainname) && !(spec->ns & NSLAB_NS_BIT(NSLAB_NS_UTS)))
