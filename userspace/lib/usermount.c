@@ -484,11 +484,34 @@ static int open_mount(const struct nslab_mount *m, int host_fd)
 	return nslab_fs_mount(m->type, m->source, m->data, m->attrs);
 }
 
+/*
+ * The host's clone was made before every mount of the container, and
+ * mountinfo lists a namespace's mounts in the order they were made (by
+ * their ids): attached, copied again here in its turn and the host's copy
+ * detached, a bind shows in config.json's order (runtime-spec's MUST).  A
+ * copy of the attached mount @mnt, in place of it on @target.
+ */
+static int remake(int mnt, int target, bool recursive)
+{
+	_cleanup_close_ int copy = nslab_clone_tree(mnt, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0));
+	char self[64];
+	int ret;
+
+	if (copy < 0)
+		return copy;
+	/* The fd's magic link names the mount itself, whatever is mounted over it. */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", mnt);
+	if (umount2(self, MNT_DETACH) < 0)
+		return -errno;
+	ret = nslab_mount_onto(copy, target);
+	return ret ? ret : steal_fd(&copy);
+}
+
 static int attach(const struct nslab_mount *m, int host_fd, int root_fd)
 {
 	_cleanup_close_ int mnt = open_mount(m, host_fd), target = -1;
 	struct stat st;
-	int ret;
+	int ret, copy;
 
 	if (mnt < 0)
 		return mnt;
@@ -498,6 +521,13 @@ static int attach(const struct nslab_mount *m, int host_fd, int root_fd)
 	if (target < 0)
 		return target;
 	ret = nslab_mount_onto(mnt, target);
+	if (!ret && host_fd >= 0) {
+		copy = remake(mnt, target, !m->no_recurse);
+		if (copy < 0)
+			return copy;
+		close(mnt);
+		mnt = copy;
+	}
 	return ret || !m->propagation ? ret : nslab_set_propagation(mnt, m->propagation);
 }
 
