@@ -445,6 +445,8 @@ static const struct fault_step {
 	{ .step = "oom-score", .in_create = true, .patch = "{\"process\":{\"oomScoreAdj\":100}}" },
 	{ .step = "sysctl", .in_create = true,
 	  .patch = "{\"linux\":{\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}" },
+	{ .step = "root-propagation", .in_create = true,
+	  .patch = "{\"linux\":{\"rootfsPropagation\":\"shared\"}}" },
 	{ .step = "start", .in_start = true },
 };
 #define N_FAULT_STEPS N_ELEMENTS(fault_steps)
