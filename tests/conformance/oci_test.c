@@ -201,7 +201,7 @@ Test(oci, O8_refused_config_leaves_nothing)
 		"{\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/tmp\","
 		"\"options\":[\"rshared\"]}]}",
 		"{\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/nonexistent-o8\"}]}",
-		"{\"process\":{\"capabilities\":{\"inheritable\":[\"CAP_KILL\"]}}}",
+		"{\"process\":{\"capabilities\":{\"inheritable\":[\"CAP_SYS_ADMIN\"]}}}",
 		"{\"linux\":{\"uidMappings\":null}}",
 	};
 	struct leak_snapshot before;
@@ -972,4 +972,29 @@ Test(oci, O33_masked_and_read_only_paths_beyond_dockers)
 	/* Negative control: without them, the image's file and directory, no /etc mount. */
 	run_script(&r, "o33", "{}", script);
 	cr_assert(strncmp(r.out, "0\n", 2) != 0 && strstr(r.out, "\n0\n"), "%s", r.out);
+}
+
+/*
+ * O34: process.capabilities beyond nslab's model are honoured as given (as
+ * runc does; runtime-tools' default config has all five sets alike): a
+ * non-root user with KILL effective, inheritable and ambient.
+ */
+Test(oci, O34_capability_sets_as_given)
+{
+	static const char *const script = "grep -E '^Cap(Inh|Eff|Amb)' /proc/self/status";
+	struct run_result r;
+
+	require_root();
+	run_script(&r, "o34", "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000},\"capabilities\":{"
+		   "\"bounding\":[\"CAP_KILL\",\"CAP_CHOWN\"],\"effective\":[\"CAP_KILL\"],"
+		   "\"permitted\":[\"CAP_KILL\",\"CAP_CHOWN\"],\"inheritable\":[\"CAP_KILL\"],"
+		   "\"ambient\":[\"CAP_KILL\"]}}}", script);
+	cr_assert_str_eq(r.out, "CapInh:\t0000000000000020\nCapEff:\t0000000000000020\n"
+			 "CapAmb:\t0000000000000020\n");
+	/* Negative control: nslab's model for that uid (no inheritable, no ambient) leaves none. */
+	run_script(&r, "o34", "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000},\"capabilities\":{"
+		   "\"bounding\":[\"CAP_KILL\",\"CAP_CHOWN\"],\"effective\":[],\"permitted\":[],"
+		   "\"inheritable\":[],\"ambient\":[]}}}", script);
+	cr_assert_str_eq(r.out, "CapInh:\t0000000000000000\nCapEff:\t0000000000000000\n"
+			 "CapAmb:\t0000000000000000\n");
 }
