@@ -903,7 +903,11 @@ Test(oci, O30_linux_devices)
 /* O31: an allow rule in linux.resources.devices lets the container open that device. */
 Test(oci, O31_device_cgroup_allow_rule)
 {
-	/* Docker's allowlist lets any node be made (c *:* m): opening it is what the rule allows. */
+	/*
+	 * Docker's allowlist lets any node be made (c *:* m): opening it is what
+	 * the rule allows.  Allowed, the open reaches the driver, which a kernel
+	 * without fuse answers ENODEV (the 6.1 guest); the cgroup's refusal is EPERM.
+	 */
 	static const char *const script = "mknod /dev/o31 c 10 229 && (exec 3<>/dev/o31) 2>&1 && "
 					  "echo opened; true";
 	char patch[512];
@@ -914,7 +918,7 @@ Test(oci, O31_device_cgroup_allow_rule)
 		 "\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,"
 		 "\"access\":\"rw\"}]}}}", NO_USERNS);
 	run_script(&r, "o31", patch, script);
-	cr_assert_str_eq(r.out, "opened\n");
+	cr_assert(strcmp(r.out, "opened\n") == 0 || strstr(r.out, "No such device"), "%s", r.out);
 	/* Negative control: Docker's allowlist alone refuses it. */
 	snprintf(patch, sizeof(patch), "{\"linux\":{%s}}", NO_USERNS);
 	run_script(&r, "o31", patch, script);
