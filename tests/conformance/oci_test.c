@@ -906,7 +906,11 @@ Test(oci, O30_linux_devices)
 /* O31: an allow rule in linux.resources.devices lets the container open that device. */
 Test(oci, O31_device_cgroup_allow_rule)
 {
-	/* Docker's allowlist lets any node be made (c *:* m): opening it is what the rule allows. */
+	/*
+	 * Docker's allowlist lets any node be made (c *:* m): opening it is what
+	 * the rule allows.  Allowed, the open reaches the driver, which a kernel
+	 * without fuse answers ENODEV (the 6.1 guest); the cgroup's refusal is EPERM.
+	 */
 	static const char *const script = "mknod /dev/o31 c 10 229 && (exec 3<>/dev/o31) 2>&1 && "
 					  "echo opened; true";
 	char patch[512];
@@ -917,7 +921,7 @@ Test(oci, O31_device_cgroup_allow_rule)
 		 "\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,"
 		 "\"access\":\"rw\"}]}}}", NO_USERNS);
 	run_script(&r, "o31", patch, script);
-	cr_assert_str_eq(r.out, "opened\n");
+	cr_assert(strcmp(r.out, "opened\n") == 0 || strstr(r.out, "No such device"), "%s", r.out);
 	/* Negative control: Docker's allowlist alone refuses it. */
 	snprintf(patch, sizeof(patch), "{\"linux\":{%s}}", NO_USERNS);
 	run_script(&r, "o31", patch, script);
@@ -964,17 +968,20 @@ Test(oci, O32_cgroups_path_leaf_as_given)
  */
 Test(oci, O33_masked_and_read_only_paths_beyond_dockers)
 {
+	/* /etc's mount options, the first of which is ro (alone, "ro", on a ramfs root). */
 	static const char *const script = "wc -c < /etc/passwd; ls /usr | wc -l; "
-					  "grep -c ' /etc ro,' /proc/self/mountinfo; true";
+					  "awk '$5 == \"/etc\" { split($6, o, \",\"); print o[1] }' "
+					  "/proc/self/mountinfo";
 	struct run_result r;
 
 	require_root();
 	run_script(&r, "o33", "{\"linux\":{\"maskedPaths\":[\"/etc/passwd\",\"/usr\"],"
 		   "\"readonlyPaths\":[\"/etc\"]}}", script);
-	cr_assert_str_eq(r.out, "0\n0\n1\n");
+	cr_assert_str_eq(r.out, "0\n0\nro\n");
 	/* Negative control: without them, the image's file and directory, no /etc mount. */
 	run_script(&r, "o33", "{}", script);
-	cr_assert(strncmp(r.out, "0\n", 2) != 0 && strstr(r.out, "\n0\n"), "%s", r.out);
+	cr_assert(strncmp(r.out, "0\n", 2) != 0 && !strstr(r.out, "\n0\n") && !strstr(r.out, "ro"),
+		  "%s", r.out);
 }
 
 /*
