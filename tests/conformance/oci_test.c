@@ -973,3 +973,48 @@ Test(oci, O33_masked_and_read_only_paths_beyond_dockers)
 	run_script(&r, "o33", "{}", script);
 	cr_assert(strncmp(r.out, "0\n", 2) != 0 && strstr(r.out, "\n0\n"), "%s", r.out);
 }
+
+/* What /etc holds below @root ("" in the container, the image's path on the host), into @out. */
+static void etc_view(char *out, size_t size, const char *root)
+{
+	snprintf(out, size, "ls -A %1$s/etc | wc -l; stat -c '%%a %%u:%%g %%Y' %1$s/etc/passwd", root);
+}
+
+/*
+ * O34: a tmpfs mount with runc's tmpcopyup (podman's default for --tmpfs
+ * and --read-only's /tmp, /run, /var/tmp), and the propagation options
+ * podman gives it: the image's files at the destination show through the
+ * new tmpfs with their modes, owners and times; a write lands in the tmpfs,
+ * not in the image; with "ro" the copy is made, then read-only.
+ */
+Test(oci, O34_tmpfs_copy_up)
+{
+	static const char *const mount = "{\"mounts\":[{\"destination\":\"/etc\",\"type\":\"tmpfs\","
+					 "\"source\":\"tmpfs\",\"options\":[\"rprivate\",\"nosuid\",%s"
+					 "\"tmpcopyup\"]}]}";
+	char patch[512], view[PATH_MAX + 128], script[PATH_MAX + 256], host[256], path[PATH_MAX];
+	struct run_result r;
+
+	require_root();
+	etc_view(view, sizeof(view), lab_default_rootfs());
+	cr_assert_eq(host_sh(view, host, sizeof(host)), 0);
+	etc_view(view, sizeof(view), "");
+	snprintf(patch, sizeof(patch), mount, "");
+	snprintf(script, sizeof(script), "%s; grep -c ' /etc .*tmpfs' /proc/self/mountinfo; "
+		 "echo w >/etc/o34 && cat /etc/o34", view);
+	run_script(&r, "o34", patch, script);
+	cr_expect(strncmp(r.out, host, strlen(host)) == 0 && strcmp(r.out + strlen(host), "1\nw\n") == 0,
+		  "host: %s\ncontainer: %s", host, r.out);
+	snprintf(path, sizeof(path), "%s/etc/o34", lab_default_rootfs());
+	cr_expect_neq(access(path, F_OK), 0, "the write reached the image: %s", path);
+	snprintf(patch, sizeof(patch), mount, "\"ro\",");
+	snprintf(script, sizeof(script), "%s; touch /etc/o34 2>/dev/null || echo refused", view);
+	run_script(&r, "o34", patch, script);
+	cr_expect(strncmp(r.out, host, strlen(host)) == 0 && strcmp(r.out + strlen(host), "refused\n") == 0,
+		  "host: %s\nro container: %s", host, r.out);
+	/* Negative control: the same tmpfs without tmpcopyup is empty. */
+	snprintf(patch, sizeof(patch), "{\"mounts\":[{\"destination\":\"/etc\",\"type\":\"tmpfs\","
+		 "\"source\":\"tmpfs\",\"options\":[\"rprivate\",\"nosuid\"]}]}");
+	run_script(&r, "o34", patch, "ls -A /etc | wc -l; grep -c ' /etc .*tmpfs' /proc/self/mountinfo");
+	cr_expect_str_eq(r.out, "0\n1\n");
+}

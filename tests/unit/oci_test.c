@@ -311,9 +311,11 @@ Test(oci_parse, bind_and_tmpfs_mounts)
 		     "\"options\":[\"rbind\",\"ro\",\"nosuid\",\"rprivate\"]},"
 		     "{\"destination\":\"/b\",\"type\":\"none\",\"source\":\".\",\"options\":[\"bind\"]},"
 		     "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
-		     "\"options\":[\"size=1m\",\"mode=750\",\"nodev\"]}]}");
+		     "\"options\":[\"size=1m\",\"mode=750\",\"nodev\"]},"
+		     "{\"destination\":\"/u\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+		     "\"options\":[\"rw\",\"rprivate\",\"nosuid\",\"tmpcopyup\"]}]}");
 	cr_assert_eq(p.ret, 0, "%s: %s", p.e.what, p.e.why);
-	cr_assert_eq(p.spec.n_mounts, 3);
+	cr_assert_eq(p.spec.n_mounts, 4);
 	cr_assert_str_eq(p.spec.mounts[0].type, "bind");
 	cr_assert_str_eq(p.spec.mounts[0].source, "/tmp");
 	cr_assert_str_eq(p.spec.mounts[0].destination, "/a");
@@ -325,6 +327,9 @@ Test(oci_parse, bind_and_tmpfs_mounts)
 	cr_assert_str_eq(p.spec.mounts[2].type, "tmpfs");
 	cr_assert_str_eq(p.spec.mounts[2].data, "mode=750,size=1048576");
 	cr_assert_eq(p.spec.mounts[2].attrs, MOUNT_ATTR_NODEV);
+	/* podman's --tmpfs: copied up (runc's tmpcopyup); private as nslab's mounts all are. */
+	cr_assert(p.spec.mounts[3].copy_up && !p.spec.mounts[2].copy_up);
+	cr_assert_eq(p.spec.mounts[3].attrs, MOUNT_ATTR_NOSUID);
 	done(&p);
 }
 

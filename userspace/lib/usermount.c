@@ -8,6 +8,7 @@
 #include "usermount.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "copytree.h"
 #include "mountfd.h"
 #include "rootfs.h"
 
@@ -290,9 +291,13 @@ static int oci_option(struct nslab_mount *m, bool tmpfs, const char *opt, long l
 			m->attrs = (m->attrs | flags[i].set) & ~flags[i].clear;
 			return 0;
 		}
-	for (size_t i = 0; !tmpfs && i < N_ELEMENTS(propagation); i++)
+	for (size_t i = 0; i < N_ELEMENTS(propagation); i++)
 		if (strcmp(opt, propagation[i]) == 0)
 			return 0;
+	if (tmpfs && strcmp(opt, "tmpcopyup") == 0) {
+		m->copy_up = true;
+		return 0;
+	}
 	if (!tmpfs && strcmp(opt, "rbind") == 0) {
 		m->no_recurse = false;
 		return 0;
@@ -307,7 +312,8 @@ static int oci_option(struct nslab_mount *m, bool tmpfs, const char *opt, long l
 		return tmpfs_option(m, key, value, size, mode, e);
 	}
 	return nslab_bad_input(e, m->origin, "option '%s' is not supported (%s)", opt, tmpfs ?
-			       "size=, mode=, ro, rw, nosuid, nodev, noexec and their opposites" :
+			       "size=, mode=, ro, rw, nosuid, nodev, noexec, their opposites, "
+			       "tmpcopyup, private, rprivate, slave, rslave" :
 			       "ro, rw, nosuid, nodev, noexec, their opposites, bind, rbind, "
 			       "private, rprivate, slave, rslave");
 }
@@ -451,20 +457,40 @@ static int open_mount(const struct nslab_mount *m, int host_fd)
 	}
 	if (strcmp(m->type, "bind") == 0)
 		return bind_tree(m, false);
-	return nslab_fs_mount(m->type, m->source, m->data, m->attrs);
+	/* A copy-up's tmpfs is written first, made read-only after. */
+	return nslab_fs_mount(m->type, m->source, m->data,
+			      m->copy_up ? m->attrs & ~MOUNT_ATTR_RDONLY : m->attrs);
+}
+
+/* tmpcopyup: what the image holds at the destination (@target), into the new tmpfs @mnt. */
+static int copy_up(const struct nslab_mount *m, int mnt, int target)
+{
+	_cleanup_close_ int src = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int ret;
+
+	if (src < 0)
+		return -errno;
+	ret = nslab_fault("tmpfs-copyup") ? -EIO : nslab_copy_tree(src, mnt);
+	if (!ret && (m->attrs & MOUNT_ATTR_RDONLY))
+		ret = nslab_mount_read_only(mnt, 0);
+	return ret;
 }
 
 static int attach(const struct nslab_mount *m, int host_fd, int root_fd)
 {
 	_cleanup_close_ int mnt = open_mount(m, host_fd), target = -1;
 	struct stat st;
+	int ret;
 
 	if (mnt < 0)
 		return mnt;
 	if (fstat(mnt, &st) < 0)
 		return -errno;
 	target = open_dest(root_fd, m->destination, !S_ISDIR(st.st_mode));
-	return target < 0 ? target : nslab_mount_onto(mnt, target);
+	if (target < 0)
+		return target;
+	ret = m->copy_up ? copy_up(m, mnt, target) : 0;
+	return ret ? ret : nslab_mount_onto(mnt, target);
 }
 
 static int mount_failed(struct nslab_error *e, const char *step, const char *path, int ret)

@@ -28,7 +28,9 @@ int nslab_parse_tmpfs(const char *arg, struct nslab_mount *list, int *n, struct 
 /*
  * One of config.json's mounts[] (@origin: "mounts[i]"): @type "tmpfs"
  * (options size=, mode=, ro, rw, nosuid, suid, nodev, dev, noexec, exec:
- * nothing more than they say) or a bind of the absolute @source ("bind" the
+ * nothing more than they say; tmpcopyup, runc's: the image's files at the
+ * destination copied in, podman's default; private, rprivate, slave,
+ * rslave: it is private) or a bind of the absolute @source ("bind" the
  * source's mount alone, with option "rbind" those below it too; also
  * private, rprivate, slave, rslave, all made private).  @opts is
  * NULL-terminated.  0 or -EINVAL with @e (step @origin).
