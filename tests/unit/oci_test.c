@@ -247,10 +247,12 @@ Test(oci_parse, devices_and_allow_rules)
 	const struct nslab_device *d;
 
 	accepted(&p, "{\"linux\":{\"devices\":[{\"path\":\"/dev/a/b\",\"type\":\"b\",\"major\":8,"
-		     "\"minor\":1,\"fileMode\":384,\"uid\":5,\"gid\":6},{\"path\":\"/dev/f\",\"type\":\"p\"}],"
+		     "\"minor\":1,\"fileMode\":384,\"uid\":5,\"gid\":6},{\"path\":\"/dev/f\",\"type\":\"p\"},"
+		     /* podman's: the host node's st_mode, S_IFCHR | 0620 */
+		     "{\"path\":\"/dev/n\",\"type\":\"c\",\"major\":1,\"minor\":3,\"fileMode\":8592}],"
 		     "\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,"
 		     "\"type\":\"c\",\"major\":10,\"access\":\"r\"}]}}}");
-	cr_assert_eq(p.spec.devices.n, 3);
+	cr_assert_eq(p.spec.devices.n, 4);
 	d = &p.spec.devices.dev[0];
 	cr_assert(d->kind == NSLAB_DEVICE_NODE && !strcmp(d->path, "/dev/a/b") &&
 		  d->mode == (S_IFBLK | 0600) && d->uid == 5 && d->gid == 6);
@@ -259,6 +261,8 @@ Test(oci_parse, devices_and_allow_rules)
 	d = &p.spec.devices.dev[1];
 	cr_assert(d->kind == NSLAB_DEVICE_NODE && d->mode == (S_IFIFO | 0666) && d->rule.type == 0);
 	d = &p.spec.devices.dev[2];
+	cr_assert(d->kind == NSLAB_DEVICE_NODE && d->mode == (S_IFCHR | 0620) && d->rule.type == 'c');
+	d = &p.spec.devices.dev[3];
 	cr_assert(d->kind == NSLAB_DEVICE_RULE && d->rule.type == 'c' && d->rule.major == 10 &&
 		  d->rule.minor == NSLAB_DEV_WILDCARD && d->rule.access == NSLAB_DEV_READ);
 	done(&p);
@@ -425,8 +429,11 @@ static const struct { const char *patch, *why; } refusals[] = {
 	  "linux.devices[0]: type \"q\" is not one of" },
 	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"minor\":3}]}}",
 	  "linux.devices[0]: \"major\" is missing" },
-	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"p\",\"fileMode\":4096}]}}",
-	  "linux.devices[0]: fileMode 4096 is not a permission mode" },
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"p\",\"fileMode\":65535}]}}",
+	  "linux.devices[0]: fileMode 65535 is not a permission mode" },
+	/* A fifo's type bits on a character device. */
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3,"
+	  "\"fileMode\":4534}]}}", "linux.devices[0]: fileMode 4534 is not a permission mode" },
 	{ "{\"linux\":{\"frob\":1}}", "linux.frob: unknown field" },
 	{ "{\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"pid\"}]}}",
 	  "linux.namespaces[2]: namespace type \"pid\" listed twice" },
