@@ -985,7 +985,9 @@ static void etc_view(char *out, size_t size, const char *root)
  * and --read-only's /tmp, /run, /var/tmp), and the propagation options
  * podman gives it: the image's files at the destination show through the
  * new tmpfs with their modes, owners and times; a write lands in the tmpfs,
- * not in the image; with "ro" the copy is made, then read-only.
+ * not in the image; with "ro" the copy is made, and the mount points of
+ * mounts below it, then it is made read-only (as runc: podman's
+ * --tmpfs /etc:ro holds its /etc/hostname bind).
  */
 Test(oci, O34_tmpfs_copy_up)
 {
@@ -1012,6 +1014,12 @@ Test(oci, O34_tmpfs_copy_up)
 	run_script(&r, "o34", patch, script);
 	cr_expect(strncmp(r.out, host, strlen(host)) == 0 && strcmp(r.out + strlen(host), "refused\n") == 0,
 		  "host: %s\nro container: %s", host, r.out);
+	/* A mount below a read-only tmpfs: its mount point is made before the tmpfs is read-only. */
+	run_script(&r, "o34", "{\"mounts\":[{\"destination\":\"/etc\",\"type\":\"tmpfs\","
+		   "\"source\":\"tmpfs\",\"options\":[\"ro\"]},{\"destination\":\"/etc/sub\","
+		   "\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]}",
+		   "ls /etc; touch /etc/x 2>/dev/null || echo refused; touch /etc/sub/x && echo sub-rw");
+	cr_expect_str_eq(r.out, "sub\nrefused\nsub-rw\n");
 	/* Negative control: the same tmpfs without tmpcopyup is empty. */
 	snprintf(patch, sizeof(patch), "{\"mounts\":[{\"destination\":\"/etc\",\"type\":\"tmpfs\","
 		 "\"source\":\"tmpfs\",\"options\":[\"rprivate\",\"nosuid\"]}]}");

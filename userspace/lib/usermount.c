@@ -457,28 +457,29 @@ static int open_mount(const struct nslab_mount *m, int host_fd)
 	}
 	if (strcmp(m->type, "bind") == 0)
 		return bind_tree(m, false);
-	/* A copy-up's tmpfs is written first, made read-only after. */
-	return nslab_fs_mount(m->type, m->source, m->data,
-			      m->copy_up ? m->attrs & ~MOUNT_ATTR_RDONLY : m->attrs);
+	/*
+	 * A read-only tmpfs is made so once every mount is in place, as runc
+	 * does: its copy-up, and the mount points of mounts below it (podman's
+	 * /etc/hostname in a --tmpfs /etc:ro), are written first.
+	 */
+	return nslab_fs_mount(m->type, m->source, m->data, m->attrs & ~MOUNT_ATTR_RDONLY);
 }
 
 /* tmpcopyup: what the image holds at the destination (@target), into the new tmpfs @mnt. */
-static int copy_up(const struct nslab_mount *m, int mnt, int target)
+static int copy_up(int mnt, int target)
 {
 	_cleanup_close_ int src = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int ret;
 
 	if (src < 0)
 		return -errno;
-	ret = nslab_fault("tmpfs-copyup") ? -EIO : nslab_copy_tree(src, mnt);
-	if (!ret && (m->attrs & MOUNT_ATTR_RDONLY))
-		ret = nslab_mount_read_only(mnt, 0);
-	return ret;
+	return nslab_fault("tmpfs-copyup") ? -EIO : nslab_copy_tree(src, mnt);
 }
 
-static int attach(const struct nslab_mount *m, int host_fd, int root_fd)
+/* @m attached in the root; a read-only tmpfs's mount fd kept in *@ro for after the others. */
+static int attach(const struct nslab_mount *m, int host_fd, int root_fd, int *ro)
 {
 	_cleanup_close_ int mnt = open_mount(m, host_fd), target = -1;
+	bool tmpfs = strcmp(m->type, "bind") != 0;
 	struct stat st;
 	int ret;
 
@@ -489,8 +490,30 @@ static int attach(const struct nslab_mount *m, int host_fd, int root_fd)
 	target = open_dest(root_fd, m->destination, !S_ISDIR(st.st_mode));
 	if (target < 0)
 		return target;
-	ret = m->copy_up ? copy_up(m, mnt, target) : 0;
-	return ret ? ret : nslab_mount_onto(mnt, target);
+	ret = m->copy_up ? copy_up(mnt, target) : 0;
+	if (!ret)
+		ret = nslab_mount_onto(mnt, target);
+	if (!ret && tmpfs && (m->attrs & MOUNT_ATTR_RDONLY))
+		*ro = steal_fd(&mnt);
+	return ret;
+}
+
+/*
+ * The read-only tmpfs mounts (@ro[i] >= 0) made read-only, now that all are
+ * in place, unless a mount already failed (@ret, returned); closes them.
+ */
+static int read_only_tmpfs(const struct nslab_spec *spec, int ro[NSLAB_MAX_MOUNTS], int ret,
+			   struct nslab_error *e)
+{
+	for (int i = 0; i < spec->n_mounts; i++) {
+		int err = ro[i] >= 0 && !ret ? nslab_mount_read_only(ro[i], 0) : 0;
+
+		if (err)
+			ret = nslab_fail(e, err, "tmpfs", "%s: read-only: %s",
+					 spec->mounts[i].destination, strerror(-err));
+		nslab_close_fd(&ro[i]);
+	}
+	return ret;
 }
 
 static int mount_failed(struct nslab_error *e, const char *step, const char *path, int ret)
@@ -502,18 +525,21 @@ static int mount_failed(struct nslab_error *e, const char *step, const char *pat
 int nslab_user_mounts_apply(const struct nslab_spec *spec, const int fds[NSLAB_MAX_MOUNTS],
 			    int root_fd, struct nslab_error *e)
 {
-	int ret;
+	int ret = 0, ro[NSLAB_MAX_MOUNTS];
 
-	for (int i = 0; i < spec->n_mounts; i++) {
+	for (int i = 0; i < spec->n_mounts; i++)
+		ro[i] = -1;
+	for (int i = 0; i < spec->n_mounts && !ret; i++) {
 		const struct nslab_mount *m = &spec->mounts[i];
 		const char *step = strcmp(m->type, "bind") == 0 ? "volume" : "tmpfs";
 
-		ret = nslab_fault(step) ? -EIO : attach(m, fds[i], root_fd);
+		ret = nslab_fault(step) ? -EIO : attach(m, fds[i], root_fd, &ro[i]);
 		if (ret)
-			return mount_failed(e, step, m->destination, ret);
+			ret = mount_failed(e, step, m->destination, ret);
 	}
-	if (!spec->workdir)
-		return 0;
+	ret = read_only_tmpfs(spec, ro, ret, e);
+	if (ret || !spec->workdir)
+		return ret;
 	ret = nslab_fault("workdir") ? -EIO : open_dest(root_fd, spec->workdir, false);
 	if (ret < 0)
 		return mount_failed(e, "workdir", spec->workdir, ret);

@@ -71,7 +71,10 @@ int nslab_user_mounts_idmap(const struct nslab_spec *spec, const int fds[NSLAB_M
  * destination resolved in the root without following any symlink (a
  * symlink in the image cannot redirect it out of the root), missing parts
  * made (a directory, or an empty file for a file's bind), the mount
- * attached there.  Then -w's directory made the same way.
+ * attached there (a tmpfs with tmpcopyup filled first); read-only tmpfs
+ * mounts are made read-only once all are attached, as runc does, so that
+ * the mount points of those below them can be made.  Then -w's directory
+ * made the same way.
  */
 int nslab_user_mounts_apply(const struct nslab_spec *spec, const int fds[NSLAB_MAX_MOUNTS],
 			    int root_fd, struct nslab_error *e);
