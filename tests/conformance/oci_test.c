@@ -201,7 +201,7 @@ Test(oci, O8_refused_config_leaves_nothing)
 		"{\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/tmp\","
 		"\"options\":[\"rshared\"]}]}",
 		"{\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/nonexistent-o8\"}]}",
-		"{\"process\":{\"capabilities\":{\"inheritable\":[\"CAP_KILL\"]}}}",
+		"{\"process\":{\"capabilities\":{\"inheritable\":[\"CAP_SYS_ADMIN\"]}}}",
 		"{\"linux\":{\"uidMappings\":null}}",
 	};
 	struct leak_snapshot before;
@@ -903,7 +903,11 @@ Test(oci, O30_linux_devices)
 /* O31: an allow rule in linux.resources.devices lets the container open that device. */
 Test(oci, O31_device_cgroup_allow_rule)
 {
-	/* Docker's allowlist lets any node be made (c *:* m): opening it is what the rule allows. */
+	/*
+	 * Docker's allowlist lets any node be made (c *:* m): opening it is what
+	 * the rule allows.  Allowed, the open reaches the driver, which a kernel
+	 * without fuse answers ENODEV (the 6.1 guest); the cgroup's refusal is EPERM.
+	 */
 	static const char *const script = "mknod /dev/o31 c 10 229 && (exec 3<>/dev/o31) 2>&1 && "
 					  "echo opened; true";
 	char patch[512];
@@ -914,7 +918,7 @@ Test(oci, O31_device_cgroup_allow_rule)
 		 "\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,"
 		 "\"access\":\"rw\"}]}}}", NO_USERNS);
 	run_script(&r, "o31", patch, script);
-	cr_assert_str_eq(r.out, "opened\n");
+	cr_assert(strcmp(r.out, "opened\n") == 0 || strstr(r.out, "No such device"), "%s", r.out);
 	/* Negative control: Docker's allowlist alone refuses it. */
 	snprintf(patch, sizeof(patch), "{\"linux\":{%s}}", NO_USERNS);
 	run_script(&r, "o31", patch, script);
@@ -974,6 +978,31 @@ Test(oci, O33_masked_and_read_only_paths_beyond_dockers)
 	cr_assert(strncmp(r.out, "0\n", 2) != 0 && strstr(r.out, "\n0\n"), "%s", r.out);
 }
 
+/*
+ * O34: process.capabilities beyond nslab's model are honoured as given (as
+ * runc does; runtime-tools' default config has all five sets alike): a
+ * non-root user with KILL effective, inheritable and ambient.
+ */
+Test(oci, O34_capability_sets_as_given)
+{
+	static const char *const script = "grep -E '^Cap(Inh|Eff|Amb)' /proc/self/status";
+	struct run_result r;
+
+	require_root();
+	run_script(&r, "o34", "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000},\"capabilities\":{"
+		   "\"bounding\":[\"CAP_KILL\",\"CAP_CHOWN\"],\"effective\":[\"CAP_KILL\"],"
+		   "\"permitted\":[\"CAP_KILL\",\"CAP_CHOWN\"],\"inheritable\":[\"CAP_KILL\"],"
+		   "\"ambient\":[\"CAP_KILL\"]}}}", script);
+	cr_assert_str_eq(r.out, "CapInh:\t0000000000000020\nCapEff:\t0000000000000020\n"
+			 "CapAmb:\t0000000000000020\n");
+	/* Negative control: nslab's model for that uid (no inheritable, no ambient) leaves none. */
+	run_script(&r, "o34", "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000},\"capabilities\":{"
+		   "\"bounding\":[\"CAP_KILL\",\"CAP_CHOWN\"],\"effective\":[],\"permitted\":[],"
+		   "\"inheritable\":[],\"ambient\":[]}}}", script);
+	cr_assert_str_eq(r.out, "CapInh:\t0000000000000000\nCapEff:\t0000000000000000\n"
+			 "CapAmb:\t0000000000000000\n");
+}
+
 /* What /etc holds below @root ("" in the container, the image's path on the host), into @out. */
 static void etc_view(char *out, size_t size, const char *root)
 {
@@ -981,7 +1010,7 @@ static void etc_view(char *out, size_t size, const char *root)
 }
 
 /*
- * O34: a tmpfs mount with runc's tmpcopyup (podman's default for --tmpfs
+ * O35: a tmpfs mount with runc's tmpcopyup (podman's default for --tmpfs
  * and --read-only's /tmp, /run, /var/tmp), and the propagation options
  * podman gives it: the image's files at the destination show through the
  * new tmpfs with their modes, owners and times; a write lands in the tmpfs,
@@ -989,7 +1018,7 @@ static void etc_view(char *out, size_t size, const char *root)
  * mounts below it, then it is made read-only (as runc: podman's
  * --tmpfs /etc:ro holds its /etc/hostname bind).
  */
-Test(oci, O34_tmpfs_copy_up)
+Test(oci, O35_tmpfs_copy_up)
 {
 	static const char *const mount = "{\"mounts\":[{\"destination\":\"/etc\",\"type\":\"tmpfs\","
 					 "\"source\":\"tmpfs\",\"options\":[\"rprivate\",\"nosuid\",%s"
@@ -1003,19 +1032,19 @@ Test(oci, O34_tmpfs_copy_up)
 	etc_view(view, sizeof(view), "");
 	snprintf(patch, sizeof(patch), mount, "");
 	snprintf(script, sizeof(script), "%s; grep -c ' /etc .*tmpfs' /proc/self/mountinfo; "
-		 "echo w >/etc/o34 && cat /etc/o34", view);
-	run_script(&r, "o34", patch, script);
+		 "echo w >/etc/o35 && cat /etc/o35", view);
+	run_script(&r, "o35", patch, script);
 	cr_expect(strncmp(r.out, host, strlen(host)) == 0 && strcmp(r.out + strlen(host), "1\nw\n") == 0,
 		  "host: %s\ncontainer: %s", host, r.out);
-	snprintf(path, sizeof(path), "%s/etc/o34", lab_default_rootfs());
+	snprintf(path, sizeof(path), "%s/etc/o35", lab_default_rootfs());
 	cr_expect_neq(access(path, F_OK), 0, "the write reached the image: %s", path);
 	snprintf(patch, sizeof(patch), mount, "\"ro\",");
-	snprintf(script, sizeof(script), "%s; touch /etc/o34 2>/dev/null || echo refused", view);
-	run_script(&r, "o34", patch, script);
+	snprintf(script, sizeof(script), "%s; touch /etc/o35 2>/dev/null || echo refused", view);
+	run_script(&r, "o35", patch, script);
 	cr_expect(strncmp(r.out, host, strlen(host)) == 0 && strcmp(r.out + strlen(host), "refused\n") == 0,
 		  "host: %s\nro container: %s", host, r.out);
 	/* A mount below a read-only tmpfs: its mount point is made before the tmpfs is read-only. */
-	run_script(&r, "o34", "{\"mounts\":[{\"destination\":\"/etc\",\"type\":\"tmpfs\","
+	run_script(&r, "o35", "{\"mounts\":[{\"destination\":\"/etc\",\"type\":\"tmpfs\","
 		   "\"source\":\"tmpfs\",\"options\":[\"ro\"]},{\"destination\":\"/etc/sub\","
 		   "\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]}",
 		   "ls /etc; touch /etc/x 2>/dev/null || echo refused; touch /etc/sub/x && echo sub-rw");
@@ -1023,6 +1052,6 @@ Test(oci, O34_tmpfs_copy_up)
 	/* Negative control: the same tmpfs without tmpcopyup is empty. */
 	snprintf(patch, sizeof(patch), "{\"mounts\":[{\"destination\":\"/etc\",\"type\":\"tmpfs\","
 		 "\"source\":\"tmpfs\",\"options\":[\"rprivate\",\"nosuid\"]}]}");
-	run_script(&r, "o34", patch, "ls -A /etc | wc -l; grep -c ' /etc .*tmpfs' /proc/self/mountinfo");
+	run_script(&r, "o35", patch, "ls -A /etc | wc -l; grep -c ' /etc .*tmpfs' /proc/self/mountinfo");
 	cr_expect_str_eq(r.out, "0\n1\n");
 }

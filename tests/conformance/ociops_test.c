@@ -71,7 +71,7 @@ static int ps_json(const char *name, pid_t *pids, int max)
 	return n;
 }
 
-Test(ociops, K1_ps_id_lists_exactly_the_containers_pids)
+Test(ociops, OP1_ps_id_lists_exactly_the_containers_pids)
 {
 	char name[DETACHED_NAME_MAX], want[32];
 	struct proc_id procs[MAX_PROCS];
@@ -129,7 +129,7 @@ static int procs_in_d(const struct proc_id *procs, int n)
 	return d;
 }
 
-Test(ociops, K2_pause_freezes_every_process_resume_thaws)
+Test(ociops, OP2_pause_freezes_every_process_resume_thaws)
 {
 	char name[DETACHED_NAME_MAX];
 	struct proc_id procs[MAX_PROCS];
@@ -159,7 +159,7 @@ Test(ociops, K2_pause_freezes_every_process_resume_thaws)
 	cr_assert_eq(procs_in_d(procs, n), 0, "a process of %s is still frozen", name);
 }
 
-Test(ociops, K3_pause_twice_and_resume_of_running_are_refused)
+Test(ociops, OP3_pause_twice_and_resume_of_running_are_refused)
 {
 	char name[DETACHED_NAME_MAX];
 	struct run_result r;
@@ -220,7 +220,7 @@ static void cg_text(enum ctrl c, const char *name, const char *file, char *buf, 
 	free(text);
 }
 
-Test(ociops, K4_update_options_are_read_back)
+Test(ociops, OP4_update_options_are_read_back)
 {
 	/* shares 512 is weight 1 + 510 * 9999 / 262142 = 20 on v2. */
 	static const struct limit_files files[] = {
@@ -263,7 +263,7 @@ static void resources_file(char path[64], const char *json)
 	fclose(f);
 }
 
-Test(ociops, K5_update_resources_read_back_and_unsupported_refused)
+Test(ociops, OP5_update_resources_read_back_and_unsupported_refused)
 {
 	static const struct limit_files files[] = {
 		{ CG_MEMORY, "memory.limit_in_bytes", "memory.max", NULL, 128 << 20, 128 << 20 },
@@ -309,7 +309,7 @@ static void assert_trapped(pid_t pid, const char *want)
 	free(text);
 }
 
-Test(ociops, K6_kill_positional_signal_by_name_sig_name_and_number)
+Test(ociops, OP6_kill_positional_signal_by_name_sig_name_and_number)
 {
 	char name[DETACHED_NAME_MAX], usr1[8];
 	struct run_result r;
@@ -332,7 +332,7 @@ Test(ociops, K6_kill_positional_signal_by_name_sig_name_and_number)
 	assert_one_error(&r, 2, "kill", "an unknown signal");
 }
 
-Test(ociops, K7_kill_all_signals_every_process)
+Test(ociops, OP7_kill_all_signals_every_process)
 {
 	char name[DETACHED_NAME_MAX];
 	struct proc_id procs[MAX_PROCS];
@@ -374,7 +374,7 @@ static void list_line(const char *out, const char *name, char *buf, size_t size)
 			snprintf(buf, size, "%.*s", (int)strcspn(l, "\n"), l);
 }
 
-Test(ociops, K8_list_shows_id_pid_status_owner)
+Test(ociops, OP8_list_shows_id_pid_status_owner)
 {
 	char name[DETACHED_NAME_MAX], line[512], want[64];
 	struct run_result r;
@@ -418,7 +418,7 @@ Test(ociops, K8_list_shows_id_pid_status_owner)
 	json_object_put(doc);
 }
 
-Test(ociops, K9_unknown_id_refused_with_one_line)
+Test(ociops, OP9_unknown_id_refused_with_one_line)
 {
 	static const char *const commands[][6] = {
 		{ "ps", "k9-none" }, { "ps", "--format", "json", "k9-none" }, { "pause", "k9-none" },
@@ -461,7 +461,7 @@ static void created_cleanup(void)
 }
 
 /* A container `nslab create` left waiting for start: OCI's "created". */
-Test(ociops, K10_list_ps_and_update_of_a_created_container, .fini = created_cleanup)
+Test(ociops, OP10_list_ps_and_update_of_a_created_container, .fini = created_cleanup)
 {
 	char dir[PATH_MAX], line[PATH_MAX + 256];
 	pid_t pids[MAX_PROCS];

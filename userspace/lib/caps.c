@@ -148,3 +148,17 @@ int nslab_caps_apply(uint64_t set, uint64_t ambient)
 		return -errno;
 	return raise_ambient(ambient);
 }
+
+int nslab_caps_apply_sets(const struct nslab_cap_sets *s)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {
+		{ (uint32_t)s->effective, (uint32_t)s->permitted, (uint32_t)s->inheritable },
+		{ (uint32_t)(s->effective >> 32), (uint32_t)(s->permitted >> 32),
+		  (uint32_t)(s->inheritable >> 32) },
+	};
+
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return -errno;
+	return raise_ambient(s->ambient);
+}

@@ -42,4 +42,17 @@ int nslab_caps_bound(uint64_t set);
  */
 int nslab_caps_apply(uint64_t set, uint64_t ambient);
 
+/* OCI's process.capabilities as config.json gives them (bounding is the set nslab_caps_bound keeps). */
+struct nslab_cap_sets {
+	uint64_t effective, permitted, inheritable, ambient;
+};
+
+/*
+ * Sets @s exactly, as runc does for a config.json that asks for more than
+ * nslab's model (runtime-tools' default gives all five sets Docker's 14):
+ * one capset, then each ambient capability raised.  After a switch to
+ * another user it needs the permitted set held across it (PR_SET_KEEPCAPS).
+ */
+int nslab_caps_apply_sets(const struct nslab_cap_sets *s);
+
 #endif

@@ -264,7 +264,8 @@ static __attribute__((noreturn)) void child_exec(struct nslab_container *c, int 
 			.caps = spec->caps, .no_new_privs = spec->no_new_privs,
 			.seccomp = spec->seccomp, .user_set = spec->user_set,
 			.uid = spec->uid, .gid = spec->gid,
-			.groups = spec->groups, .n_groups = spec->n_groups }, &e))
+			.groups = spec->groups, .n_groups = spec->n_groups,
+			.sets = spec->cap_sets_given ? &spec->cap_sets : NULL }, &e))
 		child_fail(report_fd, &e);
 	if (spec->oci_create)
 		wait_for_start(c, report_fd);

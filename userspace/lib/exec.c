@@ -43,7 +43,8 @@ static int restrict_command(const struct nslab_state *st, const struct nslab_exe
 			.caps = x->caps_set ? x->caps : st->caps,
 			.no_new_privs = st->no_new_privs || x->no_new_privs,
 			.seccomp = *sc, .user_set = x->user_set, .uid = x->uid, .gid = x->gid,
-			.groups = x->groups, .n_groups = x->n_groups, .ambient = x->cap_add }, e);
+			.groups = x->groups, .n_groups = x->n_groups, .ambient = x->cap_add,
+			.sets = x->cap_sets_given ? &x->cap_sets : NULL }, e);
 }
 
 /* Only 0-2 and --preserve-fds' 3..3+N-1 reach the command. */
@@ -340,6 +341,8 @@ int nslab_exec_load_process(struct nslab_exec_spec *x, const char *path, struct 
 	x->no_new_privs = s.no_new_privs;
 	x->caps_set = true;
 	x->caps = s.cap_add;
+	x->cap_sets_given = s.cap_sets_given;
+	x->cap_sets = s.cap_sets;
 	memcpy(x->rlimits, s.rlimits, sizeof(x->rlimits));
 	x->n_rlimits = s.n_rlimits;
 	x->rlimits_set = true;

@@ -31,6 +31,8 @@ struct nslab_exec_spec {
 	uint64_t cap_add;		/* --cap: kept by a non-root user too (within caps) */
 	bool caps_set;			/* --process: caps replaces the container's set */
 	uint64_t caps;
+	bool cap_sets_given;		/* --process: the other four sets as given (oci.c) */
+	struct nslab_cap_sets cap_sets;
 	struct nslab_rlimit rlimits[RLIM_NLIMITS];	/* --process: replaces the container's */
 	int n_rlimits;
 	bool rlimits_set;

@@ -55,8 +55,6 @@ struct field {
 static const char *const cap_sets[N_CAP_SETS] = {
 	"bounding", "effective", "permitted", "inheritable", "ambient",
 };
-#define CAP_MODEL "nslab's model: bounding = permitted = effective for uid 0, empty for others; " \
-		  "inheritable and ambient empty"
 
 static int bad(struct octx *o, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -1314,24 +1312,55 @@ static int top(struct octx *o, json_object *v)
 
 /* ---- what the fields say together ---- */
 
+/*
+ * Whether @c's sets are nslab's model for the process's uid (Docker's):
+ * bounding = permitted = effective for uid 0, empty for others; inheritable
+ * and ambient empty.  Then nslab_caps_apply gives them.
+ */
+static bool model_sets(const uint64_t *c, bool root)
+{
+	for (int set = 1; set < N_CAP_SETS; set++)
+		if (c[set] != (set < 3 && root ? c[0] : 0))
+			return false;
+	return true;
+}
+
+/*
+ * Sets beyond nslab's model are honoured as given, as runc does, once they
+ * are consistent: what the kernel would refuse is refused here, naming it.
+ */
+static int exact_sets(struct octx *o, const uint64_t *c)
+{
+	static const struct { int set, within; const char *why; } rules[] = {
+		{ 1, 2, "must be within permitted" },
+		{ 2, 0, "must be within bounding" },
+		{ 3, 0, "must be within bounding" },
+		{ 4, 2, "must be within permitted" },
+		{ 4, 3, "must be within inheritable" },
+	};
+	char at[PATH_LEN];
+
+	for (size_t i = 0; i < N_ELEMENTS(rules); i++)
+		if (c[rules[i].set] & ~c[rules[i].within]) {
+			snprintf(at, sizeof(at), "%scapabilities.%s", o->process_at,
+				 cap_sets[rules[i].set]);
+			return bad(o, at, "%s", rules[i].why);
+		}
+	o->spec->cap_sets_given = true;
+	o->spec->cap_sets = (struct nslab_cap_sets){ c[1], c[2], c[3], c[4] };
+	return 0;
+}
+
 static int check_caps(struct octx *o)
 {
 	const uint64_t *c = o->oci->caps;
 	bool root = !o->spec->user_set || o->spec->uid == 0;
-	char at[PATH_LEN];
+	int ret = model_sets(c, root) ? 0 : exact_sets(o, c);
 
-	for (int set = 1; set < N_CAP_SETS; set++) {
-		uint64_t want = set < 3 && root ? c[0] : 0;
-
-		snprintf(at, sizeof(at), "%scapabilities.%s", o->process_at, cap_sets[set]);
-		if (c[set] != want)
-			return bad(o, at, "must %s (" CAP_MODEL ")",
-				   want ? "equal bounding" : "be empty");
-	}
 	/* Exactly the bounding set, whatever Docker's default: none at all when absent. */
 	o->spec->cap_add = c[0];
 	o->spec->cap_drop = ~0ULL;
-	return 0;
+	return ret;
 }
 
 /* With nslab's own default maps as root, the root is mounted idmapped as `nslab run` does it. */

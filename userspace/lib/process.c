@@ -228,14 +228,14 @@ int nslab_restrict(const struct nslab_restrictions *r, struct nslab_error *e)
 	 * it (runc's SECBIT_KEEP_CAPS): a non-root user keeps nothing, but what
 	 * exec --cap names.
 	 */
-	if (r->ambient && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+	if ((r->ambient || r->sets) && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return nslab_fail(e, errno, "caps", "keepcaps: %s", strerror(errno));
 	if (r->user_set) {
 		ret = nslab_user_switch_groups(r->uid, r->gid, r->groups, r->n_groups);
 		if (ret)
 			return nslab_fail(e, ret, "user", NULL);
 	}
-	ret = nslab_caps_apply(r->caps, r->ambient);
+	ret = r->sets ? nslab_caps_apply_sets(r->sets) : nslab_caps_apply(r->caps, r->ambient);
 	if (ret)
 		return nslab_fail(e, ret, "caps", NULL);
 	if (r->no_new_privs && nslab_seccomp_apply(&r->seccomp, e))

@@ -59,6 +59,8 @@ int nslab_env_add(char **env, int *n, char *arg, struct nslab_error *e);
 int nslab_env_file(const char *path, char **env, int *n, struct nslab_error *e);
 
 /* What a container's processes are held to, for `run` and `exec` alike. */
+struct nslab_cap_sets;
+
 struct nslab_restrictions {
 	uint64_t caps;
 	bool no_new_privs;
@@ -69,6 +71,7 @@ struct nslab_restrictions {
 	const gid_t *groups;	/* supplementary groups, with user_set */
 	int n_groups;
 	uint64_t ambient;	/* of caps, what a non-root user keeps (exec --cap) */
+	const struct nslab_cap_sets *sets;	/* OCI: exactly these sets; NULL: Docker's for the uid */
 };
 
 /*

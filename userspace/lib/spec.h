@@ -119,6 +119,8 @@ struct nslab_spec {
 	struct nslab_devices devices;	/* --device: allowed beyond Docker's defaults */
 	uint64_t cap_add, cap_drop;	/* as given */
 	uint64_t caps;			/* resolved: Docker's default set, drops, then adds */
+	bool cap_sets_given;		/* OCI: the other four sets exactly as cap_sets says */
+	struct nslab_cap_sets cap_sets;
 	bool no_new_privs;		/* default on */
 	struct nslab_seccomp seccomp;
 	const char *cgroup_parent;	/* below each hierarchy's root; default "nslab" */
