@@ -192,7 +192,8 @@ static const struct refused_case {
 	{ "other_subcommands", 2, "usage", NULL, { "rm" } },
 	{ "other_subcommands", 2, "usage", NULL, { "rm", "--bogus", "@absent" } },
 	{ "other_subcommands", 2, "usage", NULL, { "ps", "--bogus" } },
-	{ "other_subcommands", 2, "usage", NULL, { "ps", "extra" } },
+	{ "other_subcommands", 2, "container", NULL, { "ps", "@absent" } },
+	{ "other_subcommands", 2, "usage", NULL, { "ps", "-a", "@absent" } },
 	{ "other_subcommands", 2, "usage", NULL, { "no-such-command" } },
 };
 
@@ -447,6 +448,9 @@ static const struct fault_step {
 	  .patch = "{\"linux\":{\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}" },
 	{ .step = "root-propagation", .in_create = true,
 	  .patch = "{\"linux\":{\"rootfsPropagation\":\"shared\"}}" },
+	{ .step = "tmpfs-copyup", .reported = "tmpfs", .in_create = true,
+	  .patch = "{\"mounts\":[{\"destination\":\"/etc\",\"type\":\"tmpfs\","
+		   "\"options\":[\"tmpcopyup\"]}]}" },
 	{ .step = "start", .in_start = true },
 };
 #define N_FAULT_STEPS N_ELEMENTS(fault_steps)
@@ -516,7 +520,7 @@ static void create_fault(const struct fault_step *f)
 	leak_take(&before);
 	nslab_create_run(&r, f->in_create ? (const char *const[]){ env, NULL } : NULL, create, NULL);
 	if (f->in_create) {
-		assert_one_error(&r, 125, f->step, f->step);
+		assert_one_error(&r, 125, f->reported ? f->reported : f->step, f->step);
 		assert_unchanged(&before, f->step);
 		cr_assert_neq(access(pid_file, F_OK), 0, "%s: the pid file is left", f->step);
 	} else {

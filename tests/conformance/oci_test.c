@@ -1129,3 +1129,56 @@ Test(oci, O42_cgroups_path_absolute_and_nested)
 	*strrchr(path, '/') = '\0';
 	cr_assert_neq(access(path, F_OK), 0, "rm left %s", path);
 }
+
+/* What /etc holds below @root ("" in the container, the image's path on the host), into @out. */
+static void etc_view(char *out, size_t size, const char *root)
+{
+	snprintf(out, size, "ls -A %1$s/etc | wc -l; stat -c '%%a %%u:%%g %%Y' %1$s/etc/passwd", root);
+}
+
+/*
+ * O35: a tmpfs mount with runc's tmpcopyup (podman's default for --tmpfs
+ * and --read-only's /tmp, /run, /var/tmp), and the propagation options
+ * podman gives it: the image's files at the destination show through the
+ * new tmpfs with their modes, owners and times; a write lands in the tmpfs,
+ * not in the image; with "ro" the copy is made, and the mount points of
+ * mounts below it, then it is made read-only (as runc: podman's
+ * --tmpfs /etc:ro holds its /etc/hostname bind).
+ */
+Test(oci, O35_tmpfs_copy_up)
+{
+	static const char *const mount = "{\"mounts\":[{\"destination\":\"/etc\",\"type\":\"tmpfs\","
+					 "\"source\":\"tmpfs\",\"options\":[\"rprivate\",\"nosuid\",%s"
+					 "\"tmpcopyup\"]}]}";
+	char patch[512], view[PATH_MAX + 128], script[PATH_MAX + 256], host[256], path[PATH_MAX];
+	struct run_result r;
+
+	require_root();
+	etc_view(view, sizeof(view), lab_default_rootfs());
+	cr_assert_eq(host_sh(view, host, sizeof(host)), 0);
+	etc_view(view, sizeof(view), "");
+	snprintf(patch, sizeof(patch), mount, "");
+	snprintf(script, sizeof(script), "%s; grep -c ' /etc .*tmpfs' /proc/self/mountinfo; "
+		 "echo w >/etc/o35 && cat /etc/o35", view);
+	run_script(&r, "o35", patch, script);
+	cr_expect(strncmp(r.out, host, strlen(host)) == 0 && strcmp(r.out + strlen(host), "1\nw\n") == 0,
+		  "host: %s\ncontainer: %s", host, r.out);
+	snprintf(path, sizeof(path), "%s/etc/o35", lab_default_rootfs());
+	cr_expect_neq(access(path, F_OK), 0, "the write reached the image: %s", path);
+	snprintf(patch, sizeof(patch), mount, "\"ro\",");
+	snprintf(script, sizeof(script), "%s; touch /etc/o35 2>/dev/null || echo refused", view);
+	run_script(&r, "o35", patch, script);
+	cr_expect(strncmp(r.out, host, strlen(host)) == 0 && strcmp(r.out + strlen(host), "refused\n") == 0,
+		  "host: %s\nro container: %s", host, r.out);
+	/* A mount below a read-only tmpfs: its mount point is made before the tmpfs is read-only. */
+	run_script(&r, "o35", "{\"mounts\":[{\"destination\":\"/etc\",\"type\":\"tmpfs\","
+		   "\"source\":\"tmpfs\",\"options\":[\"ro\"]},{\"destination\":\"/etc/sub\","
+		   "\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]}",
+		   "ls /etc; touch /etc/x 2>/dev/null || echo refused; touch /etc/sub/x && echo sub-rw");
+	cr_expect_str_eq(r.out, "sub\nrefused\nsub-rw\n");
+	/* Negative control: the same tmpfs without tmpcopyup is empty. */
+	snprintf(patch, sizeof(patch), "{\"mounts\":[{\"destination\":\"/etc\",\"type\":\"tmpfs\","
+		 "\"source\":\"tmpfs\",\"options\":[\"rprivate\",\"nosuid\"]}]}");
+	run_script(&r, "o35", patch, "ls -A /etc | wc -l; grep -c ' /etc .*tmpfs' /proc/self/mountinfo");
+	cr_expect_str_eq(r.out, "0\n1\n");
+}

@@ -239,6 +239,9 @@ Test(ociexec, E7_refusals_leave_nothing)
 	assert_one_error(&r, 125, "--process", "process capabilities beyond the container's");
 	NSLAB(&r, "exec", "-d", "-t", name, "true");
 	assert_one_error(&r, 125, "--detach", "-d -t without a console socket");
+	p = write_file("{\"args\":[\"true\"],\"terminal\":false}");
+	NSLAB(&r, "exec", "--tty", "--process", p, name);
+	assert_one_error(&r, 125, "--tty", "--tty with a file whose terminal is false");
 	assert_unchanged(&before, "refused execs");
 	leak_free(&before);
 	/* Negative control: a good file of the same shape runs. */
@@ -258,7 +261,8 @@ Test(ociexec, E8_process_json_umask_console_size_oom_score)
 	p = write_file("{\"args\":[\"sh\",\"-c\",\"umask; cat /proc/self/oom_score_adj; stty size\"],"
 		       "\"terminal\":true,\"user\":{\"umask\":63},\"oomScoreAdj\":100,"
 		       "\"consoleSize\":{\"height\":30,\"width\":90}}");
-	NSLAB(&r, "exec", "--process", p, name);
+	/* --tty beside the file's terminal, as conmon passes it (podman exec -t). */
+	NSLAB(&r, "exec", "--process", p, "--tty", name);
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "0077\r\n100\r\n30 90\r\n");
 	/* Negative control: without those fields, nslab's umask and the host's score. */

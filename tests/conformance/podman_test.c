@@ -80,15 +80,18 @@ static void write_file(const char *path, mode_t mode, const char *fmt, ...)
 static void write_wrapper(void)
 {
 	char path[PATH_MAX + 16], name[PATH_MAX];
+	const char *asan = getenv("ASAN_OPTIONS");
 
 	snprintf(name, sizeof(name), "%s", pm.runtime);
 	snprintf(path, sizeof(path), "%s/bin", pm.dir);
 	cr_assert_eq(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/bin/%s", pm.dir, basename(name));
+	/* The sanitizer build's options, which conmon does not pass on (leak reports would fail it). */
 	write_file(path, 0755,
-		   "#!/bin/sh\n%1$s --root %2$s/state \"$@\"\nrc=$?\n"
+		   "#!/bin/sh\n%3$s%4$s%5$s%1$s --root %2$s/state \"$@\"\nrc=$?\n"
 		   "echo \"rc=$rc: $*\" >>%2$s/runtime.log\nexit $rc\n",
-		   pm.runtime, pm.dir);
+		   pm.runtime, pm.dir, asan ? "export ASAN_OPTIONS='" : "", asan ? asan : "",
+		   asan ? "'\n" : "");
 }
 
 /*

@@ -262,10 +262,12 @@ Test(oci_parse, devices_and_allow_rules)
 	const struct nslab_device *d;
 
 	accepted(&p, "{\"linux\":{\"devices\":[{\"path\":\"/dev/a/b\",\"type\":\"b\",\"major\":8,"
-		     "\"minor\":1,\"fileMode\":384,\"uid\":5,\"gid\":6},{\"path\":\"/dev/f\",\"type\":\"p\"}],"
+		     "\"minor\":1,\"fileMode\":384,\"uid\":5,\"gid\":6},{\"path\":\"/dev/f\",\"type\":\"p\"},"
+		     /* podman's: the host node's st_mode, S_IFCHR | 0620 */
+		     "{\"path\":\"/dev/n\",\"type\":\"c\",\"major\":1,\"minor\":3,\"fileMode\":8592}],"
 		     "\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,"
 		     "\"type\":\"c\",\"major\":10,\"access\":\"r\"}]}}}");
-	cr_assert_eq(p.spec.devices.n, 3);
+	cr_assert_eq(p.spec.devices.n, 4);
 	d = &p.spec.devices.dev[0];
 	cr_assert(d->kind == NSLAB_DEVICE_NODE && !strcmp(d->path, "/dev/a/b") &&
 		  d->mode == (S_IFBLK | 0600) && d->uid == 5 && d->gid == 6);
@@ -274,6 +276,8 @@ Test(oci_parse, devices_and_allow_rules)
 	d = &p.spec.devices.dev[1];
 	cr_assert(d->kind == NSLAB_DEVICE_NODE && d->mode == (S_IFIFO | 0666) && d->rule.type == 0);
 	d = &p.spec.devices.dev[2];
+	cr_assert(d->kind == NSLAB_DEVICE_NODE && d->mode == (S_IFCHR | 0620) && d->rule.type == 'c');
+	d = &p.spec.devices.dev[3];
 	cr_assert(d->kind == NSLAB_DEVICE_RULE && d->rule.type == 'c' && d->rule.major == 10 &&
 		  d->rule.minor == NSLAB_DEV_WILDCARD && d->rule.access == NSLAB_DEV_READ);
 	done(&p);
@@ -328,9 +332,11 @@ Test(oci_parse, bind_and_tmpfs_mounts)
 		     "\"options\":[\"rbind\",\"ro\",\"nosuid\",\"rprivate\"]},"
 		     "{\"destination\":\"/b\",\"type\":\"none\",\"source\":\".\",\"options\":[\"bind\"]},"
 		     "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
-		     "\"options\":[\"size=1m\",\"mode=750\",\"nodev\"]}]}");
+		     "\"options\":[\"size=1m\",\"mode=750\",\"nodev\"]},"
+		     "{\"destination\":\"/u\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+		     "\"options\":[\"rw\",\"rprivate\",\"nosuid\",\"tmpcopyup\"]}]}");
 	cr_assert_eq(p.ret, 0, "%s: %s", p.e.what, p.e.why);
-	cr_assert_eq(p.spec.n_mounts, 3);
+	cr_assert_eq(p.spec.n_mounts, 4);
 	cr_assert_str_eq(p.spec.mounts[0].type, "bind");
 	cr_assert_str_eq(p.spec.mounts[0].source, "/tmp");
 	cr_assert_str_eq(p.spec.mounts[0].destination, "/a");
@@ -342,6 +348,9 @@ Test(oci_parse, bind_and_tmpfs_mounts)
 	cr_assert_str_eq(p.spec.mounts[2].type, "tmpfs");
 	cr_assert_str_eq(p.spec.mounts[2].data, "mode=750,size=1048576");
 	cr_assert_eq(p.spec.mounts[2].attrs, MOUNT_ATTR_NODEV);
+	/* podman's --tmpfs: copied up (runc's tmpcopyup); private as nslab's mounts all are. */
+	cr_assert(p.spec.mounts[3].copy_up && !p.spec.mounts[2].copy_up);
+	cr_assert_eq(p.spec.mounts[3].attrs, MOUNT_ATTR_NOSUID);
 	cr_assert_eq(p.spec.mounts[0].propagation, MS_PRIVATE | MS_REC);
 	/* Negative control: without the options, no atime and no propagation of their own. */
 	for (int i = 1; i < 3; i++)
@@ -468,8 +477,11 @@ static const struct { const char *patch, *why; } refusals[] = {
 	  "linux.devices[0]: type \"q\" is not one of" },
 	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"minor\":3}]}}",
 	  "linux.devices[0]: \"major\" is missing" },
-	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"p\",\"fileMode\":4096}]}}",
-	  "linux.devices[0]: fileMode 4096 is not a permission mode" },
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"p\",\"fileMode\":65535}]}}",
+	  "linux.devices[0]: fileMode 65535 is not a permission mode" },
+	/* A fifo's type bits on a character device. */
+	{ "{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3,"
+	  "\"fileMode\":4534}]}}", "linux.devices[0]: fileMode 4534 is not a permission mode" },
 	{ "{\"linux\":{\"frob\":1}}", "linux.frob: unknown field" },
 	{ "{\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"pid\"}]}}",
 	  "linux.namespaces[2]: namespace type \"pid\" listed twice" },

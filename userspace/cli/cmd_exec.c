@@ -18,6 +18,8 @@ static const char exec_usage[] =
 	"       nslab exec [OPTION]... --process FILE.json NAME|PID\n"
 	"Runs CMD in every namespace of a running container, in a session of its own.\n"
 	"  -t, --tty          give CMD a pty of its own (its controlling terminal), relayed to ours\n"
+	"                     (with --process: taken where the file's terminal is true, as conmon\n"
+	"                     passes it)\n"
 	"  -i, --interactive  with -t, relay stdin into the pty (our terminal goes raw)\n"
 	"  -u, --user UID[:GID]   run CMD as this user, inside (only the bounding set of capabilities)\n"
 	"  -g, --additional-gids GID[,GID...]  supplementary groups of CMD (repeatable)\n"
@@ -160,7 +162,9 @@ static int parse_option(struct exec_cli *c, int opt, int longindex, char **argv,
 				       "per-exec cgroup to apply it to", exec_options[longindex].name);
 	case 'p': case 'd': case OPT_PID_FILE: case OPT_CONSOLE: case OPT_PRESERVE:
 		return run_option(c, opt, optarg, e);
-	case 'u': case 'e': case 'g': case 'c': case 't': case 'i': case OPT_CWD: case OPT_NNP:
+	case 't':	/* conmon adds it to --process: checked against the file's terminal */
+		return command_option(c, opt, optarg, e);
+	case 'u': case 'e': case 'g': case 'c': case 'i': case OPT_CWD: case OPT_NNP:
 		c->cmd_opt = true;
 		return command_option(c, opt, optarg, e);
 	default:
@@ -187,6 +191,7 @@ static int take_operands(struct exec_cli *c, int argc, char **argv, struct nslab
 			 struct nslab_error *e)
 {
 	int target = optind++;
+	bool tty_opt = c->x.tty;
 
 	/* getopt stopped at NAME, so a "--" after it is still ours. */
 	if (optind < argc && strcmp(argv[optind], "--") == 0)
@@ -200,8 +205,12 @@ static int take_operands(struct exec_cli *c, int argc, char **argv, struct nslab
 	}
 	if (optind < argc || c->cmd_opt)
 		return nslab_bad_input(e, "--process", "the file says what the command is: no CMD, "
-				       "-t, -i, -u, -g, -e, -c, --cwd or --no-new-privs with it");
-	return nslab_exec_load_process(&c->x, c->process, oci, e);
+				       "-i, -u, -g, -e, -c, --cwd or --no-new-privs with it");
+	if (nslab_exec_load_process(&c->x, c->process, oci, e))
+		return -1;
+	if (tty_opt && !c->x.tty)
+		return nslab_bad_input(e, "--tty", "%s says terminal: false", c->process);
+	return 0;
 }
 
 int cmd_exec(int argc, char **argv)

@@ -1216,7 +1216,10 @@ static int dev_type(struct octx *o, const char *t, const char *at, mode_t *mode,
 	return bad(o, at, "type \"%s\" is not one of c, u, b, p", t);
 }
 
-/* fileMode (default 0666), uid and gid (default 0): absent, dev_number gives the wildcard. */
+/*
+ * fileMode (default 0666, with or without the type's S_IF* bits), uid and gid
+ * (default 0): absent, dev_number gives the wildcard.
+ */
 static int dev_ids(struct octx *o, json_object *r, const char *at, struct nslab_device *d)
 {
 	long mode, uid, gid;
@@ -1228,8 +1231,12 @@ static int dev_ids(struct octx *o, json_object *r, const char *at, struct nslab_
 		ret = dev_number(o, r, at, "gid", false, &gid);
 	if (ret)
 		return ret;
+	/* podman gives the host node's st_mode, its type included: taken, as runc does, where it agrees. */
+	if (mode != NSLAB_DEV_WILDCARD && (mode & S_IFMT) == (long)(d->mode & S_IFMT))
+		mode &= 07777;
 	if (mode > 07777)
-		return bad(o, at, "fileMode %ld is not a permission mode", mode);
+		return bad(o, at, "fileMode %ld is not a permission mode (nor one with the type's bits)",
+			   mode);
 	d->mode |= (mode_t)(mode == NSLAB_DEV_WILDCARD ? 0666 : mode);
 	d->uid = (uid_t)(uid == NSLAB_DEV_WILDCARD ? 0 : uid);
 	d->gid = (gid_t)(gid == NSLAB_DEV_WILDCARD ? 0 : gid);

@@ -70,6 +70,7 @@ struct nslab_mount {
 	char data[128];			/* a new filesystem's mount(2) data: "size=N,mode=1777" */
 	const char *origin;		/* the option or field it came from, for errors */
 	bool no_recurse;		/* a bind of the source's mount alone (OCI "bind") */
+	bool copy_up;			/* tmpfs: the image's files at the destination copied in (tmpcopyup) */
 };
 
 /* One --ulimit (config.json's rlimits): RLIMIT_* @resource, RLIM_INFINITY for unlimited. */

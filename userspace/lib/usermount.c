@@ -8,6 +8,7 @@
 #include "usermount.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "copytree.h"
 #include "mountfd.h"
 #include "rootfs.h"
 
@@ -317,6 +318,10 @@ static int oci_option(struct nslab_mount *m, bool tmpfs, const char *opt, long l
 		m->propagation = nslab_propagation(opt);
 		return 0;
 	}
+	if (tmpfs && strcmp(opt, "tmpcopyup") == 0) {
+		m->copy_up = true;
+		return 0;
+	}
 	if (!tmpfs && strcmp(opt, "bind") == 0)
 		return 0;
 	if (!tmpfs && strcmp(opt, "rbind") == 0) {
@@ -334,8 +339,8 @@ static int oci_option(struct nslab_mount *m, bool tmpfs, const char *opt, long l
 	}
 	return nslab_bad_input(e, m->origin, "option '%s' is not supported (%s)", opt, tmpfs ?
 			       "size=, mode=, ro, rw, nosuid, nodev, noexec, nodiratime and their "
-			       "opposites, strictatime, noatime, relatime, [r]shared, [r]slave, "
-			       "[r]private, [r]unbindable" :
+			       "opposites, strictatime, noatime, relatime, tmpcopyup, [r]shared, "
+			       "[r]slave, [r]private, [r]unbindable" :
 			       "ro, rw, nosuid, nodev, noexec, nodiratime, their opposites, strictatime, "
 			       "noatime, relatime, bind, rbind, [r]shared, [r]slave, [r]private, "
 			       "[r]unbindable; KEY=VALUE data is ignored, as mount(2) does");
@@ -481,7 +486,12 @@ static int open_mount(const struct nslab_mount *m, int host_fd)
 	}
 	if (strcmp(m->type, "bind") == 0)
 		return bind_tree(m, false);
-	return nslab_fs_mount(m->type, m->source, m->data, m->attrs);
+	/*
+	 * A read-only tmpfs is made so once every mount is in place, as runc
+	 * does: its copy-up, and the mount points of mounts below it (podman's
+	 * /etc/hostname in a --tmpfs /etc:ro), are written first.
+	 */
+	return nslab_fs_mount(m->type, m->source, m->data, m->attrs & ~MOUNT_ATTR_RDONLY);
 }
 
 /*
@@ -507,9 +517,21 @@ static int remake(int mnt, int target, bool recursive)
 	return ret ? ret : steal_fd(&copy);
 }
 
-static int attach(const struct nslab_mount *m, int host_fd, int root_fd)
+/* tmpcopyup: what the image holds at the destination (@target), into the new tmpfs @mnt. */
+static int copy_up(int mnt, int target)
+{
+	_cleanup_close_ int src = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (src < 0)
+		return -errno;
+	return nslab_fault("tmpfs-copyup") ? -EIO : nslab_copy_tree(src, mnt);
+}
+
+/* @m attached in the root; a read-only tmpfs's mount fd kept in *@ro for after the others. */
+static int attach(const struct nslab_mount *m, int host_fd, int root_fd, int *ro)
 {
 	_cleanup_close_ int mnt = open_mount(m, host_fd), target = -1;
+	bool tmpfs = strcmp(m->type, "bind") != 0;
 	struct stat st;
 	int ret, copy;
 
@@ -520,7 +542,9 @@ static int attach(const struct nslab_mount *m, int host_fd, int root_fd)
 	target = open_dest(root_fd, m->destination, !S_ISDIR(st.st_mode));
 	if (target < 0)
 		return target;
-	ret = nslab_mount_onto(mnt, target);
+	ret = m->copy_up ? copy_up(mnt, target) : 0;
+	if (!ret)
+		ret = nslab_mount_onto(mnt, target);
 	if (!ret && host_fd >= 0) {
 		copy = remake(mnt, target, !m->no_recurse);
 		if (copy < 0)
@@ -528,7 +552,29 @@ static int attach(const struct nslab_mount *m, int host_fd, int root_fd)
 		close(mnt);
 		mnt = copy;
 	}
-	return ret || !m->propagation ? ret : nslab_set_propagation(mnt, m->propagation);
+	if (!ret && m->propagation)
+		ret = nslab_set_propagation(mnt, m->propagation);
+	if (!ret && tmpfs && (m->attrs & MOUNT_ATTR_RDONLY))
+		*ro = steal_fd(&mnt);
+	return ret;
+}
+
+/*
+ * The read-only tmpfs mounts (@ro[i] >= 0) made read-only, now that all are
+ * in place, unless a mount already failed (@ret, returned); closes them.
+ */
+static int read_only_tmpfs(const struct nslab_spec *spec, int ro[NSLAB_MAX_MOUNTS], int ret,
+			   struct nslab_error *e)
+{
+	for (int i = 0; i < spec->n_mounts; i++) {
+		int err = ro[i] >= 0 && !ret ? nslab_mount_read_only(ro[i], 0) : 0;
+
+		if (err)
+			ret = nslab_fail(e, err, "tmpfs", "%s: read-only: %s",
+					 spec->mounts[i].destination, strerror(-err));
+		nslab_close_fd(&ro[i]);
+	}
+	return ret;
 }
 
 static int mount_failed(struct nslab_error *e, const char *step, const char *path, int ret)
@@ -540,18 +586,21 @@ static int mount_failed(struct nslab_error *e, const char *step, const char *pat
 int nslab_user_mounts_apply(const struct nslab_spec *spec, const int fds[NSLAB_MAX_MOUNTS],
 			    int root_fd, struct nslab_error *e)
 {
-	int ret;
+	int ret = 0, ro[NSLAB_MAX_MOUNTS];
 
-	for (int i = 0; i < spec->n_mounts; i++) {
+	for (int i = 0; i < spec->n_mounts; i++)
+		ro[i] = -1;
+	for (int i = 0; i < spec->n_mounts && !ret; i++) {
 		const struct nslab_mount *m = &spec->mounts[i];
 		const char *step = strcmp(m->type, "bind") == 0 ? "volume" : "tmpfs";
 
-		ret = nslab_fault(step) ? -EIO : attach(m, fds[i], root_fd);
+		ret = nslab_fault(step) ? -EIO : attach(m, fds[i], root_fd, &ro[i]);
 		if (ret)
-			return mount_failed(e, step, m->destination, ret);
+			ret = mount_failed(e, step, m->destination, ret);
 	}
-	if (!spec->workdir)
-		return 0;
+	ret = read_only_tmpfs(spec, ro, ret, e);
+	if (ret || !spec->workdir)
+		return ret;
 	ret = nslab_fault("workdir") ? -EIO : open_dest(root_fd, spec->workdir, false);
 	if (ret < 0)
 		return mount_failed(e, "workdir", spec->workdir, ret);

@@ -28,7 +28,9 @@ int nslab_parse_tmpfs(const char *arg, struct nslab_mount *list, int *n, struct 
 /*
  * One of config.json's mounts[] (@origin: "mounts[i]"): @type "tmpfs"
  * (options size=, mode=, ro, rw, nosuid, suid, nodev, dev, noexec, exec:
- * nothing more than they say) or a bind of the absolute @source ("bind" the
+ * nothing more than they say; tmpcopyup, runc's: the image's files at the
+ * destination copied in, podman's default; private, rprivate, slave,
+ * rslave: it is private) or a bind of the absolute @source ("bind" the
  * source's mount alone, with option "rbind" those below it too; also
  * private, rprivate, slave, rslave, all made private).  @opts is
  * NULL-terminated.  0 or -EINVAL with @e (step @origin).
@@ -69,7 +71,10 @@ int nslab_user_mounts_idmap(const struct nslab_spec *spec, const int fds[NSLAB_M
  * destination resolved in the root without following any symlink (a
  * symlink in the image cannot redirect it out of the root), missing parts
  * made (a directory, or an empty file for a file's bind), the mount
- * attached there.  Then -w's directory made the same way.
+ * attached there (a tmpfs with tmpcopyup filled first); read-only tmpfs
+ * mounts are made read-only once all are attached, as runc does, so that
+ * the mount points of those below them can be made.  Then -w's directory
+ * made the same way.
  */
 int nslab_user_mounts_apply(const struct nslab_spec *spec, const int fds[NSLAB_MAX_MOUNTS],
 			    int root_fd, struct nslab_error *e);
