@@ -121,7 +121,7 @@ Test(ociexec, E3_detach_pid_file_names_a_live_process_in_the_container)
 		 "echo rc=$?; cat %s.out; rm -f %s.out", nslab_bin(), pidfile, name, pidfile, pidfile,
 		 pidfile);
 	cr_assert_eq(host_sh(cmd, out, sizeof(out)), 0);
-	cr_assert_str_eq(out, "rc=0\n", "-d: exit 0, nothing printed");
+	cr_assert_str_eq(out, "rc=0\n", "-d: exit 0, nothing printed: %s", out);
 	f = fopen(pidfile, "r");
 	cr_assert_not_null(f, "no pid file %s", pidfile);
 	cr_assert_not_null(fgets(text, sizeof(text), f));
