@@ -271,3 +271,33 @@ Test(ociexec, E8_process_json_umask_console_size_oom_score)
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "0022\n0\n");
 }
+
+/*
+ * E9: --pid-file in a directory that root alone may write (podman's
+ * userdata): written by the caller's side, root's file, though exec's command
+ * is the container's root, an unprivileged id on the host.
+ */
+Test(ociexec, E9_pid_file_in_a_root_only_directory)
+{
+	char name[DETACHED_NAME_MAX], dir[] = "/tmp/nslab-e9-XXXXXX", pidfile[64], cmd[256];
+	struct stat sb;
+
+	require_root();
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(chmod(dir, 0700), 0);
+	snprintf(pidfile, sizeof(pidfile), "%s/pid", dir);
+	DETACHED(name, "e9", "--", "sleep", "300");
+	snprintf(cmd, sizeof(cmd), "%s exec -d --pid-file %s %s sleep 30 </dev/null >/dev/null 2>&1",
+		 nslab_bin(), pidfile, name);
+	cr_expect_eq(host_sh(cmd, NULL, 0), 0, "%s", cmd);
+	cr_expect_eq(stat(pidfile, &sb), 0, "no pid file in %s", dir);
+	cr_expect_eq(sb.st_uid, 0, "the pid file is uid %u's", (unsigned)sb.st_uid);
+	/* Negative control: the container's root's host id (nslab's map: 100000) may not write there. */
+	snprintf(cmd, sizeof(cmd), "command -v setpriv >/dev/null || exit 0; setpriv --reuid=100000 "
+		 "--regid=100000 --clear-groups sh -c 'echo x > %s/x' 2>/dev/null", dir);
+	snprintf(pidfile, sizeof(pidfile), "%s/x", dir);
+	host_sh(cmd, NULL, 0);
+	cr_expect_neq(access(pidfile, F_OK), 0, "uid 100000 wrote in %s", dir);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	host_sh(cmd, NULL, 0);
+}

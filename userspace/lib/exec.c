@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/close_range.h>
 
@@ -33,6 +34,8 @@ struct exec_io {
 	const char *pid_name;	/* the file's name in it */
 	const char *pid_file;	/* the path given, for errors */
 	int console;		/* --console-socket, connected */
+	int writer, writer_done;	/* to the pid file's writer: the pid; back: its report */
+	pid_t writer_pid;
 };
 
 /* What the command is held to: the container's restrictions, and what exec adds. */
@@ -84,10 +87,25 @@ static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
 	_exit(NSLAB_EXIT_NOT_FOUND);
 }
 
-/* Once the command runs: its pid file, its pty's master handed over. */
-static int hand_over(const struct exec_io *io, int *master, pid_t pid, struct nslab_error *e)
+/* The command's @pid to the pid file's writer, and its word that the file is there. */
+static int write_pid_file(struct exec_io *io, pid_t pid, struct nslab_error *e)
 {
-	if (io->pid_dir >= 0 && nslab_pid_file_write(io->pid_dir, io->pid_name, io->pid_file, pid, e))
+	struct nslab_report r = { 0 };
+	int ret = nslab_write_all(io->writer, &pid, sizeof(pid));
+
+	if (!ret && nslab_read_all(io->writer_done, &r, sizeof(r)) != sizeof(r))
+		ret = -EPIPE;
+	if (ret)
+		return nslab_fail(e, -ret, "pid-file", "%s: its writer died", io->pid_file);
+	if (!r.ready)
+		*e = r.error;
+	return r.ready ? 0 : -1;
+}
+
+/* Once the command runs: its pid file, its pty's master handed over. */
+static int hand_over(struct exec_io *io, int *master, pid_t pid, struct nslab_error *e)
+{
+	if (io->writer >= 0 && write_pid_file(io, pid, e))
 		return -1;
 	if (io->console >= 0 && *master >= 0) {
 		if (nslab_console_give(io->console, *master, e))
@@ -119,7 +137,7 @@ static int relay_or_wait(const struct nslab_exec_spec *x, int master, pid_t pid,
 
 /* Forks the command and waits for it: its exit code, or the failure it reported. */
 static int fork_command(const struct nslab_state *st, const struct nslab_exec_spec *x,
-			const struct nslab_seccomp *sc, const struct exec_io *io,
+			const struct nslab_seccomp *sc, struct exec_io *io,
 			struct nslab_error *e)
 {
 	_cleanup_close_ int master = -1, slave = -1;
@@ -187,7 +205,7 @@ static int enter_cgroup(const struct nslab_state *st, struct nslab_error *e)
 
 /* The process enters the container's cgroup and namespaces itself, then forks the command. */
 static int enter_and_run(const struct nslab_state *st, const struct nslab_exec_spec *x,
-			 const struct exec_io *io, struct nslab_error *e)
+			 struct exec_io *io, struct nslab_error *e)
 {
 	struct nslab_seccomp sc;
 	unsigned mask;
@@ -280,10 +298,38 @@ static int open_pid_dir(const char *pid_file, struct exec_io *io, struct nslab_e
 	return 0;
 }
 
+/*
+ * --pid-file is written by a helper left on the host side, as the caller:
+ * in a user namespace of the container's we become its root, an id that
+ * the caller's directory (podman's is root's alone) need not let in, and
+ * whose file it would be.  It writes once it reads the command's pid.
+ */
+static int start_pid_writer(struct exec_io *io, struct nslab_error *e)
+{
+	_cleanup_close_pair_ int to[2] = { -1, -1 }, back[2] = { -1, -1 };
+	struct nslab_report r = { .ready = 1 };
+	pid_t pid;
+
+	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(back, O_CLOEXEC) < 0 ||
+	    (io->writer_pid = fork()) < 0)
+		return nslab_fail(e, errno, "pid-file", "%s", strerror(errno));
+	if (io->writer_pid == 0) {
+		nslab_close_fd(&to[1]);
+		if (nslab_read_all(to[0], &pid, sizeof(pid)) != sizeof(pid))
+			_exit(0);
+		if (nslab_pid_file_write(io->pid_dir, io->pid_name, io->pid_file, pid, &r.error))
+			r.ready = 0;
+		_exit(nslab_write_all(back[1], &r, sizeof(r)) ? 1 : 0);
+	}
+	io->writer = steal_fd(&to[1]);
+	io->writer_done = steal_fd(&back[0]);
+	return 0;
+}
+
 /* The host paths, while they still resolve on the host. */
 static int open_io(const struct nslab_exec_spec *x, struct exec_io *io, struct nslab_error *e)
 {
-	if (x->pid_file && open_pid_dir(x->pid_file, io, e))
+	if (x->pid_file && (open_pid_dir(x->pid_file, io, e) || start_pid_writer(io, e)))
 		return -e->err;
 	if (x->console_socket) {
 		io->console = nslab_console_connect(x->console_socket, e);
@@ -295,7 +341,8 @@ static int open_io(const struct nslab_exec_spec *x, struct exec_io *io, struct n
 
 int nslab_container_exec(const struct nslab_exec_spec *x, int *code, struct nslab_error *e)
 {
-	struct exec_io io = { .pid_dir = -1, .console = -1 };
+	struct exec_io io = { .pid_dir = -1, .console = -1, .writer = -1, .writer_done = -1,
+			      .writer_pid = -1 };
 	struct nslab_state st;
 
 	*e = (struct nslab_error){ 0 };
@@ -305,6 +352,11 @@ int nslab_container_exec(const struct nslab_exec_spec *x, int *code, struct nsla
 		*code = enter_and_run(&st, x, &io, e);
 	nslab_close_fd(&io.pid_dir);
 	nslab_close_fd(&io.console);
+	/* Its pipe closed, a writer that got no pid exits without writing. */
+	nslab_close_fd(&io.writer);
+	nslab_close_fd(&io.writer_done);
+	if (io.writer_pid > 0)
+		waitpid(io.writer_pid, NULL, 0);
 	return e->what[0] ? -1 : 0;
 }
 
