@@ -475,14 +475,20 @@ Test(oci, O18_sysctl_namespaced_only)
 	leak_free(&before);
 }
 
-/* O19: process.consoleSize is the pty's size (terminal: true). */
+/*
+ * O19: process.consoleSize is the pty's size (terminal: true) from the
+ * command's first instruction.  A poststart hook that sleeps holds nslab
+ * between the command's exec and anything nslab does after it: a size set
+ * there would come too late for stty.
+ */
 Test(oci, O19_console_size)
 {
 	struct run_result r;
 
 	require_root();
 	run_script(&r, "o19", "{\"process\":{\"terminal\":true,\"consoleSize\":{\"height\":30,"
-		   "\"width\":100}}}", "stty size");
+		   "\"width\":100}},\"hooks\":{\"poststart\":[{\"path\":\"/bin/sh\","
+		   "\"args\":[\"sh\",\"-c\",\"sleep 1\"]}]}}", "stty size");
 	cr_assert_str_eq(r.out, "30 100\r\n");
 	/* Negative control: without it, another size (the kernel's 0 0). */
 	run_script(&r, "o19", "{\"process\":{\"terminal\":true}}", "stty size");

@@ -34,7 +34,6 @@
 #include <sys/pidfd.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -143,13 +142,13 @@ static int wait_root(struct nslab_container *c, int sync_fd)
  * is opened here, in the container's devpts, and its master sent to the
  * parent over @console.
  */
-static int child_session(int console, struct nslab_error *e)
+static int child_session(const struct nslab_spec *spec, int console, struct nslab_error *e)
 {
 	_cleanup_close_ int master = -1, slave = -1;
 	int ret;
 
 	if (console >= 0) {
-		if (nslab_pty_open(&master, &slave, e))
+		if (nslab_pty_open(spec->console_rows, spec->console_cols, &master, &slave, e))
 			return -e->err;
 		ret = nslab_fd_send(console, master);
 		nslab_close_fd(&master);
@@ -366,7 +365,7 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		}
 	}
 	/* Not the caller's session: no way to its terminal's input (TIOCSTI, CVE-2017-5226). */
-	if (child_session(console, &e))
+	if (child_session(spec, console, &e))
 		child_fail(report_fd, &e);
 	child_exec(c, report_fd, supervisor_pidfd);
 }
@@ -766,14 +765,13 @@ static int release(int sync_fd, int report_fd, bool to_exec, int root_fd, struct
 }
 
 /*
- * -t: the master the first process sent before its exec, sized as OCI's
- * consoleSize asks; then the caller's terminal goes raw, or with
- * --console-socket the master goes to the caller's socket, ours closed.
+ * -t: the master the first process sent before its exec; then the caller's
+ * terminal goes raw, or with --console-socket the master goes to the
+ * caller's socket, ours closed.
  */
 static int take_pty(struct nslab_container *c, int console, struct nslab_error *e)
 {
 	const struct nslab_spec *spec = c->spec;
-	struct winsize size = { .ws_row = spec->console_rows, .ws_col = spec->console_cols };
 
 	c->tty_master = nslab_fault("pty-recv") ? -EIO : nslab_fd_recv(console);
 	if (c->tty_master < 0) {
@@ -782,8 +780,6 @@ static int take_pty(struct nslab_container *c, int console, struct nslab_error *
 		c->tty_master = -1;
 		return -e->err;
 	}
-	if ((size.ws_row || size.ws_col) && ioctl(c->tty_master, TIOCSWINSZ, &size) < 0)
-		return nslab_fail(e, errno, "pty", "consoleSize: %s", strerror(errno));
 	if (spec->console_socket) {
 		int ret = nslab_console_send(spec->console_socket, c->tty_master, e);
 

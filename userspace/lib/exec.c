@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -148,14 +147,8 @@ static int fork_command(const struct nslab_state *st, const struct nslab_exec_sp
 
 	gethostname(host, sizeof(host) - 1);
 	/* Here, in the container's mount namespace: the pty is one of its own devpts. */
-	if (x->tty && nslab_pty_open(&master, &slave, e))
+	if (x->tty && nslab_pty_open(x->console_rows, x->console_cols, &master, &slave, e))
 		return NSLAB_EXIT_SETUP;
-	if ((x->console_rows || x->console_cols) &&
-	    ioctl(slave, TIOCSWINSZ, &(struct winsize){ .ws_row = x->console_rows,
-							 .ws_col = x->console_cols }) < 0) {
-		nslab_fail(e, errno, "pty", "consoleSize: %s", strerror(errno));
-		return NSLAB_EXIT_SETUP;
-	}
 	if (pipe2(rep, O_CLOEXEC) < 0) {
 		nslab_fail(e, errno, "exec", "pipe: %s", strerror(errno));
 		return NSLAB_EXIT_SETUP;

@@ -40,8 +40,11 @@ static void copy_size(int from, int to)
 		ioctl(to, TIOCSWINSZ, &ws);
 }
 
-int nslab_pty_open(int *master, int *slave, struct nslab_error *e)
+int nslab_pty_open(unsigned short rows, unsigned short cols, int *master, int *slave,
+		   struct nslab_error *e)
 {
+	struct winsize size = { .ws_row = rows, .ws_col = cols };
+
 	int m = nslab_fault("pty") ? -1 : posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 
 	if (m < 0 || unlockpt(m) < 0) {
@@ -54,7 +57,13 @@ int nslab_pty_open(int *master, int *slave, struct nslab_error *e)
 		nslab_fail(e, errno, "pty", "slave: %s", strerror(errno));
 		goto fail;
 	}
-	copy_size(size_source(), *slave);
+	if (!rows && !cols)
+		copy_size(size_source(), *slave);
+	else if (ioctl(*slave, TIOCSWINSZ, &size) < 0) {
+		nslab_fail(e, errno, "pty", "consoleSize: %s", strerror(errno));
+		close(*slave);
+		goto fail;
+	}
 	*master = m;
 	return 0;
 fail:

@@ -13,10 +13,12 @@
 /*
  * Opens a pty pair through /dev/ptmx of the caller's root (a container's
  * own devpts once its root is set up), both ends close-on-exec, the slave
- * without becoming anyone's controlling terminal, and gives it the caller's
- * window size when stdin or stdout is a terminal.  Fault point "pty".
+ * without becoming anyone's controlling terminal, sized @rows x @cols (OCI's
+ * consoleSize) or, both 0, as the caller's terminal when stdin or stdout is
+ * one.  The size is there before anything runs on the slave.  Fault point "pty".
  */
-int nslab_pty_open(int *master, int *slave, struct nslab_error *e);
+int nslab_pty_open(unsigned short rows, unsigned short cols, int *master, int *slave,
+		   struct nslab_error *e);
 
 /*
  * Makes the caller the leader of a new session.  With @slave >= 0 that pty
