@@ -202,7 +202,10 @@ oci-validation:
 
 # nslab check's verdicts for each runtime of this host, by check family:
 # build/check-matrix/matrix.md and matrix.json (root: the runtimes need it).
-CHECK_RUNTIMES ?= nslab runc bwrap unshare
+# The engines where installed: podman on its own OCI runtime and on runc,
+# docker (its row says so when no daemon answers).
+CHECK_RUNTIMES ?= nslab runc bwrap unshare $(if $(shell command -v podman),podman podman+runc) \
+		  $(if $(shell command -v docker),docker)
 check-matrix: bins rootfs
 	sh userspace/checkmatrix.sh $(abspath $(NSLAB)) build/check-matrix $(CHECK_RUNTIMES)
 

@@ -6,8 +6,11 @@
  * runtimes whose isolation is known, so that no check can pass falsely.
  */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -98,6 +101,15 @@ static const struct expected truth[] = {
 	{ NULL, "uts", "pfffffffffffppp" },
 	/* An "OCI runtime" that runs nothing (as crun on hybrid cgroups) fails every check. */
 	{ "false", "all", "fffffffffffffff" },
+	/*
+	 * podman on runc (its crun refuses hybrid cgroups): no time namespace
+	 * option, no user namespace without the engine's id setup; 11 of
+	 * Docker's capabilities.  The same for docker.
+	 */
+	{ "podman+runc", "all", "pppppppppnpnppp" },
+	/* The rest shared with the host; the mount namespace podman always makes. */
+	{ "podman+runc", "uts", "pfffffpffnfnppp" },
+	{ "docker", "all", "pppppppppnpnppp" },
 };
 
 static enum nslab_verdict letter(char c)
@@ -172,4 +184,105 @@ Test(check, K7_a_runtime_that_runs_nothing_fails_every_check)
 Test(check, K8_nslab_uts_alone_fails_every_other_namespace)
 {
 	expect_verdicts(&truth[5]);
+}
+
+/*
+ * The engines' truth tests run on image storage of their own (vfs: no mounts
+ * to undo), removed afterwards with the image nslab check keeps as a cache:
+ * the host's images are not touched.  docker has no such switch; its test
+ * skips here anyway, where no daemon runs.
+ */
+static char engine_dir[PATH_MAX];
+
+static void engine_storage(void)
+{
+	char conf[PATH_MAX + 32];
+	FILE *f;
+
+	snprintf(engine_dir, sizeof(engine_dir), "/tmp/nslab-checkpm.XXXXXX");
+	cr_assert_not_null(mkdtemp(engine_dir));
+	snprintf(conf, sizeof(conf), "%s/storage.conf", engine_dir);
+	cr_assert_not_null(f = fopen(conf, "we"));
+	fprintf(f, "[storage]\ndriver = \"vfs\"\ngraphroot = \"%1$s/root\"\nrunroot = \"%1$s/run\"\n",
+		engine_dir);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(setenv("CONTAINERS_STORAGE_CONF", conf, 1), 0);
+}
+
+static void engine_storage_remove(void)
+{
+	char cmd[PATH_MAX + 64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf --one-file-system %s", engine_dir);
+	if (engine_dir[0])
+		host_sh(cmd, NULL, 0);
+}
+
+Test(check, K9_podman_passes_the_namespace_checks_it_creates_and_dockers_caps,
+     .init = engine_storage, .fini = engine_storage_remove)
+{
+	expect_verdicts(&truth[7]);
+}
+
+Test(check, K10_podman_uts_alone_fails_every_namespace_it_shares,
+     .init = engine_storage, .fini = engine_storage_remove)
+{
+	expect_verdicts(&truth[8]);
+}
+
+Test(check, K11_docker_passes_the_namespace_checks_it_creates_and_dockers_caps)
+{
+	expect_verdicts(&truth[9]);
+}
+
+/* The podman images of the test's storage (a "podman images" line count). */
+static int engine_images(void)
+{
+	char out[64];
+
+	host_sh("podman images -q | wc -l", out, sizeof(out));
+	return atoi(out);
+}
+
+/* What is left in @dir (an "ls -A" line count). */
+static int entries(const char *dir)
+{
+	char cmd[PATH_MAX + 32], out[64];
+
+	snprintf(cmd, sizeof(cmd), "ls -A %s | wc -l", dir);
+	host_sh(cmd, out, sizeof(out));
+	return atoi(out);
+}
+
+/*
+ * The image's import failing (fault check-image) is one line and exit 2
+ * (the runtime cannot be used), and leaves neither the rootfs's tar in
+ * $TMPDIR nor an image.  Negative control: without the fault the same
+ * check runs, with one image made and the tar gone as well.
+ */
+Test(check, K12_podman_failed_import_leaves_nothing, .init = engine_storage,
+     .fini = engine_storage_remove)
+{
+	const char *const argv[] = { "check", "--runtime", "podman+runc", "--only", "U7", NULL };
+	char tmp[PATH_MAX], env[PATH_MAX + 16];
+	struct run_result r;
+
+	require_root();
+	if (host_sh("command -v podman", NULL, 0))
+		cr_skip_test("podman is not installed (Debian: apt-get install podman)");
+	snprintf(tmp, sizeof(tmp), "%s/tmp", engine_dir);
+	cr_assert_eq(mkdir(tmp, 0700), 0);
+	snprintf(env, sizeof(env), "TMPDIR=%s", tmp);
+	nslab_run_env(&r, (const char *const[]){ "NSLAB_FAULT=check-image", env, NULL }, argv);
+	cr_expect_eq(r.code, 2, "exit %d: %s", r.code, r.err);
+	cr_expect(strncmp(r.err, "nslab: --runtime: podman+runc import ", 37) == 0 &&
+		  strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "%s", r.err);
+	cr_expect_eq(entries(tmp), 0, "the tar's directory is left in %s", tmp);
+	cr_expect_eq(engine_images(), 0, "an image was made");
+
+	nslab_run_env(&r, (const char *const[]){ env, NULL }, argv);
+	cr_assert_eq(r.code, 0, "exit %d: %s%s", r.code, r.out, r.err);
+	cr_expect(strstr(r.out, "\npass  U7_"), "%s", r.out);
+	cr_expect_eq(entries(tmp), 0, "the tar's directory is left in %s", tmp);
+	cr_expect_eq(engine_images(), 1);
 }

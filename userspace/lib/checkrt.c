@@ -3,6 +3,7 @@
 #include "checkrt.h"
 #include "ns.h"
 #include "oci.h"
+#include "seccomp_cache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -285,6 +286,96 @@ static int probe_oci(const struct nslab_runtime *rt, const char *const args[],
 	return ret;
 }
 
+/*
+ * podman and docker, one adapter: their `run` flags agree for all it uses.
+ * What differs is where the OCI runtime is named: a global option of
+ * podman's, a `run` option of docker's.
+ */
+static bool engine_is_podman(const struct nslab_runtime *rt)
+{
+	return strncmp(rt->name, "podman", 6) == 0;
+}
+
+/* `ENGINE [--runtime OCI] run --rm [--runtime OCI]` into @argv at *@n. */
+static void engine_run(const struct nslab_runtime *rt, const char *argv[], size_t *n)
+{
+	bool podman = engine_is_podman(rt);
+
+	if (rt->engine_oci[0] && podman) {
+		argv[(*n)++] = "--runtime";
+		argv[(*n)++] = rt->engine_oci;
+	}
+	argv[(*n)++] = "run";
+	argv[(*n)++] = "--rm";
+	if (rt->engine_oci[0] && !podman) {
+		argv[(*n)++] = "--runtime";
+		argv[(*n)++] = rt->engine_oci;
+	}
+}
+
+/*
+ * The `run` flags of namespace set @ns: each type not asked for is the
+ * host's.  uts and pid asked for take no flag (both engines make their own;
+ * docker refuses "private" for them); the network is "none", so that the
+ * host's network is not touched and lo alone shows inside.
+ */
+static void engine_ns_flags(unsigned ns, const char *argv[], size_t *n)
+{
+	static const struct {
+		int type;
+		const char *own, *host;
+	} flag[] = {
+		{ NSLAB_NS_UTS, NULL, "--uts=host" },
+		{ NSLAB_NS_IPC, "--ipc=private", "--ipc=host" },
+		{ NSLAB_NS_PID, NULL, "--pid=host" },
+		{ NSLAB_NS_NET, "--network=none", "--network=host" },
+		{ NSLAB_NS_CGROUP, "--cgroupns=private", "--cgroupns=host" },
+	};
+
+	for (size_t i = 0; i < N_ELEMENTS(flag); i++) {
+		const char *f = ns & NSLAB_NS_BIT(flag[i].type) ? flag[i].own : flag[i].host;
+
+		if (f)
+			argv[(*n)++] = f;
+	}
+}
+
+/*
+ * `ENGINE run --rm` of the probe image, named so that a container the
+ * engine left (it failed, or was killed at the deadline) can be removed.
+ */
+static int probe_engine(const struct nslab_runtime *rt, const char *const args[],
+			struct nslab_rt_output *o)
+{
+	static unsigned serial;
+	const char *argv[MAX_ARGS] = { rt->path };
+	char name[64];
+	struct nslab_rt_output gone;
+	size_t n = 1;
+	int ret;
+
+	snprintf(name, sizeof(name), "--name=nslab-check-%d-%u", (int)getpid(), serial++);
+	engine_run(rt, argv, &n);
+	argv[n++] = name;
+	engine_ns_flags(rt->ns, argv, &n);
+	/* The memory and pids limits of a check (--memory, --pids-limit) go here. */
+	/*
+	 * podman's default nofile and nproc exceed what a checker without
+	 * CAP_SYS_RESOURCE may set, and its runtime's setrlimit then fails.
+	 */
+	argv[n++] = "--ulimit=nofile=1024:1024";
+	argv[n++] = "--ulimit=nproc=1024:1024";
+	argv[n++] = rt->image;
+	argv[n++] = PROBE_IN_ROOTFS;
+	if (!append(argv, &n, args))
+		return -E2BIG;
+	ret = spawn(argv, o);
+	/* 125 and above: the engine's own failure, not the probe's. */
+	if (ret || o->status >= 125)
+		spawn((const char *const[]){ rt->path, "rm", "-f", name + strlen("--name="), NULL }, &gone);
+	return ret;
+}
+
 int nslab_runtime_probe(const struct nslab_runtime *rt, const char *const args[],
 			struct nslab_rt_output *o)
 {
@@ -294,6 +385,8 @@ int nslab_runtime_probe(const struct nslab_runtime *rt, const char *const args[]
 		return probe_bwrap(rt, args, o);
 	if (rt->kind == NSLAB_RT_UNSHARE)
 		return probe_unshare(rt, args, o);
+	if (rt->kind == NSLAB_RT_ENGINE)
+		return probe_engine(rt, args, o);
 	return probe_oci(rt, args, o);
 }
 
@@ -361,6 +454,109 @@ static unsigned oci_features(struct nslab_runtime *rt)
 	return mask;
 }
 
+/* The last line of @text, trailing newlines dropped (in place). */
+static const char *last_line(char *text)
+{
+	char *nl;
+
+	for (size_t len = strlen(text); len && text[len - 1] == '\n'; len--)
+		text[len - 1] = '\0';
+	nl = strrchr(text, '\n');
+	return nl ? nl + 1 : text;
+}
+
+/* The engine answers `info`: docker's client answers --version without its daemon. */
+static int engine_alive(const struct nslab_runtime *rt, struct nslab_error *e)
+{
+	struct nslab_rt_output o;
+	int ret = spawn((const char *const[]){ rt->path, "info", NULL }, &o);
+
+	if (ret == 0 && o.status == 0)
+		return 0;
+	return nslab_fail_as(e, NSLAB_ERR_INPUT, EHOSTDOWN, "--runtime",
+			     "%s is unavailable: '%s info' fails: %.120s", rt->name, rt->path,
+			     last_line(o.err[0] ? o.err : o.out));
+}
+
+/* FNV-1a of the file @path's bytes. */
+static int hash_file(const char *path, uint64_t *h)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	*h = NSLAB_SC_HASH_SEED;
+	while ((n = nslab_read_all(fd, buf, sizeof(buf))) > 0)
+		*h = nslab_sc_hash(*h, buf, n);
+	close(fd);
+	return n < 0 ? (int)n : 0;
+}
+
+/*
+ * The rootfs as a tar at @tar, its image name in @rt->image: a hash of the
+ * tar, made in name order with one mtime so that the same content gives the
+ * same name and a changed rootfs another.
+ */
+static int engine_image_name(struct nslab_runtime *rt, const char *tar, struct nslab_error *e)
+{
+	struct nslab_rt_output o;
+	uint64_t h = 0;
+	int ret = spawn((const char *const[]){ "tar", "--sort=name", "--mtime=@0", "-C", rt->rootfs,
+					       "-cf", tar, ".", NULL }, &o);
+
+	if (ret || o.status != 0)
+		return nslab_fail(e, ret ? -ret : EIO, "check", "tar of %s: %.120s", rt->rootfs,
+				  last_line(o.err));
+	ret = hash_file(tar, &h);
+	if (ret)
+		return nslab_fail(e, -ret, "check", "%s: %s", tar, strerror(-ret));
+	snprintf(rt->image, sizeof(rt->image), "nslab-probe:%016llx", (unsigned long long)h);
+	return 0;
+}
+
+/* `ENGINE import @tar @rt->image` unless the engine holds that image; 0 or -errno with @e. */
+static int engine_import(const struct nslab_runtime *rt, const char *tar, struct nslab_error *e)
+{
+	struct nslab_rt_output o;
+	int ret;
+
+	if (spawn((const char *const[]){ rt->path, "image", "inspect", rt->image, NULL }, &o) == 0 &&
+	    o.status == 0)
+		return 0;
+	ret = nslab_fault("check-image");
+	if (ret == 0)
+		ret = spawn((const char *const[]){ rt->path, "import", tar, rt->image, NULL }, &o);
+	if (ret || o.status != 0)
+		return nslab_fail_as(e, NSLAB_ERR_INPUT, ret ? ret : EIO, "--runtime",
+				     "%s import %s: %.120s", rt->name, rt->image,
+				     ret ? strerror(-ret) : last_line(o.err));
+	return 0;
+}
+
+/*
+ * The probe image, from a tar of the rootfs in a directory of $TMPDIR
+ * removed afterwards.  Images of older rootfs are left, as a cache is: they
+ * are the engine's (its `rmi` removes them), and another checker may use one.
+ */
+static int engine_image(struct nslab_runtime *rt, struct nslab_error *e)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[PATH_MAX], tar[PATH_MAX + 16];
+	int ret;
+
+	snprintf(dir, sizeof(dir), "%s/nslab-check-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		return nslab_fail(e, errno, "check", "mkdtemp %s: %s", dir, strerror(errno));
+	snprintf(tar, sizeof(tar), "%s/rootfs.tar", dir);
+	ret = engine_image_name(rt, tar, e);
+	if (ret == 0)
+		ret = engine_import(rt, tar, e);
+	nslab_rm_rf(dir);
+	return ret;
+}
+
 /* What the runtime of @rt's kind can create, and why not the rest. */
 static void runtime_abilities(struct nslab_runtime *rt)
 {
@@ -373,16 +569,37 @@ static void runtime_abilities(struct nslab_runtime *rt)
 	} else if (rt->kind == NSLAB_RT_OCI) {
 		rt->can = oci_features(rt);
 		snprintf(rt->cannot, sizeof(rt->cannot), "'%s features' does not list it", rt->name);
+	} else if (rt->kind == NSLAB_RT_ENGINE) {
+		rt->can &= ~(NSLAB_NS_BIT(NSLAB_NS_USER) | NSLAB_NS_BIT(NSLAB_NS_TIME));
+		rt->always = NSLAB_NS_BIT(NSLAB_NS_MNT);
+		snprintf(rt->cannot, sizeof(rt->cannot),
+			 "%.6s run has no option for a time namespace; its user namespace needs the "
+			 "engine's id setup (subuids, userns-remap), which nslab check does not make",
+			 rt->name);
 	}
 }
 
+/* The first line of --version; an engine's with its OCI runtime's after a comma. */
 static void runtime_version(struct nslab_runtime *rt)
 {
 	struct nslab_rt_output o;
+	size_t len;
 
 	rt->version[0] = '\0';
 	if (spawn((const char *const[]){ rt->path, "--version", NULL }, &o) == 0 && o.status == 0)
 		sscanf(o.out, "%127[^\n]", rt->version);
+	len = strlen(rt->version);
+	if (rt->engine_oci[0] &&
+	    spawn((const char *const[]){ rt->engine_oci, "--version", NULL }, &o) == 0 && o.status == 0)
+		snprintf(rt->version + len, sizeof(rt->version) - len, ", %.*s",
+			 (int)strcspn(o.out, "\n"), o.out);
+}
+
+/* "podman" or "docker", alone or as "ENGINE+OCI". */
+static bool engine_named(const char *name)
+{
+	return (strncmp(name, "podman", 6) == 0 || strncmp(name, "docker", 6) == 0) &&
+	       (name[6] == '\0' || name[6] == '+');
 }
 
 static enum nslab_rt_kind runtime_kind(const char *name)
@@ -393,6 +610,8 @@ static enum nslab_rt_kind runtime_kind(const char *name)
 		return NSLAB_RT_BWRAP;
 	if (strcmp(name, "unshare") == 0)
 		return NSLAB_RT_UNSHARE;
+	if (engine_named(name))
+		return NSLAB_RT_ENGINE;
 	return NSLAB_RT_OCI;
 }
 
@@ -400,6 +619,7 @@ static enum nslab_rt_kind runtime_kind(const char *name)
 static int runtime_path(struct nslab_runtime *rt, const char *name, struct nslab_error *e)
 {
 	const char *base = strrchr(name, '/');
+	char bin[PATH_MAX], *plus;
 	ssize_t n;
 	int ret;
 
@@ -412,7 +632,14 @@ static int runtime_path(struct nslab_runtime *rt, const char *name, struct nslab
 		rt->path[n] = '\0';
 		return 0;
 	}
-	ret = find_binary(name, rt->path);
+	/* An engine's "+OCI" names the runtime it is to run, not its binary. */
+	snprintf(bin, sizeof(bin), "%s", name);
+	plus = strrchr(bin, '+');
+	if (rt->kind == NSLAB_RT_ENGINE && strchr(rt->name, '+')) {
+		*plus = '\0';
+		snprintf(rt->engine_oci, sizeof(rt->engine_oci), "%s", plus + 1);
+	}
+	ret = find_binary(bin, rt->path);
 	if (ret)
 		return nslab_fail_as(e, NSLAB_ERR_INPUT, ret, "--runtime", "'%s': %s", name,
 				     strerror(-ret));
@@ -439,5 +666,7 @@ int nslab_runtime_open(struct nslab_runtime *rt, const char *name, const char *n
 	runtime_version(rt);
 	runtime_abilities(rt);
 	rt->ns = (mask & rt->can) | rt->always;
+	if (rt->kind == NSLAB_RT_ENGINE && (engine_alive(rt, e) || engine_image(rt, e)))
+		return -e->err;
 	return 0;
 }

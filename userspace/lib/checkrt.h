@@ -2,7 +2,8 @@
 /*
  * The runtimes `nslab check` judges, behind one adapter each: nslab itself,
  * any OCI runtime (runc, crun, a path) through a generated bundle, bwrap and
- * util-linux's unshare through their flags.  Each runs nslab-probe with the
+ * util-linux's unshare through their flags, podman and docker through an image
+ * of the probe rootfs and their `run` flags.  Each runs nslab-probe with the
  * namespaces asked for, as far as the runtime can express them.
  */
 #ifndef NSLAB_CHECKRT_H
@@ -14,10 +15,13 @@
 
 #include "util.h"
 
-enum nslab_rt_kind { NSLAB_RT_NSLAB, NSLAB_RT_OCI, NSLAB_RT_BWRAP, NSLAB_RT_UNSHARE };
+enum nslab_rt_kind {
+	NSLAB_RT_NSLAB, NSLAB_RT_OCI, NSLAB_RT_BWRAP, NSLAB_RT_UNSHARE,
+	NSLAB_RT_ENGINE,	/* podman or docker: a container engine with an image store */
+};
 
 struct nslab_runtime {
-	char name[64];		/* the runtime's file name: "runc", "bwrap" */
+	char name[64];		/* the runtime's file name: "runc", "bwrap", "podman+runc" */
 	char path[PATH_MAX];	/* the binary run */
 	enum nslab_rt_kind kind;
 	char version[128];	/* the first line of its --version */
@@ -25,8 +29,10 @@ struct nslab_runtime {
 	unsigned can;		/* namespace types it can create */
 	unsigned always;	/* namespace types it creates whether asked or not */
 	unsigned ns;		/* namespace types asked for (within @can) */
-	char cannot[192];
-	char oci_version[32];	/* OCI: the newest runtime-spec version it knows */	/* why the types outside @can are not */
+	char cannot[192];	/* why the types outside @can are not */
+	char oci_version[32];	/* OCI: the newest runtime-spec version it knows */
+	char engine_oci[64];	/* engine: the OCI runtime asked of it ("runc"), "" for its own */
+	char image[64];		/* engine: the probe rootfs's image, "nslab-probe:<hash>" */
 };
 
 /* What one run of a command printed, and how it ended. */
@@ -37,9 +43,13 @@ struct nslab_rt_output {
 };
 
 /*
- * Opens runtime @name: "nslab" (this binary), "bwrap", "unshare", or any
- * other name or path (an OCI runtime); a name without '/' is looked up in
- * PATH, and the kind told by its file name.  @ns_list (NULL: all) is the
+ * Opens runtime @name: "nslab" (this binary), "bwrap", "unshare",
+ * "podman[+OCI]" or "docker[+OCI]" (the engine running OCI runtime OCI, by
+ * default its configured one), or any other name or path (an OCI runtime); a
+ * name without '/' is looked up in PATH, and the kind told by its file name.
+ * An engine must answer `info` (INPUT error if not: docker's client answers
+ * without its daemon), and gets the image of @rootfs, imported unless it
+ * holds it already.  @ns_list (NULL: all) is the
  * comma-separated --ns list; types the runtime cannot create are dropped
  * from it and named in @cannot.  @rootfs: where nslab-probe lives.  0, or
  * -errno with @e (INPUT for an unknown type or a runtime not found).
