@@ -25,8 +25,19 @@ struct nslab_runtime {
 	unsigned can;		/* namespace types it can create */
 	unsigned always;	/* namespace types it creates whether asked or not */
 	unsigned ns;		/* namespace types asked for (within @can) */
-	char cannot[192];
-	char oci_version[32];	/* OCI: the newest runtime-spec version it knows */	/* why the types outside @can are not */
+	char cannot[192];	/* why the types outside @can are not */
+	char oci_version[32];	/* OCI: the newest runtime-spec version it knows */
+	char no_limits[64];	/* why it sets no cgroup limits, "" when it does */
+};
+
+/*
+ * A check's cgroup limits (0: none of that kind), which each adapter turns
+ * into its runtime's form: nslab's --memory and --pids, an OCI bundle's
+ * linux.resources.
+ */
+struct nslab_rt_limits {
+	unsigned memory_mib;	/* memory, and memory with swap where the host swaps */
+	unsigned pids;
 };
 
 /* What one run of a command printed, and how it ended. */
@@ -49,11 +60,12 @@ int nslab_runtime_open(struct nslab_runtime *rt, const char *name, const char *n
 
 /*
  * Runs `nslab-probe @args...` (NULL-terminated) in a container of @rt,
+ * under the limits @lim (NULL: none; only where @rt->no_limits is ""),
  * waiting at most a minute (then its process group is killed).  Its output
  * in @o; 0, or -errno if it could not be started or timed out.
  */
-int nslab_runtime_probe(const struct nslab_runtime *rt, const char *const args[],
-			struct nslab_rt_output *o);
+int nslab_runtime_probe(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+			const char *const args[], struct nslab_rt_output *o);
 /* The same probe from @rt's rootfs run on the host: in the checker's own namespaces. */
 int nslab_runtime_host_probe(const struct nslab_runtime *rt, const char *const args[],
 			     struct nslab_rt_output *o);
