@@ -116,7 +116,7 @@ NSLAB_CHECK_IDS(CHECK_TEST)
 /*
  * The verdicts expected of each runtime configuration, one letter per check
  * in NSLAB_CHECK_IDS's order (p pass, f fail, n n/a):
- *   U7 I6 I7 P8 P9 P10 M8 N8 N9 R7 G3 T3 H14 H15 H16 U2 L9 L10 M4 M9 H17 H18 H19
+ *   U7 I6 I1 P8 P9 P10 M8 N8 N9 R7 G3 T3 H14 H15 H16 U2 L9 L10 M4 M9 H17 H18 H19
  * A skip is accepted for any: it is the host's (the kernel lacks the door).
  */
 struct expected {

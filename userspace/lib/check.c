@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <unistd.h>
 
@@ -28,8 +30,9 @@
 static const struct nslab_check catalogue[NSLAB_CHECK_COUNT] = {
 	NS_CHECK(U7_uts_namespace_is_not_the_hosts, "uts", UTS, "uts"),
 	NS_CHECK(I6_ipc_namespace_is_not_the_hosts, "ipc", IPC, "ipc"),
-	CHECK(I7_host_shm_key_invisible, "ipc", NSLAB_NS_IPC, "sysv-get shm %s", NSLAB_FIXTURE_HOST_SHM,
-	      NSLAB_JUDGE_DENIED, "ok", "ENOENT", "a SysV shared memory key the host holds is ENOENT inside"),
+	CHECK(I1_host_sysv_key_invisible, "ipc", NSLAB_NS_IPC, "sysv-get all %s", NSLAB_FIXTURE_HOST_SYSV,
+	      NSLAB_JUDGE_SHUT, NULL, "ENOENT",
+	      "the host's message queue, semaphore set and shared memory under one key are ENOENT inside"),
 	NS_CHECK(P8_pid_namespace_is_not_the_hosts, "pid", PID, "pid"),
 	CHECK(P9_host_pid_unreachable, "pid", NSLAB_NS_PID, "kill %s 0", NSLAB_FIXTURE_HOST_PID,
 	      NSLAB_JUDGE_DENIED, "ok", "ESRCH", "kill(<the checker's host pid>, 0) inside is ESRCH"),
@@ -235,7 +238,7 @@ static void judge_caps(const char *in, struct nslab_check_result *r)
 /* What the checker set up on the host for one check. */
 struct fixture {
 	char text[64];	/* what "%s" in the probe is */
-	int shm;	/* the SysV segment made, -1 if none */
+	int msg, sem, shm;	/* the SysV objects made, -1 if none */
 	int uts;	/* the checker's own uts namespace while it stands in another, -1 if not */
 };
 
@@ -307,17 +310,20 @@ static int fixture_make(const struct nslab_check *c, struct fixture *f)
 {
 	key_t key = 0x6e730000 | (getpid() & 0xffff);
 
-	*f = (struct fixture){ .shm = -1, .uts = -1 };
+	*f = (struct fixture){ .msg = -1, .sem = -1, .shm = -1, .uts = -1 };
 	switch (c->fixture) {
 	case NSLAB_FIXTURE_NONE:
 		return 0;
 	case NSLAB_FIXTURE_HOST_PID:
 		snprintf(f->text, sizeof(f->text), "%d", (int)getpid());
 		return 0;
-	case NSLAB_FIXTURE_HOST_SHM:
-		f->shm = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	case NSLAB_FIXTURE_HOST_SYSV:
 		snprintf(f->text, sizeof(f->text), "%d", (int)key);
-		return f->shm < 0 ? -errno : 0;
+		if ((f->msg = msgget(key, IPC_CREAT | IPC_EXCL | 0600)) < 0 ||
+		    (f->sem = semget(key, 1, IPC_CREAT | IPC_EXCL | 0600)) < 0 ||
+		    (f->shm = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600)) < 0)
+			return -errno;
+		return 0;
 	case NSLAB_FIXTURE_HOST_DISK:
 	case NSLAB_FIXTURE_HOST_DISK_NODE:
 		return host_disk(c->fixture == NSLAB_FIXTURE_HOST_DISK_NODE, f->text, sizeof(f->text));
@@ -336,6 +342,10 @@ static void fixture_reset(const struct nslab_check *c)
 
 static void fixture_drop(struct fixture *f)
 {
+	if (f->msg >= 0)
+		msgctl(f->msg, IPC_RMID, NULL);
+	if (f->sem >= 0)
+		semctl(f->sem, 0, IPC_RMID);
 	if (f->shm >= 0)
 		shmctl(f->shm, IPC_RMID, NULL);
 	if (f->uts >= 0) {

@@ -51,7 +51,7 @@ enum nslab_check_judge {
 enum nslab_check_fixture {
 	NSLAB_FIXTURE_NONE,
 	NSLAB_FIXTURE_HOST_PID,		/* the checker's own pid */
-	NSLAB_FIXTURE_HOST_SHM,		/* the key of a SysV segment the checker made */
+	NSLAB_FIXTURE_HOST_SYSV,	/* the key of a SysV queue, semaphore set and segment it made */
 	NSLAB_FIXTURE_HOST_DISK,	/* "MAJOR MINOR" of a block device the host opens (a disk, a loop) */
 	NSLAB_FIXTURE_HOST_DISK_NODE,	/* that device's node, "/dev/vda" */
 	/* The name the probe sets; the checker runs in a uts namespace of its own meanwhile. */
@@ -65,7 +65,7 @@ enum nslab_check_fixture {
 #define NSLAB_CHECK_IDS(X)						\
 	X(U7_uts_namespace_is_not_the_hosts)				\
 	X(I6_ipc_namespace_is_not_the_hosts)				\
-	X(I7_host_shm_key_invisible)					\
+	X(I1_host_sysv_key_invisible)					\
 	X(P8_pid_namespace_is_not_the_hosts)				\
 	X(P9_host_pid_unreachable)					\
 	X(P10_proc_hides_host_processes)				\
