@@ -344,40 +344,6 @@ static bool next_word(const char **list, char word[64])
 	return true;
 }
 
-static const char masked_paths[] =
-	"/proc/acpi /proc/asound /proc/interrupts /proc/kcore /proc/keys /proc/latency_stats "
-	"/proc/sched_debug /proc/scsi /proc/timer_list /proc/timer_stats /sys/firmware "
-	"/sys/devices/virtual/powercap";
-
-/* Whether a `peek` result shows anything: entries, bytes. */
-static bool shows_content(const char *result)
-{
-	return (strncmp(result, "dir:", 4) == 0 || strncmp(result, "file:", 5) == 0) &&
-	       strcmp(strchr(result, ':'), ":0") != 0;
-}
-
-Test(mount, M4_masked_paths_read_empty)
-{
-	const char *list = masked_paths;
-	struct run_result inside, host;
-	int host_content = 0;
-	char path[64];
-
-	require_root();
-	/* Control: the host shows content for the masked paths it has. */
-	probe_inside_and_host("peek", masked_paths, &inside, &host);
-	while (next_word(&list, path)) {
-		const char *seen;
-
-		seen = lab_value(inside.out, path);
-		cr_assert(seen, "%s not probed: %s", path, inside.out);
-		cr_assert_not(shows_content(seen), "%s shows %s inside", path, seen);
-		seen = lab_value(host.out, path);
-		host_content += seen && shows_content(seen);
-	}
-	cr_assert_gt(host_content, 0, "control: no masked path has content on the host: %s", host.out);
-}
-
 static const char read_only_paths[] = "/proc/bus /proc/fs /proc/irq /proc/sys /proc/sysrq-trigger";
 
 Test(mount, M5_read_only_paths_reject_writes)

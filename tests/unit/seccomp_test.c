@@ -220,3 +220,52 @@ Test(seccomp_default, is_dockers_allowlist)
 	cr_assert(nslab_sc_rule_applies(clone3, 0, KERNEL(6, 1)));
 	cr_assert(!nslab_sc_rule_applies(clone3, CAP(CAP_SYS_ADMIN), KERNEL(6, 1)));
 }
+
+/* Rules of @p that nslab's filter would take for @caps: those that hold and differ from the default. */
+static size_t rules_taken(const struct nslab_sc_profile *p, uint64_t caps)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_rules; i++)
+		n += p->rules[i].action != p->default_action &&
+		     nslab_sc_rule_applies(&p->rules[i], caps, KERNEL(6, 1));
+	return n;
+}
+
+/*
+ * The default profile as a runtime-spec linux.seccomp (what `nslab check`
+ * hands an OCI runtime) reads back as the rules that hold for the caps given,
+ * unconditioned, in order, with their actions and arguments.
+ */
+Test(seccomp_default, written_as_oci_json_reads_back)
+{
+	uint64_t caps = CAP(CAP_CHOWN) | CAP(CAP_SETUID);
+	json_object *doc = nslab_sc_profile_json(&nslab_sc_default, caps, KERNEL(6, 1)), *admin;
+	struct nslab_sc_profile p = { 0 };
+	struct nslab_error e = { 0 };
+	size_t j = 0;
+
+	cr_assert_eq(nslab_sc_parse_json(json_object_to_json_string(doc), "P", &p, &e), 0, "%s", e.why);
+	cr_assert_eq(p.default_action, SCMP_ACT_ERRNO(EPERM));
+	cr_assert_eq(p.arches, nslab_sc_default.arches);
+	cr_assert_eq(p.n_rules, rules_taken(&nslab_sc_default, caps));
+	for (size_t i = 0; i < nslab_sc_default.n_rules; i++) {
+		const struct nslab_sc_rule *r = &nslab_sc_default.rules[i];
+
+		if (r->action == nslab_sc_default.default_action ||
+		    !nslab_sc_rule_applies(r, caps, KERNEL(6, 1)))
+			continue;
+		cr_assert_str_eq(p.rules[j].names, r->names);
+		cr_assert_eq(p.rules[j].action, r->action, "%s", r->names);
+		cr_assert_eq(p.rules[j].n_args, r->n_args, "%s", r->names);
+		cr_assert(!memcmp(p.rules[j].args, r->args, r->n_args * sizeof(r->args[0])), "%s", r->names);
+		cr_assert(nslab_sc_rule_applies(&p.rules[j++], 0, 0), "%s kept a condition", r->names);
+	}
+	/* Negative control: with CAP_SYS_ADMIN the mount group holds, and mount is written. */
+	cr_assert_null(strstr(json_object_to_json_string(doc), "\"mount\""));
+	admin = nslab_sc_profile_json(&nslab_sc_default, caps | CAP(CAP_SYS_ADMIN), KERNEL(6, 1));
+	cr_assert_not_null(strstr(json_object_to_json_string(admin), "\"mount\""));
+	nslab_sc_profile_free(&p);
+	json_object_put(doc);
+	json_object_put(admin);
+}

@@ -4,10 +4,16 @@
 #include "caps.h"
 #include "ns.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <unistd.h>
 
@@ -24,8 +30,9 @@
 static const struct nslab_check catalogue[NSLAB_CHECK_COUNT] = {
 	NS_CHECK(U7_uts_namespace_is_not_the_hosts, "uts", UTS, "uts"),
 	NS_CHECK(I6_ipc_namespace_is_not_the_hosts, "ipc", IPC, "ipc"),
-	CHECK(I7_host_shm_key_invisible, "ipc", NSLAB_NS_IPC, "sysv-get shm %s", NSLAB_FIXTURE_HOST_SHM,
-	      NSLAB_JUDGE_DENIED, "ok", "ENOENT", "a SysV shared memory key the host holds is ENOENT inside"),
+	CHECK(I1_host_sysv_key_invisible, "ipc", NSLAB_NS_IPC, "sysv-get all %s", NSLAB_FIXTURE_HOST_SYSV,
+	      NSLAB_JUDGE_SHUT, NULL, "ENOENT",
+	      "the host's message queue, semaphore set and shared memory under one key are ENOENT inside"),
 	NS_CHECK(P8_pid_namespace_is_not_the_hosts, "pid", PID, "pid"),
 	CHECK(P9_host_pid_unreachable, "pid", NSLAB_NS_PID, "kill %s 0", NSLAB_FIXTURE_HOST_PID,
 	      NSLAB_JUDGE_DENIED, "ok", "ESRCH", "kill(<the checker's host pid>, 0) inside is ESRCH"),
@@ -45,6 +52,36 @@ static const struct nslab_check catalogue[NSLAB_CHECK_COUNT] = {
 	      NSLAB_JUDGE_DENIED, "ok", "EPERM", "settimeofday (CAP_SYS_TIME in the host's user namespace) is EPERM"),
 	CHECK(H16_module_cannot_be_loaded, "caps", -1, "finit-module-check", NSLAB_FIXTURE_NONE,
 	      NSLAB_JUDGE_DENIED, "EBADF", "EPERM", "finit_module (CAP_SYS_MODULE) is EPERM"),
+	CHECK(U8_sethostname_inside_leaves_host_name, "uts", NSLAB_NS_UTS, "sethostname %s",
+	      NSLAB_FIXTURE_HOST_NAME, NSLAB_JUDGE_HOST_NAME_KEPT, NULL, NULL,
+	      "sethostname inside (allowed or refused) leaves the host's name unchanged (a stand-in uts namespace's)"),
+	CHECK(L9_memory_limit_holds, "limits", -1, "hog 96m", NSLAB_FIXTURE_NONE, NSLAB_JUDGE_SHUT,
+	      "signal", "9", "touching 96 MiB under a 32 MiB memory limit is SIGKILLed (the OOM killer)",
+	      { .memory_mib = 32 }),
+	CHECK(L10_pids_limit_holds, "limits", -1, "forkbomb 64 2", NSLAB_FIXTURE_NONE, NSLAB_JUDGE_SHUT,
+	      "errno", "EAGAIN", "forks beyond a pids limit of 16 fail with EAGAIN", { .pids = 16 }),
+	/* Docker's masked paths, listed here rather than taken from nslab's own list, which they judge. */
+	CHECK(M4_masked_paths_read_empty, "masks", -1,
+	      "peek /proc/acpi /proc/asound /proc/interrupts /proc/kcore /proc/keys /proc/latency_stats "
+	      "/proc/sched_debug /proc/scsi /proc/timer_list /proc/timer_stats /sys/firmware "
+	      "/sys/devices/virtual/powercap", NSLAB_FIXTURE_NONE, NSLAB_JUDGE_SHUT, NULL,
+	      "dir:0,file:0,E*", "each of Docker's masked paths shows no entry and no byte inside"),
+	/* Docker's read-only paths: the mount, not the caps (a root without NET_ADMIN gets EACCES anyway). */
+	CHECK(M9_read_only_paths_on_read_only_mounts, "masks", -1,
+	      "mount-ro /proc/bus /proc/fs /proc/irq /proc/sys /proc/sysrq-trigger", NSLAB_FIXTURE_NONE,
+	      NSLAB_JUDGE_SHUT, NULL, "ro,ENOENT",
+	      "Docker's read-only paths (/proc/bus fs irq sys sysrq-trigger) are on read-only mounts, or absent"),
+	/* Never allowed by Docker's profile, whatever the capabilities; the kernel lets root call them. */
+	CHECK(H17_seccomp_denies_what_docker_denies, "seccomp", -1,
+	      "syscall-check add_key keyctl request_key userfaultfd", NSLAB_FIXTURE_NONE,
+	      NSLAB_JUDGE_SHUT, NULL, "EPERM,ENOSYS",
+	      "add_key, keyctl, request_key and userfaultfd (denied by Docker's profile) are EPERM or ENOSYS"),
+	CHECK(H18_host_disk_node_made_inside_unreadable, "devices", -1, "mknod-open b %s",
+	      NSLAB_FIXTURE_HOST_DISK, NSLAB_JUDGE_SHUT, "read", "-,E*",
+	      "a block node of the host's disk made inside cannot be read (mknod or open refused)"),
+	CHECK(H19_host_disk_node_absent_inside, "devices", -1, "open-read %s",
+	      NSLAB_FIXTURE_HOST_DISK_NODE, NSLAB_JUDGE_SHUT, "read", "-,E*",
+	      "the host's disk node (/dev/vda, say) cannot be opened and read inside"),
 };
 
 const struct nslab_check *nslab_checks(size_t *n)
@@ -118,21 +155,6 @@ static void judge_differs(const struct nslab_check *c, const char *in, const cha
 		verdict(r, NSLAB_PASS, "%s namespace %s, the host's %s", c->key, a, b);
 }
 
-static void judge_denied(const struct nslab_check *c, const char *in, const char *host,
-			 struct nslab_check_result *r)
-{
-	char a[32], b[32];
-
-	first_word(in, a, sizeof(a));
-	first_word(host, b, sizeof(b));
-	if (strcmp(b, c->key) != 0)
-		verdict(r, NSLAB_SKIP, "the host gets %s too, not %s: nothing to tell", b, c->key);
-	else if (strcmp(a, c->expect) != 0)
-		verdict(r, NSLAB_FAIL, "inside: %s (the host: %s), expected %s", a, b, c->expect);
-	else
-		verdict(r, NSLAB_PASS, "inside: %s (the host: %s)", a, b);
-}
-
 /* Whether @num is an element of the comma-separated @list. */
 static bool listed(const char *list, const char *num)
 {
@@ -142,6 +164,21 @@ static bool listed(const char *list, const char *num)
 		if (strncmp(p, num, len) == 0 && (p[len] == ',' || p[len] == '\0'))
 			return true;
 	return false;
+}
+
+static void judge_denied(const struct nslab_check *c, const char *in, const char *host,
+			 struct nslab_check_result *r)
+{
+	char a[32], b[32];
+
+	first_word(in, a, sizeof(a));
+	first_word(host, b, sizeof(b));
+	if (strcmp(b, c->key) != 0)
+		verdict(r, NSLAB_SKIP, "the host gets %s too, not %s: nothing to tell", b, c->key);
+	else if (!listed(c->expect, a))
+		verdict(r, NSLAB_FAIL, "inside: %s (the host: %s), expected %s", a, b, c->expect);
+	else
+		verdict(r, NSLAB_PASS, "inside: %s (the host: %s)", a, b);
 }
 
 static void judge_unlisted(const struct nslab_check *c, const char *in, const char *host,
@@ -198,22 +235,123 @@ static void judge_caps(const char *in, struct nslab_check_result *r)
 	verdict(r, NSLAB_PASS, "%.200s", in + 3);
 }
 
-/* The fixture's value as text, made on the host; *@shm: the segment to remove, or -1. */
-static int fixture_make(const struct nslab_check *c, char *text, size_t size, int *shm)
+/* What the checker set up on the host for one check. */
+struct fixture {
+	char text[64];	/* what "%s" in the probe is */
+	int msg, sem, shm;	/* the SysV objects made, -1 if none */
+	int uts;	/* the checker's own uts namespace while it stands in another, -1 if not */
+};
+
+/* The name of the uts namespace standing in for the host's while a probe may rename it. */
+#define STANDIN_NAME "nslab-check-host"
+
+/* Block device @name ("vda") as "MAJ MIN", or its node, if the checker can open it for reading. */
+static bool openable_disk(const char *name, bool node, char *text, size_t size)
+{
+	char path[300], dev[32];
+	unsigned major, minor;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/block/%.200s/dev", name);
+	if (nslab_read_file(path, dev, sizeof(dev)) <= 0 || sscanf(dev, "%u:%u", &major, &minor) != 2)
+		return false;
+	snprintf(path, sizeof(path), "/dev/%.200s", name);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	close(fd);
+	if (node)
+		snprintf(text, size, "%.60s", path);
+	else
+		snprintf(text, size, "%u %u", major, minor);
+	return true;
+}
+
+/*
+ * A block device of the host's that the checker can open: a disk (with a
+ * device behind it in /sys/block) if one opens, else any (a loop device).
+ * Some hosts refuse even their root the disk they run from.
+ */
+static int host_disk(bool node, char *text, size_t size)
+{
+	char path[300];
+	struct dirent *e;
+	DIR *d;
+
+	for (int any = 0; any < 2; any++) {
+		d = opendir("/sys/block");
+		while (d && (e = readdir(d))) {
+			snprintf(path, sizeof(path), "/sys/block/%.200s/device", e->d_name);
+			if (e->d_name[0] != '.' && (any || access(path, F_OK) == 0) &&
+			    openable_disk(e->d_name, node, text, size)) {
+				closedir(d);
+				return 0;
+			}
+		}
+		if (d)
+			closedir(d);
+	}
+	return -ENODEV;
+}
+
+/* Puts the checker's thread (and what it spawns) in a uts namespace of its own, named STANDIN_NAME. */
+static int standin_uts(struct fixture *f)
+{
+	f->uts = open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC);
+	if (f->uts < 0)
+		return -errno;
+	if (unshare(CLONE_NEWUTS) < 0 || sethostname(STANDIN_NAME, strlen(STANDIN_NAME)) < 0)
+		return -errno;
+	snprintf(f->text, sizeof(f->text), "nslab-check-inside");
+	return 0;
+}
+
+static int fixture_make(const struct nslab_check *c, struct fixture *f)
 {
 	key_t key = 0x6e730000 | (getpid() & 0xffff);
 
-	*shm = -1;
-	text[0] = '\0';
-	if (c->fixture == NSLAB_FIXTURE_HOST_PID)
-		snprintf(text, size, "%d", (int)getpid());
-	if (c->fixture != NSLAB_FIXTURE_HOST_SHM)
+	*f = (struct fixture){ .msg = -1, .sem = -1, .shm = -1, .uts = -1 };
+	switch (c->fixture) {
+	case NSLAB_FIXTURE_NONE:
 		return 0;
-	*shm = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
-	if (*shm < 0)
-		return -errno;
-	snprintf(text, size, "%d", (int)key);
-	return 0;
+	case NSLAB_FIXTURE_HOST_PID:
+		snprintf(f->text, sizeof(f->text), "%d", (int)getpid());
+		return 0;
+	case NSLAB_FIXTURE_HOST_SYSV:
+		snprintf(f->text, sizeof(f->text), "%d", (int)key);
+		if ((f->msg = msgget(key, IPC_CREAT | IPC_EXCL | 0600)) < 0 ||
+		    (f->sem = semget(key, 1, IPC_CREAT | IPC_EXCL | 0600)) < 0 ||
+		    (f->shm = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600)) < 0)
+			return -errno;
+		return 0;
+	case NSLAB_FIXTURE_HOST_DISK:
+	case NSLAB_FIXTURE_HOST_DISK_NODE:
+		return host_disk(c->fixture == NSLAB_FIXTURE_HOST_DISK_NODE, f->text, sizeof(f->text));
+	case NSLAB_FIXTURE_HOST_NAME:
+		return standin_uts(f);
+	}
+	return -EINVAL;
+}
+
+/* The host's run of the probe renamed the stand-in: its name back, for the run inside. */
+static void fixture_reset(const struct nslab_check *c)
+{
+	if (c->fixture == NSLAB_FIXTURE_HOST_NAME)
+		sethostname(STANDIN_NAME, strlen(STANDIN_NAME));
+}
+
+static void fixture_drop(struct fixture *f)
+{
+	if (f->msg >= 0)
+		msgctl(f->msg, IPC_RMID, NULL);
+	if (f->sem >= 0)
+		semctl(f->sem, 0, IPC_RMID);
+	if (f->shm >= 0)
+		shmctl(f->shm, IPC_RMID, NULL);
+	if (f->uts >= 0) {
+		setns(f->uts, CLONE_NEWUTS);
+		close(f->uts);
+	}
 }
 
 /* @c's probe words with the fixture in, into @argv (of @max) over @buf. */
@@ -227,6 +365,84 @@ static void probe_args(const struct nslab_check *c, const char *fixture, char *b
 	for (char *w = strtok_r(buf, " ", &save); w && n + 1 < max; w = strtok_r(NULL, " ", &save))
 		argv[n++] = w;
 	argv[n] = NULL;
+}
+
+/* Whether @val matches one of the comma-separated fnmatch(3) patterns of @patterns. */
+static bool matches(const char *patterns, const char *val)
+{
+	char list[128], *save = NULL;
+
+	snprintf(list, sizeof(list), "%s", patterns);
+	for (char *p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save))
+		if (fnmatch(p, val, 0) == 0)
+			return true;
+	return false;
+}
+
+/* The NAME of the next "NAME=VALUE" word of the text at *@pos, which moves past it; false at its end. */
+static bool next_name(const char **pos, char *name, size_t size)
+{
+	const char *p = *pos;
+	size_t len;
+
+	for (p += strspn(p, " \n"); *p; p += len + strspn(p + len, " \n")) {
+		len = strcspn(p, " \n");
+		if (memchr(p, '=', len)) {
+			snprintf(name, size, "%.*s", (int)strcspn(p, "="), p);
+			*pos = p + len;
+			return true;
+		}
+	}
+	*pos = p;
+	return false;
+}
+
+/* @name's value inside matches EXPECT; else a fail.  *@open counts the names open on the host. */
+static bool name_shut(const struct nslab_check *c, const char *name, const char *in,
+		      const char *host, int *open, struct nslab_check_result *r)
+{
+	char a[64] = "(nothing)", b[64] = "(nothing)";
+
+	value_of(host, name, b, sizeof(b));
+	*open += !matches(c->expect, b);
+	if (value_of(in, name, a, sizeof(a)) && matches(c->expect, a))
+		return true;
+	verdict(r, NSLAB_FAIL, "inside %.64s=%s (the host: %s), expected %s", name, a, b, c->expect);
+	return false;
+}
+
+static void judge_shut(const struct nslab_check *c, const char *in, const char *host,
+		       struct nslab_check_result *r)
+{
+	const char *pos = host;
+	char name[128];
+	int open = 0;
+
+	if (c->key && !name_shut(c, c->key, in, host, &open, r))
+		return;
+	while (!c->key && next_name(&pos, name, sizeof(name)))
+		if (!name_shut(c, name, in, host, &open, r))
+			return;
+	if (!open)
+		verdict(r, NSLAB_SKIP, "the host finds it shut too: %.200s", host);
+	else
+		verdict(r, NSLAB_PASS, "inside: %.250s", in);
+}
+
+/* Judged after both runs, in the stand-in uts namespace (the fixture) that the host's run renamed first. */
+static void judge_name_kept(const char *in, const char *host, struct nslab_check_result *r)
+{
+	char now[65] = "", a[32], b[32];
+
+	first_word(in, a, sizeof(a));
+	first_word(host, b, sizeof(b));
+	gethostname(now, sizeof(now) - 1);
+	if (strcmp(b, "ok") != 0)
+		verdict(r, NSLAB_SKIP, "the host cannot rename itself either (%s)", b);
+	else if (strcmp(now, STANDIN_NAME) != 0)
+		verdict(r, NSLAB_FAIL, "the host was renamed to '%s' (inside: %s)", now, a);
+	else
+		verdict(r, NSLAB_PASS, "inside: %s, the host's name is still %s", a, now);
 }
 
 static void judge(const struct nslab_check *c, const char *in, const char *host, const char *fixture,
@@ -243,6 +459,10 @@ static void judge(const struct nslab_check *c, const char *in, const char *host,
 		return judge_none_of_hosts(c, in, host, r);
 	case NSLAB_JUDGE_CAPS_WITHIN:
 		return judge_caps(in, r);
+	case NSLAB_JUDGE_SHUT:
+		return judge_shut(c, in, host, r);
+	case NSLAB_JUDGE_HOST_NAME_KEPT:
+		return judge_name_kept(in, host, r);
 	}
 }
 
@@ -252,22 +472,43 @@ static const char *said(const struct nslab_rt_output *o)
 	return o->err[0] ? o->err : o->out;
 }
 
+/*
+ * Whether the run inside ended so that it can be judged: with output, or
+ * killed by a signal before it printed anything (an OOM kill), which reads
+ * as "signal=N".
+ */
+static bool judgeable(struct nslab_rt_output *o)
+{
+	if (o->status > 128 && !o->out[0]) {
+		snprintf(o->out, sizeof(o->out), "signal=%d\n", o->status - 128);
+		return true;
+	}
+	return o->status == 0 && o->out[0];
+}
+
+/* The limits @c needs, NULL if none. */
+static const struct nslab_rt_limits *needs(const struct nslab_check *c)
+{
+	return c->needs.memory_mib || c->needs.pids ? &c->needs : NULL;
+}
+
 /* Both runs, judged; a run that failed is a fail, with what the runtime said. */
 static void observe(const struct nslab_runtime *rt, const struct nslab_check *c,
 		    const char *fixture, struct nslab_check_result *r)
 {
 	struct nslab_rt_output *in = calloc(2, sizeof(*in)), *host = in + 1;
 	const char *argv[16];
-	char words[256];
+	char words[320];
 	int ret;
 
 	if (!in)
 		return (void)verdict(r, NSLAB_FAIL, "no memory");
 	probe_args(c, fixture, words, sizeof(words), argv, N_ELEMENTS(argv));
 	ret = nslab_runtime_host_probe(rt, argv, host);
+	fixture_reset(c);
 	if (ret || host->status != 0)
 		verdict(r, NSLAB_FAIL, "the probe on the host failed (%d): %.200s", ret ? ret : host->status, said(host));
-	else if ((ret = nslab_runtime_probe(rt, argv, in)) || in->status != 0 || !in->out[0])
+	else if ((ret = nslab_runtime_probe(rt, needs(c), argv, in)) || !judgeable(in))
 		verdict(r, NSLAB_FAIL, "%s did not run the probe (%s %d): %.200s", rt->name,
 			ret ? "error" : "exit", ret ? ret : in->status, said(in));
 	else
@@ -275,21 +516,35 @@ static void observe(const struct nslab_runtime *rt, const struct nslab_check *c,
 	free(in);
 }
 
+/* The detail on one line: a probe's lines joined by spaces. */
+static void one_line(char *detail)
+{
+	size_t len;
+
+	for (char *p = detail; (p = strchr(p, '\n')); )
+		*p = ' ';
+	len = strlen(detail);
+	while (len && detail[len - 1] == ' ')
+		detail[--len] = '\0';
+}
+
 void nslab_check_run(const struct nslab_runtime *rt, const struct nslab_check *c,
 		     struct nslab_check_result *r)
 {
-	char fixture[32];
-	int shm, ret;
+	struct fixture f;
+	int ret;
 
 	r->check = c;
 	if (c->ns >= 0 && !(rt->can & NSLAB_NS_BIT(c->ns)))
 		return (void)verdict(r, NSLAB_NA, "no %s namespace: %s", nslab_ns_types[c->ns].name,
 				     rt->cannot);
-	ret = fixture_make(c, fixture, sizeof(fixture), &shm);
+	if (needs(c) && rt->no_limits[0])
+		return (void)verdict(r, NSLAB_NA, "%s", rt->no_limits);
+	ret = fixture_make(c, &f);
 	if (ret)
-		return (void)verdict(r, NSLAB_FAIL, "the host's fixture: %s", strerror(-ret));
-	observe(rt, c, fixture, r);
-	if (shm >= 0)
-		shmctl(shm, IPC_RMID, NULL);
-	r->detail[strcspn(r->detail, "\n")] = '\0';
+		verdict(r, NSLAB_SKIP, "the checker's fixture on the host: %s", strerror(-ret));
+	else
+		observe(rt, c, f.text, r);
+	fixture_drop(&f);
+	one_line(r->detail);
 }

@@ -19,7 +19,10 @@ enum nslab_verdict { NSLAB_PASS, NSLAB_FAIL, NSLAB_NA, NSLAB_SKIP };
 enum nslab_check_judge {
 	/* KEY's value inside differs from the host's; the host printing "none" lacks it. */
 	NSLAB_JUDGE_DIFFERS,
-	/* Inside prints EXPECT (an errno name); the host must not, else the door is shut anyway. */
+	/*
+	 * Inside prints one of EXPECT's comma-separated errno names; the host
+	 * prints KEY, else the door is shut anyway.
+	 */
 	NSLAB_JUDGE_DENIED,
 	/* The fixture's number is not in KEY's comma-separated list inside; the host's has it. */
 	NSLAB_JUDGE_UNLISTED,
@@ -27,13 +30,32 @@ enum nslab_check_judge {
 	NSLAB_JUDGE_NONE_OF_HOSTS,
 	/* KEY's hex mask inside (each of EXPECT's keys) holds no capability beyond Docker's default. */
 	NSLAB_JUDGE_CAPS_WITHIN,
+	/*
+	 * Each NAME=VALUE inside (only KEY's, or every name the host prints
+	 * when KEY is NULL) has a VALUE matching one of EXPECT's comma-separated
+	 * patterns (fnmatch); a name the host prints and inside does not is
+	 * open.  The host's value of at least one must not match, else the
+	 * host finds the door shut too.  A probe killed by signal N reads as
+	 * "signal=N".
+	 */
+	NSLAB_JUDGE_SHUT,
+	/*
+	 * The host (a uts namespace standing in for it) keeps its name while
+	 * the probe inside calls sethostname, allowed or refused; the host's
+	 * run of the probe, which must rename it, shows the call works.
+	 */
+	NSLAB_JUDGE_HOST_NAME_KEPT,
 };
 
 /* What the checker sets up on the host for the probe to look for; "%s" in the probe is it. */
 enum nslab_check_fixture {
 	NSLAB_FIXTURE_NONE,
 	NSLAB_FIXTURE_HOST_PID,		/* the checker's own pid */
-	NSLAB_FIXTURE_HOST_SHM,		/* the key of a SysV segment the checker made */
+	NSLAB_FIXTURE_HOST_SYSV,	/* the key of a SysV queue, semaphore set and segment it made */
+	NSLAB_FIXTURE_HOST_DISK,	/* "MAJOR MINOR" of a block device the host opens (a disk, a loop) */
+	NSLAB_FIXTURE_HOST_DISK_NODE,	/* that device's node, "/dev/vda" */
+	/* The name the probe sets; the checker runs in a uts namespace of its own meanwhile. */
+	NSLAB_FIXTURE_HOST_NAME,
 };
 
 /*
@@ -43,7 +65,7 @@ enum nslab_check_fixture {
 #define NSLAB_CHECK_IDS(X)						\
 	X(U7_uts_namespace_is_not_the_hosts)				\
 	X(I6_ipc_namespace_is_not_the_hosts)				\
-	X(I7_host_shm_key_invisible)					\
+	X(I1_host_sysv_key_invisible)					\
 	X(P8_pid_namespace_is_not_the_hosts)				\
 	X(P9_host_pid_unreachable)					\
 	X(P10_proc_hides_host_processes)				\
@@ -55,7 +77,15 @@ enum nslab_check_fixture {
 	X(T3_time_namespace_is_not_the_hosts)				\
 	X(H14_caps_within_dockers_default)				\
 	X(H15_host_clock_cannot_be_set)					\
-	X(H16_module_cannot_be_loaded)
+	X(H16_module_cannot_be_loaded)					\
+	X(U8_sethostname_inside_leaves_host_name)			\
+	X(L9_memory_limit_holds)					\
+	X(L10_pids_limit_holds)						\
+	X(M4_masked_paths_read_empty)					\
+	X(M9_read_only_paths_on_read_only_mounts)			\
+	X(H17_seccomp_denies_what_docker_denies)			\
+	X(H18_host_disk_node_made_inside_unreadable)			\
+	X(H19_host_disk_node_absent_inside)
 
 #define NSLAB_CHECK_ENUM(id) NSLAB_CK_##id,
 enum nslab_check_id {
@@ -74,6 +104,7 @@ struct nslab_check {
 	const char *key;
 	const char *expect;
 	const char *proves;	/* what a pass shows, one line */
+	struct nslab_rt_limits needs;	/* the limits the runtime must set; n/a where it cannot */
 };
 
 /* The catalogue, in NSLAB_CHECK_IDS's order; its length (NSLAB_CHECK_COUNT) in *@n. */

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The runtimes `nslab check` judges: how each is asked for namespaces and runs the probe. */
 #include "checkrt.h"
+#include "caps.h"
 #include "ns.h"
 #include "oci.h"
 #include "seccomp_cache.h"
+#include "seccomp_default.h"
+#include "seccomp_json.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -129,18 +132,84 @@ static void ns_list(unsigned mask, char *buf, size_t size)
 					nslab_ns_types[t].name);
 }
 
-/* Without a mount namespace nslab runs the command in the host's tree: the probe by its path there. */
-static int probe_nslab(const struct nslab_runtime *rt, const char *const args[],
-		       struct nslab_rt_output *o)
+/* ---- a check's limits, in each runtime's form ---- */
+
+/* Where the host swaps, a memory limit alone would let the probe swap instead of being killed. */
+static bool host_swaps(void)
 {
-	char list[96], probe[PATH_MAX + 32];
-	const char *argv[MAX_ARGS] = { rt->path, "run", "--ns", list, "--", probe };
-	size_t n = 6;
+	char line[256];
+	FILE *f = fopen("/proc/swaps", "re");
+	int lines = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		lines++;
+	if (f)
+		fclose(f);
+	return lines > 1;	/* the first line is the header */
+}
+
+/*
+ * @lim as run options, appended to @argv at *@n; their values live in @buf.
+ * nslab and the engines agree on --memory and --memory-swap; the pids
+ * limit's option is @pids_flag (nslab's --pids, the engines' --pids-limit).
+ */
+static void limit_flags(const struct nslab_rt_limits *lim, const char *pids_flag,
+			const char *argv[], size_t *n, char buf[2][24])
+{
+	if (!lim)
+		return;
+	snprintf(buf[0], sizeof(buf[0]), "%um", lim->memory_mib);
+	snprintf(buf[1], sizeof(buf[1]), "%u", lim->pids);
+	if (lim->memory_mib) {
+		argv[(*n)++] = "--memory";
+		argv[(*n)++] = buf[0];
+	}
+	if (lim->memory_mib && host_swaps()) {
+		argv[(*n)++] = "--memory-swap";
+		argv[(*n)++] = buf[0];
+	}
+	if (lim->pids) {
+		argv[(*n)++] = pids_flag;
+		argv[(*n)++] = buf[1];
+	}
+}
+
+/* @lim as an OCI bundle's linux.resources. */
+static json_object *oci_resources(const struct nslab_rt_limits *lim)
+{
+	json_object *res = json_object_new_object(), *mem, *pids;
+	long long bytes = (long long)lim->memory_mib << 20;
+
+	if (lim->memory_mib) {
+		mem = json_object_new_object();
+		json_object_object_add(mem, "limit", json_object_new_int64(bytes));
+		if (host_swaps())
+			json_object_object_add(mem, "swap", json_object_new_int64(bytes));
+		json_object_object_add(res, "memory", mem);
+	}
+	if (lim->pids) {
+		pids = json_object_new_object();
+		json_object_object_add(pids, "limit", json_object_new_int64(lim->pids));
+		json_object_object_add(res, "pids", pids);
+	}
+	return res;
+}
+
+/* ---- the adapters ---- */
+
+/* Without a mount namespace nslab runs the command in the host's tree: the probe by its path there. */
+static int probe_nslab(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+		       const char *const args[], struct nslab_rt_output *o)
+{
+	char list[96], probe[PATH_MAX + 32], limits[2][24];
+	const char *argv[MAX_ARGS] = { rt->path, "run", "--ns", list };
+	size_t n = 4;
 
 	ns_list(rt->ns, list, sizeof(list));
+	limit_flags(lim, "--pids", argv, &n, limits);
 	snprintf(probe, sizeof(probe), "%s" PROBE_IN_ROOTFS,
 		 rt->ns & NSLAB_NS_BIT(NSLAB_NS_MNT) ? "" : rt->rootfs);
-	if (!append(argv, &n, args))
+	if (!append(argv, &n, (const char *const[]){ "--", probe, NULL }) || !append(argv, &n, args))
 		return -E2BIG;
 	return spawn(argv, o);
 }
@@ -222,8 +291,11 @@ static json_object *oci_namespaces(unsigned mask)
  * nslab spec's document, with the rootfs read-only (it is shared), the
  * probe as the process, and only the namespaces asked for: without a user
  * or uts namespace the mappings or the hostname could not be honoured.
+ * Like runc spec's, the document has no seccomp profile: Docker writes its
+ * default one into the bundles it hands the runtime, and so does the checker.
  */
-static json_object *oci_config(const struct nslab_runtime *rt, const char *const args[])
+static json_object *oci_config(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+				const char *const args[])
 {
 	json_object *doc = nslab_oci_default_config(false), *proc, *root, *lnx, *argv;
 
@@ -241,18 +313,23 @@ static json_object *oci_config(const struct nslab_runtime *rt, const char *const
 	json_object_object_add(root, "readonly", json_object_new_boolean(true));
 	json_object_object_add(lnx, "namespaces", oci_namespaces(rt->ns));
 	json_object_object_add(doc, "ociVersion", json_object_new_string(rt->oci_version));
+	json_object_object_add(lnx, "seccomp", nslab_sc_profile_json(&nslab_sc_default, nslab_caps_default(),
+								    nslab_sc_kernel()));
 	if (!(rt->ns & NSLAB_NS_BIT(NSLAB_NS_USER))) {
 		json_object_object_del(lnx, "uidMappings");
 		json_object_object_del(lnx, "gidMappings");
 	}
 	if (!(rt->ns & NSLAB_NS_BIT(NSLAB_NS_UTS)))
 		json_object_object_del(doc, "hostname");
+	if (lim)
+		json_object_object_add(lnx, "resources", oci_resources(lim));
 	return doc;
 }
 
-static int write_bundle(const struct nslab_runtime *rt, const char *const args[], const char *dir)
+static int write_bundle(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+			const char *const args[], const char *dir)
 {
-	json_object *doc = oci_config(rt, args);
+	json_object *doc = oci_config(rt, lim, args);
 	char path[PATH_MAX];
 	const char *text;
 	int ret;
@@ -267,8 +344,8 @@ static int write_bundle(const struct nslab_runtime *rt, const char *const args[]
 }
 
 /* `RUNTIME run --bundle DIR ID` on a bundle made for this one run, then its removal. */
-static int probe_oci(const struct nslab_runtime *rt, const char *const args[],
-		     struct nslab_rt_output *o)
+static int probe_oci(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+		     const char *const args[], struct nslab_rt_output *o)
 {
 	static unsigned serial;
 	char dir[] = "/tmp/nslab-check-XXXXXX", id[64];
@@ -278,7 +355,7 @@ static int probe_oci(const struct nslab_runtime *rt, const char *const args[],
 	if (!mkdtemp(dir))
 		return -errno;
 	snprintf(id, sizeof(id), "nslab-check-%d-%u", (int)getpid(), serial++);
-	ret = write_bundle(rt, args, dir);
+	ret = write_bundle(rt, lim, args, dir);
 	if (ret == 0)
 		ret = spawn((const char *const[]){ rt->path, "run", "--bundle", dir, id, NULL }, o);
 	spawn((const char *const[]){ rt->path, "delete", "--force", id, NULL }, &gone);
@@ -344,12 +421,12 @@ static void engine_ns_flags(unsigned ns, const char *argv[], size_t *n)
  * `ENGINE run --rm` of the probe image, named so that a container the
  * engine left (it failed, or was killed at the deadline) can be removed.
  */
-static int probe_engine(const struct nslab_runtime *rt, const char *const args[],
-			struct nslab_rt_output *o)
+static int probe_engine(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+			const char *const args[], struct nslab_rt_output *o)
 {
 	static unsigned serial;
 	const char *argv[MAX_ARGS] = { rt->path };
-	char name[64];
+	char name[64], limits[2][24];
 	struct nslab_rt_output gone;
 	size_t n = 1;
 	int ret;
@@ -358,7 +435,7 @@ static int probe_engine(const struct nslab_runtime *rt, const char *const args[]
 	engine_run(rt, argv, &n);
 	argv[n++] = name;
 	engine_ns_flags(rt->ns, argv, &n);
-	/* The memory and pids limits of a check (--memory, --pids-limit) go here. */
+	limit_flags(lim, "--pids-limit", argv, &n, limits);
 	/*
 	 * podman's default nofile and nproc exceed what a checker without
 	 * CAP_SYS_RESOURCE may set, and its runtime's setrlimit then fails.
@@ -376,18 +453,18 @@ static int probe_engine(const struct nslab_runtime *rt, const char *const args[]
 	return ret;
 }
 
-int nslab_runtime_probe(const struct nslab_runtime *rt, const char *const args[],
-			struct nslab_rt_output *o)
+int nslab_runtime_probe(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+			const char *const args[], struct nslab_rt_output *o)
 {
 	if (rt->kind == NSLAB_RT_NSLAB)
-		return probe_nslab(rt, args, o);
+		return probe_nslab(rt, lim, args, o);
 	if (rt->kind == NSLAB_RT_BWRAP)
 		return probe_bwrap(rt, args, o);
 	if (rt->kind == NSLAB_RT_UNSHARE)
 		return probe_unshare(rt, args, o);
 	if (rt->kind == NSLAB_RT_ENGINE)
-		return probe_engine(rt, args, o);
-	return probe_oci(rt, args, o);
+		return probe_engine(rt, lim, args, o);
+	return probe_oci(rt, lim, args, o);
 }
 
 int nslab_runtime_host_probe(const struct nslab_runtime *rt, const char *const args[],
@@ -566,6 +643,9 @@ static void runtime_abilities(struct nslab_runtime *rt)
 		rt->can &= ~NSLAB_NS_BIT(NSLAB_NS_TIME);
 		rt->always = NSLAB_NS_BIT(NSLAB_NS_MNT);
 		snprintf(rt->cannot, sizeof(rt->cannot), "bwrap has no option for a time namespace");
+		snprintf(rt->no_limits, sizeof(rt->no_limits), "bwrap sets no cgroup limits");
+	} else if (rt->kind == NSLAB_RT_UNSHARE) {
+		snprintf(rt->no_limits, sizeof(rt->no_limits), "unshare sets no cgroup limits");
 	} else if (rt->kind == NSLAB_RT_OCI) {
 		rt->can = oci_features(rt);
 		snprintf(rt->cannot, sizeof(rt->cannot), "'%s features' does not list it", rt->name);

@@ -33,6 +33,17 @@ struct nslab_runtime {
 	char oci_version[32];	/* OCI: the newest runtime-spec version it knows */
 	char engine_oci[64];	/* engine: the OCI runtime asked of it ("runc"), "" for its own */
 	char image[64];		/* engine: the probe rootfs's image, "nslab-probe:<hash>" */
+	char no_limits[64];	/* why it sets no cgroup limits, "" when it does */
+};
+
+/*
+ * A check's cgroup limits (0: none of that kind), which each adapter turns
+ * into its runtime's form: nslab's --memory and --pids, an OCI bundle's
+ * linux.resources.
+ */
+struct nslab_rt_limits {
+	unsigned memory_mib;	/* memory, and memory with swap where the host swaps */
+	unsigned pids;
 };
 
 /* What one run of a command printed, and how it ended. */
@@ -59,11 +70,12 @@ int nslab_runtime_open(struct nslab_runtime *rt, const char *name, const char *n
 
 /*
  * Runs `nslab-probe @args...` (NULL-terminated) in a container of @rt,
+ * under the limits @lim (NULL: none; only where @rt->no_limits is ""),
  * waiting at most a minute (then its process group is killed).  Its output
  * in @o; 0, or -errno if it could not be started or timed out.
  */
-int nslab_runtime_probe(const struct nslab_runtime *rt, const char *const args[],
-			struct nslab_rt_output *o);
+int nslab_runtime_probe(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+			const char *const args[], struct nslab_rt_output *o);
 /* The same probe from @rt's rootfs run on the host: in the checker's own namespaces. */
 int nslab_runtime_host_probe(const struct nslab_runtime *rt, const char *const args[],
 			     struct nslab_rt_output *o);

@@ -71,6 +71,8 @@ void nslab_sc_profile_free(struct nslab_sc_profile *p);
  * kernel @kernel (major << 16 | minor), as Docker decides it.
  */
 bool nslab_sc_rule_applies(const struct nslab_sc_rule *rule, uint64_t caps, unsigned kernel);
+/* The running kernel's version as rules compare it: major << 16 | minor. */
+unsigned nslab_sc_kernel(void);
 
 /* A whole BPF program: @len struct sock_filter instructions at @insn (malloc'd). */
 struct nslab_sc_program {

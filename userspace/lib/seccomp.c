@@ -190,7 +190,7 @@ bool nslab_sc_rule_applies(const struct nslab_sc_rule *rule, uint64_t caps, unsi
 	return (in->caps & caps) == in->caps && (!in->min_kernel || kernel >= in->min_kernel);
 }
 
-static unsigned kernel_version(void)
+unsigned nslab_sc_kernel(void)
 {
 	struct utsname u;
 	unsigned major = 0, minor = 0;
@@ -258,7 +258,7 @@ static int add_names(scmp_filter_ctx ctx, const struct nslab_sc_rule *rule, uint
 static int add_profile(scmp_filter_ctx ctx, const struct nslab_sc_profile *p, uint64_t caps,
 		       uint32_t max_nr[3], struct nslab_error *e)
 {
-	unsigned kernel = kernel_version();
+	unsigned kernel = nslab_sc_kernel();
 	int ret = 0;
 
 	/* The filter must not stop a setuid program: no_new_privs is ours to decide, not its. */

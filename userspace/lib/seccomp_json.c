@@ -28,6 +28,21 @@ struct jctx {
 
 #define FIELD_MAX 96
 
+/* The actions by name; ERRNO and TRACE with their number 0. */
+static const struct { const char *name; uint32_t act; } acts[] = {
+	{ "SCMP_ACT_KILL", SCMP_ACT_KILL }, { "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD },
+	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS }, { "SCMP_ACT_TRAP", SCMP_ACT_TRAP },
+	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0) }, { "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0) },
+	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW }, { "SCMP_ACT_LOG", SCMP_ACT_LOG },
+};
+
+static const char *const ops[] = {
+	[SCMP_CMP_NE] = "SCMP_CMP_NE", [SCMP_CMP_LT] = "SCMP_CMP_LT",
+	[SCMP_CMP_LE] = "SCMP_CMP_LE", [SCMP_CMP_EQ] = "SCMP_CMP_EQ",
+	[SCMP_CMP_GE] = "SCMP_CMP_GE", [SCMP_CMP_GT] = "SCMP_CMP_GT",
+	[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+};
+
 static int bad(struct jctx *j, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -87,12 +102,6 @@ static int number(struct jctx *j, json_object *obj, const char *key, const char 
 static int action(struct jctx *j, json_object *obj, const char *key, const char *errno_key,
 		  const char *at, uint32_t *act)
 {
-	static const struct { const char *name; uint32_t act; } acts[] = {
-		{ "SCMP_ACT_KILL", SCMP_ACT_KILL }, { "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD },
-		{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS }, { "SCMP_ACT_TRAP", SCMP_ACT_TRAP },
-		{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0) }, { "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0) },
-		{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW }, { "SCMP_ACT_LOG", SCMP_ACT_LOG },
-	};
 	char field[FIELD_MAX];
 	uint64_t err = EPERM;
 	json_object *v;
@@ -232,12 +241,6 @@ static int cond(struct jctx *j, json_object *rule, const char *key, const char *
 
 static int arg_op(struct jctx *j, json_object *arg, const char *at, int *op)
 {
-	static const char *const ops[] = {
-		[SCMP_CMP_NE] = "SCMP_CMP_NE", [SCMP_CMP_LT] = "SCMP_CMP_LT",
-		[SCMP_CMP_LE] = "SCMP_CMP_LE", [SCMP_CMP_EQ] = "SCMP_CMP_EQ",
-		[SCMP_CMP_GE] = "SCMP_CMP_GE", [SCMP_CMP_GT] = "SCMP_CMP_GT",
-		[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
-	};
 	char field[FIELD_MAX];
 	json_object *v;
 	int ret = member(j, arg, "op", json_type_string, at, &v);
@@ -382,4 +385,65 @@ int nslab_sc_parse_json(const char *text, const char *file, struct nslab_sc_prof
 		ret = read_top(&j, top, p, strlen(text));
 	json_object_put(top);
 	return ret;
+}
+
+/* ---- the other way: a profile as a runtime-spec linux.seccomp ---- */
+
+/* @act as @key (and its errno or trace number as @ret_key) in @obj. */
+static void action_json(json_object *obj, const char *key, const char *ret_key, uint32_t act)
+{
+	bool numbered = (act & 0xffff0000u) == SCMP_ACT_ERRNO(0) || (act & 0xffff0000u) == SCMP_ACT_TRACE(0);
+
+	for (size_t i = 0; i < N_ELEMENTS(acts); i++)
+		if (acts[i].act == (numbered ? act & 0xffff0000u : act)) {
+			json_object_object_add(obj, key, json_object_new_string(acts[i].name));
+			break;
+		}
+	if (numbered)
+		json_object_object_add(obj, ret_key, json_object_new_int64(act & 0xffff));
+}
+
+static json_object *rule_json(const struct nslab_sc_rule *r)
+{
+	json_object *rule = json_object_new_object(), *names = json_object_new_array();
+	json_object *args = json_object_new_array();
+	char name[64];
+	int len;
+
+	for (const char *s = r->names; sscanf(s, " %63s%n", name, &len) == 1; s += len)
+		json_object_array_add(names, json_object_new_string(name));
+	json_object_object_add(rule, "names", names);
+	action_json(rule, "action", "errnoRet", r->action);
+	for (unsigned i = 0; i < r->n_args; i++) {
+		json_object *a = json_object_new_object();
+
+		json_object_object_add(a, "index", json_object_new_int64(r->args[i].index));
+		json_object_object_add(a, "value", json_object_new_uint64(r->args[i].value));
+		json_object_object_add(a, "valueTwo", json_object_new_uint64(r->args[i].value_two));
+		json_object_object_add(a, "op", json_object_new_string(ops[r->args[i].op]));
+		json_object_array_add(args, a);
+	}
+	json_object_object_add(rule, "args", args);
+	return rule;
+}
+
+json_object *nslab_sc_profile_json(const struct nslab_sc_profile *p, uint64_t caps, unsigned kernel)
+{
+	json_object *doc = json_object_new_object(), *arches = json_object_new_array();
+	json_object *calls = json_object_new_array();
+
+	action_json(doc, "defaultAction", "defaultErrnoRet", p->default_action);
+	json_object_array_add(arches, json_object_new_string("SCMP_ARCH_X86_64"));
+	if (p->arches & NSLAB_SC_ADD_X86)
+		json_object_array_add(arches, json_object_new_string("SCMP_ARCH_X86"));
+	if (p->arches & NSLAB_SC_ADD_X32)
+		json_object_array_add(arches, json_object_new_string("SCMP_ARCH_X32"));
+	json_object_object_add(doc, "architectures", arches);
+	/* A rule that repeats the default is left out, as runc and nslab leave it. */
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (p->rules[i].action != p->default_action &&
+		    nslab_sc_rule_applies(&p->rules[i], caps, kernel))
+			json_object_array_add(calls, rule_json(&p->rules[i]));
+	json_object_object_add(doc, "syscalls", calls);
+	return doc;
 }

@@ -2,6 +2,7 @@
 /* SysV IPC and POSIX message queues as the container's ipc namespace shows them. */
 #include "probe.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
 #include <stdio.h>
@@ -27,23 +28,44 @@ static int report_id(int id)
 	return 0;
 }
 
-/* Looks a key up without creating anything: "ok id=N" or ENOENT. */
+/* KIND's object under @key: its id, or -1 with errno. */
+static int sysv_lookup(const char *kind, key_t key)
+{
+	if (strcmp(kind, "msg") == 0)
+		return msgget(key, 0);
+	if (strcmp(kind, "sem") == 0)
+		return semget(key, 0, 0);
+	return shmget(key, 0, 0);
+}
+
+/*
+ * Looks a key up without creating anything: "ok id=N" or ENOENT; with
+ * "all", "msg=N|ERR sem=... shm=...", a line each.
+ */
 static int probe_sysv_get(int argc, char **argv)
 {
+	static const char *const kinds[] = { "msg", "sem", "shm" };
 	key_t key;
+	int id;
 
 	if (argc != 3)
-		return usage("sysv-get msg|sem|shm KEY");
+		return usage("sysv-get msg|sem|shm|all KEY");
 	key = probe_number(argv[2]);
-	if (strcmp(argv[1], "msg") == 0)
-		return report_id(msgget(key, 0));
-	if (strcmp(argv[1], "sem") == 0)
-		return report_id(semget(key, 0, 0));
-	if (strcmp(argv[1], "shm") == 0)
-		return report_id(shmget(key, 0, 0));
-	return usage("sysv-get msg|sem|shm KEY");
+	for (size_t i = 0; i < N_ELEMENTS(kinds); i++)
+		if (strcmp(argv[1], kinds[i]) == 0)
+			return report_id(sysv_lookup(kinds[i], key));
+	if (strcmp(argv[1], "all") != 0)
+		return usage("sysv-get msg|sem|shm|all KEY");
+	for (size_t i = 0; i < N_ELEMENTS(kinds); i++) {
+		id = sysv_lookup(kinds[i], key);
+		if (id < 0)
+			printf("%s=%s\n", kinds[i], probe_errno_name(errno));
+		else
+			printf("%s=%d\n", kinds[i], id);
+	}
+	return 0;
 }
-PROBE(sysv_get, "sysv-get", "msg|sem|shm KEY", probe_sysv_get);
+PROBE(sysv_get, "sysv-get", "msg|sem|shm|all KEY", probe_sysv_get);
 
 /* Creates a new segment under KEY (EEXIST if the key is taken) and leaves TEXT in it. */
 static int probe_shm_write(int argc, char **argv)
