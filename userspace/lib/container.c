@@ -827,19 +827,14 @@ static void container_init(struct nslab_container *c, struct nslab_spec *spec)
 /* An inline profile (config.json's) into the state directory, for `nslab exec`; state.json names it. */
 static int save_profile(struct nslab_container *c, struct nslab_error *e)
 {
-	const char *text = c->spec->seccomp.text;
-	char path[PATH_MAX];
-	int ret;
+	const char *name = c->spec->name, *text = c->spec->seccomp.text;
 
 	if (!text)
 		return 0;
-	ret = nslab_state_path(path, sizeof(path), c->spec->name, "seccomp.json");
-	if (!ret)
-		ret = nslab_fault("seccomp-save") ? -EIO : nslab_write_atomic(path, text, strlen(text), 0600);
-	if (ret)
-		return nslab_fail(e, ret, "seccomp", "saving the profile: %s", strerror(-ret));
-	snprintf(c->state.seccomp, sizeof(c->state.seccomp), "%s", path);
-	return 0;
+	if (nslab_state_save(name, "seccomp.json", text, "seccomp-save", "seccomp", e))
+		return -e->err;
+	/* The same path that was just written: it fits. */
+	return nslab_state_path(c->state.seccomp, sizeof(c->state.seccomp), name, "seccomp.json");
 }
 
 /*
