@@ -747,10 +747,10 @@ Test(oci, O24_poststop_runs_when_a_kept_record_is_removed, .fini = rm_o24)
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	cr_assert_not_null(strstr(r.out, "poststop {\"ociVersion\":\"1.2.0\",\"id\":\"o24\","
 				  "\"status\":\"stopped\",\"pid\":0,"), "%s", r.out);
-	/* Gone: one line, exit 1 (runc's). */
+	/* Gone: one line, exit 2 (as the other commands). */
 	NSLAB(&r, "state", "o24");
-	cr_assert_eq(r.code, 1);
-	cr_assert_str_eq(r.err, "nslab: state: no container 'o24'\n");
+	cr_assert_eq(r.code, 2);
+	cr_assert_str_eq(r.err, "nslab: container: no container 'o24'\n");
 	cr_assert_str_eq(r.out, "");
 }
 
