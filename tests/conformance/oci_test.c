@@ -7,6 +7,7 @@
  * the state on its stdin (run, and create/start/delete), and `nslab state`.
  * O40-O41: rootfsPropagation, and a mount's atime and propagation options.
  * O42: cgroupsPath at the hierarchy's root, and below a parent of two levels.
+ * O43: createContainer hooks run with config.json's mounts made, before the pivot.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -611,6 +612,33 @@ Test(oci, O21_createContainer_runs_in_the_container_mount_namespace)
 	cr_assert_str_neq(runtime, process);
 }
 
+/* A hook that prints @name and how many mounts of /proc/self/mountinfo end in /o43mnt. */
+#define MOUNT_HOOK(name) "\"" name "\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\"," \
+	"\"echo " name " $(grep -c '/o43mnt ' /proc/self/mountinfo)\"]}]"
+
+Test(oci, O43_createContainer_sees_the_config_mounts)
+{
+	char dir[PATH_MAX];
+	struct run_result r;
+
+	require_root();
+	bundle_make_script(dir, NULL, "{\"mounts\":[{\"destination\":\"/o43mnt\",\"type\":\"tmpfs\","
+			   "\"source\":\"tmpfs\"}],\"hooks\":{" MOUNT_HOOK("createRuntime") ","
+			   MOUNT_HOOK("createContainer") "}}",
+			   "echo process $(grep -c '/o43mnt ' /proc/self/mountinfo)");
+	NSLAB(&r, "run", "--bundle", dir, "o43");
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	/* Before the pivot: the tmpfs is below the new root's host path, and it is there. */
+	cr_assert(strstr(r.out, "createContainer 1\n"), "the hook saw no /o43mnt: %s", r.out);
+	/*
+	 * Negative controls: the container's command sees the mount (the probe
+	 * finds one where there is one), createRuntime in the host's mount
+	 * namespace none (it finds none where there is none).
+	 */
+	cr_assert(strstr(r.out, "process 1\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "createRuntime 0\n"), "%s", r.out);
+}
+
 /* config.json's hooks: @point's hook runs `sh -c @script`, and poststop prints its name. */
 static void failing_bundle(char dir[PATH_MAX], const char *point, const char *script, int timeout)
 {
@@ -719,10 +747,10 @@ Test(oci, O24_poststop_runs_when_a_kept_record_is_removed, .fini = rm_o24)
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	cr_assert_not_null(strstr(r.out, "poststop {\"ociVersion\":\"1.2.0\",\"id\":\"o24\","
 				  "\"status\":\"stopped\",\"pid\":0,"), "%s", r.out);
-	/* Gone: one line, exit 1 (runc's). */
+	/* Gone: one line, exit 2 (as the other commands). */
 	NSLAB(&r, "state", "o24");
-	cr_assert_eq(r.code, 1);
-	cr_assert_str_eq(r.err, "nslab: state: no container 'o24'\n");
+	cr_assert_eq(r.code, 2);
+	cr_assert_str_eq(r.err, "nslab: container: no container 'o24'\n");
 	cr_assert_str_eq(r.out, "");
 }
 

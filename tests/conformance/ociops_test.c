@@ -424,6 +424,7 @@ Test(ociops, OP9_unknown_id_refused_with_one_line)
 		{ "ps", "k9-none" }, { "ps", "--format", "json", "k9-none" }, { "pause", "k9-none" },
 		{ "resume", "k9-none" }, { "update", "--pids-limit", "10", "k9-none" },
 		{ "kill", "k9-none", "TERM" }, { "kill", "--all", "k9-none", "TERM" },
+		{ "state", "k9-none" },
 	};
 	char name[DETACHED_NAME_MAX], path[PATH_MAX];
 	struct run_result r;
@@ -446,6 +447,8 @@ Test(ociops, OP9_unknown_id_refused_with_one_line)
 	cr_assert_eq(r.code, 0, "nslab ps --format json %s: %s", name, r.err);
 	NSLAB(&r, "update", "--pids-limit", "10", name);
 	cr_assert_eq(r.code, 0, "nslab update %s: %s", name, r.err);
+	NSLAB(&r, "state", name);
+	cr_assert_eq(r.code, 0, "nslab state %s: %s", name, r.err);
 }
 
 static char created_id[64];

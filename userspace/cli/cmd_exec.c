@@ -117,7 +117,7 @@ static int command_option(struct exec_cli *c, int opt, const char *arg, struct n
 		c->x.interactive = true;
 		return 0;
 	case OPT_CWD:
-		c->x.cwd = arg;
+		c->x.workdir = arg;
 		return arg[0] == '/' ? 0 : nslab_bad_input(e, "--cwd", "'%s' is not absolute", arg);
 	default:	/* OPT_NNP */
 		c->x.no_new_privs = true;
@@ -219,6 +219,8 @@ int cmd_exec(int argc, char **argv)
 	struct nslab_oci oci = { 0 };
 	struct nslab_error e = { 0 };
 	int opt, longindex = 0, code = NSLAB_EXIT_SETUP;
+
+	nslab_exec_spec_init(&c.x);
 
 	opterr = 0;
 	optind = 1;

@@ -84,6 +84,7 @@ int cmd_kill(int argc, char **argv)
 {
 	struct nslab_cgroup cg;
 	struct nslab_state st;
+	enum nslab_status status;
 	int sig = SIGKILL, ret, first = 1;
 	bool all = false;
 
@@ -101,7 +102,8 @@ int cmd_kill(int argc, char **argv)
 	if (ret)
 		return ret;
 	/* runtime-spec: a created container, waiting for start, may be killed too. */
-	if (nslab_state_status(&st) != NSLAB_RUNNING && nslab_state_status(&st) != NSLAB_WAITING)
+	status = nslab_state_status(&st);
+	if (status != NSLAB_RUNNING && status != NSLAB_WAITING)
 		return cli_fail(NSLAB_ERR_SYSTEM, 0, "kill", "container '%s' is not running", st.name);
 	if (all)
 		return kill_every(&st, sig);

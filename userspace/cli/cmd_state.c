@@ -16,7 +16,6 @@ static const char state_usage[] =
 
 int cmd_state(int argc, char **argv)
 {
-	struct nslab_error e;
 	struct nslab_state st;
 	json_object *doc;
 	int ret;
@@ -27,12 +26,14 @@ int cmd_state(int argc, char **argv)
 	}
 	if (argc != 2 || argv[1][0] == '-')
 		return cli_fail(NSLAB_ERR_INPUT, 0, "usage", "nslab state ID");
-	ret = nslab_state_find(argv[1], &st, &e);
-	/* Exit 1, as runc's: what its callers (containerd, podman) take for "no such container". */
-	if (ret == -ENOENT)
-		return cli_fail(NSLAB_ERR_SYSTEM, ENOENT, "state", "no container '%s'", argv[1]);
+	/*
+	 * Exit 2 for an unknown ID, as every other command: runc exits 1 for any
+	 * error, and its callers (podman, containerd) tell "no such container" by
+	 * the message, not the status.
+	 */
+	ret = cli_find(argv[1], &st, NULL);
 	if (ret)
-		return cli_exit(&e);
+		return ret;
 	doc = nslab_oci_state(&st, nslab_container_status(&st));
 	if (!doc)
 		return cli_fail(NSLAB_ERR_SYSTEM, ENOMEM, "state", NULL);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * update: runc's, a running container's cgroup limits changed in place.
+ * update: runc's, a live (created, running or paused) container's cgroup limits changed in place.
  * The options are turned into the linux.resources object --resources gives,
  * so that one reader (oci.c's, config.json's) checks both.
  */
@@ -23,7 +23,7 @@ static const char update_usage[] =
 	"usage: nslab update [--resources FILE|-] [--memory N] [--pids-limit N]\n"
 	"                    [--cpu-quota N] [--cpu-period N] [--cpu-shares N]\n"
 	"                    [--cpuset-cpus LIST] [--cpuset-mems LIST] NAME|PID\n"
-	"Changes a running (or paused) container's cgroup limits, as runc update.\n"
+	"Changes a created, running or paused container's cgroup limits, as runc update.\n"
 	"  --resources FILE   an OCI linux.resources object (- reads stdin): memory\n"
 	"                     limit, reservation, swap; cpu shares, quota, period,\n"
 	"                     cpus, mems; pids limit; blockIO weight.  Any other field\n"

@@ -28,7 +28,7 @@ static const struct {
 	{ "thaw", cmd_freeze, "resume a frozen container" },
 	{ "pause", cmd_freeze, "freeze, as runc names it: refused unless running" },
 	{ "resume", cmd_freeze, "thaw, as runc names it: refused unless paused" },
-	{ "update", cmd_update, "change a running container's cgroup limits (runc update)" },
+	{ "update", cmd_update, "change a live container's cgroup limits (runc update)" },
 	{ "kill", cmd_kill, "send a signal (default KILL) to a container (-a: to each process)" },
 	{ "counters", cmd_counters, "namespaces created, destroyed, alive, per type (nscount module)" },
 	{ "spec", cmd_spec, "write a default OCI config.json (a bundle for run --bundle)" },

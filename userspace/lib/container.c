@@ -102,20 +102,40 @@ static int child_overlay(struct nslab_container *c, struct nslab_error *e)
 			  " (the kernel refuses overlayfs to an unprivileged user: use --no-overlay)" : "");
 }
 
-/* The root of its own, pivoted into; without a mount namespace of its own, none. */
+/*
+ * The OCI hooks the first process runs itself, in the container's
+ * namespaces: the state's pid is then its own there (runtime-spec), in its
+ * own copy of the state.
+ */
+static int child_hooks(struct nslab_container *c, enum nslab_hook_point point,
+		       struct nslab_error *e)
+{
+	c->state.pid = getpid();
+	return nslab_hooks_run(c->spec->hooks, point, &c->state, e);
+}
+
+/*
+ * The root of its own, pivoted into, with the createContainer hooks between
+ * (runtime-spec: after the environment is made, before pivot_root): as
+ * runc's, they see config.json's mounts, under the new root's path.
+ */
 static int child_root(struct nslab_container *c, struct nslab_error *e)
 {
+	_cleanup_close_ int root_fd = -1;
 	char newroot[PATH_MAX];
-	int ret;
 
 	if (c->spec->overlay && c->ovl_fd < 0 && child_overlay(c, e))
 		return -e->err;
 	if (rw_path(c, "root", newroot))
 		return nslab_fail(e, ENAMETOOLONG, "rootfs", NULL);
-	ret = nslab_rootfs_setup(c->spec, newroot, c->ovl_fd, c->sys_fd, c->mount_fd,
-				 &c->cg, e);
+	root_fd = nslab_rootfs_mount(c->spec, newroot, c->ovl_fd, c->sys_fd, c->mount_fd,
+				     &c->cg, e);
 	close_mount_fds(c);
-	return ret;
+	if (root_fd < 0)
+		return root_fd;
+	if (child_hooks(c, NSLAB_HOOK_CREATE_CONTAINER, e))
+		return -e->err;
+	return nslab_rootfs_pivot(c->spec, root_fd, e);
 }
 
 static int wait_release(int sync_fd)
@@ -230,18 +250,6 @@ static void wait_for_start(const struct nslab_container *c, int report_fd)
 		_exit(NSLAB_EXIT_SETUP);
 }
 
-/*
- * The OCI hooks the first process runs itself, in the container's
- * namespaces: the state's pid is then its own there (runtime-spec), in its
- * own copy of the state.
- */
-static int child_hooks(struct nslab_container *c, enum nslab_hook_point point,
-		       struct nslab_error *e)
-{
-	c->state.pid = getpid();
-	return nslab_hooks_run(c->spec->hooks, point, &c->state, e);
-}
-
 /* The last steps: dropping what the command may not have, then the command (or --init). */
 static __attribute__((noreturn)) void child_exec(struct nslab_container *c, int report_fd,
 						   int supervisor_pidfd)
@@ -350,8 +358,9 @@ static __attribute__((noreturn)) void child_main(struct nslab_container *c, int 
 		_exit(NSLAB_EXIT_SETUP);
 	close(sync_fd);
 
-	if (child_hooks(c, NSLAB_HOOK_CREATE_CONTAINER, &e) ||
-	    (nslab_spec_own_root(spec) && child_root(c, &e)))
+	/* Without a root of its own, the createContainer hooks have nothing to wait for. */
+	if (nslab_spec_own_root(spec) ? child_root(c, &e) :
+					child_hooks(c, NSLAB_HOOK_CREATE_CONTAINER, &e))
 		child_fail(report_fd, &e);
 	nslab_close_fd(&c->ovl_fd);
 	nslab_close_fd(&c->sys_fd);
@@ -827,19 +836,14 @@ static void container_init(struct nslab_container *c, struct nslab_spec *spec)
 /* An inline profile (config.json's) into the state directory, for `nslab exec`; state.json names it. */
 static int save_profile(struct nslab_container *c, struct nslab_error *e)
 {
-	const char *text = c->spec->seccomp.text;
-	char path[PATH_MAX];
-	int ret;
+	const char *name = c->spec->name, *text = c->spec->seccomp.text;
 
 	if (!text)
 		return 0;
-	ret = nslab_state_path(path, sizeof(path), c->spec->name, "seccomp.json");
-	if (!ret)
-		ret = nslab_fault("seccomp-save") ? -EIO : nslab_write_atomic(path, text, strlen(text), 0600);
-	if (ret)
-		return nslab_fail(e, ret, "seccomp", "saving the profile: %s", strerror(-ret));
-	snprintf(c->state.seccomp, sizeof(c->state.seccomp), "%s", path);
-	return 0;
+	if (nslab_state_save(name, "seccomp.json", text, "seccomp-save", "seccomp", e))
+		return -e->err;
+	/* The same path that was just written: it fits. */
+	return nslab_state_path(c->state.seccomp, sizeof(c->state.seccomp), name, "seccomp.json");
 }
 
 /*

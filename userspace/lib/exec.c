@@ -63,7 +63,7 @@ static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
 						     const struct nslab_seccomp *sc, int slave,
 						     const char *host, int rep)
 {
-	const char *cwd = x->cwd ? x->cwd : st->workdir[0] ? st->workdir : "/";
+	const char *cwd = x->workdir ? x->workdir : st->workdir[0] ? st->workdir : "/";
 	struct nslab_error e;
 
 	/* Step "cwd", not "exec": a failure here is nslab's (125), not the command's (126/127). */
@@ -72,8 +72,8 @@ static __attribute__((noreturn)) void command_main(const struct nslab_state *st,
 		nslab_report_failure(rep, &e);
 		_exit(NSLAB_EXIT_SETUP);
 	}
-	if (x->umask_set)
-		umask(x->umask);
+	if (x->umask >= 0)
+		umask((mode_t)x->umask);
 	/* As docker exec: the container's working directory and limits. */
 	if (nslab_rlimits_apply(x->rlimits_set ? x->rlimits : st->rlimits,
 				x->rlimits_set ? x->n_rlimits : st->n_rlimits, &e) ||
@@ -372,30 +372,15 @@ int nslab_exec_load_process(struct nslab_exec_spec *x, const char *path, struct 
 		return nslab_bad_input(e, "--process", "%s: larger than 1 MiB", path);
 	if (nslab_oci_process(text, "--process", &s, oci, e))
 		return -e->err;
-	x->argv = s.argv;
-	x->env_exact = true;
-	memcpy(x->env, s.env, sizeof(x->env));
-	x->n_env = s.n_env;
-	x->cwd = s.workdir;
-	x->user_set = s.user_set;
-	x->uid = s.uid;
-	x->gid = s.gid;
-	memcpy(x->groups, s.groups, sizeof(x->groups));
-	x->n_groups = s.n_groups;
-	x->tty = x->interactive = s.tty;
-	x->no_new_privs = s.no_new_privs;
-	x->caps_set = true;
+	x->process = s.process;
+	/* The file's sets and limits replace the container's, as runc's: its bounding set is caps. */
+	x->caps_set = x->rlimits_set = true;
 	x->caps = s.cap_add;
-	x->cap_sets_given = s.cap_sets_given;
-	x->cap_sets = s.cap_sets;
-	memcpy(x->rlimits, s.rlimits, sizeof(x->rlimits));
-	x->n_rlimits = s.n_rlimits;
-	x->rlimits_set = true;
-	x->umask_set = s.umask >= 0;
-	x->umask = s.umask;
-	x->oom_score_set = s.oom_score_set;
-	x->oom_score_adj = s.oom_score_adj;
-	x->console_rows = s.console_rows;
-	x->console_cols = s.console_cols;
 	return 0;
+}
+
+void nslab_exec_spec_init(struct nslab_exec_spec *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->umask = -1;
 }

@@ -10,37 +10,26 @@
 #include "spec.h"
 #include "util.h"
 
-/* What `nslab exec` was asked for: nslab's options and runc's. */
+/*
+ * What `nslab exec` was asked for: nslab's options and runc's.  Its
+ * process's no_new_privs is on top of the container's; umask is -1 unless
+ * --process gives one (nslab_exec_spec_init).
+ */
 struct nslab_exec_spec {
 	const char *target;		/* the container's name, or a pid in it */
-	char *const *argv;
-	bool user_set, tty, interactive;
+	NSLAB_PROCESS_GROUP(process);
 	bool detach;			/* -d: return once the command runs, not waited for */
-	bool no_new_privs;		/* on top of the container's */
-	bool env_exact;			/* --process: env is all of it, as runc */
-	uid_t uid;
-	gid_t gid;
-	gid_t groups[NSLAB_MAX_GROUPS];	/* --additional-gids */
-	int n_groups;
-	char *env[NSLAB_MAX_ENV + 1];	/* KEY=VALUE, NULL-terminated */
-	int n_env;
-	const char *cwd;		/* NULL: the container's workdir */
 	const char *pid_file;		/* the command's host pid goes here */
 	const char *console_socket;	/* the pty's master goes here, not relayed */
 	int preserve_fds;		/* fds 3..3+N-1 reach the command */
 	uint64_t cap_add;		/* --cap: kept by a non-root user too (within caps) */
 	bool caps_set;			/* --process: caps replaces the container's set */
 	uint64_t caps;
-	bool cap_sets_given;		/* --process: the other four sets as given (oci.c) */
-	struct nslab_cap_sets cap_sets;
-	struct nslab_rlimit rlimits[RLIM_NLIMITS];	/* --process: replaces the container's */
-	int n_rlimits;
-	bool rlimits_set;
-	bool umask_set, oom_score_set;	/* --process: user.umask, oomScoreAdj */
-	mode_t umask;
-	int oom_score_adj;
-	unsigned short console_rows, console_cols;	/* --process: consoleSize; 0: unset */
+	bool rlimits_set;		/* --process: rlimits replace the container's */
 };
+
+/* Nothing asked for yet: the container's own umask. */
+void nslab_exec_spec_init(struct nslab_exec_spec *x);
 
 /*
  * Takes runc's `exec --process FILE`: an OCI process object (oci.h's

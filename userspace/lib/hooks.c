@@ -200,17 +200,11 @@ int nslab_hooks_run(const struct nslab_hooks *hooks, enum nslab_hook_point point
 
 int nslab_hooks_save(const char *name, const struct nslab_hooks *hooks, struct nslab_error *e)
 {
-	char path[PATH_MAX];
-	const char *text;
-	int ret;
-
 	if (!nslab_hooks_any(hooks))
 		return 0;
-	text = json_object_to_json_string_ext(hooks->doc, NSLAB_JSON_FORMAT);
-	ret = nslab_state_path(path, sizeof(path), name, "hooks.json");
-	if (!ret)
-		ret = nslab_fault("hooks-save") ? -EIO : nslab_write_atomic(path, text, strlen(text), 0600);
-	return ret ? nslab_fail(e, ret, "hooks", "saving them: %s", strerror(-ret)) : 0;
+	return nslab_state_save(name, "hooks.json",
+				json_object_to_json_string_ext(hooks->doc, NSLAB_JSON_FORMAT),
+				"hooks-save", "hooks", e);
 }
 
 int nslab_hooks_load(const char *name, struct nslab_hooks *hooks, struct nslab_error *e)

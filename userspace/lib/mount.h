@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Pieces of nslab_rootfs_setup: /proc, /sys, /dev and Docker's masks. */
+/* Pieces of nslab_rootfs_mount: /proc, /sys, /dev and Docker's masks. */
 #ifndef NSLAB_MOUNT_H
 #define NSLAB_MOUNT_H
 

@@ -1501,6 +1501,8 @@ int nslab_oci_process(const char *text, const char *step, struct nslab_spec *spe
 
 	memset(oci, 0, sizeof(*oci));
 	spec->umask = -1;
+	/* process.env is the whole environment, as runc gives it. */
+	spec->env_exact = true;
 	ret = parse_doc(&o, text);
 	if (!ret)
 		ret = process(&o, oci->doc, "");

@@ -172,7 +172,7 @@ static int special_mounts(const struct nslab_spec *spec, int root_fd, int sys_fd
 	return ret;
 }
 
-int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
+int nslab_rootfs_mount(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
 		       int sys_fd, const int *mount_fds, const struct nslab_cgroup *cgroups,
 		       struct nslab_error *e)
 {
@@ -186,14 +186,21 @@ int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int o
 	if (root_fd < 0)
 		return nslab_fail(e, root_fd, "rootfs", "%s: %s", spec->rootfs, strerror(-root_fd));
 	ret = special_mounts(spec, root_fd, sys_fd, mount_fds, cgroups, e);
-	if (!ret && (ret = nslab_fault("pivot_root") ? -EIO : pivot(root_fd)))
-		nslab_fail(e, ret, "pivot_root", NULL);
-	if (!ret && spec->read_only &&
+	return ret ? ret : steal_fd(&root_fd);
+}
+
+int nslab_rootfs_pivot(const struct nslab_spec *spec, int root_fd, struct nslab_error *e)
+{
+	int ret = nslab_fault("pivot_root") ? -EIO : pivot(root_fd);
+
+	if (ret)
+		return nslab_fail(e, ret, "pivot_root", NULL);
+	if (spec->read_only &&
 	    (ret = nslab_fault("read-only") ? -EIO : nslab_mount_read_only(root_fd, 0)))
-		nslab_fail(e, ret, "read-only", NULL);
-	if (!ret && spec->root_propagation &&
+		return nslab_fail(e, ret, "read-only", NULL);
+	if (spec->root_propagation &&
 	    (ret = nslab_fault("root-propagation") ? -EIO :
 		   nslab_set_propagation(root_fd, spec->root_propagation)))
-		nslab_fail(e, ret, "root-propagation", NULL);
-	return ret;
+		return nslab_fail(e, ret, "root-propagation", NULL);
+	return 0;
 }

@@ -51,15 +51,22 @@ int nslab_overlay_over(int tree, const char *lower, const char *upper, const cha
 /*
  * Child side, in the new mount namespace: makes every mount private, attaches
  * the root at @newroot (the detached root mount @ovl_fd: the overlay or an
- * idmapped bind; or a bind of spec->rootfs when it is -1), mounts /proc /sys /dev, masks and write-protects what Docker does,
- * adds the user's mounts (spec->mounts, with the host's clones @mount_fds:
- * see nslab_user_mounts_open), pivots into it and detaches the old root.
- * Every mount target is resolved by fd inside the new root, never by a path
- * the rootfs could redirect.
+ * idmapped bind; or a bind of spec->rootfs when it is -1), mounts /proc /sys
+ * /dev, adds the user's mounts (spec->mounts, with the host's clones
+ * @mount_fds: see nslab_user_mounts_open), masks and write-protects what
+ * Docker does.  Every mount target is resolved by fd inside the new root,
+ * never by a path the rootfs could redirect.  Returns an fd of the new
+ * root for nslab_rootfs_pivot, or -errno with @e naming the step.
  */
-int nslab_rootfs_setup(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
+int nslab_rootfs_mount(const struct nslab_spec *spec, const char *newroot, int ovl_fd,
 		       int sys_fd, const int *mount_fds, const struct nslab_cgroup *cgroups,
 		       struct nslab_error *e);
+/*
+ * Then, with the mounts in place (where runtime-spec's createContainer
+ * hooks run): pivots into @root_fd and detaches the old root, makes the
+ * root read-only and sets its propagation as @spec says.  0 or -errno.
+ */
+int nslab_rootfs_pivot(const struct nslab_spec *spec, int root_fd, struct nslab_error *e);
 
 /*
  * Parent side, for a joined network namespace: sysfs shows the network

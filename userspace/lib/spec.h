@@ -79,6 +79,49 @@ struct nslab_rlimit {
 	rlim_t soft, hard;
 };
 
+/*
+ * OCI's process object: what runs, as whom, with what.  The container's
+ * first process (nslab_spec) and a command `nslab exec` adds
+ * (nslab_exec_spec) have these fields alike, so that one is added once for
+ * both.
+ */
+#define NSLAB_PROCESS_FIELDS								\
+	char *const *argv;								\
+	char *env[NSLAB_MAX_ENV + 1];	/* KEY=VALUE, NULL-terminated */		\
+	int n_env;									\
+	bool env_exact;		/* env is all of it: none of nslab's PATH, HOME, HOSTNAME, TERM */ \
+	const char *workdir;	/* -w: cwd inside (made if missing); exec: NULL for the container's */ \
+	bool tty;		/* -t: a pty of its own */				\
+	bool interactive;	/* -i: with -t, stdin is relayed into the pty */	\
+	bool user_set;									\
+	uid_t uid;									\
+	gid_t gid;									\
+	gid_t groups[NSLAB_MAX_GROUPS];	/* supplementary (OCI additionalGids), with user_set */ \
+	int n_groups;									\
+	bool no_new_privs;								\
+	bool cap_sets_given;	/* OCI: the other four sets exactly as cap_sets says */ \
+	struct nslab_cap_sets cap_sets;							\
+	struct nslab_rlimit rlimits[RLIM_NLIMITS];					\
+	int n_rlimits;									\
+	int umask;		/* OCI process.user.umask, or -1: nslab's own */	\
+	bool oom_score_set;								\
+	int oom_score_adj;	/* OCI process.oomScoreAdj, written by the host */	\
+	unsigned short console_rows, console_cols;	/* OCI process.consoleSize; 0: unset */
+
+struct nslab_process {
+	NSLAB_PROCESS_FIELDS
+};
+
+/*
+ * The process fields in a struct, each one a member of it and, over the
+ * same bytes, all of them the struct nslab_process @name (as Linux's
+ * struct_group_tagged): used one by one, copied whole.
+ */
+#define NSLAB_PROCESS_GROUP(name) union {						\
+		struct { NSLAB_PROCESS_FIELDS };					\
+		struct nslab_process name;						\
+	}
+
 enum nslab_clock { NSLAB_CLOCK_MONOTONIC, NSLAB_CLOCK_BOOTTIME, NSLAB_CLOCK_COUNT };
 
 struct nslab_spec {
@@ -92,16 +135,9 @@ struct nslab_spec {
 	bool init;
 	bool detach;
 	bool remove;			/* --rm: nothing kept at exit */
-	bool tty;			/* -t: a pty of its own, relayed */
-	bool interactive;		/* -i: with -t, stdin is relayed into the pty */
 	int stop_timeout;		/* seconds from the first SIGINT/SIGTERM to the kill */
 	const char *hostname;
 	const char *domainname;
-	bool user_set;
-	uid_t uid;
-	gid_t gid;
-	gid_t groups[NSLAB_MAX_GROUPS];	/* supplementary groups (OCI additionalGids), with user_set */
-	int n_groups;
 	struct nslab_idmap uid_map[NSLAB_MAX_MAPS];
 	struct nslab_idmap gid_map[NSLAB_MAX_MAPS];
 	int n_uid_map, n_gid_map;
@@ -122,18 +158,12 @@ struct nslab_spec {
 	struct nslab_devices devices;	/* --device: allowed beyond Docker's defaults */
 	uint64_t cap_add, cap_drop;	/* as given */
 	uint64_t caps;			/* resolved: Docker's default set, drops, then adds */
-	bool cap_sets_given;		/* OCI: the other four sets exactly as cap_sets says */
-	struct nslab_cap_sets cap_sets;
-	bool no_new_privs;		/* default on */
+	NSLAB_PROCESS_GROUP(process);	/* its first process; no_new_privs default on */
 	struct nslab_seccomp seccomp;
 	const char *cgroup_parent;	/* below each hierarchy's root; default "nslab" */
 	const char *cgroup_leaf;	/* OCI cgroupsPath's last part; NULL: the container's name */
-	char *env[NSLAB_MAX_ENV + 1];	/* KEY=VALUE, NULL-terminated */
-	int n_env;
-	bool env_exact;			/* env is all of it: none of nslab's PATH, HOME, HOSTNAME, TERM */
 	struct nslab_mount mounts[NSLAB_MAX_MOUNTS];
 	int n_mounts;
-	const char *workdir;		/* -w: the command's cwd inside, made if missing */
 	/*
 	 * OCI create: no supervisor; the first process waits on the exec fifo
 	 * for `nslab start` and create leaves it to the caller's subreaper.
@@ -143,18 +173,11 @@ struct nslab_spec {
 	const char *pid_file;		/* --pid-file: the first process's host pid, once set up */
 	const char *console_socket;	/* --console-socket: where the pty's master goes (-t) */
 	int preserve_fds;		/* --preserve-fds N: fds 3..3+N-1 reach the command */
-	int umask;			/* OCI process.user.umask, or -1: nslab's own */
-	bool oom_score_set;
-	int oom_score_adj;		/* OCI process.oomScoreAdj, written by the host */
 	const char *sysctl[NSLAB_MAX_SYSCTL][2];	/* OCI linux.sysctl: key, value */
 	int n_sysctl;
-	unsigned short console_rows, console_cols;	/* OCI process.consoleSize; 0: unset */
 	/* OCI maskedPaths and readonlyPaths beyond Docker's, which nslab applies always. */
 	const char *masked_extra[NSLAB_MAX_MASKS], *read_only_extra[NSLAB_MAX_MASKS];
 	int n_masked_extra, n_read_only_extra;
-	struct nslab_rlimit rlimits[RLIM_NLIMITS];
-	int n_rlimits;
-	char *const *argv;
 	/* OCI: config.json's annotations (JSON text) and hooks. */
 	const char *annotations;
 	const struct nslab_hooks *hooks;

@@ -171,6 +171,17 @@ int nslab_state_write(const struct nslab_state *st)
 	return ret;
 }
 
+int nslab_state_save(const char *name, const char *leaf, const char *text, const char *fault,
+		     const char *step, struct nslab_error *e)
+{
+	char path[PATH_MAX];
+	int ret = nslab_state_path(path, sizeof(path), name, leaf);
+
+	if (!ret)
+		ret = nslab_fault(fault) ? -EIO : nslab_write_atomic(path, text, strlen(text), 0600);
+	return ret ? nslab_fail(e, ret, step, "saving %s: %s", leaf, strerror(-ret)) : 0;
+}
+
 static int add_ns(const char *s, struct nslab_state *st)
 {
 	int t = nslab_ns_from_name(s);

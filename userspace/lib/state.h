@@ -70,6 +70,14 @@ int nslab_state_rw_path(char *buf, size_t size, const char *name, const char *le
 int nslab_state_create(const char *name);
 int nslab_state_write(const struct nslab_state *st);
 /*
+ * Writes @text to <root>/<name>/<leaf> at once (a reader sees the old file
+ * or the new one), 0600: what a later command of the container reads back.
+ * Fault point @fault; on failure -errno with @e naming @step ("saving
+ * LEAF: reason").
+ */
+int nslab_state_save(const char *name, const char *leaf, const char *text, const char *fault,
+		     const char *step, struct nslab_error *e);
+/*
  * Reads state.json (json-c): -ENOENT when there is none, -EINVAL when it is
  * not JSON, a required field is missing or a field has the wrong type.
  */
