@@ -750,7 +750,7 @@ Test(oci, O24_poststop_runs_when_a_kept_record_is_removed, .fini = rm_o24)
 	/* Gone: one line, exit 2 (as the other commands). */
 	NSLAB(&r, "state", "o24");
 	cr_assert_eq(r.code, 2);
-	cr_assert_str_eq(r.err, "nslab: container: no container 'o24'\n");
+	cr_assert_str_eq(r.err, "nslab: container: container 'o24' does not exist\n");
 	cr_assert_str_eq(r.out, "");
 }
 

@@ -435,6 +435,8 @@ Test(ociops, OP9_unknown_id_refused_with_one_line)
 		nslab_run_argv(&r, commands[i]);
 		assert_one_error(&r, 2, "container", commands[i][0]);
 		cr_assert_not_null(strstr(r.err, "k9-none"), "the error does not name it: %s", r.err);
+		/* What podman (libpod) and containerd take for a container that is gone, as runc's. */
+		cr_assert_not_null(strstr(r.err, "does not exist"), "%s", r.err);
 	}
 	/* Nothing of that name was made (the host's other containers come and go meanwhile). */
 	cr_assert_eq(nslab_state_path(path, sizeof(path), "k9-none", NULL), 0);

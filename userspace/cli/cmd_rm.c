@@ -17,7 +17,7 @@ static int remove_one(const char *cmd, const char *name, bool force)
 	if (ret == -ENOENT && force && strcmp(cmd, "delete") == 0)
 		return CLI_OK;
 	if (ret == -ENOENT)
-		return cli_fail(NSLAB_ERR_NOT_FOUND, ENOENT, cmd, "no container '%s'", name);
+		nslab_no_container(&e, cmd, name);
 	if (ret)
 		return cli_exit(&e);
 	if (nslab_container_rm(&st, force, &e))

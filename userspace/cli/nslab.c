@@ -44,7 +44,7 @@ int cli_find(const char *name, struct nslab_state *st, struct nslab_cgroup *cg)
 	int ret = nslab_state_find(name, st, &e);
 
 	if (ret == -ENOENT)
-		return cli_fail(NSLAB_ERR_NOT_FOUND, ENOENT, "container", "no container '%s'", name);
+		nslab_no_container(&e, "container", name);
 	if (ret)
 		return cli_exit(&e);
 	if (cg)

@@ -236,7 +236,7 @@ static int find_running(const char *target, struct nslab_state *st, struct nslab
 	int ret = nslab_state_find(target, st, e);
 
 	if (ret == -ENOENT)
-		return nslab_fail_as(e, NSLAB_ERR_NOT_FOUND, ENOENT, "exec", "no container '%s'", target);
+		return nslab_no_container(e, "exec", target);
 	if (ret)
 		return ret;
 	if (nslab_state_status(st) != NSLAB_RUNNING)

@@ -385,6 +385,11 @@ static int read_fields(const struct state_doc *d, struct nslab_state *st)
 	return 0;
 }
 
+int nslab_no_container(struct nslab_error *e, const char *step, const char *name)
+{
+	return nslab_fail_as(e, NSLAB_ERR_NOT_FOUND, ENOENT, step, "container '%s' does not exist", name);
+}
+
 static int state_load(const char *name, struct nslab_state *st, struct nslab_error *e)
 {
 	struct state_doc d = { .name = name, .e = e };
@@ -400,7 +405,7 @@ static int state_load(const char *name, struct nslab_state *st, struct nslab_err
 	if (!text)
 		return nslab_fail(e, ENOMEM, "state", NULL);
 	if (!nslab_name_valid(name))
-		return nslab_fail_as(e, NSLAB_ERR_NOT_FOUND, ENOENT, "state", "no container '%s'", name);
+		return nslab_no_container(e, "state", name);
 	ret = nslab_state_path(path, sizeof(path), name, "state.json");
 	if (!ret && (n = nslab_read_file(path, text, size)) < 0)
 		ret = n;
@@ -447,7 +452,7 @@ int nslab_state_find(const char *name_or_pid, struct nslab_state *st, struct nsl
 		return ret;
 	if (nslab_state_each(match_pid, &(struct find_pid){ pid, st }) == 1)
 		return 0;
-	return nslab_fail_as(e, NSLAB_ERR_NOT_FOUND, ENOENT, "state", "no container '%s'", name_or_pid);
+	return nslab_no_container(e, "state", name_or_pid);
 }
 
 /* Unmounts the container's rw; @rw gets its path. */

@@ -88,6 +88,12 @@ int nslab_state_read(const char *name, struct nslab_state *st);
  * "NAME/state.json: field 'pid': expected int, not string".
  */
 int nslab_state_find(const char *name_or_pid, struct nslab_state *st, struct nslab_error *e);
+/*
+ * @name names no container: @e, under @step, says "container '@name' does
+ * not exist" (NOT_FOUND, ENOENT), the words runc's callers (podman,
+ * containerd) take for a container that is gone.  Returns -ENOENT.
+ */
+int nslab_no_container(struct nslab_error *e, const char *step, const char *name);
 /* Removes the container's directory and everything in it. */
 int nslab_state_remove(const char *name);
 /* Removes only its rw (the tmpfs and the upper layer in it): what an exited record does without. */
