@@ -32,16 +32,23 @@ uint64_t nslab_caps_default(void)
 	       BIT(CAP_SYS_CHROOT) | BIT(CAP_KILL) | BIT(CAP_AUDIT_WRITE);
 }
 
-/* Highest capability this kernel knows (/proc/sys/kernel/cap_last_cap). */
+/*
+ * Highest capability this kernel knows (/proc/sys/kernel/cap_last_cap),
+ * read once: a start asks three times, and the kernel's answer cannot change.
+ */
 static int cap_last(void)
 {
+	static int last = -1;
 	char buf[16];
-	int last;
 
+	if (last >= 0)
+		return last;
 	if (nslab_read_file("/proc/sys/kernel/cap_last_cap", buf, sizeof(buf)) < 0)
 		return NAMED_CAPS - 1;
 	last = atoi(buf);
-	return last > 0 && last < 64 ? last : NAMED_CAPS - 1;
+	if (last <= 0 || last >= 64)
+		last = NAMED_CAPS - 1;
+	return last;
 }
 
 int nslab_cap_from_name(const char *name)

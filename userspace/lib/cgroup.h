@@ -45,8 +45,13 @@ enum nslab_cg_ctrl {
 
 struct nslab_cg_layout {
 	enum nslab_cg_mode mode;
-	char v2_mount[PATH_MAX];			/* "" if none */
-	char v1_mount[NSLAB_CG_NCTRL][PATH_MAX];	/* "" where the controller is absent */
+	/*
+	 * Sized to the cap probe_layout enforces, not PATH_MAX: every
+	 * container start zeroes the layout, and PATH_MAX-sized arrays were
+	 * nine pages of page faults for paths of a few dozen bytes.
+	 */
+	char v2_mount[NSLAB_CG_PART_MAX + 1];			/* "" if none */
+	char v1_mount[NSLAB_CG_NCTRL][NSLAB_CG_PART_MAX + 1];	/* "" where the controller is absent */
 };
 
 /* Stats with the same fields on every driver; -1 where the kernel does not say. */
@@ -60,8 +65,9 @@ struct nslab_cg_stats {
 /* A container's cgroup, found again from its name alone (for stats, kill, rm). */
 struct nslab_cgroup {
 	struct nslab_cg_layout layout;
-	char rel[PATH_MAX];	/* below each hierarchy's root: <parent>/<name> */
-	char parent[PATH_MAX];	/* <parent> ("/": the root), each level removed again when it empties */
+	/* Both capped by nslab_cg_init at NSLAB_CG_PART_MAX. */
+	char rel[NSLAB_CG_PART_MAX + 1];	/* below each hierarchy's root: <parent>/<name> */
+	char parent[NSLAB_CG_PART_MAX + 1];	/* <parent> ("/": the root), each level removed again when it empties */
 	int dir_fd;		/* v2: the cgroup directory, for CLONE_INTO_CGROUP; else -1 */
 	bool made;
 };

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@
 
 void nslab_spec_init(struct nslab_spec *spec)
 {
-	memset(spec, 0, sizeof(*spec));
+	memset(spec, 0, offsetof(struct nslab_spec, mounts));
 	spec->ns = NSLAB_NS_ALL;
 	spec->overlay = true;
 	spec->net.mode = NSLAB_NET_LOOPBACK;

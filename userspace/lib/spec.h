@@ -162,8 +162,7 @@ struct nslab_spec {
 	struct nslab_seccomp seccomp;
 	const char *cgroup_parent;	/* below each hierarchy's root; default "nslab" */
 	const char *cgroup_leaf;	/* OCI cgroupsPath's last part; NULL: the container's name */
-	struct nslab_mount mounts[NSLAB_MAX_MOUNTS];
-	int n_mounts;
+	int n_mounts;			/* of mounts[], at the end */
 	/*
 	 * OCI create: no supervisor; the first process waits on the exec fifo
 	 * for `nslab start` and create leaves it to the caller's subreaper.
@@ -181,6 +180,13 @@ struct nslab_spec {
 	/* OCI: config.json's annotations (JSON text) and hooks. */
 	const char *annotations;
 	const struct nslab_hooks *hooks;
+	/*
+	 * Last, and left unzeroed by nslab_spec_init: at 8 KiB each, the
+	 * worst case is 33 pages that a start would fault in only to zero
+	 * them.  The entries below n_mounts are whole (each is zeroed as it
+	 * is added); nothing reads past them.
+	 */
+	struct nslab_mount mounts[NSLAB_MAX_MOUNTS];
 };
 
 /* Defaults: all namespaces, overlay on the built-in rootfs, loopback network. */
