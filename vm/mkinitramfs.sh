@@ -102,7 +102,7 @@ echo "$entries" | while read -r name kind need timeout artifact cmd; do
 			printf '%s\t%s\t%s\t%s\t%s\n' "$e" "$kind" "$timeout" "$path" "$cmd" >> "$work/entries"
 			r=$((r + 1))
 		done ;;
-	cmd)
+	cmd | tap)
 		echo "$name -" >> "$work/items"
 		printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$timeout" "$path" "$cmd" >> "$work/entries" ;;
 	*) die "$conf: $name: unknown kind '$kind'" ;;
