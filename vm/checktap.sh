@@ -48,13 +48,14 @@ runtime_result() {
 	why=$(judged "$1") || { echo "not ok $2 $1 # $why"; return; }
 	counts=$(checks "$out/$1.json" | cut -f 2 | sort | uniq -c | awk '{ printf "%s%s %s", s, $1, $2; s = ", " }')
 	echo "ok $2 $1 # its verdicts: $counts"
+	sed -n 's/^ *"version" *: *"\(.*\)",\{0,1\}$/# \1/p' "$out/$1.json"
 	checks "$out/$1.json" | awk -F '\t' -v rt="$1" '$2 == "fail" { print "# " rt " fails " $1 ": " $3 }'
 }
 
 nslab_results >"$out/nslab.tap"
 n=$(grep -c '^\(not \)\{0,1\}ok ' "$out/nslab.tap")
 {
-	echo "# nslab check, kernel $(uname -r), /sys/fs/cgroup is $(stat -fc %T /sys/fs/cgroup)"
+	echo "# nslab check, kernel $(uname -r), /sys/fs/cgroup: $(awk '$2 == "/sys/fs/cgroup" { print $3 }' /proc/mounts)"
 	sed 's/^/# /' "$out/matrix.md"
 	cat "$out/nslab.tap"
 	for rt in "$@"; do
