@@ -44,18 +44,31 @@ module: module-deps
 # source tree is left alone; flock keeps two runs for one kernel apart.
 MODULE_VM_TREE = build/module/$(KERNEL)
 
+# A kernel whose headers were configured with another major gcc than the
+# host's (sid's want gcc-16, bookworm has gcc-12) gets no module: kbuild would
+# pass the newer compiler's flags.  The reason goes to nscount.skip instead,
+# which the guest's module entry reports as its one skip.
+MODULE_VM_OUT = $(VM_DIR)/$(KERNEL)
+
 module-vm: module-deps
 	@sh vm/fetch.sh $(KERNEL) $(VM_CACHE) >&2
-	@mkdir -p $(MODULE_VM_TREE)
+	@mkdir -p $(MODULE_VM_TREE) $(MODULE_VM_OUT)
+	@rm -f $(MODULE_VM_OUT)/nscount.ko $(MODULE_VM_OUT)/nscount.ko.xz $(MODULE_VM_OUT)/nscount.skip
 	@find $(MODULE_VM_TREE) -maxdepth 1 -xtype l -delete
 	@for f in $(MODULE_SRCS); do ln -sf $(CURDIR)/$$f $(MODULE_VM_TREE)/; done
 	@kdir=$$(. $(VM_CACHE)/$(KERNEL)/kernel.env && echo "$$KDIR") && \
-	echo "nslab: module: building for $(KERNEL) against $$kdir" && \
-	flock $(MODULE_VM_TREE)/.lock $(MAKE) -C "$$kdir" M=$(CURDIR)/$(MODULE_VM_TREE) modules
-	@mkdir -p $(VM_DIR)/$(KERNEL)
-	cp $(MODULE_VM_TREE)/nscount.ko $(VM_DIR)/$(KERNEL)/nscount.ko
-	@# compressed as kbuild's modules_install does, for the test of loading one
-	xz --check=crc32 --lzma2=dict=1MiB -c $(MODULE_VM_TREE)/nscount.ko > $(VM_DIR)/$(KERNEL)/nscount.ko.xz
+	kcc=$$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)$$/\1/p' "$$kdir/.config") && \
+	hcc=$$($(CC) -dumpversion | cut -d. -f1) && \
+	if [ "$$(( $${kcc:-0} / 10000 ))" != "$$hcc" ]; then \
+		echo "no nscount.ko for $(KERNEL): its headers want $$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$$/\1/p' "$$kdir/.config"), the host's $(CC) is gcc $$hcc" | \
+			tee $(MODULE_VM_OUT)/nscount.skip; \
+	else \
+		echo "nslab: module: building for $(KERNEL) against $$kdir" && \
+		flock $(MODULE_VM_TREE)/.lock $(MAKE) -C "$$kdir" M=$(CURDIR)/$(MODULE_VM_TREE) modules && \
+		cp $(MODULE_VM_TREE)/nscount.ko $(MODULE_VM_OUT)/nscount.ko && \
+		: compressed as kbuild modules_install does, for the test of loading one && \
+		xz --check=crc32 --lzma2=dict=1MiB -c $(MODULE_VM_TREE)/nscount.ko > $(MODULE_VM_OUT)/nscount.ko.xz; \
+	fi
 
 vm-run: module-vm
 

@@ -24,5 +24,6 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 echo "nslab: deps: installing$missing"
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+# Other apt runs (another checkout's `make deps`) wait for the lock, not fail.
+apt-get -o DPkg::Lock::Timeout=300 update -qq
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends $missing

@@ -110,6 +110,13 @@ image=$(dep "$k_image_meta" '^linux-image-[0-9]')
 [ -n "$image" ] || die "fetch $kernel: $k_image_meta not found in $k_suite"
 version=$(pkgver "$image")
 kver=${image#linux-image-}
+# Since trixie the image package holds nothing itself: the kernel, its
+# modules and its System.map/config come in linux-{binary,modules,base}-KVER,
+# which it depends on.  Bookworm's image depends on no package of its KVER.
+parts=$(papt apt-cache depends --no-recommends --no-suggests --no-conflicts \
+	--no-breaks --no-replaces --no-enhances "$image" 2>/dev/null |
+	awk -v k="-$kver" '$1 ~ /Depends:$/ && $2 ~ /^linux-/ &&
+		substr($2, length($2) - length(k) + 1) == k { print $2 }' | sort -u | xargs)
 headers=linux-headers-$kver
 [ "$(pkgver "$headers")" = "$version" ] ||
 	die "fetch $kernel: $headers $version not found in $k_suite"
@@ -121,8 +128,9 @@ kbuild=$(dep "$headers" '^linux-kbuild-')
 dest=$cache/$kernel/$version
 rm -rf "$dest.tmp"
 mkdir -p "$dest.tmp/debs"
-echo "nslab: vm: fetch $kernel: downloading $image $version, $headers, $common, $kbuild"
-(cd "$dest.tmp/debs" && papt apt-get download "$image" "$headers" "$common" "$kbuild") ||
+echo "nslab: vm: fetch $kernel: downloading $image $version, ${parts:+$parts, }$headers, $common, $kbuild"
+# shellcheck disable=SC2086 # $parts is a list of package names
+(cd "$dest.tmp/debs" && papt apt-get download "$image" $parts "$headers" "$common" "$kbuild") ||
 	die "fetch $kernel: apt-get download of $image $version and its headers failed"
 for deb in "$dest.tmp"/debs/*.deb; do
 	dpkg-deb -x "$deb" "$dest.tmp" || die "fetch $kernel: cannot unpack $deb"
@@ -130,8 +138,13 @@ done
 rm -rf "$dest.tmp/debs" "$dest"
 mv "$dest.tmp" "$dest"
 
+# The same merged-/usr view as the host: since trixie the modules (and
+# the kernel) are under usr/lib/modules/KVER only; depmod -b and
+# mkinitramfs.sh look in lib/modules.
+[ -e "$dest/lib" ] || [ ! -d "$dest/usr/lib/modules" ] || ln -s usr/lib "$dest/lib"
 kdir=$dest/usr/src/$headers
 vmlinuz=$dest/boot/vmlinuz-$kver
+[ -f "$vmlinuz" ] || vmlinuz=$dest/lib/modules/$kver/vmlinuz
 [ -f "$vmlinuz" ] && [ -f "$kdir/Makefile" ] && [ -d "$dest/lib/modules/$kver" ] ||
 	die "fetch $kernel: $image $version does not have the expected layout"
 fix_kdir "$dest" "$kdir"

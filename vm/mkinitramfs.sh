@@ -70,7 +70,8 @@ rm -rf "$work"
 mkdir -p "$work"
 : > "$work/entries"
 : > "$work/items"
-echo "$entries" | while read -r name kind need timeout artifact cmd; do
+# printf, not echo: dash's echo would turn a command's "\n" into a line break.
+printf '%s\n' "$entries" | while read -r name kind need timeout artifact cmd; do
 	artifact=$(echo "$artifact" | sed "s|@KERNEL@|$KERNEL|g")
 	case $artifact in /*) path=$artifact ;; *) path=$top/$artifact ;; esac
 	if [ ! -e "$path" ]; then
@@ -102,7 +103,7 @@ echo "$entries" | while read -r name kind need timeout artifact cmd; do
 			printf '%s\t%s\t%s\t%s\t%s\n' "$e" "$kind" "$timeout" "$path" "$cmd" >> "$work/entries"
 			r=$((r + 1))
 		done ;;
-	cmd)
+	cmd | tap)
 		echo "$name -" >> "$work/items"
 		printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$timeout" "$path" "$cmd" >> "$work/entries" ;;
 	*) die "$conf: $name: unknown kind '$kind'" ;;

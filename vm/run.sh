@@ -140,7 +140,9 @@ elapsed=$(($(date +%s) - start))
 : > "$out/results.tap"
 : > "$out/console.log"
 for d in $shard_dirs; do
-	[ -f "$d/results.tap" ] || : > "$d/results.tap"
+	# An empty file is no document to ktap.awk (its FNR == 1 never comes):
+	# a guest that hung before its init would go unjudged, not failed.
+	[ -s "$d/results.tap" ] || echo "# nslab-vm: $d wrote nothing: the kernel never ran the init" > "$d/results.tap"
 	cat "$d/results.tap" >> "$out/results.tap"
 	echo "=== $d/console.log" >> "$out/console.log"
 	cat "$d/console.log" >> "$out/console.log"

@@ -37,9 +37,10 @@ VM_APPEND  ?=
 REPEAT     ?= 1
 
 # Host packages only the VM harness needs: QEMU, the image tools, static
-# glibc for the init, and what the Debian kbuild binaries run against.
+# glibc for the init, what the Debian kbuild binaries run against, and the
+# runtimes the guests' check-matrix entry judges (shipped from the host).
 VM_DEB_PKGS := qemu-system-x86 cpio kmod xz-utils busybox-static libc6-dev \
-               dwarves libelf1 libssl3 util-linux coreutils
+               dwarves libelf1 libssl3 util-linux coreutils runc crun bubblewrap
 
 VM_ENV = VM_DIR=$(VM_DIR) VM_CACHE=$(VM_CACHE) VM_INIT=$(VM_INIT) \
          VM_SUITES=$(VM_SUITES) VM_TIMEOUT=$(VM_TIMEOUT) VM_ACCEL=$(VM_ACCEL) \
