@@ -6,6 +6,7 @@
  * runtimes whose isolation is known, so that no check can pass falsely.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,25 +89,45 @@ static void control_fails(const struct nslab_check *c)
 }
 
 /*
- * Check @id passes on nslab, and its negative control fails.  A skip is
- * the host's: it shows the door shut as well, and says why.  Whatever the
- * check, the real host keeps its name (U2 renames a stand-in for it).
+ * The nslab under test as `nslab check` names its CLI: a link "nslab-run"
+ * beside it, the runtime's kind told by its file name as for the others.
+ */
+static const char *nslab_run_bin(void)
+{
+	static char link[PATH_MAX];
+	const char *bin = nslab_bin();
+	const char *slash = strrchr(bin, '/');
+
+	snprintf(link, sizeof(link), "%.*snslab-run", slash ? (int)(slash - bin + 1) : 0, bin);
+	if (symlink(slash ? slash + 1 : bin, link) < 0 && errno != EEXIST)
+		cr_assert_fail("symlink %s: %s", link, strerror(errno));
+	return link;
+}
+
+/*
+ * Check @id passes on nslab, through its OCI path (`nslab check`'s
+ * "nslab") and its CLI ("nslab-run"), and its negative control fails.  A
+ * skip is the host's: it shows the door shut as well, and says why.
+ * Whatever the check, the real host keeps its name (U8 renames a stand-in).
  */
 static void judge_nslab(enum nslab_check_id id)
 {
 	size_t n;
 	const struct nslab_check *c = &nslab_checks(&n)[id];
+	const char *const paths[] = { nslab_bin(), nslab_run_bin() };
 	char before[65] = "", after[65] = "";
 	struct nslab_runtime rt;
 	struct nslab_check_result r;
 
 	require_root();
 	gethostname(before, sizeof(before) - 1);
-	open_runtime(&rt, nslab_bin(), NULL);
-	if (judge(&rt, id, &r) == NSLAB_SKIP)
-		cr_skip_test("%s", r.detail);
-	cr_assert_eq(r.verdict, NSLAB_PASS, "%s on nslab: %s: %s", c->id, nslab_verdict_name(r.verdict),
-		     r.detail);
+	for (size_t i = 0; i < N_ELEMENTS(paths); i++) {
+		open_runtime(&rt, paths[i], NULL);
+		if (judge(&rt, id, &r) == NSLAB_SKIP)
+			cr_skip_test("%s", r.detail);
+		cr_assert_eq(r.verdict, NSLAB_PASS, "%s on %s: %s: %s", c->id, rt.name,
+			     nslab_verdict_name(r.verdict), r.detail);
+	}
 	control_fails(c);
 	gethostname(after, sizeof(after) - 1);
 	cr_assert_str_eq(after, before, "the real host was renamed");
@@ -119,7 +140,7 @@ NSLAB_CHECK_IDS(CHECK_TEST)
 /*
  * The verdicts expected of each runtime configuration, one letter per check
  * in NSLAB_CHECK_IDS's order (p pass, f fail, n n/a):
- *   U7 I6 I1 P8 P9 P10 M8 N8 N9 R7 G3 T3 H14 H15 H16 U2 L9 L10 M4 M9 H17 H18 H19
+ *   U7 I6 I1 P8 P9 P10 M8 N8 N9 R7 G3 T3 H14 H15 H16 U8 L9 L10 M4 M9 H17 H18 H19
  * A skip is accepted for any: it is the host's (the kernel lacks the door).
  */
 struct expected {
@@ -145,12 +166,13 @@ static const struct expected truth[] = {
 	 * runc its bundles: runc 1.1 lists no time namespace in its features.
 	 */
 	{ "runc", "all", "pppppppppppnppp" "pppppppp" },
-	{ NULL, "all", "ppppppppppppppp" "pppppppp" },	/* nslab itself */
+	{ NULL, "all", "ppppppppppppppp" "pppppppp" },	/* nslab itself, a bundle */
 	/*
-	 * nslab with a uts namespace alone: Docker's capabilities, limits,
-	 * filter and device rules still; the host's /proc (no mount namespace).
+	 * nslab's CLI with a uts namespace alone: Docker's capabilities,
+	 * limits, filter and device rules still; the host's /proc (no mount
+	 * namespace).
 	 */
-	{ NULL, "uts", "pfffffffffffppp" "pppffppp" },
+	{ "nslab-run", "uts", "pfffffffffffppp" "pppffppp" },
 	/* An "OCI runtime" that runs nothing (as crun on hybrid cgroups) fails every check. */
 	{ "false", "all", "fffffffffffffff" "ffffffff" },
 	/*
@@ -164,6 +186,12 @@ static const struct expected truth[] = {
 	/* The rest shared with the host; the mount namespace podman always makes. */
 	{ "podman+runc", "uts", "pfffffpffnfnppp" "pppfpfpp" },
 	{ "docker", "all", "pppppppppnpnppp" "pppppppp" },
+	{ "nslab-run", "all", "ppppppppppppppp" "pppppppp" },	/* nslab's CLI */
+	/*
+	 * A bundle of nslab's with a uts namespace: a mount namespace too (it
+	 * is pivoted into), so its own /proc, masked; the rest the host's.
+	 */
+	{ NULL, "uts", "pfffffpfffffppp" "pppppppp" },
 };
 
 static enum nslab_verdict letter(char c)
@@ -179,7 +207,8 @@ static void expect_verdicts(const struct expected *x)
 	require_root();
 	cr_assert_eq(strlen(x->verdicts), NSLAB_CHECK_COUNT, "the table has %zu letters for %d checks",
 		     strlen(x->verdicts), NSLAB_CHECK_COUNT);
-	open_runtime(&rt, x->runtime ? x->runtime : nslab_bin(), x->ns);
+	open_runtime(&rt, !x->runtime ? nslab_bin() :
+		     strcmp(x->runtime, "nslab-run") == 0 ? nslab_run_bin() : x->runtime, x->ns);
 	for (int id = 0; id < NSLAB_CHECK_COUNT; id++) {
 		judge(&rt, id, &r);
 		if (r.verdict != NSLAB_SKIP)
@@ -344,4 +373,14 @@ Test(check, K12_podman_failed_import_leaves_nothing, .init = engine_storage,
 	cr_expect(strstr(r.out, "\npass  U7_"), "%s", r.out);
 	cr_expect_eq(entries(tmp), 0, "the tar's directory is left in %s", tmp);
 	cr_expect_eq(engine_images(), 1);
+}
+
+Test(check, K13_nslab_cli_passes_all)
+{
+	expect_verdicts(&truth[10]);
+}
+
+Test(check, K14_nslab_bundle_uts_has_its_mount_namespace_too)
+{
+	expect_verdicts(&truth[11]);
 }

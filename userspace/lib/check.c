@@ -58,7 +58,7 @@ static const struct nslab_check catalogue[NSLAB_CHECK_COUNT] = {
 	CHECK(L9_memory_limit_holds, "limits", -1, "hog 96m", NSLAB_FIXTURE_NONE, NSLAB_JUDGE_SHUT,
 	      "signal", "9", "touching 96 MiB under a 32 MiB memory limit is SIGKILLed (the OOM killer)",
 	      { .memory_mib = 32 }),
-	CHECK(L10_pids_limit_holds, "limits", -1, "forkbomb 64 2", NSLAB_FIXTURE_NONE, NSLAB_JUDGE_SHUT,
+	CHECK(L10_pids_limit_holds, "limits", -1, "forkbomb 64 60 settle", NSLAB_FIXTURE_NONE, NSLAB_JUDGE_SHUT,
 	      "errno", "EAGAIN", "forks beyond a pids limit of 16 fail with EAGAIN", { .pids = 16 }),
 	/* Docker's masked paths, listed here rather than taken from nslab's own list, which they judge. */
 	CHECK(M4_masked_paths_read_empty, "masks", -1,

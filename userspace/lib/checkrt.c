@@ -456,7 +456,7 @@ static int probe_engine(const struct nslab_runtime *rt, const struct nslab_rt_li
 int nslab_runtime_probe(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
 			const char *const args[], struct nslab_rt_output *o)
 {
-	if (rt->kind == NSLAB_RT_NSLAB)
+	if (rt->kind == NSLAB_RT_NSLAB_RUN)
 		return probe_nslab(rt, lim, args, o);
 	if (rt->kind == NSLAB_RT_BWRAP)
 		return probe_bwrap(rt, args, o);
@@ -649,6 +649,9 @@ static void runtime_abilities(struct nslab_runtime *rt)
 	} else if (rt->kind == NSLAB_RT_OCI) {
 		rt->can = oci_features(rt);
 		snprintf(rt->cannot, sizeof(rt->cannot), "'%s features' does not list it", rt->name);
+		/* nslab's bundles are pivoted into, as runc's: in a mount namespace of their own. */
+		if (strcmp(rt->name, "nslab") == 0)
+			rt->always = NSLAB_NS_BIT(NSLAB_NS_MNT);
 	} else if (rt->kind == NSLAB_RT_ENGINE) {
 		rt->can &= ~(NSLAB_NS_BIT(NSLAB_NS_USER) | NSLAB_NS_BIT(NSLAB_NS_TIME));
 		rt->always = NSLAB_NS_BIT(NSLAB_NS_MNT);
@@ -684,8 +687,8 @@ static bool engine_named(const char *name)
 
 static enum nslab_rt_kind runtime_kind(const char *name)
 {
-	if (strcmp(name, "nslab") == 0)
-		return NSLAB_RT_NSLAB;
+	if (strcmp(name, "nslab-run") == 0)
+		return NSLAB_RT_NSLAB_RUN;
 	if (strcmp(name, "bwrap") == 0)
 		return NSLAB_RT_BWRAP;
 	if (strcmp(name, "unshare") == 0)
@@ -695,7 +698,13 @@ static enum nslab_rt_kind runtime_kind(const char *name)
 	return NSLAB_RT_OCI;
 }
 
-/* @name's binary: "nslab" alone is the running one, whatever PATH holds. */
+/* Whether @name is nslab itself: "nslab" or "nslab-run" alone is the running binary. */
+static bool names_nslab(const char *name)
+{
+	return strcmp(name, "nslab") == 0 || strcmp(name, "nslab-run") == 0;
+}
+
+/* @name's binary: nslab's names alone are the running one, whatever PATH holds. */
 static int runtime_path(struct nslab_runtime *rt, const char *name, struct nslab_error *e)
 {
 	const char *base = strrchr(name, '/');
@@ -705,7 +714,7 @@ static int runtime_path(struct nslab_runtime *rt, const char *name, struct nslab
 
 	snprintf(rt->name, sizeof(rt->name), "%s", base ? base + 1 : name);
 	rt->kind = runtime_kind(rt->name);
-	if (strcmp(name, "nslab") == 0) {
+	if (names_nslab(name)) {
 		n = readlink("/proc/self/exe", rt->path, sizeof(rt->path) - 1);
 		if (n < 0)
 			return nslab_fail(e, errno, "check", "/proc/self/exe: %s", strerror(errno));

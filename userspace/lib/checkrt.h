@@ -16,7 +16,9 @@
 #include "util.h"
 
 enum nslab_rt_kind {
-	NSLAB_RT_NSLAB, NSLAB_RT_OCI, NSLAB_RT_BWRAP, NSLAB_RT_UNSHARE,
+	NSLAB_RT_NSLAB_RUN,	/* "nslab-run": nslab's own CLI, `nslab run --ns LIST` */
+	NSLAB_RT_OCI,		/* "nslab" (its OCI path) and any other OCI runtime: a bundle */
+	NSLAB_RT_BWRAP, NSLAB_RT_UNSHARE,
 	NSLAB_RT_ENGINE,	/* podman or docker: a container engine with an image store */
 };
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +77,18 @@ struct bomb {
 	atomic_int peak;	/* of alive, the first process included */
 	atomic_int forks;	/* successful forks */
 	atomic_int first_err;	/* errno of the first failed fork, 0 if none failed */
+	bool settle;		/* stop once a fork failed or @max lived at once */
 };
+
+/*
+ * Settled: the limit showed itself (a fork failed) or is not there (the
+ * bomb's own cap was reached).  A bomb that stops here gives its verdict
+ * however slow the machine, its deadline only a bound.
+ */
+static bool settled(struct bomb *b, int max)
+{
+	return b->settle && (atomic_load(&b->first_err) || atomic_load(&b->peak) >= max);
+}
 
 static void reaped(struct bomb *b)
 {
@@ -93,7 +105,7 @@ static void bomb_loop(struct bomb *b, int max, double deadline)
 {
 	const struct timespec pause = { 0, 5 * 1000 * 1000 };
 
-	while (now() < deadline) {
+	while (now() < deadline && !settled(b, max)) {
 		pid_t pid;
 
 		if (atomic_fetch_add(&b->reserved, 1) >= max) {
@@ -121,7 +133,10 @@ static void bomb_loop(struct bomb *b, int max, double deadline)
 		reaped(b);
 }
 
-/* "ok forks=N peak=P errno=EAGAIN|none": P counts the bomb's live processes, itself included. */
+/*
+ * "ok forks=N peak=P errno=EAGAIN|none": P counts the bomb's live processes,
+ * itself included.  With "settle", it stops as soon as settled() says.
+ */
 static int probe_forkbomb(int argc, char **argv)
 {
 	struct bomb *b;
@@ -129,8 +144,8 @@ static int probe_forkbomb(int argc, char **argv)
 	pid_t self = getpid();
 	int max;
 
-	if (argc != 3)
-		return usage("forkbomb MAX SECONDS");
+	if (argc != 3 && !(argc == 4 && strcmp(argv[3], "settle") == 0))
+		return usage("forkbomb MAX SECONDS [settle]");
 	max = probe_number(argv[1]);
 	deadline = now() + probe_number(argv[2]);
 	b = mmap(NULL, sizeof(*b), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -139,6 +154,7 @@ static int probe_forkbomb(int argc, char **argv)
 	atomic_store(&b->reserved, 1);
 	atomic_store(&b->alive, 1);
 	atomic_store(&b->peak, 1);
+	b->settle = argc == 4;
 	bomb_loop(b, max, deadline);
 	if (getpid() != self)
 		_exit(0);
@@ -146,7 +162,7 @@ static int probe_forkbomb(int argc, char **argv)
 	       b->first_err ? probe_errno_name(b->first_err) : "none");
 	return 0;
 }
-PROBE(forkbomb, "forkbomb", "MAX SECONDS", probe_forkbomb);
+PROBE(forkbomb, "forkbomb", "MAX SECONDS [settle]", probe_forkbomb);
 
 /* A busy loop on one CPU for SECONDS of wall time. */
 static int probe_spin(int argc, char **argv)
