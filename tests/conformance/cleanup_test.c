@@ -392,6 +392,7 @@ static const struct fault_step {
 	bool own_root;		/* a step of the container's own root: none without mnt */
 } fault_steps[] = {
 	{ .step = "state" },
+	{ .step = "env-save", .reported = "env", .opt = { "-e", "K=V" } },
 	{ .step = "state-early", .reported = "state" },
 	{ .step = "cgroup" },
 	{ .step = "devices" },

@@ -2,13 +2,15 @@
 /*
  * `nslab exec` in runc's form (issue 15): an OCI process object
  * (--process), -d with --pid-file, the console socket, --preserve-fds,
- * --cap, --cwd, -g, --no-new-privs, and what it refuses.  Each check looks
+ * --cap, --cwd, -g, --no-new-privs, and what it refuses; in nslab's form,
+ * the container's environment.  Each check looks
  * from inside the container (busybox, nslab-probe) or at the host pid the
  * pid file names; each has a negative control: the same exec without the
  * option, showing that the probe sees the difference.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "console.h"
 #include "detached.h"
 #include "harness.h"
@@ -25,12 +28,18 @@
 #define CONNECT_WAIT_MS 20000
 
 static char file_path[64];
+static char bundle_id[32];	/* a container of a bundle's, which detached_cleanup knows not */
 
 static void cleanup(void)
 {
+	struct run_result r;
+
 	detached_cleanup();
 	if (file_path[0])
 		unlink(file_path);
+	if (bundle_id[0])
+		NSLAB(&r, "rm", "-f", bundle_id);
+	bundle_cleanup();
 }
 
 TestSuite(ociexec, .fini = cleanup, .timeout = 120);
@@ -300,4 +309,48 @@ Test(ociexec, E9_pid_file_in_a_root_only_directory)
 	cr_expect_neq(access(pidfile, F_OK), 0, "uid 100000 wrote in %s", dir);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	host_sh(cmd, NULL, 0);
+}
+
+#define SHOW_E10 "echo E10=$E10"
+
+/* What nslab's form of exec in container @name shows of E10, with exec's @opt (NULL: none). */
+static void e10_shows(const char *name, const char *opt, const char *want)
+{
+	struct run_result r;
+
+	if (opt)
+		NSLAB(&r, "exec", "-e", opt, name, "sh", "-c", SHOW_E10);
+	else
+		NSLAB(&r, "exec", name, "sh", "-c", SHOW_E10);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, want, "exec -e %s in %s: %s", opt ? opt : "(none)", name, r.out);
+}
+
+/* As docker exec's Config.Env: the first process's environment, however it was given. */
+Test(ociexec, E10_exec_gets_the_containers_env)
+{
+	char dir[PATH_MAX], by_run[DETACHED_NAME_MAX], none[DETACHED_NAME_MAX];
+	const char *p = write_file("{\"args\":[\"sh\",\"-c\",\"" SHOW_E10 "\"],\"cwd\":\"/\","
+				   "\"env\":[\"PATH=/bin:/usr/bin\"],\"user\":{\"uid\":0,\"gid\":0}}");
+	struct run_result r;
+
+	require_root();
+	snprintf(bundle_id, sizeof(bundle_id), "e10b-%d", (int)getpid());
+	bundle_make_script(dir, NULL, "{\"process\":{\"env\":[\"PATH=/bin:/usr/bin\","
+			   "\"E10=bundle\"]}}", "sleep 300");
+	NSLAB(&r, "run", "-d", "--bundle", dir, bundle_id);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	e10_shows(bundle_id, NULL, "E10=bundle\n");
+	/* exec's own -e is over it. */
+	e10_shows(bundle_id, "E10=other", "E10=other\n");
+	/* runc's form keeps the file's environment alone, as runc. */
+	NSLAB(&r, "exec", "--process", p, bundle_id);
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "E10=\n");
+	/* nslab's run -e the same way. */
+	DETACHED(by_run, "e10r", "-e", "E10=run", "--", "sleep", "300");
+	e10_shows(by_run, NULL, "E10=run\n");
+	/* Negative control: a container given no E10 shows none. */
+	DETACHED(none, "e10n", "--", "sleep", "300");
+	e10_shows(none, NULL, "E10=\n");
 }

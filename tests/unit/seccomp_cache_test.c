@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -123,4 +124,60 @@ Test(seccomp_cache, the_key_follows_capabilities_and_profile_text)
 	cr_assert_neq(nslab_sc_cache_key(&def, caps), nslab_sc_cache_key(&def, caps | 1ULL << 21));
 	cr_assert_neq(nslab_sc_cache_key(&a, caps), nslab_sc_cache_key(&b, caps));
 	cr_assert_neq(nslab_sc_cache_key(&def, caps), nslab_sc_cache_key(&a, caps));
+}
+
+/* The file key @key is kept in. */
+static void key_file(uint64_t key, char path[PATH_MAX])
+{
+	snprintf(path, PATH_MAX, "%s/seccomp/%016llx.bpf", dir, (unsigned long long)key);
+}
+
+/* Stores a one-instruction program under @key, last used @age seconds after the epoch. */
+static void store_used_at(uint64_t key, time_t age)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct nslab_sc_program prog = { .insn = &allow, .len = 1 };
+	struct timespec t[2] = { { .tv_sec = age }, { .tv_sec = age } };
+	char path[PATH_MAX];
+
+	nslab_sc_cache_store(key, &prog);
+	key_file(key, path);
+	cr_assert_eq(utimensat(AT_FDCWD, path, t, 0), 0, "%s: %s", path, strerror(errno));
+}
+
+static bool kept(uint64_t key)
+{
+	char path[PATH_MAX];
+
+	key_file(key, path);
+	return access(path, F_OK) == 0;
+}
+
+Test(seccomp_cache, at_most_the_bound_kept_the_least_recently_used_go)
+{
+	struct nslab_sc_program hit = { 0 };
+	char other[PATH_MAX];
+	int fd;
+
+	for (uint64_t k = 1; k <= NSLAB_SC_CACHE_MAX; k++)
+		store_used_at(k, 1000 + k);
+	/* Control: as many as the bound, all of them kept. */
+	for (uint64_t k = 1; k <= NSLAB_SC_CACHE_MAX; k++)
+		cr_assert(kept(k), "program %llu of %d removed", (unsigned long long)k,
+			  NSLAB_SC_CACHE_MAX);
+
+	/* The oldest, read back, is used now: the next two oldest make room. */
+	snprintf(other, sizeof(other), "%s/seccomp/0000000000000002.bpf.99.tmp", dir);
+	fd = open(other, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	cr_assert_geq(fd, 0, "%s: %s", other, strerror(errno));
+	close(fd);
+	cr_assert_eq(nslab_sc_cache_load(1, &hit), 0);
+	free(hit.insn);
+	store_used_at(NSLAB_SC_CACHE_MAX + 1, time(NULL));
+	store_used_at(NSLAB_SC_CACHE_MAX + 2, time(NULL));
+	cr_assert(kept(1), "the program just read was removed");
+	cr_assert(!kept(2) && !kept(3), "the least recently used programs were kept");
+	for (uint64_t k = 4; k <= NSLAB_SC_CACHE_MAX + 2; k++)
+		cr_assert(kept(k), "program %llu removed", (unsigned long long)k);
+	cr_assert_eq(access(other, F_OK), 0, "another writer's temporary file was removed");
 }

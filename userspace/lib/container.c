@@ -884,6 +884,8 @@ static int create_record(struct nslab_container *c, struct nslab_error *e)
 	ret = save_profile(c, e);
 	if (!ret)
 		ret = nslab_hooks_save(spec->name, spec->hooks, e);
+	if (!ret)
+		ret = nslab_state_save_env(spec->name, spec->env, spec->n_env, e);
 	if (!ret && spec->oci_create)
 		ret = make_exec_fifo(c, e);
 	/* At once, without a first process yet: "created" while we live. */

@@ -332,17 +332,45 @@ static int open_io(const struct nslab_exec_spec *x, struct exec_io *io, struct n
 	return 0;
 }
 
+/*
+ * nslab's form, as docker exec's Config.Env: the first process's
+ * environment, with -e's over it.  runc's --process (env_exact) is the
+ * file's alone, as runc's.
+ */
+static int add_container_env(const struct nslab_state *st, struct nslab_exec_spec *x, char **buf,
+			     struct nslab_error *e)
+{
+	char *env[NSLAB_MAX_ENV + 1];
+	int n;
+
+	if (x->env_exact)
+		return 0;
+	if (nslab_state_load_env(st->name, env, &n, buf, e))
+		return -e->err;
+	if (n + x->n_env > NSLAB_MAX_ENV)
+		return nslab_bad_input(e, "--env", "at most %d variables, container '%s''s %d with them",
+				       NSLAB_MAX_ENV, st->name, n);
+	memmove(x->env + n, x->env, x->n_env * sizeof(*x->env));
+	memcpy(x->env, env, n * sizeof(*env));
+	x->n_env += n;
+	x->env[x->n_env] = NULL;
+	return 0;
+}
+
 int nslab_container_exec(const struct nslab_exec_spec *x, int *code, struct nslab_error *e)
 {
 	struct exec_io io = { .pid_dir = -1, .console = -1, .writer = -1, .writer_done = -1,
 			      .writer_pid = -1 };
+	struct nslab_exec_spec with_env = *x;
+	_cleanup_free_ char *env_buf = NULL;
 	struct nslab_state st;
 
 	*e = (struct nslab_error){ 0 };
 	*code = NSLAB_EXIT_SETUP;
 	if (!check_preserved(x->preserve_fds, e) && !find_running(x->target, &st, e) &&
-	    !check_caps(&st, x, e) && !open_io(x, &io, e))
-		*code = enter_and_run(&st, x, &io, e);
+	    !check_caps(&st, x, e) && !add_container_env(&st, &with_env, &env_buf, e) &&
+	    !open_io(x, &io, e))
+		*code = enter_and_run(&st, &with_env, &io, e);
 	nslab_close_fd(&io.pid_dir);
 	nslab_close_fd(&io.console);
 	/* Its pipe closed, a writer that got no pid exits without writing. */

@@ -46,7 +46,9 @@ int nslab_exec_load_process(struct nslab_exec_spec *x, const char *path, struct 
  * the command in a session of its own (with x->tty on a pty of the
  * container's devpts, relayed to ours or sent to x->console_socket), held
  * to what the container is held to (its capabilities, no_new_privs and
- * seccomp filter, as its state recorded them; x's user).  Returns 0 once
+ * seccomp filter, as its state recorded them; x's user).  Its environment
+ * is x's -e over the container's first process's (as docker exec), or
+ * --process' alone (x->env_exact, as runc).  Returns 0 once
  * the command ran, with its exit code in *@code (128+N for signal N; 0 with
  * x->detach once it is executing, not waited for); else -1 with @e naming
  * the step and *@code the exit code to give: 125, or 126/127 if the exec

@@ -4,11 +4,15 @@
  * 25 ms to turn Docker's profile (three architectures, 400 calls) into BPF,
  * more than the rest of a container's start; the result depends only on the
  * profile, the container's capabilities, the kernel and the nslab binary
- * that built it, which together name the file.
+ * that built it, which together name the file.  A rebuilt binary's
+ * programs are new files and the old ones are never read again: the cache
+ * keeps only the programs used last.
  */
+#include "cleanup.h"
 #include "filter.h"
 #include "seccomp_cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -115,6 +119,9 @@ int nslab_sc_cache_load(uint64_t key, struct nslab_sc_program *prog)
 	if (ours(fd) && fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size % 8 == 0 &&
 	    st.st_size <= BPF_MAXINSNS * 8 && (prog->insn = malloc(st.st_size)))
 		n = nslab_read_all(fd, prog->insn, st.st_size);
+	/* Its mtime says when it was last used: what pruning keeps the newest of. */
+	if (n == st.st_size && n > 0)
+		futimens(fd, NULL);
 	close(fd);
 	if (n != st.st_size || n <= 0) {
 		free(prog->insn);
@@ -123,6 +130,77 @@ int nslab_sc_cache_load(uint64_t key, struct nslab_sc_program *prog)
 	}
 	prog->len = n / 8;
 	return 0;
+}
+
+/* A program's file, "<16 hex digits>.bpf": not another writer's temporary one. */
+static bool program_name(const char *name)
+{
+	return strlen(name) == 20 && strspn(name, "0123456789abcdef") == 16 &&
+	       strcmp(name + 16, ".bpf") == 0;
+}
+
+struct cached {
+	struct timespec used;
+	char name[24];
+};
+
+static int older_first(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct cached *)a)->used;
+	const struct timespec *y = &((const struct cached *)b)->used;
+
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? -1 : 1;
+	return (x->tv_nsec > y->tv_nsec) - (x->tv_nsec < y->tv_nsec);
+}
+
+/* The programs in @dir with their last use, into *@list (the caller frees it); their count. */
+static size_t list_programs(int dir, struct cached **list)
+{
+	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	struct cached *grown;
+	struct stat st;
+
+	*list = NULL;
+	while (d && (de = readdir(d))) {
+		if (!program_name(de->d_name) || fstatat(dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 2 * NSLAB_SC_CACHE_MAX;
+			grown = realloc(*list, cap * sizeof(**list));
+			if (!grown)
+				break;
+			*list = grown;
+		}
+		(*list)[n].used = st.st_mtim;
+		snprintf((*list)[n].name, sizeof((*list)[n].name), "%s", de->d_name);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	else if (fd >= 0)
+		close(fd);
+	return n;
+}
+
+/*
+ * Keeps the NSLAB_SC_CACHE_MAX programs used last.  Another nslab reading
+ * one removed meanwhile has it open (and reads it whole) or finds none and
+ * builds it: pruning costs time, never a wrong filter.
+ */
+static void prune(int dir)
+{
+	_cleanup_free_ struct cached *list = NULL;
+	size_t n = list_programs(dir, &list);
+
+	if (n <= NSLAB_SC_CACHE_MAX)
+		return;
+	qsort(list, n, sizeof(*list), older_first);
+	for (size_t i = 0; i < n - NSLAB_SC_CACHE_MAX; i++)
+		unlinkat(dir, list[i].name, 0);
 }
 
 void nslab_sc_cache_store(uint64_t key, const struct nslab_sc_program *prog)
@@ -141,5 +219,6 @@ void nslab_sc_cache_store(uint64_t key, const struct nslab_sc_program *prog)
 			unlinkat(dir, tmp, 0);
 		close(fd);
 	}
+	prune(dir);
 	close(dir);
 }

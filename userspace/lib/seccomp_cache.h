@@ -21,10 +21,24 @@ uint64_t nslab_sc_cache_key(const struct nslab_seccomp *sc, uint64_t caps);
  * A program built before under @key, from $NSLAB_CACHE_DIR/seccomp, else
  * /var/cache/nslab/seccomp (root) or the user's cache directory; only files
  * and a directory of the caller's own that no one else may write count.
- * 0, or -ENOENT when there is none.
+ * A hit marks the program used now (its mtime).  0, or -ENOENT when there
+ * is none.
  */
 int nslab_sc_cache_load(uint64_t key, struct nslab_sc_program *prog);
-/* Keeps @prog under @key for the next start; a cache that cannot be written is no error. */
+/*
+ * The cache's bound: the programs used last (stored, or read back, which
+ * touches the file's mtime), at most this many (some 10 KB each); a
+ * store removes the rest.  Keys of another binary or kernel are never
+ * hit again and so age out.
+ */
+#define NSLAB_SC_CACHE_MAX 64
+
+/*
+ * Keeps @prog under @key for the next start, then removes all but the
+ * NSLAB_SC_CACHE_MAX programs used last (another process's open file
+ * stays readable; one not yet opened is built anew).  A cache that cannot
+ * be written is no error.
+ */
 void nslab_sc_cache_store(uint64_t key, const struct nslab_sc_program *prog);
 
 #endif

@@ -171,15 +171,65 @@ int nslab_state_write(const struct nslab_state *st)
 	return ret;
 }
 
-int nslab_state_save(const char *name, const char *leaf, const char *text, const char *fault,
-		     const char *step, struct nslab_error *e)
+static int save_bytes(const char *name, const char *leaf, const char *data, size_t len,
+		      const char *fault, const char *step, struct nslab_error *e)
 {
 	char path[PATH_MAX];
 	int ret = nslab_state_path(path, sizeof(path), name, leaf);
 
 	if (!ret)
-		ret = nslab_fault(fault) ? -EIO : nslab_write_atomic(path, text, strlen(text), 0600);
+		ret = nslab_fault(fault) ? -EIO : nslab_write_atomic(path, data, len, 0600);
 	return ret ? nslab_fail(e, ret, step, "saving %s: %s", leaf, strerror(-ret)) : 0;
+}
+
+int nslab_state_save(const char *name, const char *leaf, const char *text, const char *fault,
+		     const char *step, struct nslab_error *e)
+{
+	return save_bytes(name, leaf, text, strlen(text), fault, step, e);
+}
+
+int nslab_state_save_env(const char *name, char *const *env, int n, struct nslab_error *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	char *p;
+
+	if (n == 0)
+		return 0;
+	for (int i = 0; i < n; i++)
+		len += strlen(env[i]) + 1;
+	p = buf = malloc(len);
+	if (!buf)
+		return nslab_fail(e, ENOMEM, "env", NULL);
+	for (int i = 0; i < n; i++)
+		p = stpcpy(p, env[i]) + 1;
+	return save_bytes(name, NSLAB_ENV_FILE, buf, len, "env-save", "env", e);
+}
+
+int nslab_state_load_env(const char *name, char **env, int *n, char **buf,
+			 struct nslab_error *e)
+{
+	const size_t size = 1 << 20;
+	char path[PATH_MAX];
+	ssize_t len;
+
+	*n = 0;
+	*buf = malloc(size);
+	if (!*buf || nslab_state_path(path, sizeof(path), name, NSLAB_ENV_FILE))
+		return nslab_fail(e, *buf ? ENAMETOOLONG : ENOMEM, "env", NULL);
+	len = nslab_read_file(path, *buf, size);
+	if (len == -ENOENT)
+		len = 0;
+	if (len < 0)
+		return nslab_fail(e, -len, "env", "%s: %s", path, strerror(-len));
+	for (char *p = *buf; p < *buf + len; p += strlen(p) + 1) {
+		if (*n == NSLAB_MAX_ENV)
+			return nslab_fail(e, E2BIG, "env", "%s: more than %d variables", path,
+					  NSLAB_MAX_ENV);
+		env[(*n)++] = p;
+	}
+	env[*n] = NULL;
+	return 0;
 }
 
 static int add_ns(const char *s, struct nslab_state *st)

@@ -78,6 +78,22 @@ int nslab_state_write(const struct nslab_state *st);
 int nslab_state_save(const char *name, const char *leaf, const char *text, const char *fault,
 		     const char *step, struct nslab_error *e);
 /*
+ * The first process's environment, KEY=VALUE each (-e and --env-file's,
+ * or config.json's process.env), kept for `nslab exec` as
+ * <name>/NSLAB_ENV_FILE, each entry NUL-ended as /proc/PID/environ.  None
+ * when @n is 0.  Fault point "env-save"; on failure -errno with @e (step
+ * "env").
+ */
+#define NSLAB_ENV_FILE "environ"
+int nslab_state_save_env(const char *name, char *const *env, int n, struct nslab_error *e);
+/*
+ * Reads it back: @env (room for NSLAB_MAX_ENV and the NULL that ends it)
+ * gets *@n entries that point into *@buf, which the caller frees (also on
+ * failure); none when none was kept.  0, or -errno with @e (step "env").
+ */
+int nslab_state_load_env(const char *name, char **env, int *n, char **buf,
+			 struct nslab_error *e);
+/*
  * Reads state.json (json-c): -ENOENT when there is none, -EINVAL when it is
  * not JSON, a required field is missing or a field has the wrong type.
  */
