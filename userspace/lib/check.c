@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/msg.h>
 #include <sys/ioctl.h>
+#include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <termios.h>
@@ -321,7 +321,8 @@ static int standin_uts(struct fixture *f)
 
 /*
  * A raw pty (every byte pushed counts for FIONREAD, none is echoed), both
- * ends close-on-exec: the runtime gets the slave as its stdin only.
+ * ends close-on-exec: the runtime gets the slave as its stdin only.  None
+ * where the kernel refuses the push to all but CAP_SYS_ADMIN.
  */
 static int terminal(struct fixture *f)
 {
