@@ -140,8 +140,11 @@ NSLAB_CHECK_IDS(CHECK_TEST)
 /*
  * The verdicts expected of each runtime configuration, one letter per check
  * in NSLAB_CHECK_IDS's order (p pass, f fail, n n/a):
- *   U7 I6 I1 P8 P9 P10 M8 N8 N9 R7 G3 T3 H14 H15 H16 U8 L9 L10 M4 M9 H17 H18 H19
+ *   U7 I6 I1 P8 P9 P10 M8 N8 N9 R7 G3 T3 H14 H15 H16 U8 L9 L10 M4 M9 H17 H18 H19 H20
  * A skip is accepted for any: it is the host's (the kernel lacks the door).
+ * H20 fails wherever the command stays in the caller's session, its
+ * controlling terminal still the caller's: unshare(1), bwrap without
+ * --new-session (the adapter passes none: CVE-2017-5226's configuration).
  */
 struct expected {
 	const char *runtime, *ns, *verdicts;
@@ -152,29 +155,29 @@ static const struct expected truth[] = {
 	 * A uts namespace alone: everything else is the host's, root's
 	 * capabilities, no limits (n/a), masks, filter or device rules.
 	 */
-	{ "unshare", "uts", "pffffffffffffff" "pnnfffff" },
+	{ "unshare", "uts", "pffffffffffffff" "pnnfffff" "f" },
 	/*
 	 * Every namespace, but root keeps every capability of its user
 	 * namespace and a fresh /proc unmasked; no filter; the host's /dev,
 	 * where only mknod is refused (CAP_MKNOD is the host's).
 	 */
-	{ "unshare", "all", "ppppppppppppfpp" "pnnfffpf" },
+	{ "unshare", "all", "ppppppppppppfpp" "pnnfffpf" "f" },
 	/* bwrap has no time namespace nor limits; its /dev is its own, its /proc unmasked. */
-	{ "bwrap", "all", "pppppppppppnfpp" "pnnfffpp" },
+	{ "bwrap", "all", "pppppppppppnfpp" "pnnfffpp" "f" },
 	/*
 	 * nslab spec's document with Docker's seccomp profile, as Docker hands
 	 * runc its bundles: runc 1.1 lists no time namespace in its features.
 	 */
-	{ "runc", "all", "pppppppppppnppp" "pppppppp" },
-	{ NULL, "all", "ppppppppppppppp" "pppppppp" },	/* nslab itself, a bundle */
+	{ "runc", "all", "pppppppppppnppp" "pppppppp" "p" },
+	{ NULL, "all", "ppppppppppppppp" "pppppppp" "p" },	/* nslab itself, a bundle */
 	/*
 	 * nslab's CLI with a uts namespace alone: Docker's capabilities,
 	 * limits, filter and device rules still; the host's /proc (no mount
 	 * namespace).
 	 */
-	{ "nslab-run", "uts", "pfffffffffffppp" "pppffppp" },
+	{ "nslab-run", "uts", "pfffffffffffppp" "pppffppp" "p" },
 	/* An "OCI runtime" that runs nothing (as crun on hybrid cgroups) fails every check. */
-	{ "false", "all", "fffffffffffffff" "ffffffff" },
+	{ "false", "all", "fffffffffffffff" "ffffffff" "f" },
 	/*
 	 * podman on runc (its crun refuses hybrid cgroups): no time namespace
 	 * option, no user namespace without the engine's id setup; 11 of
@@ -182,16 +185,16 @@ static const struct expected truth[] = {
 	 * masks no /proc/interrupts (M4), and containers-common's seccomp
 	 * profile allows keyctl (H17): Docker's do both.
 	 */
-	{ "podman+runc", "all", "pppppppppnpnppp" "pppfpfpp" },
+	{ "podman+runc", "all", "pppppppppnpnppp" "pppfpfpp" "p" },
 	/* The rest shared with the host; the mount namespace podman always makes. */
-	{ "podman+runc", "uts", "pfffffpffnfnppp" "pppfpfpp" },
-	{ "docker", "all", "pppppppppnpnppp" "pppppppp" },
-	{ "nslab-run", "all", "ppppppppppppppp" "pppppppp" },	/* nslab's CLI */
+	{ "podman+runc", "uts", "pfffffpffnfnppp" "pppfpfpp" "p" },
+	{ "docker", "all", "pppppppppnpnppp" "pppppppp" "p" },
+	{ "nslab-run", "all", "ppppppppppppppp" "pppppppp" "p" },	/* nslab's CLI */
 	/*
 	 * A bundle of nslab's with a uts namespace: a mount namespace too (it
 	 * is pivoted into), so its own /proc, masked; the rest the host's.
 	 */
-	{ NULL, "uts", "pfffffpfffffppp" "pppppppp" },
+	{ NULL, "uts", "pfffffpfffffppp" "pppppppp" "p" },
 };
 
 static enum nslab_verdict letter(char c)

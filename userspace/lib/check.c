@@ -8,13 +8,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <pty.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <termios.h>
 #include <unistd.h>
 
 /* Entry @id of the catalogue: its index is its place in NSLAB_CHECK_IDS, its name the ID. */
@@ -82,6 +85,10 @@ static const struct nslab_check catalogue[NSLAB_CHECK_COUNT] = {
 	CHECK(H19_host_disk_node_absent_inside, "devices", -1, "open-read %s",
 	      NSLAB_FIXTURE_HOST_DISK_NODE, NSLAB_JUDGE_SHUT, "read", "-,E*",
 	      "the host's disk node (/dev/vda, say) cannot be opened and read inside"),
+	/* CVE-2017-5226: the caller's terminal on stdin, as bwrap without --new-session left it. */
+	CHECK(H20_no_push_into_the_callers_terminal, "tty", -1, "tiocsti %s", NSLAB_FIXTURE_TERMINAL,
+	      NSLAB_JUDGE_TERMINAL_UNTOUCHED, "sti0", NULL,
+	      "run on a terminal, the container cannot push input into it (TIOCSTI): nothing arrives"),
 };
 
 const struct nslab_check *nslab_checks(size_t *n)
@@ -240,7 +247,13 @@ struct fixture {
 	char text[64];	/* what "%s" in the probe is */
 	int msg, sem, shm;	/* the SysV objects made, -1 if none */
 	int uts;	/* the checker's own uts namespace while it stands in another, -1 if not */
+	int tty, tty_master;	/* a pty's slave, the runtime's terminal, and its master; -1 if none */
+	char host_typed[32];	/* what the host's run of the probe pushed into that terminal */
+	const char *why;	/* why the fixture cannot be made, where an errno does not tell */
 };
+
+/* The byte the probe pushes into the terminal: any other would do, nothing else types there. */
+#define TERMINAL_MARKER "Q"
 
 /* The name of the uts namespace standing in for the host's while a probe may rename it. */
 #define STANDIN_NAME "nslab-check-host"
@@ -306,11 +319,53 @@ static int standin_uts(struct fixture *f)
 	return 0;
 }
 
+/*
+ * A raw pty (every byte pushed counts for FIONREAD, none is echoed), both
+ * ends close-on-exec: the runtime gets the slave as its stdin only.  None
+ * where the kernel refuses the push to all but CAP_SYS_ADMIN.
+ */
+static int terminal(struct fixture *f)
+{
+	char legacy[8] = "";
+	struct termios t;
+
+	if (nslab_read_file("/proc/sys/dev/tty/legacy_tiocsti", legacy, sizeof(legacy)) > 0 &&
+	    legacy[0] == '0') {
+		f->why = "dev.tty.legacy_tiocsti=0: the kernel lets only CAP_SYS_ADMIN push into a "
+			 "terminal (H14 judges that capability)";
+		return -EPERM;
+	}
+	snprintf(f->text, sizeof(f->text), TERMINAL_MARKER);
+	if (openpty(&f->tty_master, &f->tty, NULL, NULL, NULL) < 0)
+		return -errno;
+	if (fcntl(f->tty, F_SETFD, FD_CLOEXEC) < 0 || fcntl(f->tty_master, F_SETFD, FD_CLOEXEC) < 0 ||
+	    tcgetattr(f->tty, &t) < 0)
+		return -errno;
+	cfmakeraw(&t);
+	return tcsetattr(f->tty, TCSANOW, &t) < 0 ? -errno : 0;
+}
+
+/* The bytes pushed into terminal @tty's input since the last call, taken out; -errno if unreadable. */
+static int terminal_typed(int tty, char *buf, size_t size)
+{
+	int n = 0;
+	ssize_t got = 0;
+
+	buf[0] = '\0';
+	if (ioctl(tty, FIONREAD, &n) < 0)
+		return -errno;
+	if (n > 0 && (got = read(tty, buf, (size_t)n < size - 1 ? (size_t)n : size - 1)) < 0)
+		return -errno;
+	buf[got] = '\0';
+	/* What did not fit is dropped: the next run starts on an empty input. */
+	return tcflush(tty, TCIFLUSH) < 0 ? -errno : 0;
+}
+
 static int fixture_make(const struct nslab_check *c, struct fixture *f)
 {
 	key_t key = 0x6e730000 | (getpid() & 0xffff);
 
-	*f = (struct fixture){ .msg = -1, .sem = -1, .shm = -1, .uts = -1 };
+	*f = (struct fixture){ .msg = -1, .sem = -1, .shm = -1, .uts = -1, .tty = -1, .tty_master = -1 };
 	switch (c->fixture) {
 	case NSLAB_FIXTURE_NONE:
 		return 0;
@@ -329,15 +384,22 @@ static int fixture_make(const struct nslab_check *c, struct fixture *f)
 		return host_disk(c->fixture == NSLAB_FIXTURE_HOST_DISK_NODE, f->text, sizeof(f->text));
 	case NSLAB_FIXTURE_HOST_NAME:
 		return standin_uts(f);
+	case NSLAB_FIXTURE_TERMINAL:
+		return terminal(f);
 	}
 	return -EINVAL;
 }
 
-/* The host's run of the probe renamed the stand-in: its name back, for the run inside. */
-static void fixture_reset(const struct nslab_check *c)
+/*
+ * The host's run of the probe renamed the stand-in: its name back, for the
+ * run inside; or it pushed into the terminal: what it pushed, taken out.
+ */
+static void fixture_reset(const struct nslab_check *c, struct fixture *f)
 {
 	if (c->fixture == NSLAB_FIXTURE_HOST_NAME)
 		sethostname(STANDIN_NAME, strlen(STANDIN_NAME));
+	if (c->fixture == NSLAB_FIXTURE_TERMINAL)
+		terminal_typed(f->tty, f->host_typed, sizeof(f->host_typed));
 }
 
 static void fixture_drop(struct fixture *f)
@@ -352,6 +414,10 @@ static void fixture_drop(struct fixture *f)
 		setns(f->uts, CLONE_NEWUTS);
 		close(f->uts);
 	}
+	if (f->tty >= 0)
+		close(f->tty);
+	if (f->tty_master >= 0)
+		close(f->tty_master);
 }
 
 /* @c's probe words with the fixture in, into @argv (of @max) over @buf. */
@@ -445,8 +511,38 @@ static void judge_name_kept(const char *in, const char *host, struct nslab_check
 		verdict(r, NSLAB_PASS, "inside: %s, the host's name is still %s", a, now);
 }
 
-static void judge(const struct nslab_check *c, const char *in, const char *host, const char *fixture,
-		  struct nslab_check_result *r)
+/*
+ * Judged after both runs, on what reached the terminal (the fixture) and
+ * what the probe says; either showing a push is a fail.  The host's own
+ * push must have arrived: a checker that cannot see a push passes nothing.
+ */
+static void judge_untouched(const struct nslab_check *c, const char *in, const char *host,
+			    const struct fixture *f, struct nslab_check_result *r)
+{
+	char a[32] = "(nothing)", b[32] = "(nothing)", typed[32];
+	int ret;
+
+	value_of(host, c->key, b, sizeof(b));
+	if (strcmp(b, "injected") != 0 || !strstr(f->host_typed, f->text))
+		return (void)verdict(r, NSLAB_SKIP, "the host's own push does not arrive either: %s=%s, "
+				     "its terminal's input '%s'", c->key, b, f->host_typed);
+	ret = terminal_typed(f->tty, typed, sizeof(typed));
+	if (ret)
+		verdict(r, NSLAB_FAIL, "the terminal's input cannot be read: %s", strerror(-ret));
+	else if (typed[0])
+		verdict(r, NSLAB_FAIL, "'%s' arrived in the caller's terminal's input (inside: %.*s)",
+			typed, (int)strcspn(in, "\n"), in);
+	else if (!value_of(in, c->key, a, sizeof(a)))
+		verdict(r, NSLAB_FAIL, "no %s inside: '%.64s'", c->key, in);
+	else if (strcmp(a, "injected") == 0 || strstr(in, "linux=ok"))
+		verdict(r, NSLAB_FAIL, "inside a push was allowed (nothing arrived here): %.64s", in);
+	else
+		verdict(r, NSLAB_PASS, "inside: %.*s; nothing arrived in the terminal's input",
+			(int)strcspn(in + 3, "\n"), in + 3);
+}
+
+static void judge(const struct nslab_check *c, const char *in, const char *host,
+		  const struct fixture *f, struct nslab_check_result *r)
 {
 	switch (c->judge) {
 	case NSLAB_JUDGE_DIFFERS:
@@ -454,7 +550,7 @@ static void judge(const struct nslab_check *c, const char *in, const char *host,
 	case NSLAB_JUDGE_DENIED:
 		return judge_denied(c, in, host, r);
 	case NSLAB_JUDGE_UNLISTED:
-		return judge_unlisted(c, in, host, fixture, r);
+		return judge_unlisted(c, in, host, f->text, r);
 	case NSLAB_JUDGE_NONE_OF_HOSTS:
 		return judge_none_of_hosts(c, in, host, r);
 	case NSLAB_JUDGE_CAPS_WITHIN:
@@ -463,6 +559,8 @@ static void judge(const struct nslab_check *c, const char *in, const char *host,
 		return judge_shut(c, in, host, r);
 	case NSLAB_JUDGE_HOST_NAME_KEPT:
 		return judge_name_kept(in, host, r);
+	case NSLAB_JUDGE_TERMINAL_UNTOUCHED:
+		return judge_untouched(c, in, host, f, r);
 	}
 }
 
@@ -494,7 +592,7 @@ static const struct nslab_rt_limits *needs(const struct nslab_check *c)
 
 /* Both runs, judged; a run that failed is a fail, with what the runtime said. */
 static void observe(const struct nslab_runtime *rt, const struct nslab_check *c,
-		    const char *fixture, struct nslab_check_result *r)
+		    struct fixture *f, struct nslab_check_result *r)
 {
 	struct nslab_rt_output *in = calloc(2, sizeof(*in)), *host = in + 1;
 	const char *argv[16];
@@ -503,16 +601,16 @@ static void observe(const struct nslab_runtime *rt, const struct nslab_check *c,
 
 	if (!in)
 		return (void)verdict(r, NSLAB_FAIL, "no memory");
-	probe_args(c, fixture, words, sizeof(words), argv, N_ELEMENTS(argv));
-	ret = nslab_runtime_host_probe(rt, argv, host);
-	fixture_reset(c);
+	probe_args(c, f->text, words, sizeof(words), argv, N_ELEMENTS(argv));
+	ret = nslab_runtime_host_probe(rt, f->tty, argv, host);
+	fixture_reset(c, f);
 	if (ret || host->status != 0)
 		verdict(r, NSLAB_FAIL, "the probe on the host failed (%d): %.200s", ret ? ret : host->status, said(host));
-	else if ((ret = nslab_runtime_probe(rt, needs(c), argv, in)) || !judgeable(in))
+	else if ((ret = nslab_runtime_probe(rt, needs(c), f->tty, argv, in)) || !judgeable(in))
 		verdict(r, NSLAB_FAIL, "%s did not run the probe (%s %d): %.200s", rt->name,
 			ret ? "error" : "exit", ret ? ret : in->status, said(in));
 	else
-		judge(c, in->out, host->out, fixture, r);
+		judge(c, in->out, host->out, f, r);
 	free(in);
 }
 
@@ -542,9 +640,9 @@ void nslab_check_run(const struct nslab_runtime *rt, const struct nslab_check *c
 		return (void)verdict(r, NSLAB_NA, "%s", rt->no_limits);
 	ret = fixture_make(c, &f);
 	if (ret)
-		verdict(r, NSLAB_SKIP, "the checker's fixture on the host: %s", strerror(-ret));
+		verdict(r, NSLAB_SKIP, "the checker's fixture on the host: %s", f.why ? f.why : strerror(-ret));
 	else
-		observe(rt, c, f.text, r);
+		observe(rt, c, &f, r);
 	fixture_drop(&f);
 	one_line(r->detail);
 }

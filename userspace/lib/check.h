@@ -45,6 +45,14 @@ enum nslab_check_judge {
 	 * run of the probe, which must rename it, shows the call works.
 	 */
 	NSLAB_JUDGE_HOST_NAME_KEPT,
+	/*
+	 * Nothing arrives in the input of the terminal (the fixture) on which
+	 * the runtime ran, and the probe inside reports its push (KEY, a
+	 * "sti0=" of `nslab-probe tiocsti`) refused or its fd not a terminal.
+	 * The host's run of the probe on the same terminal must push the
+	 * marker there, else the kernel refuses it anyway.
+	 */
+	NSLAB_JUDGE_TERMINAL_UNTOUCHED,
 };
 
 /* What the checker sets up on the host for the probe to look for; "%s" in the probe is it. */
@@ -56,6 +64,12 @@ enum nslab_check_fixture {
 	NSLAB_FIXTURE_HOST_DISK_NODE,	/* that device's node, "/dev/vda" */
 	/* The name the probe sets; the checker runs in a uts namespace of its own meanwhile. */
 	NSLAB_FIXTURE_HOST_NAME,
+	/*
+	 * A raw pty on which the runtime runs as from a user's shell (its
+	 * stdin, its session's controlling terminal); "%s" is the marker byte
+	 * the probe pushes.  None where dev.tty.legacy_tiocsti is 0.
+	 */
+	NSLAB_FIXTURE_TERMINAL,
 };
 
 /*
@@ -85,7 +99,8 @@ enum nslab_check_fixture {
 	X(M9_read_only_paths_on_read_only_mounts)			\
 	X(H17_seccomp_denies_what_docker_denies)			\
 	X(H18_host_disk_node_made_inside_unreadable)			\
-	X(H19_host_disk_node_absent_inside)
+	X(H19_host_disk_node_absent_inside)				\
+	X(H20_no_push_into_the_callers_terminal)
 
 #define NSLAB_CHECK_ENUM(id) NSLAB_CK_##id,
 enum nslab_check_id {

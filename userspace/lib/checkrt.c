@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -64,9 +65,19 @@ static int collect(int out, int err, struct nslab_rt_output *o)
 	return 0;
 }
 
-static void child_exec(const char *const argv[], int out[2], int err[2])
+/*
+ * With a terminal @tty, as from a user's shell: the leader of a session
+ * whose controlling terminal @tty is, on its stdin.  Else a process group of
+ * its own, for the deadline's kill.
+ */
+static void child_exec(const char *const argv[], int tty, int out[2], int err[2])
 {
-	setpgid(0, 0);
+	if (tty < 0)
+		setpgid(0, 0);
+	else if (setsid() < 0 || ioctl(tty, TIOCSCTTY, 0) < 0 || dup2(tty, STDIN_FILENO) < 0) {
+		dprintf(err[1], "the terminal as stdin: %s\n", strerror(errno));
+		_exit(127);
+	}
 	dup2(out[1], STDOUT_FILENO);
 	dup2(err[1], STDERR_FILENO);
 	execvp(argv[0], (char *const *)argv);
@@ -74,8 +85,11 @@ static void child_exec(const char *const argv[], int out[2], int err[2])
 	_exit(127);
 }
 
-/* Runs @argv with its output in @o; its process group is killed if it outlives the deadline. */
-static int spawn(const char *const argv[], struct nslab_rt_output *o)
+/*
+ * Runs @argv with its output in @o, on terminal @tty (-1: stdin inherited);
+ * its process group is killed if it outlives the deadline.
+ */
+static int spawn_on(const char *const argv[], int tty, struct nslab_rt_output *o)
 {
 	int out[2], err[2], status, timed_out, fork_err;
 	pid_t pid;
@@ -91,7 +105,7 @@ static int spawn(const char *const argv[], struct nslab_rt_output *o)
 	}
 	pid = fork();
 	if (pid == 0)
-		child_exec(argv, out, err);
+		child_exec(argv, tty, out, err);
 	fork_err = errno;
 	close(out[1]);
 	close(err[1]);
@@ -106,6 +120,11 @@ static int spawn(const char *const argv[], struct nslab_rt_output *o)
 		return -errno;
 	o->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	return timed_out;
+}
+
+static int spawn(const char *const argv[], struct nslab_rt_output *o)
+{
+	return spawn_on(argv, -1, o);
 }
 
 /* Appends @args (NULL-terminated) to @argv at *@n; false when they do not fit. */
@@ -198,7 +217,7 @@ static json_object *oci_resources(const struct nslab_rt_limits *lim)
 /* ---- the adapters ---- */
 
 /* Without a mount namespace nslab runs the command in the host's tree: the probe by its path there. */
-static int probe_nslab(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+static int probe_nslab(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim, int tty,
 		       const char *const args[], struct nslab_rt_output *o)
 {
 	char list[96], probe[PATH_MAX + 32], limits[2][24];
@@ -211,11 +230,11 @@ static int probe_nslab(const struct nslab_runtime *rt, const struct nslab_rt_lim
 		 rt->ns & NSLAB_NS_BIT(NSLAB_NS_MNT) ? "" : rt->rootfs);
 	if (!append(argv, &n, (const char *const[]){ "--", probe, NULL }) || !append(argv, &n, args))
 		return -E2BIG;
-	return spawn(argv, o);
+	return spawn_on(argv, tty, o);
 }
 
 /* bwrap always makes a mount namespace: the rootfs is bound read-only at /. */
-static int probe_bwrap(const struct nslab_runtime *rt, const char *const args[],
+static int probe_bwrap(const struct nslab_runtime *rt, int tty, const char *const args[],
 		       struct nslab_rt_output *o)
 {
 	static const char *const flag[NSLAB_NS_COUNT] = {
@@ -233,7 +252,7 @@ static int probe_bwrap(const struct nslab_runtime *rt, const char *const args[],
 	argv[n++] = PROBE_IN_ROOTFS;
 	if (!append(argv, &n, args))
 		return -E2BIG;
-	return spawn(argv, o);
+	return spawn_on(argv, tty, o);
 }
 
 /*
@@ -241,7 +260,7 @@ static int probe_bwrap(const struct nslab_runtime *rt, const char *const args[],
  * tree, and sees the host's /proc unless pid and mount namespaces are both
  * asked for (then --mount-proc).
  */
-static int probe_unshare(const struct nslab_runtime *rt, const char *const args[],
+static int probe_unshare(const struct nslab_runtime *rt, int tty, const char *const args[],
 			 struct nslab_rt_output *o)
 {
 	static const char *const flag[NSLAB_NS_COUNT] = {
@@ -265,7 +284,7 @@ static int probe_unshare(const struct nslab_runtime *rt, const char *const args[
 	argv[n++] = probe;
 	if (!append(argv, &n, args))
 		return -E2BIG;
-	return spawn(argv, o);
+	return spawn_on(argv, tty, o);
 }
 
 /* The OCI names of the namespace types, as linux.namespaces spells them. */
@@ -344,7 +363,7 @@ static int write_bundle(const struct nslab_runtime *rt, const struct nslab_rt_li
 }
 
 /* `RUNTIME run --bundle DIR ID` on a bundle made for this one run, then its removal. */
-static int probe_oci(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+static int probe_oci(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim, int tty,
 		     const char *const args[], struct nslab_rt_output *o)
 {
 	static unsigned serial;
@@ -357,7 +376,7 @@ static int probe_oci(const struct nslab_runtime *rt, const struct nslab_rt_limit
 	snprintf(id, sizeof(id), "nslab-check-%d-%u", (int)getpid(), serial++);
 	ret = write_bundle(rt, lim, args, dir);
 	if (ret == 0)
-		ret = spawn((const char *const[]){ rt->path, "run", "--bundle", dir, id, NULL }, o);
+		ret = spawn_on((const char *const[]){ rt->path, "run", "--bundle", dir, id, NULL }, tty, o);
 	spawn((const char *const[]){ rt->path, "delete", "--force", id, NULL }, &gone);
 	nslab_rm_rf(dir);
 	return ret;
@@ -421,7 +440,7 @@ static void engine_ns_flags(unsigned ns, const char *argv[], size_t *n)
  * `ENGINE run --rm` of the probe image, named so that a container the
  * engine left (it failed, or was killed at the deadline) can be removed.
  */
-static int probe_engine(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+static int probe_engine(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim, int tty,
 			const char *const args[], struct nslab_rt_output *o)
 {
 	static unsigned serial;
@@ -446,28 +465,28 @@ static int probe_engine(const struct nslab_runtime *rt, const struct nslab_rt_li
 	argv[n++] = PROBE_IN_ROOTFS;
 	if (!append(argv, &n, args))
 		return -E2BIG;
-	ret = spawn(argv, o);
+	ret = spawn_on(argv, tty, o);
 	/* 125 and above: the engine's own failure, not the probe's. */
 	if (ret || o->status >= 125)
 		spawn((const char *const[]){ rt->path, "rm", "-f", name + strlen("--name="), NULL }, &gone);
 	return ret;
 }
 
-int nslab_runtime_probe(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+int nslab_runtime_probe(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim, int tty,
 			const char *const args[], struct nslab_rt_output *o)
 {
 	if (rt->kind == NSLAB_RT_NSLAB_RUN)
-		return probe_nslab(rt, lim, args, o);
+		return probe_nslab(rt, lim, tty, args, o);
 	if (rt->kind == NSLAB_RT_BWRAP)
-		return probe_bwrap(rt, args, o);
+		return probe_bwrap(rt, tty, args, o);
 	if (rt->kind == NSLAB_RT_UNSHARE)
-		return probe_unshare(rt, args, o);
+		return probe_unshare(rt, tty, args, o);
 	if (rt->kind == NSLAB_RT_ENGINE)
-		return probe_engine(rt, lim, args, o);
-	return probe_oci(rt, lim, args, o);
+		return probe_engine(rt, lim, tty, args, o);
+	return probe_oci(rt, lim, tty, args, o);
 }
 
-int nslab_runtime_host_probe(const struct nslab_runtime *rt, const char *const args[],
+int nslab_runtime_host_probe(const struct nslab_runtime *rt, int tty, const char *const args[],
 			     struct nslab_rt_output *o)
 {
 	char probe[PATH_MAX + 32];
@@ -477,7 +496,7 @@ int nslab_runtime_host_probe(const struct nslab_runtime *rt, const char *const a
 	snprintf(probe, sizeof(probe), "%s" PROBE_IN_ROOTFS, rt->rootfs);
 	if (!append(argv, &n, args))
 		return -E2BIG;
-	return spawn(argv, o);
+	return spawn_on(argv, tty, o);
 }
 
 /* @name as a path: itself when it holds a '/', else the first match in PATH (and the sbin dirs). */

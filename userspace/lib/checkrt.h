@@ -73,13 +73,16 @@ int nslab_runtime_open(struct nslab_runtime *rt, const char *name, const char *n
 /*
  * Runs `nslab-probe @args...` (NULL-terminated) in a container of @rt,
  * under the limits @lim (NULL: none; only where @rt->no_limits is ""),
- * waiting at most a minute (then its process group is killed).  Its output
- * in @o; 0, or -errno if it could not be started or timed out.
+ * waiting at most a minute (then its process group is killed).  With a
+ * terminal @tty (-1: none, stdin is the checker's), the runtime starts as a
+ * user's shell starts it: the leader of a new session whose controlling
+ * terminal @tty is, @tty its stdin (stdout and stderr stay @o's pipes).
+ * Its output in @o; 0, or -errno if it could not be started or timed out.
  */
-int nslab_runtime_probe(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim,
+int nslab_runtime_probe(const struct nslab_runtime *rt, const struct nslab_rt_limits *lim, int tty,
 			const char *const args[], struct nslab_rt_output *o);
-/* The same probe from @rt's rootfs run on the host: in the checker's own namespaces. */
-int nslab_runtime_host_probe(const struct nslab_runtime *rt, const char *const args[],
+/* The same probe from @rt's rootfs run on the host: in the checker's own namespaces, on @tty alike. */
+int nslab_runtime_host_probe(const struct nslab_runtime *rt, int tty, const char *const args[],
 			     struct nslab_rt_output *o);
 
 #endif
