@@ -204,7 +204,7 @@ oci-validation:
 # build/check-matrix/matrix.md and matrix.json (root: the runtimes need it).
 # The engines where installed: podman on its own OCI runtime and on runc,
 # docker (its row says so when no daemon answers).
-CHECK_RUNTIMES ?= nslab runc bwrap unshare $(if $(shell command -v podman),podman podman+runc) \
+CHECK_RUNTIMES ?= nslab nslab-run runc bwrap unshare $(if $(shell command -v podman),podman podman+runc) \
 		  $(if $(shell command -v docker),docker)
 check-matrix: bins rootfs
 	sh userspace/checkmatrix.sh $(abspath $(NSLAB)) build/check-matrix $(CHECK_RUNTIMES)

@@ -4,9 +4,11 @@
 #
 # The check-matrix entry of vm/suites.conf: `make check-matrix` in the guest,
 # on cgroup v2.  CHECKMATRIX (userspace/checkmatrix.sh) runs `NSLAB check`
-# for nslab and each RUNTIME into /tmp/check-matrix; its matrix.md and
-# matrix.json go to the console log, and TAP goes to TAP:
-#   - nslab's checks, a result each: a check nslab fails fails the entry;
+# for nslab (its OCI path), nslab-run (its CLI) and each RUNTIME into
+# /tmp/check-matrix; its matrix.md and matrix.json go to the console log, and
+# TAP goes to TAP:
+#   - nslab's checks, a result each for both of its paths: a check nslab
+#     fails fails the entry;
 #   - a result per other runtime with its verdicts counted: its fails are its
 #     verdicts, not the entry's; it fails only when nslab check could not
 #     judge it at all (no document: the runtime did not start, nslab broke);
@@ -18,7 +20,7 @@ nslab=${2:?} tap=${3:?}
 shift 3
 out=/tmp/check-matrix
 rm -rf "$out"
-sh "$matrix" "$nslab" "$out" nslab "$@"
+sh "$matrix" "$nslab" "$out" nslab nslab-run "$@"
 echo "== $out/matrix.json"
 cat "$out/matrix.json" 2>/dev/null
 
@@ -35,12 +37,19 @@ judged() {
 	return 1
 }
 
+# own RT N: a result per check of nslab's path RT, numbered from N + 1.
+own_results() {
+	why=$(judged "$1") || { echo "not ok $(($2 + 1)) $1 # $why"; return; }
+	checks "$out/$1.json" | awk -F '\t' -v rt="$1" -v n="$2" '{
+		if ($2 == "pass") print "ok " n + NR " " rt "::" $1
+		else if ($2 == "fail") print "not ok " n + NR " " rt "::" $1 " # fail: " $3
+		else print "ok " n + NR " " rt "::" $1 " # SKIP " $2 ": " $3 }'
+}
+
 nslab_results() {
-	why=$(judged nslab) || { echo "not ok 1 nslab # $why"; return; }
-	checks "$out/nslab.json" | awk -F '\t' '{
-		if ($2 == "pass") print "ok " NR " nslab::" $1
-		else if ($2 == "fail") print "not ok " NR " nslab::" $1 " # fail: " $3
-		else print "ok " NR " nslab::" $1 " # SKIP " $2 ": " $3 }'
+	own_results nslab 0 >"$out/own.tap"
+	own_results nslab-run "$(grep -c '^\(not \)\{0,1\}ok ' "$out/own.tap")" >>"$out/own.tap"
+	cat "$out/own.tap"
 }
 
 # runtime N: its result line, then its failed checks as comments.
