@@ -23,6 +23,7 @@
 #include "detached.h"
 #include "harness.h"
 #include "leaks.h"
+#include "state.h"
 
 /* Bound on waiting for a runtime to connect; no pass or fail depends on it. */
 #define CONNECT_WAIT_MS 20000
@@ -353,4 +354,50 @@ Test(ociexec, E10_exec_gets_the_containers_env)
 	/* Negative control: a container given no E10 shows none. */
 	DETACHED(none, "e10n", "--", "sleep", "300");
 	e10_shows(none, NULL, "E10=\n");
+}
+
+/* `nslab run --name @name` with @n values of 120 KiB (BIG0..) that prints BIG0's length. */
+static void run_with_big_env(struct run_result *r, const char *name, int n)
+{
+	static char values[9][16 + 120 * 1024];
+	const char *argv[8 + 2 * 9 + 4] = { "run", "--name", name };
+	size_t k = 3;
+
+	for (int i = 0; i < n; i++) {
+		int len = snprintf(values[i], sizeof(values[i]), "BIG%d=", i);
+
+		memset(values[i] + len, 'x', 120 * 1024);
+		values[i][len + 120 * 1024] = '\0';
+		argv[k++] = "-e";
+		argv[k++] = values[i];
+	}
+	argv[k++] = "--";
+	argv[k++] = "sh";
+	argv[k++] = "-c";
+	argv[k++] = "echo ${#BIG0}";
+	nslab_run_argv(r, argv);
+}
+
+/*
+ * E11: an environment exec could not read back whole (1 MiB or more) is
+ * refused when the container starts, in one line, leaving no record; it
+ * was kept, and exec gave the last variable cut short.
+ */
+Test(ociexec, E11_environment_beyond_what_exec_reads_back_refused)
+{
+	char name[64], path[PATH_MAX];
+	struct run_result r;
+
+	require_root();
+	snprintf(name, sizeof(name), "e11-%d", (int)getpid());
+	run_with_big_env(&r, name, 9);
+	cr_assert_eq(r.code, 125, "9 x 120 KiB: exit %d: %s%s", r.code, r.out, r.err);
+	cr_assert(strncmp(r.err, "nslab: env: ", 12) == 0 && strchr(r.err, '\n') == r.err + strlen(r.err) - 1,
+		  "%s", r.err);
+	cr_assert_eq(nslab_state_path(path, sizeof(path), name, NULL), 0);
+	cr_assert_neq(access(path, F_OK), 0, "%s was left", path);
+	/* Negative control: 7 of them (840 KiB) start, and the command has them whole. */
+	run_with_big_env(&r, name, 7);
+	cr_assert_eq(r.code, 0, "7 x 120 KiB: exit %d: %s", r.code, r.err);
+	cr_assert_str_eq(r.out, "122880\n");
 }

@@ -198,6 +198,9 @@ int nslab_state_save_env(const char *name, char *const *env, int n, struct nslab
 		return 0;
 	for (int i = 0; i < n; i++)
 		len += strlen(env[i]) + 1;
+	if (len >= NSLAB_ENV_FILE_MAX)
+		return nslab_bad_input(e, "env", "the environment's %zu bytes are more than exec takes "
+				       "back (%d)", len, NSLAB_ENV_FILE_MAX - 1);
 	p = buf = malloc(len);
 	if (!buf)
 		return nslab_fail(e, ENOMEM, "env", NULL);
@@ -209,7 +212,7 @@ int nslab_state_save_env(const char *name, char *const *env, int n, struct nslab
 int nslab_state_load_env(const char *name, char **env, int *n, char **buf,
 			 struct nslab_error *e)
 {
-	const size_t size = 1 << 20;
+	const size_t size = NSLAB_ENV_FILE_MAX;
 	char path[PATH_MAX];
 	ssize_t len;
 
@@ -222,6 +225,9 @@ int nslab_state_load_env(const char *name, char **env, int *n, char **buf,
 		len = 0;
 	if (len < 0)
 		return nslab_fail(e, -len, "env", "%s: %s", path, strerror(-len));
+	/* Never an environment cut short: its last value would reach the command wrong. */
+	if ((size_t)len >= size - 1 || (len > 0 && (*buf)[len - 1] != '\0'))
+		return nslab_fail(e, EPROTO, "env", "%s: cut short or damaged", path);
 	for (char *p = *buf; p < *buf + len; p += strlen(p) + 1) {
 		if (*n == NSLAB_MAX_ENV)
 			return nslab_fail(e, E2BIG, "env", "%s: more than %d variables", path,

@@ -81,10 +81,12 @@ int nslab_state_save(const char *name, const char *leaf, const char *text, const
  * The first process's environment, KEY=VALUE each (-e and --env-file's,
  * or config.json's process.env), kept for `nslab exec` as
  * <name>/NSLAB_ENV_FILE, each entry NUL-ended as /proc/PID/environ.  None
- * when @n is 0.  Fault point "env-save"; on failure -errno with @e (step
- * "env").
+ * when @n is 0.  An environment of NSLAB_ENV_FILE_MAX bytes or more is
+ * refused (INPUT): exec reads back no more.  Fault point "env-save"; on
+ * failure -errno with @e (step "env").
  */
 #define NSLAB_ENV_FILE "environ"
+#define NSLAB_ENV_FILE_MAX (1 << 20)
 int nslab_state_save_env(const char *name, char *const *env, int n, struct nslab_error *e);
 /*
  * Reads it back: @env (room for NSLAB_MAX_ENV and the NULL that ends it)
