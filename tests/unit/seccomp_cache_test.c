@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -153,11 +154,19 @@ static bool kept(uint64_t key)
 	return access(path, F_OK) == 0;
 }
 
+static void touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
+	close(fd);
+}
+
 Test(seccomp_cache, at_most_the_bound_kept_the_least_recently_used_go)
 {
 	struct nslab_sc_program hit = { 0 };
-	char other[PATH_MAX];
-	int fd;
+	char other[PATH_MAX], orphan[PATH_MAX];
+	pid_t gone;
 
 	for (uint64_t k = 1; k <= NSLAB_SC_CACHE_MAX; k++)
 		store_used_at(k, 1000 + k);
@@ -166,11 +175,20 @@ Test(seccomp_cache, at_most_the_bound_kept_the_least_recently_used_go)
 		cr_assert(kept(k), "program %llu of %d removed", (unsigned long long)k,
 			  NSLAB_SC_CACHE_MAX);
 
-	/* The oldest, read back, is used now: the next two oldest make room. */
-	snprintf(other, sizeof(other), "%s/seccomp/0000000000000002.bpf.99.tmp", dir);
-	fd = open(other, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	cr_assert_geq(fd, 0, "%s: %s", other, strerror(errno));
-	close(fd);
+	/*
+	 * The oldest, read back, is used now: the next two oldest make room.
+	 * A live writer's temporary file stays (ours); one whose writer is gone
+	 * (a child that exited) goes.
+	 */
+	gone = fork();
+	if (gone == 0)
+		_exit(0);
+	cr_assert_gt(gone, 0);
+	waitpid(gone, NULL, 0);
+	snprintf(other, sizeof(other), "%s/seccomp/0000000000000002.bpf.%d.tmp", dir, (int)getpid());
+	snprintf(orphan, sizeof(orphan), "%s/seccomp/0000000000000003.bpf.%d.tmp", dir, (int)gone);
+	touch(other);
+	touch(orphan);
 	cr_assert_eq(nslab_sc_cache_load(1, &hit), 0);
 	free(hit.insn);
 	store_used_at(NSLAB_SC_CACHE_MAX + 1, time(NULL));
@@ -179,5 +197,6 @@ Test(seccomp_cache, at_most_the_bound_kept_the_least_recently_used_go)
 	cr_assert(!kept(2) && !kept(3), "the least recently used programs were kept");
 	for (uint64_t k = 4; k <= NSLAB_SC_CACHE_MAX + 2; k++)
 		cr_assert(kept(k), "program %llu removed", (unsigned long long)k);
-	cr_assert_eq(access(other, F_OK), 0, "another writer's temporary file was removed");
+	cr_assert_eq(access(other, F_OK), 0, "a live writer's temporary file was removed");
+	cr_assert_neq(access(orphan, F_OK), 0, "a dead writer's temporary file was kept");
 }

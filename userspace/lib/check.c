@@ -313,7 +313,13 @@ static int standin_uts(struct fixture *f)
 	f->uts = open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC);
 	if (f->uts < 0)
 		return -errno;
-	if (unshare(CLONE_NEWUTS) < 0 || sethostname(STANDIN_NAME, strlen(STANDIN_NAME)) < 0)
+	if (unshare(CLONE_NEWUTS) < 0) {
+		if (errno == EPERM)
+			f->why = "the checker may not make a uts namespace to stand in for the host's "
+				 "(it needs CAP_SYS_ADMIN)";
+		return -errno;
+	}
+	if (sethostname(STANDIN_NAME, strlen(STANDIN_NAME)) < 0)
 		return -errno;
 	snprintf(f->text, sizeof(f->text), "nslab-check-inside");
 	return 0;
@@ -361,11 +367,46 @@ static int terminal_typed(int tty, char *buf, size_t size)
 	return tcflush(tty, TCIFLUSH) < 0 ? -errno : 0;
 }
 
+static void sysv_drop(struct fixture *f)
+{
+	if (f->msg >= 0)
+		msgctl(f->msg, IPC_RMID, NULL);
+	if (f->sem >= 0)
+		semctl(f->sem, 0, IPC_RMID);
+	if (f->shm >= 0)
+		shmctl(f->shm, IPC_RMID, NULL);
+	f->msg = f->sem = f->shm = -1;
+}
+
+/*
+ * A SysV queue, semaphore set and segment under one key of the checker's.
+ * A checker killed before it dropped them leaves its key taken: another
+ * key then, rather than a verdict on objects of unknown origin.
+ */
+static int sysv_fixture(struct fixture *f)
+{
+	for (int i = 0; i < 16; i++) {
+		key_t key = 0x6e730000 | ((getpid() + i * 4099) & 0xffff);
+
+		snprintf(f->text, sizeof(f->text), "%d", (int)key);
+		if ((f->msg = msgget(key, IPC_CREAT | IPC_EXCL | 0600)) >= 0 &&
+		    (f->sem = semget(key, 1, IPC_CREAT | IPC_EXCL | 0600)) >= 0 &&
+		    (f->shm = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600)) >= 0)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+		sysv_drop(f);
+	}
+	return -EEXIST;
+}
+
 static int fixture_make(const struct nslab_check *c, struct fixture *f)
 {
-	key_t key = 0x6e730000 | (getpid() & 0xffff);
+	int ret;
 
 	*f = (struct fixture){ .msg = -1, .sem = -1, .shm = -1, .uts = -1, .tty = -1, .tty_master = -1 };
+	if (c->fixture != NSLAB_FIXTURE_NONE && nslab_fault("check-fixture"))
+		return -EIO;
 	switch (c->fixture) {
 	case NSLAB_FIXTURE_NONE:
 		return 0;
@@ -373,15 +414,13 @@ static int fixture_make(const struct nslab_check *c, struct fixture *f)
 		snprintf(f->text, sizeof(f->text), "%d", (int)getpid());
 		return 0;
 	case NSLAB_FIXTURE_HOST_SYSV:
-		snprintf(f->text, sizeof(f->text), "%d", (int)key);
-		if ((f->msg = msgget(key, IPC_CREAT | IPC_EXCL | 0600)) < 0 ||
-		    (f->sem = semget(key, 1, IPC_CREAT | IPC_EXCL | 0600)) < 0 ||
-		    (f->shm = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600)) < 0)
-			return -errno;
-		return 0;
+		return sysv_fixture(f);
 	case NSLAB_FIXTURE_HOST_DISK:
 	case NSLAB_FIXTURE_HOST_DISK_NODE:
-		return host_disk(c->fixture == NSLAB_FIXTURE_HOST_DISK_NODE, f->text, sizeof(f->text));
+		ret = host_disk(c->fixture == NSLAB_FIXTURE_HOST_DISK_NODE, f->text, sizeof(f->text));
+		if (ret == -ENODEV)
+			f->why = "the host has no block device the checker can open";
+		return ret;
 	case NSLAB_FIXTURE_HOST_NAME:
 		return standin_uts(f);
 	case NSLAB_FIXTURE_TERMINAL:
@@ -404,12 +443,7 @@ static void fixture_reset(const struct nslab_check *c, struct fixture *f)
 
 static void fixture_drop(struct fixture *f)
 {
-	if (f->msg >= 0)
-		msgctl(f->msg, IPC_RMID, NULL);
-	if (f->sem >= 0)
-		semctl(f->sem, 0, IPC_RMID);
-	if (f->shm >= 0)
-		shmctl(f->shm, IPC_RMID, NULL);
+	sysv_drop(f);
 	if (f->uts >= 0) {
 		setns(f->uts, CLONE_NEWUTS);
 		close(f->uts);
@@ -638,9 +672,17 @@ void nslab_check_run(const struct nslab_runtime *rt, const struct nslab_check *c
 				     rt->cannot);
 	if (needs(c) && rt->no_limits[0])
 		return (void)verdict(r, NSLAB_NA, "%s", rt->no_limits);
+	/* A rename there would reach the real host's name, which the checker does not watch. */
+	if (c->fixture == NSLAB_FIXTURE_HOST_NAME && rt->daemon && !(rt->ns & NSLAB_NS_BIT(NSLAB_NS_UTS)))
+		return (void)verdict(r, NSLAB_NA, "%s's container shares its daemon's uts namespace, not "
+				     "the checker's stand-in for the host's", rt->name);
 	ret = fixture_make(c, &f);
-	if (ret)
-		verdict(r, NSLAB_SKIP, "the checker's fixture on the host: %s", f.why ? f.why : strerror(-ret));
+	/* A skip only for the host's known reasons: any other failure must not hide the check. */
+	if (ret && f.why)
+		verdict(r, NSLAB_SKIP, "the checker's fixture on the host: %s", f.why);
+	else if (ret)
+		verdict(r, NSLAB_FAIL, "the checker could not make its fixture on the host: %s",
+			strerror(-ret));
 	else
 		observe(rt, c, &f, r);
 	fixture_drop(&f);

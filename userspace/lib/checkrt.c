@@ -678,6 +678,7 @@ static void runtime_abilities(struct nslab_runtime *rt)
 			 "%.6s run has no option for a time namespace; its user namespace needs the "
 			 "engine's id setup (subuids, userns-remap), which nslab check does not make",
 			 rt->name);
+		rt->daemon = !engine_is_podman(rt);
 	}
 }
 

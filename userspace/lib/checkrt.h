@@ -36,6 +36,11 @@ struct nslab_runtime {
 	char engine_oci[64];	/* engine: the OCI runtime asked of it ("runc"), "" for its own */
 	char image[64];		/* engine: the probe rootfs's image, "nslab-probe:<hash>" */
 	char no_limits[64];	/* why it sets no cgroup limits, "" when it does */
+	/*
+	 * Its containers are a daemon's children (docker's), not the checker's:
+	 * a namespace they share is the daemon's, never the checker's stand-in.
+	 */
+	bool daemon;
 };
 
 /*

@@ -348,8 +348,8 @@ static int add_container_env(const struct nslab_state *st, struct nslab_exec_spe
 	if (nslab_state_load_env(st->name, env, &n, buf, e))
 		return -e->err;
 	if (n + x->n_env > NSLAB_MAX_ENV)
-		return nslab_bad_input(e, "--env", "at most %d variables, container '%s''s %d with them",
-				       NSLAB_MAX_ENV, st->name, n);
+		return nslab_bad_input(e, "--env", "container '%s' has %d variables; with -e's %d, more "
+				       "than %d", st->name, n, x->n_env, NSLAB_MAX_ENV);
 	memmove(x->env + n, x->env, x->n_env * sizeof(*x->env));
 	memcpy(x->env, env, n * sizeof(*env));
 	x->n_env += n;

@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,7 +155,28 @@ static int older_first(const void *a, const void *b)
 	return (x->tv_nsec > y->tv_nsec) - (x->tv_nsec < y->tv_nsec);
 }
 
-/* The programs in @dir with their last use, into *@list (the caller frees it); their count. */
+/*
+ * A writer's temporary file, "<program>.<pid>.tmp", whose writer is gone
+ * (killed between its write and its rename): nothing else would remove it.
+ * A live writer's, or one whose pid was taken again, stays.
+ */
+static bool orphaned_tmp(const char *name)
+{
+	char prog[21], *end;
+	long pid;
+
+	if (strlen(name) < 26 || name[20] != '.')
+		return false;
+	snprintf(prog, sizeof(prog), "%.20s", name);
+	pid = strtol(name + 21, &end, 10);
+	return program_name(prog) && end != name + 21 && strcmp(end, ".tmp") == 0 && pid > 0 &&
+	       kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/*
+ * The programs in @dir with their last use, into *@list (the caller frees
+ * it); their count.  Orphaned temporary files go on the way.
+ */
 static size_t list_programs(int dir, struct cached **list)
 {
 	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -166,6 +188,8 @@ static size_t list_programs(int dir, struct cached **list)
 
 	*list = NULL;
 	while (d && (de = readdir(d))) {
+		if (orphaned_tmp(de->d_name))
+			unlinkat(dir, de->d_name, 0);
 		if (!program_name(de->d_name) || fstatat(dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW))
 			continue;
 		if (n == cap) {

@@ -433,6 +433,7 @@ json_object *nslab_sc_profile_json(const struct nslab_sc_profile *p, uint64_t ca
 	json_object *calls = json_object_new_array();
 
 	action_json(doc, "defaultAction", "defaultErrnoRet", p->default_action);
+	/* nslab is built for x86-64 alone; the reader takes that entry of a profile too. */
 	json_object_array_add(arches, json_object_new_string("SCMP_ARCH_X86_64"));
 	if (p->arches & NSLAB_SC_ADD_X86)
 		json_object_array_add(arches, json_object_new_string("SCMP_ARCH_X86"));
