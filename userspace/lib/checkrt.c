@@ -70,8 +70,12 @@ static int collect(int out, int err, struct nslab_rt_output *o)
  * whose controlling terminal @tty is, on its stdin.  Else a process group of
  * its own, for the deadline's kill.
  */
-static void child_exec(const char *const argv[], int tty, int out[2], int err[2])
+static void child_exec(const char *const argv[], int tty, const char *cwd, int out[2], int err[2])
 {
+	if (cwd && chdir(cwd) < 0) {
+		dprintf(err[1], "chdir %s: %s\n", cwd, strerror(errno));
+		_exit(127);
+	}
 	if (tty < 0)
 		setpgid(0, 0);
 	else if (setsid() < 0 || ioctl(tty, TIOCSCTTY, 0) < 0 || dup2(tty, STDIN_FILENO) < 0) {
@@ -86,10 +90,11 @@ static void child_exec(const char *const argv[], int tty, int out[2], int err[2]
 }
 
 /*
- * Runs @argv with its output in @o, on terminal @tty (-1: stdin inherited);
- * its process group is killed if it outlives the deadline.
+ * Runs @argv with its output in @o, on terminal @tty (-1: stdin inherited),
+ * in directory @cwd (NULL: ours); its process group is killed if it
+ * outlives the deadline.
  */
-static int spawn_on(const char *const argv[], int tty, struct nslab_rt_output *o)
+static int spawn_on(const char *const argv[], int tty, const char *cwd, struct nslab_rt_output *o)
 {
 	int out[2], err[2], status, timed_out, fork_err;
 	pid_t pid;
@@ -105,7 +110,7 @@ static int spawn_on(const char *const argv[], int tty, struct nslab_rt_output *o
 	}
 	pid = fork();
 	if (pid == 0)
-		child_exec(argv, tty, out, err);
+		child_exec(argv, tty, cwd, out, err);
 	fork_err = errno;
 	close(out[1]);
 	close(err[1]);
@@ -124,7 +129,7 @@ static int spawn_on(const char *const argv[], int tty, struct nslab_rt_output *o
 
 static int spawn(const char *const argv[], struct nslab_rt_output *o)
 {
-	return spawn_on(argv, -1, o);
+	return spawn_on(argv, -1, NULL, o);
 }
 
 /* Appends @args (NULL-terminated) to @argv at *@n; false when they do not fit. */
@@ -230,7 +235,7 @@ static int probe_nslab(const struct nslab_runtime *rt, const struct nslab_rt_lim
 		 rt->ns & NSLAB_NS_BIT(NSLAB_NS_MNT) ? "" : rt->rootfs);
 	if (!append(argv, &n, (const char *const[]){ "--", probe, NULL }) || !append(argv, &n, args))
 		return -E2BIG;
-	return spawn_on(argv, tty, o);
+	return spawn_on(argv, tty, NULL, o);
 }
 
 /* bwrap always makes a mount namespace: the rootfs is bound read-only at /. */
@@ -252,7 +257,7 @@ static int probe_bwrap(const struct nslab_runtime *rt, int tty, const char *cons
 	argv[n++] = PROBE_IN_ROOTFS;
 	if (!append(argv, &n, args))
 		return -E2BIG;
-	return spawn_on(argv, tty, o);
+	return spawn_on(argv, tty, NULL, o);
 }
 
 /*
@@ -284,7 +289,7 @@ static int probe_unshare(const struct nslab_runtime *rt, int tty, const char *co
 	argv[n++] = probe;
 	if (!append(argv, &n, args))
 		return -E2BIG;
-	return spawn_on(argv, tty, o);
+	return spawn_on(argv, tty, NULL, o);
 }
 
 /* The OCI names of the namespace types, as linux.namespaces spells them. */
@@ -376,7 +381,7 @@ static int probe_oci(const struct nslab_runtime *rt, const struct nslab_rt_limit
 	snprintf(id, sizeof(id), "nslab-check-%d-%u", (int)getpid(), serial++);
 	ret = write_bundle(rt, lim, args, dir);
 	if (ret == 0)
-		ret = spawn_on((const char *const[]){ rt->path, "run", "--bundle", dir, id, NULL }, tty, o);
+		ret = spawn_on((const char *const[]){ rt->path, "run", "--bundle", dir, id, NULL }, tty, NULL, o);
 	spawn((const char *const[]){ rt->path, "delete", "--force", id, NULL }, &gone);
 	nslab_rm_rf(dir);
 	return ret;
@@ -436,6 +441,32 @@ static void engine_ns_flags(unsigned ns, const char *argv[], size_t *n)
 	}
 }
 
+/* A directory of $TMPDIR's for one use, @dir of PATH_MAX; 0 or -errno. */
+static int scratch_dir(char *dir)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, PATH_MAX, "%s/nslab-check-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	return mkdtemp(dir) ? 0 : -errno;
+}
+
+/*
+ * spawn_on() in a scratch directory, removed afterwards: conmon, podman's
+ * monitor, writes a file "oom" into its working directory when the
+ * container is OOM-killed (L9), which would land in the checker's.
+ */
+static int spawn_in_scratch(const char *const argv[], int tty, struct nslab_rt_output *o)
+{
+	char dir[PATH_MAX];
+	int ret = scratch_dir(dir);
+
+	if (ret)
+		return ret;
+	ret = spawn_on(argv, tty, dir, o);
+	nslab_rm_rf(dir);
+	return ret;
+}
+
 /*
  * `ENGINE run --rm` of the probe image, named so that a container the
  * engine left (it failed, or was killed at the deadline) can be removed.
@@ -465,7 +496,7 @@ static int probe_engine(const struct nslab_runtime *rt, const struct nslab_rt_li
 	argv[n++] = PROBE_IN_ROOTFS;
 	if (!append(argv, &n, args))
 		return -E2BIG;
-	ret = spawn_on(argv, tty, o);
+	ret = spawn_in_scratch(argv, tty, o);
 	/* 125 and above: the engine's own failure, not the probe's. */
 	if (ret || o->status >= 125)
 		spawn((const char *const[]){ rt->path, "rm", "-f", name + strlen("--name="), NULL }, &gone);
@@ -496,7 +527,7 @@ int nslab_runtime_host_probe(const struct nslab_runtime *rt, int tty, const char
 	snprintf(probe, sizeof(probe), "%s" PROBE_IN_ROOTFS, rt->rootfs);
 	if (!append(argv, &n, args))
 		return -E2BIG;
-	return spawn_on(argv, tty, o);
+	return spawn_on(argv, tty, NULL, o);
 }
 
 /* @name as a path: itself when it holds a '/', else the first match in PATH (and the sbin dirs). */
@@ -638,13 +669,11 @@ static int engine_import(const struct nslab_runtime *rt, const char *tar, struct
  */
 static int engine_image(struct nslab_runtime *rt, struct nslab_error *e)
 {
-	const char *tmp = getenv("TMPDIR");
 	char dir[PATH_MAX], tar[PATH_MAX + 16];
-	int ret;
+	int ret = scratch_dir(dir);
 
-	snprintf(dir, sizeof(dir), "%s/nslab-check-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir))
-		return nslab_fail(e, errno, "check", "mkdtemp %s: %s", dir, strerror(errno));
+	if (ret)
+		return nslab_fail(e, -ret, "check", "mkdtemp %s: %s", dir, strerror(-ret));
 	snprintf(tar, sizeof(tar), "%s/rootfs.tar", dir);
 	ret = engine_image_name(rt, tar, e);
 	if (ret == 0)
