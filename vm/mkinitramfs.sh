@@ -111,9 +111,13 @@ printf '%s\n' "$entries" | while read -r name kind need timeout artifact cmd; do
 done
 [ -s "$work/entries" ] || die "$conf: nothing to run"
 
-# Unknown durations count 1 s a test, 10 s an entry.  Whole suites are
-# spread, "suite/*": Criterion's --filter breaks (an assertion in its extglob
-# matcher) on a pattern of some 4 KiB, which a list of single tests reaches.
+# Durations: this kernel's last run's, else vm/weights.default (a run's,
+# committed: a fresh clone's plan would otherwise count every test alike, and
+# give one VM the unsplit module suite on top of its share); unknown ones 1 s
+# a test, 10 s an entry.  Whole suites are spread, "suite/*": Criterion's
+# --filter breaks (an assertion in its extglob matcher) on a pattern of some
+# 4 KiB, which a list of single tests reaches.
+[ -f "$weights" ] || weights=$vmdir/weights.default
 { [ -f "$weights" ] && sed 's/^/w /' "$weights"; sed 's/^/i /' "$work/items"; } |
 	awk '$1 == "w" { w[$2 " " $3] = $4; next }
 		{ k = $2 " " $3; print k, (k in w) ? w[k] : ($3 == "-" ? 10 : 1) }' |
